@@ -1,0 +1,1 @@
+"""Career service: performance history, promotion eligibility, credit points, talent and development."""

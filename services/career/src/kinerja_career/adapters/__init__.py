@@ -1,0 +1,1 @@
+"""Career adapters: persistence through the kernel's event store."""

@@ -1,0 +1,1 @@
+"""Career entrypoints: HTTP routes and the process main."""

@@ -1,0 +1,1 @@
+"""Evaluation service: appraisals, ratings, the predicate, calibration and objections."""

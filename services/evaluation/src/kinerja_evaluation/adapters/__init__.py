@@ -1,0 +1,1 @@
+"""Evaluation adapters: persistence through the kernel's event store."""

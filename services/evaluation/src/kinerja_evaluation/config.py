@@ -1,0 +1,11 @@
+"""Settings of the evaluation service (``KINERJA_EVALUATION_*``)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from kinerja_kernel.settings import ServiceSettings
+
+
+class EvaluationSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="KINERJA_EVALUATION_", extra="ignore", frozen=True)
+
+    http_port: int = 8102

@@ -1,0 +1,1 @@
+"""The evaluation domain: pure rules, no I/O (its aggregates arrive with the evaluation issue)."""

@@ -1,0 +1,1 @@
+"""Evaluation entrypoints: HTTP routes and the process main."""

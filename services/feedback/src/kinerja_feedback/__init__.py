@@ -1,0 +1,1 @@
+"""Feedback service: continuous feedback, performance dialogues and the notification inbox."""

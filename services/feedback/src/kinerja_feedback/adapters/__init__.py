@@ -1,0 +1,1 @@
+"""Feedback adapters: repositories and read models in the feedback database."""

@@ -1,0 +1,69 @@
+"""The notification inbox read model (table ``notifications``), rebuilt from events when needed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+from pydantic import BaseModel
+
+from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_kernel.db import Migration
+
+MIGRATIONS = (
+    Migration("feedback", 1, "notification inbox", """
+        CREATE TABLE notifications (
+            notification_id  uuid PRIMARY KEY,
+            recipient_id     text NOT NULL,
+            office_id        text NOT NULL,
+            kind             text NOT NULL,
+            title            text NOT NULL,
+            body             text NOT NULL,
+            link             text,
+            source_event_id  uuid NOT NULL,
+            created_at       timestamptz NOT NULL,
+            read_at          timestamptz
+        );
+        CREATE INDEX notifications_recipient_idx ON notifications (recipient_id, created_at DESC);
+    """),
+)
+
+
+class NotificationView(BaseModel):
+    notification_id: uuid.UUID
+    kind: str
+    title: str
+    body: str
+    link: str | None
+    office_id: str
+    created_at: datetime
+    read: bool
+
+
+async def insert_notification(
+    conn: asyncpg.Connection, notification_id: uuid.UUID, draft: NotificationDraft, created_at: datetime,
+    source_event_id: uuid.UUID,
+) -> None:
+    await conn.execute(
+        "INSERT INTO notifications (notification_id, recipient_id, office_id, kind, title, body, link, "
+        "source_event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        notification_id, draft.recipient_id, draft.office_id, draft.kind, draft.title, draft.body, draft.link,
+        source_event_id, created_at,
+    )
+
+
+async def mark_read(conn: asyncpg.Connection, notification_id: uuid.UUID, at: datetime) -> None:
+    await conn.execute("UPDATE notifications SET read_at = $2 WHERE notification_id = $1", notification_id, at)
+
+
+async def list_notifications(
+    conn: asyncpg.Connection, recipient_id: str, *, unread_only: bool, kind: str | None, limit: int
+) -> list[NotificationView]:
+    rows = await conn.fetch(
+        "SELECT notification_id, kind, title, body, link, office_id, created_at, read_at IS NOT NULL AS read "
+        "FROM notifications WHERE recipient_id = $1 AND ($2::bool IS FALSE OR read_at IS NULL) "
+        "AND ($3::text IS NULL OR kind = $3) ORDER BY created_at DESC LIMIT $4",
+        recipient_id, unread_only, kind, limit,
+    )
+    return [NotificationView(**dict(r)) for r in rows]

@@ -1,0 +1,1 @@
+"""Use cases and policies of the feedback service."""

@@ -1,0 +1,1 @@
+"""Planning service: performance plans (SKP), their RHK/IKI, cascading and realisation."""

@@ -1,0 +1,1 @@
+"""Planning adapters: persistence through the kernel's event store."""

@@ -1,0 +1,1 @@
+"""The planning domain: pure rules of the SKP, no I/O."""

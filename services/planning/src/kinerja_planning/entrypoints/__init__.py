@@ -1,0 +1,1 @@
+"""Planning entrypoints: HTTP routes and the process main."""

@@ -1,0 +1,21 @@
+"""``kinerja-planning``: the planning service process (HTTP, relay)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
+from kinerja_kernel.app import run, service_app
+from kinerja_planning.bootstrap import wire
+from kinerja_planning.config import PlanningSettings
+from kinerja_planning.entrypoints.http import router
+
+
+def create_app(settings: PlanningSettings | None = None) -> FastAPI:
+    return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
+                       settings=settings or PlanningSettings(), wire=wire, routers=[router])
+
+
+def main() -> None:
+    settings = PlanningSettings()
+    run(create_app(settings), settings, "planning")

@@ -1,0 +1,1 @@
+"""Kinerja shared kernel: what every service needs and no business rule."""

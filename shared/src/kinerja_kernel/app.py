@@ -1,0 +1,66 @@
+"""One shape for every service process: FastAPI routes plus the runtime, started in the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI
+
+from kinerja_kernel.auth import TokenVerifier
+from kinerja_kernel.db import Migration
+from kinerja_kernel.http import install_http_edge
+from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
+from kinerja_kernel.settings import ServiceSettings
+
+Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec]]]
+
+
+def service_app(
+    *, service: str, title: str, settings: ServiceSettings, wire: Wire, routers: Sequence[APIRouter] = (),
+    migrations: Sequence[Migration] = (),
+) -> FastAPI:
+    """Build a service's FastAPI app. ``wire`` is the service's bootstrap: it builds the use cases on
+    the started runtime, stores them on ``app.state``, and returns the consumers to start."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = ServiceRuntime(service=service, settings=settings, migrations=migrations)
+        await runtime.start()
+        app.state.runtime = runtime
+        try:
+            await runtime.start_consumers(await wire(app, runtime))
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
+    install_http_edge(app)
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(
+        secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+        public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+    )
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, Any]:
+        runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
+        relay = runtime.relay if runtime else None
+        return {
+            "status": "ok" if runtime is not None else "starting",
+            "service": service,
+            "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
+        }
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def run(app: FastAPI, settings: ServiceSettings, service: str) -> None:
+    """Serve the app with uvicorn (one process: HTTP, relay and consumers)."""
+    configure_logging(service=service, json=settings.json_logs, level=settings.log_level)
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)

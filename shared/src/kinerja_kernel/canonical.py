@@ -1,0 +1,45 @@
+"""RFC 8785 (JCS) canonical JSON, with a fast path that is byte-identical where it applies.
+
+``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` produces exactly the
+JCS bytes when the value holds no floating-point number (Python and ECMAScript format some floats
+differently, e.g. ``1.0`` / ``1e+16``) and no character outside the Basic Multilingual Plane (JCS
+sorts keys by UTF-16 code units, Python by code points). Anything else goes through the reference
+``rfc8785`` implementation. A property test checks both paths agree.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import rfc8785
+
+_BMP_MAX = 0xFFFF
+
+
+def _fast_path_applies(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and any(ord(ch) > _BMP_MAX for ch in item):
+                return False
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if not isinstance(key, str):
+                    return False
+                if not key.isascii() and any(ord(ch) > _BMP_MAX for ch in key):
+                    return False
+                stack.append(inner)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, float):
+            return False
+    return True
+
+
+def canonical_json(value: Any) -> bytes:
+    """The RFC 8785 canonical UTF-8 bytes of a JSON value."""
+    if _fast_path_applies(value):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return bytes(rfc8785.dumps(value))

@@ -1,0 +1,143 @@
+"""CloudEvents 1.0 Kafka protocol binding, binary content mode, in both directions.
+
+Key: the event's subject (the employee id), so one employee's events keep their order in a topic.
+Value: the payload as RFC 8785 canonical JSON. Headers: ``ce_*`` attributes (UTF-8), extension
+attribute names lower-case letters and digits only, ``content-type: application/json``.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from kinerja_kernel.canonical import canonical_json
+from kinerja_kernel.envelope import EventEnvelope, format_time
+from kinerja_kernel.errors import KinerjaError
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+# envelope field -> CloudEvents extension attribute (lower-case letters and digits, <= 20 chars)
+EXTENSIONS: dict[str, str] = {
+    "event_version": "eventversion",
+    "stream_id": "streamid",
+    "stream_version": "streamversion",
+    "office_id": "office",
+    "actor_id": "actorid",
+    "actor_role": "actorrole",
+    "recorded_at": "recordedtime",
+    "correlation_id": "correlationid",
+    "causation_id": "causationid",
+    "prev_hash": "prevhash",
+    "hash": "hash",
+}
+_CORE_ATTRIBUTES = {"event_id": "id", "event_type": "type", "occurred_at": "time", "source": "source",
+                    "subject": "subject", "payload": "data"}
+_INT_FIELDS = {"event_version", "stream_version"}
+
+
+class MalformedMessage(KinerjaError):
+    """A Kafka record that is not a valid Kinerja CloudEvent."""
+
+    status = 422
+    code = "malformed-message"
+
+
+@dataclass(frozen=True)
+class KafkaRecord:
+    """What goes onto (or came from) a Kafka topic."""
+
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+def to_kafka(event: EventEnvelope) -> KafkaRecord:
+    """Map an envelope to a binary-mode CloudEvents Kafka record."""
+    headers: list[tuple[str, str]] = [
+        ("ce_specversion", SPEC_VERSION),
+        ("ce_id", str(event.event_id)),
+        ("ce_source", event.source),
+        ("ce_type", event.event_type),
+        ("ce_subject", event.subject),
+        ("ce_time", format_time(event.occurred_at)),
+        ("content-type", CONTENT_TYPE),
+    ]
+    for field_name, attribute in EXTENSIONS.items():
+        value: Any = getattr(event, field_name)
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            value = format_time(value)
+        headers.append((f"ce_{attribute}", str(value)))
+    return KafkaRecord(
+        key=event.subject.encode("utf-8"),
+        value=canonical_json(event.payload),
+        headers=[(name, text.encode("utf-8")) for name, text in headers],
+    )
+
+
+def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> EventEnvelope:
+    """Map a binary-mode CloudEvents Kafka record back to an envelope, or raise ``MalformedMessage``."""
+    try:
+        attrs = {name: raw.decode("utf-8") for name, raw in headers if name.startswith("ce_") or name == "content-type"}
+    except UnicodeDecodeError as exc:
+        raise MalformedMessage("Header pesan bukan UTF-8", message_en=f"header not UTF-8: {exc}") from exc
+    if attrs.get("ce_specversion") != SPEC_VERSION:
+        raise MalformedMessage(
+            "Pesan bukan CloudEvents 1.0", message_en="missing or unsupported ce_specversion", field="ce_specversion"
+        )
+    content_type = attrs.get("content-type", CONTENT_TYPE)
+    if content_type.split(";")[0].strip() != CONTENT_TYPE:
+        raise MalformedMessage(
+            "Jenis isi pesan harus application/json", message_en=f"unsupported content-type {content_type}",
+            field="content-type",
+        )
+    if value is None:
+        raise MalformedMessage("Pesan tanpa isi", message_en="record has no value", field="data")
+    try:
+        payload = json.loads(value)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedMessage(
+            "Isi pesan bukan JSON yang valid", message_en=f"value is not JSON: {exc}", field="data"
+        ) from exc
+    if not isinstance(payload, dict):
+        raise MalformedMessage("Isi pesan harus objek JSON", message_en="value is not a JSON object", field="data")
+    fields: dict[str, Any] = {
+        "event_id": attrs.get("ce_id"),
+        "source": attrs.get("ce_source"),
+        "event_type": attrs.get("ce_type"),
+        "subject": attrs.get("ce_subject"),
+        "occurred_at": attrs.get("ce_time"),
+        "payload": payload,
+    }
+    for field_name, attribute in EXTENSIONS.items():
+        raw = attrs.get(f"ce_{attribute}")
+        fields[field_name] = int(raw) if raw is not None and field_name in _INT_FIELDS and raw.isdigit() else raw
+    try:
+        return EventEnvelope.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "?"
+        attribute = EXTENSIONS.get(name, _CORE_ATTRIBUTES.get(name, name))
+        raise MalformedMessage(
+            f"Atribut pesan tidak valid: {attribute}",
+            message_en=f"invalid CloudEvents attribute ce_{attribute}: {first['msg']}",
+            field=f"ce_{attribute}",
+        ) from exc
+
+
+def event_id_of(headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> uuid.UUID | None:
+    """The ``ce_id`` of a record, if it has a readable one (for logging bad messages)."""
+    for name, raw in headers:
+        if name == "ce_id":
+            try:
+                return uuid.UUID(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return None
+    return None

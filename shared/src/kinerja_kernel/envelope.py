@@ -1,0 +1,211 @@
+"""The event envelope: one recorded fact with who, when, where, its causal links and its hash.
+
+The hash chain (per stream) is defined here and documented in ``docs/events.md``:
+
+    content = the envelope as JSON without the ``hash`` member (times as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``)
+    hash    = hex(sha256(ascii(prev_hash) || JCS(content)))
+
+The first event of a stream has ``prev_hash`` = 64 zeros.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from kinerja_kernel.canonical import canonical_json
+
+GENESIS_HASH = "0" * 64
+HASH_PATTERN = r"^[0-9a-f]{64}$"
+EVENT_TYPE_PATTERN = r"^[a-z][a-z0-9]*\.[A-Z][A-Za-z0-9]*$"
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+
+def utcnow() -> datetime:
+    """The current instant in UTC (the only clock the kernel reads)."""
+    return datetime.now(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """The one textual form of an instant in hashes and on the wire: UTC, microseconds, ``Z``."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Actor(BaseModel):
+    """Who did it: a user id (NIP for people, a service name for machines) and the role they acted in."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=64)
+    role: str = Field(min_length=1, max_length=40)
+
+
+class PendingEvent(BaseModel):
+    """An event decided by an aggregate and wrapped with its metadata, before the store seals it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    event_type: str = Field(pattern=EVENT_TYPE_PATTERN)
+    event_version: int = Field(ge=1)
+    subject: str = Field(min_length=1, max_length=64)
+    office_id: str = Field(min_length=1, max_length=64)
+    actor: Actor
+    occurred_at: UtcDatetime = Field(default_factory=utcnow)
+    correlation_id: str = Field(min_length=1, max_length=64)
+    causation_id: str | None = Field(default=None, max_length=64)
+    payload: dict[str, Any]
+
+
+class EventEnvelope(BaseModel):
+    """A sealed event as stored and published."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: uuid.UUID
+    event_type: str = Field(pattern=EVENT_TYPE_PATTERN)
+    event_version: int = Field(ge=1)
+    source: str = Field(min_length=1)
+    stream_id: str = Field(min_length=1, max_length=200)
+    stream_version: int = Field(ge=1)
+    subject: str = Field(min_length=1, max_length=64)
+    office_id: str = Field(min_length=1, max_length=64)
+    actor_id: str = Field(min_length=1, max_length=64)
+    actor_role: str = Field(min_length=1, max_length=40)
+    occurred_at: UtcDatetime
+    recorded_at: UtcDatetime
+    correlation_id: str = Field(min_length=1, max_length=64)
+    causation_id: str | None = None
+    payload: dict[str, Any]
+    prev_hash: str = Field(pattern=HASH_PATTERN)
+    hash: str = Field(pattern=HASH_PATTERN)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=self.actor_id, role=self.actor_role)
+
+    def hashed_content(self) -> dict[str, Any]:
+        """The members the hash covers (everything but ``hash``), in their JSON form."""
+        return hashed_content(
+            event_id=self.event_id,
+            event_type=self.event_type,
+            event_version=self.event_version,
+            source=self.source,
+            stream_id=self.stream_id,
+            stream_version=self.stream_version,
+            subject=self.subject,
+            office_id=self.office_id,
+            actor_id=self.actor_id,
+            actor_role=self.actor_role,
+            occurred_at=self.occurred_at,
+            recorded_at=self.recorded_at,
+            correlation_id=self.correlation_id,
+            causation_id=self.causation_id,
+            payload=self.payload,
+            prev_hash=self.prev_hash,
+        )
+
+    def computed_hash(self) -> str:
+        """The hash this envelope should carry given its content and ``prev_hash``."""
+        return chain_hash(self.prev_hash, self.hashed_content())
+
+
+def hashed_content(
+    *,
+    event_id: uuid.UUID,
+    event_type: str,
+    event_version: int,
+    source: str,
+    stream_id: str,
+    stream_version: int,
+    subject: str,
+    office_id: str,
+    actor_id: str,
+    actor_role: str,
+    occurred_at: datetime,
+    recorded_at: datetime,
+    correlation_id: str,
+    causation_id: str | None,
+    payload: dict[str, Any],
+    prev_hash: str,
+) -> dict[str, Any]:
+    """Build the JSON object the hash is computed over."""
+    return {
+        "event_id": str(event_id),
+        "event_type": event_type,
+        "event_version": event_version,
+        "source": source,
+        "stream_id": stream_id,
+        "stream_version": stream_version,
+        "subject": subject,
+        "office_id": office_id,
+        "actor_id": actor_id,
+        "actor_role": actor_role,
+        "occurred_at": format_time(occurred_at),
+        "recorded_at": format_time(recorded_at),
+        "correlation_id": correlation_id,
+        "causation_id": causation_id,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """``hex(sha256(ascii(prev_hash) || JCS(content)))``."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(canonical_json(content))
+    return digest.hexdigest()
+
+
+def seal(
+    pending: PendingEvent, *, source: str, stream_id: str, stream_version: int, prev_hash: str,
+    recorded_at: datetime,
+) -> EventEnvelope:
+    """Give a pending event its place in a stream and its hash."""
+    content = hashed_content(
+        event_id=pending.event_id,
+        event_type=pending.event_type,
+        event_version=pending.event_version,
+        source=source,
+        stream_id=stream_id,
+        stream_version=stream_version,
+        subject=pending.subject,
+        office_id=pending.office_id,
+        actor_id=pending.actor.id,
+        actor_role=pending.actor.role,
+        occurred_at=pending.occurred_at,
+        recorded_at=recorded_at,
+        correlation_id=pending.correlation_id,
+        causation_id=pending.causation_id,
+        payload=pending.payload,
+        prev_hash=prev_hash,
+    )
+    return EventEnvelope.model_construct(
+        event_id=pending.event_id,
+        event_type=pending.event_type,
+        event_version=pending.event_version,
+        source=source,
+        stream_id=stream_id,
+        stream_version=stream_version,
+        subject=pending.subject,
+        office_id=pending.office_id,
+        actor_id=pending.actor.id,
+        actor_role=pending.actor.role,
+        occurred_at=pending.occurred_at,
+        recorded_at=recorded_at.astimezone(UTC),
+        correlation_id=pending.correlation_id,
+        causation_id=pending.causation_id,
+        payload=pending.payload,
+        prev_hash=prev_hash,
+        hash=chain_hash(prev_hash, content),
+    )

@@ -1,0 +1,226 @@
+"""The PostgreSQL event store: append with expected version, read a stream, read in commit order.
+
+Commit order and the sequence-gap problem
+-----------------------------------------
+Positions come from an identity sequence, so a transaction can take position 10 and commit after
+another one took 11: a reader that trusts positions would skip 10 for good. Each row therefore also
+records ``tx_id = pg_current_xact_id()``, and readers in commit order (the outbox relay, catch-up
+subscriptions) only read rows whose transaction is older than every transaction still running
+(``tx_id < pg_snapshot_xmin(pg_current_snapshot())``), in ``(tx_id, position)`` order. Such rows can
+no longer be joined by anything that sorts before them, so a cursor over ``(tx_id, position)`` never
+skips a late commit.
+
+Within one stream that order must agree with the stream's versions. An append therefore checks, in
+the same statement, that the stream's head was written by a transaction with a transaction id not
+above its own; the rare transaction that already held an older id before the head was written gets a
+``ConcurrencyError`` and retries, like any other lost race.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from kinerja_kernel.db import Database
+from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, PendingEvent, seal, utcnow
+from kinerja_kernel.errors import ConcurrencyError
+
+
+@dataclass(frozen=True, order=True)
+class CommitCursor:
+    """A place in commit order: ``(transaction id, position)`` of the last event read."""
+
+    tx_id: int = 0
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An envelope with its place in the store."""
+
+    cursor: CommitCursor
+    event: EventEnvelope
+
+
+_COLUMNS = (
+    "position, tx_id::text::bigint AS tx_id, stream_id, stream_version, event_id, event_type, event_version, "
+    "source, subject, office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id, "
+    "causation_id, payload::text AS payload, prev_hash, hash"
+)
+
+_APPEND_SQL = """
+INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
+                    office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
+                    causation_id, payload, prev_hash, hash)
+SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h
+FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
+            $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
+            $17::text[]) AS x(v, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h)
+WHERE $18::int = 0
+   OR EXISTS (SELECT 1 FROM events
+              WHERE stream_id = $1 AND stream_version = $18 AND hash = $19
+                AND tx_id <= pg_current_xact_id())
+"""
+
+
+def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
+    """Build an envelope from an ``events`` row selected with the store's columns."""
+    return EventEnvelope.model_construct(
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        event_version=row["event_version"],
+        source=row["source"],
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        subject=row["subject"],
+        office_id=row["office_id"],
+        actor_id=row["actor_id"],
+        actor_role=row["actor_role"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        payload=json.loads(row["payload"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )
+
+
+class PostgresEventStore:
+    """Append-only event store of one service, in that service's own database."""
+
+    def __init__(self, db: Database, *, source: str, head_cache_size: int = 10_000) -> None:
+        self.db = db
+        self.source = source
+        self._heads: OrderedDict[str, tuple[int, str]] = OrderedDict()
+        self._head_cache_size = head_cache_size
+
+    # -- heads -------------------------------------------------------------------------------
+    def _remember(self, stream_id: str, version: int, hash_: str) -> None:
+        self._heads[stream_id] = (version, hash_)
+        self._heads.move_to_end(stream_id)
+        if len(self._heads) > self._head_cache_size:
+            self._heads.popitem(last=False)
+
+    async def _hash_at(self, conn: asyncpg.Connection, stream_id: str, version: int) -> str | None:
+        if version == 0:
+            return GENESIS_HASH
+        cached = self._heads.get(stream_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        value: str | None = await conn.fetchval(
+            "SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2", stream_id, version
+        )
+        return value
+
+    # -- writing -----------------------------------------------------------------------------
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[PendingEvent],
+        *,
+        conn: asyncpg.Connection | None = None,
+    ) -> list[EventEnvelope]:
+        """Append ``events`` after ``expected_version`` or raise ``ConcurrencyError``.
+
+        Without ``conn`` the append is its own transaction (one round trip when the stream head is
+        known); with ``conn`` it joins the caller's transaction (effect + inbox + events together).
+        """
+        if not events:
+            return []
+        if conn is None:
+            async with self.db.connection() as own:
+                sealed = await self._append(own, stream_id, expected_version, events)
+            self._remember(stream_id, sealed[-1].stream_version, sealed[-1].hash)
+            self.db.committed()
+            return sealed
+        return await self._append(conn, stream_id, expected_version, events)
+
+    async def _append(
+        self, conn: asyncpg.Connection, stream_id: str, expected_version: int, events: Sequence[PendingEvent]
+    ) -> list[EventEnvelope]:
+        prev_hash = await self._hash_at(conn, stream_id, expected_version)
+        if prev_hash is None:
+            raise ConcurrencyError(stream_id, expected_version, "the stream is behind the expected version")
+        recorded_at = utcnow()
+        sealed: list[EventEnvelope] = []
+        for offset, pending in enumerate(events, start=1):
+            envelope = seal(
+                pending, source=self.source, stream_id=stream_id, stream_version=expected_version + offset,
+                prev_hash=prev_hash, recorded_at=recorded_at,
+            )
+            sealed.append(envelope)
+            prev_hash = envelope.hash
+        columns: list[list[Any]] = [[] for _ in range(15)]
+        for e in sealed:
+            for i, value in enumerate((
+                e.stream_version, e.event_id, e.event_type, e.event_version, e.subject, e.office_id,
+                e.actor_id, e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
+                json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
+            )):
+                columns[i].append(value)
+        expected_hash = sealed[0].prev_hash
+        try:
+            status = await conn.execute(
+                _APPEND_SQL, stream_id, self.source, *columns, expected_version, expected_hash
+            )
+        except asyncpg.UniqueViolationError as exc:
+            self._heads.pop(stream_id, None)
+            raise ConcurrencyError(stream_id, expected_version, exc.constraint_name or "unique") from exc
+        if status != f"INSERT 0 {len(sealed)}":
+            self._heads.pop(stream_id, None)
+            raise ConcurrencyError(stream_id, expected_version, "the stream head moved or a newer transaction wrote it")
+        return sealed
+
+    # -- reading -----------------------------------------------------------------------------
+    async def read_stream(
+        self, stream_id: str, *, from_version: int = 1, conn: asyncpg.Connection | None = None
+    ) -> list[EventEnvelope]:
+        """The events of one stream in version order (empty if the stream does not exist)."""
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"  # noqa: S608
+        if conn is None:
+            async with self.db.connection() as own:
+                rows = await own.fetch(sql, stream_id, from_version)
+        else:
+            rows = await conn.fetch(sql, stream_id, from_version)
+        events = [row_to_envelope(r) for r in rows]
+        if events and conn is None:
+            self._remember(stream_id, events[-1].stream_version, events[-1].hash)
+        return events
+
+    async def read_committed(self, after: CommitCursor = CommitCursor(), *, limit: int = 1000) -> list[StoredEvent]:
+        """Events after ``after`` in commit order, never skipping one whose transaction commits late."""
+        async with self.db.connection() as conn:
+            return await read_committed(conn, after, limit=limit)
+
+    async def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        """Events after a position, in position order (for audits of what is stored; not gap-safe)."""
+        sql = f"SELECT {_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"  # noqa: S608
+        async with self.db.connection() as conn:
+            rows = await conn.fetch(sql, after_position, limit)
+        return [StoredEvent(CommitCursor(r["tx_id"], r["position"]), row_to_envelope(r)) for r in rows]
+
+    async def stream_ids(self) -> list[str]:
+        async with self.db.connection() as conn:
+            return [r["stream_id"] for r in await conn.fetch("SELECT DISTINCT stream_id FROM events ORDER BY 1")]
+
+
+_COMMITTED_SQL = f"""
+SELECT {_COLUMNS} FROM events
+WHERE (tx_id, position) > ($1::text::xid8, $2)
+  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY tx_id, position
+LIMIT $3
+"""  # noqa: S608
+
+
+async def read_committed(conn: asyncpg.Connection, after: CommitCursor, *, limit: int) -> list[StoredEvent]:
+    """Gap-safe read in commit order on a given connection (must not be inside a writing transaction)."""
+    rows = await conn.fetch(_COMMITTED_SQL, str(after.tx_id), after.position, limit)
+    return [StoredEvent(CommitCursor(r["tx_id"], r["position"]), row_to_envelope(r)) for r in rows]

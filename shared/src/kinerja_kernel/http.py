@@ -1,0 +1,148 @@
+"""The HTTP edge every service shares: problem+json errors, correlation ids, authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from kinerja_kernel.auth import Principal, TokenVerifier
+from kinerja_kernel.errors import KinerjaError, Unauthenticated
+from kinerja_kernel.logging import bind_correlation
+
+log = structlog.get_logger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+CORRELATION_HEADER = "X-Correlation-ID"
+
+# pydantic error types -> a message a civil servant can act on
+_MESSAGES_ID: dict[str, str] = {
+    "missing": "wajib diisi",
+    "extra_forbidden": "kolom tidak dikenal",
+    "json_invalid": "JSON tidak valid",
+    "json_type": "isi permintaan harus JSON",
+    "model_attributes_type": "harus berupa objek",
+    "dict_type": "harus berupa objek",
+    "list_type": "harus berupa daftar",
+    "string_type": "harus berupa teks",
+    "int_type": "harus berupa bilangan bulat",
+    "int_parsing": "harus berupa bilangan bulat",
+    "float_type": "harus berupa angka",
+    "float_parsing": "harus berupa angka",
+    "bool_type": "harus berupa ya/tidak (true/false)",
+    "bool_parsing": "harus berupa ya/tidak (true/false)",
+    "string_too_short": "terlalu pendek",
+    "string_too_long": "terlalu panjang",
+    "string_pattern_mismatch": "formatnya tidak sesuai",
+    "greater_than_equal": "nilainya terlalu kecil",
+    "greater_than": "nilainya terlalu kecil",
+    "less_than_equal": "nilainya terlalu besar",
+    "less_than": "nilainya terlalu besar",
+    "enum": "pilihan tidak dikenal",
+    "literal_error": "pilihan tidak dikenal",
+    "uuid_parsing": "harus berupa UUID",
+    "uuid_type": "harus berupa UUID",
+    "datetime_parsing": "harus berupa tanggal dan waktu (ISO 8601)",
+    "date_parsing": "harus berupa tanggal (YYYY-MM-DD)",
+    "value_error": "nilainya tidak valid",
+}
+
+
+def problem(
+    status: int, title: str, *, detail: str, code: str, errors: list[dict[str, Any]] | None = None,
+    detail_en: str | None = None, headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An RFC 9457 problem+json response (Indonesian ``title``/``detail``; English in ``detail_en``)."""
+    body: dict[str, Any] = {
+        "type": f"https://kinerja.example/problems/{code}", "title": title, "status": status, "detail": detail,
+    }
+    if detail_en:
+        body["detail_en"] = detail_en
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_TITLES = {400: "Permintaan tidak valid", 401: "Belum masuk", 403: "Tidak diizinkan", 404: "Tidak ditemukan",
+           409: "Konflik", 422: "Data tidak valid"}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+def _validation_problem(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for err in exc.errors():
+        message_id = _MESSAGES_ID.get(err["type"], "nilainya tidak valid")
+        if err["type"] == "value_error" and str(err.get("msg", "")).startswith("Value error, "):
+            message_id = str(err["msg"]).removeprefix("Value error, ")
+        errors.append({"field": _field_path(tuple(err["loc"])), "message": message_id,
+                       "message_en": err["msg"], "type": err["type"]})
+    fields = ", ".join(e["field"] for e in errors)
+    return problem(422, _TITLES[422], detail=f"Periksa isian berikut: {fields}", code="validation",
+                   errors=errors, detail_en=f"invalid fields: {fields}")
+
+
+def _kinerja_problem(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KinerjaError)
+    errors = [{"field": exc.field, "message": exc.message, "message_en": exc.message_en}] if exc.field else None
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    return problem(exc.status, _TITLES.get(exc.status, "Kesalahan"), detail=exc.message, code=exc.code,
+                   errors=errors, detail_en=exc.message_en, headers=headers)
+
+
+def _http_problem(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    title = _TITLES.get(exc.status_code, "Kesalahan")
+    return problem(exc.status_code, title, detail=title, detail_en=str(exc.detail), code=f"http-{exc.status_code}")
+
+
+def _unexpected_problem(_: Request, exc: Exception) -> Response:
+    log.exception("http.unhandled_error", error=repr(exc))
+    return problem(500, "Kesalahan sistem", detail="Terjadi kesalahan pada sistem; silakan coba lagi.",
+                   code="internal", detail_en="internal error")
+
+
+def install_http_edge(app: FastAPI) -> None:
+    """Problem handlers and the correlation-id middleware."""
+    app.add_exception_handler(RequestValidationError, _validation_problem)
+    app.add_exception_handler(KinerjaError, _kinerja_problem)
+    app.add_exception_handler(StarletteHTTPException, _http_problem)
+    app.add_exception_handler(Exception, _unexpected_problem)
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        with bind_correlation(request.headers.get(CORRELATION_HEADER)) as cid:
+            response = await call_next(request)
+            response.headers[CORRELATION_HEADER] = cid
+            return response
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The authenticated caller (FastAPI dependency); the verifier lives on ``app.state.token_verifier``."""
+    if credentials is None:
+        raise Unauthenticated("Silakan masuk terlebih dahulu", message_en="missing bearer token")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = verifier.verify(credentials.credentials)
+    structlog.contextvars.bind_contextvars(user_id=principal.user_id)
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,170 @@
+"""Idempotent consumption of other services' events, with a dead-letter topic for what cannot be used.
+
+Delivery semantics: at least once in, exactly one effect. For each record the consumer
+
+1. maps the CloudEvent to an envelope and the payload to its event model (a failure here is final:
+   the record goes to the dead-letter topic with the reason in its headers);
+2. in ONE database transaction inserts ``(consumer, event_id)`` into ``inbox`` and runs the handler's
+   effect; a redelivered event finds its inbox row and has no second effect;
+3. acknowledges (commits the Kafka offset) only after that transaction committed.
+
+Errors of the infrastructure (database or network down) are retried with backoff and never
+dead-lettered; errors of the message or of the rules (validation, domain errors, unknown references)
+are dead-lettered and the consumer goes on with the next record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from pydantic import ValidationError
+
+from kinerja_kernel.cloudevents import event_id_of, from_kafka
+from kinerja_kernel.db import Database
+from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.errors import KinerjaError
+from kinerja_kernel.logging import bind_event_context
+from kinerja_kernel.registry import REGISTRY, DomainEvent, EventRegistry
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None]]
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+
+
+class Outcome(enum.Enum):
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    """The parts of a Kafka record the consumer needs (independent of the client library)."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...]
+
+
+class InboxConsumer:
+    """Dispatches events to handlers by type, once each, and dead-letters what cannot be used."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        db: Database,
+        handlers: Mapping[str, Handler],
+        producer: AIOKafkaProducer,
+        dead_letter_topic: str,
+        registry: EventRegistry = REGISTRY,
+        retry_delays: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0),
+    ) -> None:
+        self.name = name
+        self.db = db
+        self.handlers = dict(handlers)
+        self.producer = producer
+        self.dead_letter_topic = dead_letter_topic
+        self.registry = registry
+        self.retry_delays = retry_delays
+
+    async def process(self, record: IncomingRecord) -> Outcome:
+        """Handle one record; raises only for transient errors that outlived the retries."""
+        try:
+            envelope = from_kafka(record.value, record.headers)
+        except KinerjaError as exc:
+            return await self._dead_letter(record, exc.message_en, type(exc).__name__)
+        handler = self.handlers.get(envelope.event_type)
+        if handler is None:
+            return Outcome.IGNORED
+        try:
+            event = self.registry.decode(envelope.event_type, envelope.event_version, envelope.payload)
+        except (KinerjaError, ValidationError) as exc:
+            return await self._dead_letter(record, _reason(exc), type(exc).__name__, envelope)
+        with bind_event_context(envelope):
+            attempt = 0
+            while True:
+                try:
+                    return await self._apply(handler, envelope, event)
+                except TRANSIENT_ERRORS as exc:
+                    if attempt >= len(self.retry_delays):
+                        raise
+                    log.warning("consumer.retry", consumer=self.name, attempt=attempt + 1, error=repr(exc))
+                    await asyncio.sleep(self.retry_delays[attempt])
+                    attempt += 1
+                except Exception as exc:
+                    return await self._dead_letter(record, _reason(exc), type(exc).__name__, envelope)
+
+    async def _apply(self, handler: Handler, envelope: EventEnvelope, event: DomainEvent) -> Outcome:
+        async with self.db.transaction() as conn:
+            inserted = await conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING RETURNING true",
+                self.name, envelope.event_id, envelope.event_type,
+            )
+            if not inserted:
+                log.info("consumer.duplicate", consumer=self.name, event_id=str(envelope.event_id))
+                return Outcome.DUPLICATE
+            await handler(conn, envelope, event)
+        log.info("consumer.processed", consumer=self.name, event_type=envelope.event_type,
+                 event_id=str(envelope.event_id))
+        return Outcome.PROCESSED
+
+    async def _dead_letter(
+        self, record: IncomingRecord, reason: str, error_type: str, envelope: EventEnvelope | None = None
+    ) -> Outcome:
+        event_id = str(envelope.event_id) if envelope else str(event_id_of(record.headers) or "")
+        headers = [*record.headers, *[
+            (name, value.encode("utf-8")) for name, value in (
+                ("kinerja_dlt_reason", reason[:2000]),
+                ("kinerja_dlt_error", error_type),
+                ("kinerja_dlt_consumer", self.name),
+                ("kinerja_dlt_topic", record.topic),
+                ("kinerja_dlt_partition", str(record.partition)),
+                ("kinerja_dlt_offset", str(record.offset)),
+            )
+        ]]
+        await (await self.producer.send(
+            self.dead_letter_topic, value=record.value, key=record.key, headers=headers
+        ))
+        async with self.db.connection() as conn:
+            await conn.execute(
+                'INSERT INTO dead_letters (consumer, topic, partition, "offset", event_id, reason) '
+                "VALUES ($1, $2, $3, $4, $5, $6)",
+                self.name, record.topic, record.partition, record.offset, event_id or None, reason[:2000],
+            )
+        log.warning("consumer.dead_lettered", consumer=self.name, topic=record.topic, offset=record.offset,
+                    event_id=event_id, reason=reason)
+        return Outcome.DEAD_LETTERED
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        parts = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5]]
+        return "invalid payload: " + "; ".join(parts)
+    if isinstance(exc, KinerjaError):
+        return exc.message_en
+    return f"{type(exc).__name__}: {exc} @ {traceback.format_exc(limit=2).splitlines()[-1] if exc else ''}"

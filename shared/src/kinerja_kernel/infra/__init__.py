@@ -1,0 +1,1 @@
+"""Launchers for the real infrastructure on a machine without Docker: PostgreSQL and Kafka."""

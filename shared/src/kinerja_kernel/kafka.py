@@ -1,0 +1,63 @@
+"""Kafka plumbing: topic names, topic creation, and the idempotent producer every process uses."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+log = structlog.get_logger(__name__)
+
+
+def events_topic(service: str) -> str:
+    """The topic a service publishes its events to, e.g. ``kinerja.planning.events``."""
+    return f"kinerja.{service}.events"
+
+
+def dead_letter_topic(service: str) -> str:
+    """The topic where a service's consumers park the messages they cannot process."""
+    return f"kinerja.{service}.deadletter"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int = 6
+    replication_factor: int = 1
+    config: dict[str, str] = field(default_factory=lambda: {"retention.ms": "-1"})
+
+
+async def ensure_topics(bootstrap_servers: str, topics: Sequence[TopicSpec]) -> None:
+    """Create the topics that do not exist yet (events are kept forever: ``retention.ms=-1``)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="kinerja-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t.name not in existing]
+        if not missing:
+            return
+        with contextlib.suppress(TopicAlreadyExistsError):
+            await admin.create_topics(
+                [NewTopic(t.name, t.partitions, t.replication_factor, topic_configs=t.config) for t in missing]
+            )
+        log.info("kafka.topics_created", topics=[t.name for t in missing])
+    finally:
+        await admin.close()
+
+
+def idempotent_producer(bootstrap_servers: str, *, client_id: str, linger_ms: int = 2) -> AIOKafkaProducer:
+    """A producer with idempotence on and ``acks=all`` (aiokafka's defaults are neither)."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=linger_ms,
+        max_batch_size=1024 * 1024,
+        request_timeout_ms=30_000,
+    )

@@ -1,0 +1,39 @@
+"""Settings every service shares (pydantic-settings); each service subclasses with its own prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Read from the environment as ``KINERJA_<SERVICE>_<FIELD>`` (e.g. ``KINERJA_PLANNING_DATABASE_URL``)."""
+
+    model_config = SettingsConfigDict(env_prefix="KINERJA_", extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(description="PostgreSQL URL of this service's own database")
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool | None = Field(default=None, description="JSON logs; default: only in production")
+
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 key (development and tests)")
+    jwt_public_key: str | None = Field(default=None, description="PEM public key (RS256/ES256) in production")
+    jwt_issuer: str = "kinerja-dev"
+    jwt_audience: str = "kinerja"
+
+    topic_partitions: int = 6
+    relay_enabled: bool = True
+    relay_batch_size: int = 1000
+    relay_idle_interval_ms: int = 20
+    consumer_enabled: bool = True
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment == "production"

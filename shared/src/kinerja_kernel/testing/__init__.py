@@ -1,0 +1,1 @@
+"""Test support: fixtures that start real PostgreSQL and Kafka, and helpers for Kafka assertions."""
