@@ -15,6 +15,7 @@ from typing import Any
 import rfc8785
 
 _BMP_MAX = 0xFFFF
+_SAFE_INTEGER = 2**53 - 1
 
 
 def _fast_path_applies(value: Any) -> bool:
@@ -35,6 +36,8 @@ def _fast_path_applies(value: Any) -> bool:
             stack.extend(item)
         elif isinstance(item, float):
             return False
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) > _SAFE_INTEGER:
+            return False  # outside the I-JSON range: let the reference implementation refuse it
     return True
 
 

@@ -12,7 +12,7 @@ import typer
 
 from kinerja_kernel.auth import Role, mint_token
 
-DEV_SECRET = "dev-secret-change-me"  # noqa: S105 - development only; production verifies IdP tokens
+DEV_SECRET = "kinerja-dev-secret-change-me-in-production"  # noqa: S105 - development only; production verifies IdP tokens
 
 token_app = typer.Typer(help="Mint a development JWT (HS256) for calling the services' HTTP APIs.")
 relay_app = typer.Typer(help="Run one service's outbox relay on its own (normally it runs inside the service).")

@@ -1,0 +1,157 @@
+"""The event store's contract, as one abstract class; each adapter's test says how to create it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+
+from kinerja_kernel.db import Database
+from kinerja_kernel.envelope import Actor, PendingEvent
+from kinerja_kernel.errors import ConcurrencyError
+from kinerja_kernel.eventstore import CommitCursor, PostgresEventStore
+from kinerja_kernel.verification import verify_database
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+def ev(n: int = 0, subject: str = "199001012015011001") -> PendingEvent:
+    return PendingEvent(event_type="test.Happened", event_version=1, subject=subject, office_id="KANTOR-A",
+                        actor=Actor(id="199001012015011001", role="pegawai"), correlation_id="corr",
+                        payload={"n": n})
+
+
+def sid() -> str:
+    return f"s-{uuid.uuid4()}"
+
+
+class EventStoreContract:
+    """Every event store adapter must pass these."""
+
+    @pytest.fixture
+    def store(self) -> PostgresEventStore:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    async def test_appends_and_reads_a_stream_in_version_order(self, store: PostgresEventStore) -> None:
+        s = sid()
+        await store.append(s, 0, [ev(1), ev(2)])
+        await store.append(s, 2, [ev(3)])
+        events = await store.read_stream(s)
+        assert [(e.stream_version, e.payload["n"]) for e in events] == [(1, 1), (2, 2), (3, 3)]
+        assert events[1].prev_hash == events[0].hash
+
+    async def test_reads_from_a_version(self, store: PostgresEventStore) -> None:
+        s = sid()
+        await store.append(s, 0, [ev(1), ev(2), ev(3)])
+        assert [e.stream_version for e in await store.read_stream(s, from_version=2)] == [2, 3]
+
+    async def test_a_stale_expected_version_is_a_conflict(self, store: PostgresEventStore) -> None:
+        s = sid()
+        await store.append(s, 0, [ev(1)])
+        await store.append(s, 1, [ev(2)])
+        with pytest.raises(ConcurrencyError):
+            await store.append(s, 1, [ev(3)])
+        assert len(await store.read_stream(s)) == 2
+
+    async def test_an_expected_version_ahead_of_the_stream_is_a_conflict(self, store: PostgresEventStore) -> None:
+        s = sid()
+        await store.append(s, 0, [ev(1)])
+        with pytest.raises(ConcurrencyError):
+            await store.append(s, 5, [ev(2)])
+
+    async def test_two_concurrent_appends_at_the_same_version_one_wins(self, store: PostgresEventStore) -> None:
+        s = sid()
+        await store.append(s, 0, [ev(0)])
+        results = await asyncio.gather(store.append(s, 1, [ev(1)]), store.append(s, 1, [ev(2)]),
+                                       return_exceptions=True)
+        assert sorted(type(r).__name__ for r in results) == ["ConcurrencyError", "list"]
+        assert len(await store.read_stream(s)) == 2
+
+    async def test_a_batch_is_atomic(self, store: PostgresEventStore) -> None:
+        s = sid()
+        duplicate = ev(1)
+        await store.append(sid(), 0, [duplicate])
+        with pytest.raises(ConcurrencyError):
+            await store.append(s, 0, [ev(0), duplicate])  # second event's id already exists
+        assert await store.read_stream(s) == []
+
+    async def test_streams_are_isolated(self, store: PostgresEventStore) -> None:
+        a, b = sid(), sid()
+        await store.append(a, 0, [ev(1)])
+        await store.append(b, 0, [ev(2)])
+        assert [e.payload["n"] for e in await store.read_stream(a)] == [1]
+        assert await store.read_stream(sid()) == []
+
+
+class TestPostgresEventStore(EventStoreContract):
+    @pytest.fixture
+    def store(self, pg_store: PostgresEventStore) -> PostgresEventStore:
+        return pg_store
+
+    async def test_commit_order_never_skips_a_transaction_that_commits_late(
+        self, pg_store: PostgresEventStore, db: Database
+    ) -> None:
+        """The sequence-gap case: A takes the lower position but commits after B."""
+        a_stream, b_stream = sid(), sid()
+        cursor = await _end(pg_store)
+        async with db.pool.acquire() as conn_a:
+            tx = conn_a.transaction()
+            await tx.start()
+            [a] = await pg_store.append(a_stream, 0, [ev(1)], conn=conn_a)  # A: lower position, not committed
+            [b] = await pg_store.append(b_stream, 0, [ev(2)])  # B: higher position, committed
+            seen_while_a_open = await pg_store.read_committed(cursor)
+            await tx.commit()
+        seen_after = await pg_store.read_committed(cursor)
+        positions = {s.event.event_id: s.cursor.position for s in seen_after}
+        assert positions[a.event_id] < positions[b.event_id]
+        assert seen_while_a_open == []  # B is held back while A may still commit below it
+        assert [s.event.event_id for s in seen_after] == [a.event_id, b.event_id]
+
+    async def test_a_writer_holding_an_older_transaction_id_cannot_append_behind_a_newer_head(
+        self, pg_store: PostgresEventStore, db: Database
+    ) -> None:
+        s = sid()
+        async with db.pool.acquire() as conn_a:
+            tx = conn_a.transaction()
+            await tx.start()
+            await conn_a.fetchval("SELECT pg_current_xact_id()")  # A holds an older transaction id
+            await pg_store.append(s, 0, [ev(1)])  # a newer transaction writes the head and commits
+            with pytest.raises(ConcurrencyError):
+                await pg_store.append(s, 1, [ev(2)], conn=conn_a)
+            await tx.rollback()
+        await pg_store.append(s, 1, [ev(2)])  # a retry in a fresh transaction succeeds
+        assert [e.stream_version for e in await pg_store.read_stream(s)] == [1, 2]
+
+    async def test_stored_events_cannot_be_updated_or_deleted(self, pg_store: PostgresEventStore, db: Database) -> None:
+        s = sid()
+        await pg_store.append(s, 0, [ev(1)])
+        async with db.connection() as conn:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("UPDATE events SET payload = '{}' WHERE stream_id = $1", s)
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("DELETE FROM events WHERE stream_id = $1", s)
+
+    async def test_changing_a_stored_payload_is_detected_by_chain_verification(
+        self, pg_store: PostgresEventStore, db: Database, database_url: str
+    ) -> None:
+        s = sid()
+        await pg_store.append(s, 0, [ev(1), ev(2), ev(3)])
+        assert (await verify_database(database_url, stream_id=s)).ok
+        async with db.connection() as conn:  # an attacker with owner rights bypasses the guard
+            await conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+            await conn.execute(
+                "UPDATE events SET payload = '{\"n\": 200}' WHERE stream_id = $1 AND stream_version = 2", s)
+            await conn.execute("ALTER TABLE events ENABLE TRIGGER events_append_only")
+        report = await verify_database(database_url, stream_id=s)
+        assert [(b.stream_version, b.reason) for b in report.breaks] == [
+            (2, "hash does not match the event's content")
+        ]
+
+
+async def _end(store: PostgresEventStore) -> CommitCursor:
+    cursor = CommitCursor()
+    while batch := await store.read_committed(cursor, limit=1000):
+        cursor = batch[-1].cursor
+    return cursor
