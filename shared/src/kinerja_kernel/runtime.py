@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -17,6 +18,7 @@ from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, Migration, migrate
 from kinerja_kernel.eventstore import PostgresEventStore
@@ -59,12 +61,23 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
             log.error("consumer.redeliver", consumer=consumer.name, offset=raw.offset, error=repr(exc))
             await msg.nack()
             return
+        except Exception:
+            # never let FastStream swallow a record: the next ack would commit past it
+            log.exception("consumer.unexpected_error", consumer=consumer.name, offset=raw.offset)
+            await msg.nack()
+            raise
         await msg.ack()
 
     broker.subscriber(
         *topics, group_id=consumer.name, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-        max_poll_interval_ms=300_000,
+        max_poll_interval_ms=300_000, decoder=_undecoded,
     )(on_record)
+
+
+async def _undecoded(message: StreamMessage[Any]) -> Any:
+    """Leave the body as bytes: a record that is not JSON must reach the consumer to be dead-lettered
+    (FastStream's JSON decoding would fail before the handler and the record would be skipped)."""
+    return message.body
 
 
 class ServiceRuntime:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,17 @@ class TopicRecord:
         return None
 
 
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    """The partition numbers of ``topic`` (empty if it does not exist)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(p["partition"] for t in described if t.get("error_code", 0) == 0 for p in t["partitions"])
+
+
 async def read_topic(bootstrap: str, topic: str, *, timeout: float = 30.0) -> list[TopicRecord]:
     """All records of ``topic`` up to the end offsets seen when called, partition by partition."""
     consumer = AIOKafkaConsumer(
@@ -32,8 +44,7 @@ async def read_topic(bootstrap: str, topic: str, *, timeout: float = 30.0) -> li
     )
     await consumer.start()
     try:
-        await consumer.topics()  # loads cluster metadata
-        partitions = consumer.partitions_for_topic(topic) or set()
+        partitions = await partitions_of(bootstrap, topic)
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not tps:
             return []
