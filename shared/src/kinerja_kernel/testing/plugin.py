@@ -84,3 +84,11 @@ async def database_url(postgres_server_url: str) -> AsyncIterator[str]:
 def unique() -> str:
     """A short random suffix for topic names, ids and consumer groups."""
     return uuid.uuid4().hex[:10]
+
+
+TEST_JWT_SECRET = "kinerja-test-secret-kinerja-test-secret"  # noqa: S105 - tests only
+
+
+@pytest.fixture
+def jwt_secret() -> str:
+    return TEST_JWT_SECRET

@@ -42,14 +42,14 @@ class PlanningService:
         return PlanRef(plan_id, plan.version)
 
     async def submit(self, cmd: SubmitPlan, by: Principal) -> PlanRef:
-        plan = await self._load(cmd.plan_id, by)
+        plan = await self._load(cmd.plan_id, by, cmd.expected_version)
         plan.submit(actor_id=by.user_id)
         await self._save(cmd.plan_id, plan, by, Role.PEGAWAI, expected_version=cmd.expected_version)
         return PlanRef(cmd.plan_id, plan.version)
 
     async def approve(self, cmd: ApprovePlan, by: Principal) -> PlanRef:
         by.require_role(Role.PEJABAT_PENILAI)
-        plan = await self._load(cmd.plan_id, by)
+        plan = await self._load(cmd.plan_id, by, cmd.expected_version)
         plan.approve(actor_id=by.user_id)
         await self._save(cmd.plan_id, plan, by, Role.PEJABAT_PENILAI, expected_version=cmd.expected_version)
         return PlanRef(cmd.plan_id, plan.version)
@@ -63,11 +63,13 @@ class PlanningService:
             raise Forbidden("Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
         return plan
 
-    async def _load(self, plan_id: uuid.UUID, by: Principal) -> PerformancePlan:
+    async def _load(self, plan_id: uuid.UUID, by: Principal, expected_version: int | None = None) -> PerformancePlan:
         plan = await self.plans.load(plan_id)
         if plan is None:
             raise NotFound(f"SKP {plan_id} tidak ditemukan", message_en=f"plan {plan_id} not found", field="plan_id")
         by.require_office(plan.office_id)
+        if expected_version is not None and expected_version != plan.version:
+            raise ConcurrencyError(self.plans.stream_id(plan_id), expected_version, f"the plan is at {plan.version}")
         return plan
 
     async def _save(

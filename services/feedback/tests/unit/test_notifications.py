@@ -1,0 +1,54 @@
+"""Which planning event tells whom what, and the notification aggregate's rules."""
+
+import uuid
+
+import pytest
+
+from kinerja_feedback.domain.notifications import (
+    Notification,
+    notification_id_for,
+    plan_approved,
+    plan_awaiting_approval,
+)
+from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
+from kinerja_kernel.contracts.planning import PlanApproved, PlanSubmitted
+from kinerja_kernel.errors import DomainRuleViolation, Forbidden
+
+EMPLOYEE, EVALUATOR = "199001012015011001", "198001012005011002"
+PLAN = uuid.uuid4()
+
+
+class TestWhoIsTold:
+    def test_a_submitted_plan_goes_to_the_evaluators_inbox(self) -> None:
+        draft = plan_awaiting_approval(PlanSubmitted(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1",
+                                                     period_year=2026, evaluator_id=EVALUATOR))
+        assert (draft.recipient_id, draft.kind) == (EVALUATOR, "plan_awaiting_approval")
+        assert "menunggu persetujuan" in draft.title and EMPLOYEE in draft.body
+
+    def test_an_approved_plan_goes_to_the_employees_inbox(self) -> None:
+        draft = plan_approved(PlanApproved(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                           evaluator_id=EVALUATOR, approved_by=EVALUATOR))
+        assert (draft.recipient_id, draft.kind) == (EMPLOYEE, "plan_approved")
+        assert "disetujui" in draft.title
+
+
+class TestNotification:
+    def issued(self) -> Notification:
+        draft = plan_approved(PlanApproved(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                           evaluator_id=EVALUATOR, approved_by=EVALUATOR))
+        return Notification.issue(draft, source_event_id=uuid.UUID(int=7), source_event_type="planning.PlanApproved")
+
+    def test_the_same_source_event_always_gives_the_same_notification_id(self) -> None:
+        first, second = self.issued(), self.issued()
+        assert first.notification_id == second.notification_id == notification_id_for(
+            uuid.UUID(int=7), "plan_approved", EMPLOYEE)
+        assert isinstance(first.pending[0], NotificationIssued)
+
+    def test_only_the_recipient_marks_it_read_and_only_once(self) -> None:
+        n = self.issued()
+        with pytest.raises(Forbidden):
+            n.mark_read(actor_id=EVALUATOR)
+        n.mark_read(actor_id=EMPLOYEE)
+        assert isinstance(n.pending[-1], NotificationRead)
+        with pytest.raises(DomainRuleViolation):
+            n.mark_read(actor_id=EMPLOYEE)

@@ -1,0 +1,123 @@
+"""End to end: planning and feedback as separate processes, over HTTP, on real Kafka and PostgreSQL.
+
+An employee drafts and submits an SKP; the evaluator finds "awaiting your approval" in their inbox and
+approves; the employee finds "approved" in theirs. The correlation id sent with the submit request
+travels through the planning event into the feedback service's notification event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kinerja_kernel.auth import Role
+from kinerja_kernel.infra.postgres import create_database, free_port
+from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.testing.http import bearer
+from kinerja_kernel.testing.kafka_helpers import read_topic
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+OFFICE = "KANREG-E2E"
+
+
+@pytest.fixture
+def services(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
+             unique: str) -> Iterator[dict[str, ServiceProcess]]:
+    started: dict[str, ServiceProcess] = {}
+    try:
+        for name in ("planning", "feedback"):
+            database = asyncio.run(create_database(postgres_server_url, f"e2e_{name}_{unique}"))
+            prefix = f"KINERJA_{name.upper()}_"
+            port = free_port()
+            process = ServiceProcess(name, port=port, log_path=tmp_path / f"{name}.log", env={
+                f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+                f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": jwt_secret,
+                f"{prefix}ENVIRONMENT": "production",
+            })
+            process.start()
+            started[name] = process
+        for process in started.values():
+            process.wait_healthy()
+        yield started
+    finally:
+        for process in started.values():
+            process.stop()
+
+
+async def wait_for_notification(client: httpx.AsyncClient, url: str, headers: dict[str, str], kind: str,
+                                link: str) -> dict[str, object]:
+    for _ in range(150):
+        response = await client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        found = [n for n in response.json() if n["kind"] == kind and n["link"] == link]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no {kind} notification for {link}")
+
+
+async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_the_employee(
+    services: dict[str, ServiceProcess], jwt_secret: str, kafka_bootstrap: str, unique: str
+) -> None:
+    employee_id = f"19900101201501{1}{int(unique[:6], 16) % 999 + 1:03d}"
+    evaluator_id = f"19800101200501{2}{int(unique[4:10], 16) % 999 + 1:03d}"
+    employee = bearer(jwt_secret, employee_id, [Role.PEGAWAI], [OFFICE])
+    evaluator = bearer(jwt_secret, evaluator_id, [Role.PEGAWAI, Role.PEJABAT_PENILAI], [OFFICE])
+    planning, feedback = services["planning"].url, services["feedback"].url
+    correlation = f"e2e-{unique}"
+    year = 2030 + int(unique[:4], 16) % 60
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        created = await client.post(f"{planning}/api/v1/plans", headers=employee,
+                                    json={"office_id": OFFICE, "period_year": year, "evaluator_id": evaluator_id})
+        assert created.status_code == 201, created.text
+        plan_id = created.json()["plan_id"]
+        submitted = await client.post(f"{planning}/api/v1/plans/{plan_id}/submit", json={"expected_version": 1},
+                                      headers={**employee, "X-Correlation-ID": correlation})
+        assert submitted.status_code == 200, submitted.text
+        assert submitted.headers["X-Correlation-ID"] == correlation
+
+        awaiting = await wait_for_notification(client, f"{feedback}/api/v1/notifications?unread=true", evaluator,
+                                               "plan_awaiting_approval", f"/skp/{plan_id}")
+        assert awaiting["title"] == "SKP menunggu persetujuan Anda"
+        assert employee_id in str(awaiting["body"])
+
+        approved = await client.post(f"{planning}/api/v1/plans/{plan_id}/approve", json={"expected_version": 2},
+                                     headers=evaluator)
+        assert approved.status_code == 200, approved.text
+        told = await wait_for_notification(client, f"{feedback}/api/v1/notifications", employee, "plan_approved",
+                                           f"/skp/{plan_id}")
+        assert told["title"] == "SKP Anda telah disetujui"
+
+        read = await client.post(f"{feedback}/api/v1/notifications/{awaiting['notification_id']}/read",
+                                 headers=evaluator)
+        assert read.status_code == 204
+        unread = (await client.get(f"{feedback}/api/v1/notifications?unread=true", headers=evaluator)).json()
+        assert all(n["notification_id"] != awaiting["notification_id"] for n in unread)
+
+        # the employee cannot see the evaluator's inbox
+        employee_inbox = (await client.get(f"{feedback}/api/v1/notifications", headers=employee)).json()
+        assert all(n["kind"] != "plan_awaiting_approval" for n in employee_inbox)
+
+    planning_events = [r for r in await read_topic(kafka_bootstrap, "kinerja.planning.events")
+                       if r.header("ce_correlationid") == correlation]
+    assert [r.header("ce_type") for r in planning_events] == ["planning.PlanSubmitted"]
+    submitted_event = planning_events[0]
+    assert submitted_event.key == employee_id.encode()
+    assert submitted_event.header("ce_actorid") == employee_id
+    assert submitted_event.header("ce_office") == OFFICE
+    assert json.loads(submitted_event.value or b"{}")["plan_id"] == plan_id
+
+    notification_events = [r for r in await read_topic(kafka_bootstrap, "kinerja.feedback.events")
+                           if r.header("ce_correlationid") == correlation]
+    assert [r.header("ce_type") for r in notification_events] == ["feedback.NotificationIssued"]
+    assert notification_events[0].header("ce_causationid") == submitted_event.header("ce_id")
+    assert notification_events[0].key == evaluator_id.encode()
+    assert uuid.UUID(notification_events[0].header("ce_id") or "")
