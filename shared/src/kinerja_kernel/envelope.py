@@ -1,6 +1,6 @@
 """The event envelope: one recorded fact with who, when, where, its causal links and its hash.
 
-The hash chain (per stream) is defined here and documented in ``docs/events.md``:
+The hash chain (per stream) is defined here and in the README ("Events on the wire"):
 
     content = the envelope as JSON without the ``hash`` member (times as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``)
     hash    = hex(sha256(ascii(prev_hash) || JCS(content)))

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install what Kinerja needs on a fresh Debian machine of this kind: uv, the Python dependencies
+# (from the lock file), Java + Maven and the Kafka artifacts. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v python3.11 >/dev/null 2>&1 && ! python3 -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+  echo "setup: installing Python 3.11" >&2
+  as_root apt-get update -qq && as_root apt-get install -y -qq python3.11 python3.11-venv python3-pip >/dev/null
+fi
+export PATH="$HOME/.local/bin:$PATH"
+if ! command -v uv >/dev/null 2>&1; then
+  echo "setup: installing uv" >&2
+  python3 -m pip install --quiet --user uv 2>/dev/null || python3 -m pip install --quiet --break-system-packages --user uv
+fi
+if ! command -v useradd >/dev/null 2>&1; then  # the embedded PostgreSQL server runs as its own user
+  as_root apt-get update -qq && as_root apt-get install -y -qq passwd >/dev/null
+fi
+
+echo "setup: Python dependencies (uv sync --frozen)" >&2
+uv sync --frozen --quiet "$@"
+echo "setup: Kafka artifacts (deploy/kafka/kafkactl fetch)" >&2
+bash deploy/kafka/kafkactl fetch >&2
