@@ -121,3 +121,11 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
     assert notification_events[0].header("ce_causationid") == submitted_event.header("ce_id")
     assert notification_events[0].key == evaluator_id.encode()
     assert uuid.UUID(notification_events[0].header("ce_id") or "")
+
+    # production logs are JSON lines, and the correlation id follows the request into both services
+    for name, expected_event in (("planning", "http.request"), ("feedback", "consumer.processed")):
+        lines = [json.loads(line) for line in services[name].log_path.read_text().splitlines()
+                 if line.startswith("{")]
+        mine = [line for line in lines if line.get("correlation_id") == correlation]
+        assert expected_event in {line["event"] for line in mine}, name
+        assert all(line["service"] == name for line in mine)

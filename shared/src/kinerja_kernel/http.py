@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -124,9 +125,13 @@ def install_http_edge(app: FastAPI) -> None:
 
     @app.middleware("http")
     async def correlation(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
         with bind_correlation(request.headers.get(CORRELATION_HEADER)) as cid:
             response = await call_next(request)
             response.headers[CORRELATION_HEADER] = cid
+            if request.url.path != "/health":
+                log.info("http.request", method=request.method, path=request.url.path, status=response.status_code,
+                         ms=round((time.perf_counter() - started) * 1000, 1))
             return response
 
 

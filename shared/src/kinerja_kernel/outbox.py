@@ -39,6 +39,7 @@ class OutboxRelay:
         name: str = "kafka",
         batch_size: int = 1000,
         idle_interval: float = 0.02,
+        max_idle_interval: float = 0.5,
         standby_interval: float = 2.0,
     ) -> None:
         self.dsn = dsn
@@ -47,6 +48,7 @@ class OutboxRelay:
         self.name = name
         self.batch_size = batch_size
         self.idle_interval = idle_interval
+        self.max_idle_interval = max(idle_interval, max_idle_interval)
         self.standby_interval = standby_interval
         self.published = 0
         self.is_leader = False
@@ -88,12 +90,16 @@ class OutboxRelay:
             row = await conn.fetchrow("SELECT tx_id, position FROM relay_checkpoints WHERE name = $1", self.name)
             assert row is not None
             cursor = CommitCursor(row["tx_id"], row["position"])
+            interval = self.idle_interval
             while not stop.is_set():
+                woken = self._wake.is_set()
                 self._wake.clear()
                 cursor, sent = await self._publish_batch(conn, cursor)
+                # activity: poll fast (a commit may wait behind xmin); idle: back off
+                interval = self.idle_interval if sent or woken else min(interval * 2, self.max_idle_interval)
                 if sent < self.batch_size:
                     with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout=self.idle_interval)
+                        await asyncio.wait_for(self._wake.wait(), timeout=interval)
         finally:
             self.is_leader = False
             await conn.close()

