@@ -114,6 +114,10 @@ class ServiceRuntime:
         assert self._producer is not None, "runtime not started"
         return self._producer
 
+    def _topic_spec(self, name: str) -> TopicSpec:
+        s = self.settings
+        return TopicSpec(name, s.topic_partitions, replication_factor=s.topic_replication_factor)
+
     async def start(self) -> None:
         """Database with migrations, topics, producer, event store and (if enabled) the relay."""
         s = self.settings
@@ -121,7 +125,7 @@ class ServiceRuntime:
         async with self._db.connection() as conn:
             await migrate(conn, [*KERNEL_MIGRATIONS, *self.migrations])
         await ensure_topics(s.kafka_bootstrap_servers, [
-            TopicSpec(self.topic, s.topic_partitions), TopicSpec(dead_letter_topic(self.service), s.topic_partitions),
+            self._topic_spec(self.topic), self._topic_spec(dead_letter_topic(self.service)),
         ])
         self._producer = idempotent_producer(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}")
         await self._producer.start()
@@ -141,7 +145,7 @@ class ServiceRuntime:
         if not specs or not s.consumer_enabled:
             return
         topics = sorted({t for spec in specs for t in spec.topics})
-        await ensure_topics(s.kafka_bootstrap_servers, [TopicSpec(t, s.topic_partitions) for t in topics])
+        await ensure_topics(s.kafka_bootstrap_servers, [self._topic_spec(t) for t in topics])
         self.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}-consumer",
                                   logger=None)
         for spec in specs:

@@ -27,6 +27,7 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "kinerja"
 
     topic_partitions: int = 6
+    topic_replication_factor: int = Field(default=1, ge=1, description="1 for the dev broker; 3 in production")
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_idle_interval_ms: int = 20
