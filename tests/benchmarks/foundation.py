@@ -12,7 +12,7 @@ directory, unless ``--postgres-url`` / ``--kafka-bootstrap`` point at running on
 1. event-store appends/s, one event per transaction, on one connection (new stream / same stream),
    next to the PyPI ``eventsourcing`` library on the same server (its own database);
 2. batched appends (100 and 1,000 events per append);
-3. outbox-relay throughput (pre-loaded events, fresh topic) plus a stage-by-stage breakdown;
+3. outbox-relay throughput (pre-loaded events, fresh topic);
 4. outbox-relay latency (commit -> Kafka acknowledgement) at a steady 1,000 events/s;
 5. resident memory, requests/s and request latency of a real ``kinerja-planning`` process,
 
@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
 import io
 import itertools
 import json
@@ -52,15 +53,15 @@ import httpx
 import psutil
 
 from kinerja_kernel.auth import mint_token
-from kinerja_kernel.cloudevents import to_kafka
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
-from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.eventstore import _COMMITTED_SQL, CommitCursor, PostgresEventStore, row_to_envelope
+from kinerja_kernel.envelope import Actor, PendingEvent
+from kinerja_kernel.eventstore import PostgresEventStore
 from kinerja_kernel.identity import nip_problem
 from kinerja_kernel.infra.kafka import LocalKafka, find_kafkactl
 from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
-from kinerja_kernel.outbox import OutboxRelay
+from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.outbox import OutboxRelay, PublishedBatch
 
 HERE = Path(__file__).resolve().parent
 REPORTS = HERE / "reports"
@@ -87,17 +88,22 @@ class Plan:
     latency_rate: int
     http_plans: int
     http_concurrency: int
+    append_rounds: int
 
 
-FULL = Plan(append_seconds=5, es_append_seconds=4, batch_seconds=4, relay_events=100_000, breakdown_events=30_000,
-            latency_seconds=20, latency_rate=1000, http_plans=2000, http_concurrency=20)
-QUICK = Plan(append_seconds=1.5, es_append_seconds=1.5, batch_seconds=1.5, relay_events=20_000,
-             breakdown_events=10_000, latency_seconds=10, latency_rate=1000, http_plans=300, http_concurrency=20)
+FULL = Plan(append_seconds=6, es_append_seconds=4.5, batch_seconds=4.5, relay_events=100_000,
+            breakdown_events=30_000, latency_seconds=20, latency_rate=1000, http_plans=2000, http_concurrency=20,
+            append_rounds=3)
+QUICK = Plan(append_seconds=1.5, es_append_seconds=1.2, batch_seconds=1.2, relay_events=20_000,
+             breakdown_events=10_000, latency_seconds=10, latency_rate=1000, http_plans=300, http_concurrency=20,
+             append_rounds=1)
 
 TARGET_APPENDS = 3_000.0
 TARGET_BATCHED = 30_000.0
 TARGET_RELAY = 20_000.0
 TARGET_P99_MS = 50.0
+LATENCY_WRITERS = 4
+CONCURRENT_WRITERS = 8
 
 
 # ------------------------------------------------------------------------------------------------
@@ -320,6 +326,17 @@ def machine_info() -> dict[str, Any]:
     }
 
 
+def machine_cpu(before: Any, after: Any) -> dict[str, float]:
+    """Busy and steal (time the hypervisor gave to other guests) in % of all cores over a section."""
+    total = sum(after) - sum(before)
+    if total <= 0:
+        return {}
+    idle = (after.idle - before.idle) + (getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
+    steal = getattr(after, "steal", 0) - getattr(before, "steal", 0)
+    return {"busy_percent": round((total - idle - steal) / total * 100, 1),
+            "steal_percent": round(steal / total * 100, 1)}
+
+
 async def postgres_facts(url: str) -> tuple[str, dict[str, str]]:
     conn = await asyncpg.connect(url)
     try:
@@ -365,6 +382,7 @@ async def measure_baselines(infra: Infra, res: Results, seconds: float) -> None:
     url = await infra.database("baseline")
     conn = await asyncpg.connect(url)
     out: dict[str, Any] = {}
+    kafka0, wall0 = _tree_cpu(infra.kafka_pid), time.perf_counter()
     try:
         n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
@@ -400,6 +418,9 @@ async def measure_baselines(infra: Infra, res: Results, seconds: float) -> None:
         finally:
             os.close(fd)
             path.unlink(missing_ok=True)
+    kafka1 = _tree_cpu(infra.kafka_pid)
+    if kafka0 is not None and kafka1 is not None:
+        out["kafka_idle_cpu_percent_of_one_core"] = (kafka1 - kafka0) / (time.perf_counter() - wall0) * 100
     res.details["baselines"] = out
     res.add(Figure("0a", "Baseline: SELECT 1 round trips/s (one asyncpg connection)", out["select1_round_trips_per_s"],
                    "/s"))
@@ -444,9 +465,39 @@ async def kinerja_appends(
     cpu1 = meter.snapshot()
     wal1 = await wal_counters(wal_conn)
     elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
-    lat = distribution([d * 1000 for d in durations])
     return {"label": label, "events": i, "commits": commits, "seconds": elapsed, "events_per_s": i / elapsed,
-            "append_ms": lat, **CpuMeter.per_event_us(cpu0, cpu1, i), **wal_delta(wal0, wal1, i, commits)}
+            "_durations_ms": [d * 1000 for d in durations], **CpuMeter.per_event_us(cpu0, cpu1, i),
+            **wal_delta(wal0, wal1, i, commits)}
+
+
+async def kinerja_concurrent_appends(url: str, meter: CpuMeter, *, writers: int, seconds: float) -> dict[str, Any]:
+    """``writers`` tasks, each on its own pooled connection, one event per transaction (group commit)."""
+    db = await Database.connect(url, min_size=writers, max_size=writers)
+    try:
+        store = PostgresEventStore(db, source="/kinerja/bench")
+        counts = [0] * writers
+        t_end = 0.0
+
+        async def writer(w: int) -> None:
+            i = w * 10_000_000
+            while time.perf_counter() < t_end:
+                await store.append(f"bench-{uuid.uuid4()}", 0, [pending_event(i)])
+                i += 1
+                counts[w] += 1
+
+        t_end = time.perf_counter() + 0.3
+        await asyncio.gather(*(writer(w) for w in range(writers)))  # warm-up
+        counts = [0] * writers
+        cpu0 = meter.snapshot()
+        t_end = time.perf_counter() + seconds
+        await asyncio.gather(*(writer(w) for w in range(writers)))
+        cpu1 = meter.snapshot()
+        n = sum(counts)
+        elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
+        return {"label": f"kinerja {writers} writers", "writers": writers, "events": n, "commits": n,
+                "seconds": elapsed, "events_per_s": n / elapsed, **CpuMeter.per_event_us(cpu0, cpu1, n)}
+    finally:
+        await db.close()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -457,18 +508,18 @@ try:  # the ``bench`` dependency group (``uv sync --all-groups``)
     from eventsourcing.domain import Aggregate as _EsAggregate
     from eventsourcing.domain import event as _es_event
 
-    class BenchAggregate(_EsAggregate):  # type: ignore[misc]
+    class BenchAggregate(_EsAggregate):
         """The same data as a Kinerja bench event: subject, office, actor and the payload."""
 
-        @_es_event("Registered")  # type: ignore[untyped-decorator]
+        @_es_event("Registered")
         def __init__(self, subject: str, office_id: str, actor_id: str, payload: dict[str, Any]) -> None:
             self.subject = subject
 
-        @_es_event("Appended")  # type: ignore[untyped-decorator]
+        @_es_event("Appended")
         def record(self, subject: str, office_id: str, actor_id: str, payload: dict[str, Any]) -> None:
             pass
 
-    class BenchApplication(_EsApplication):  # type: ignore[misc]
+    class BenchApplication(_EsApplication[uuid.UUID]):
         pass
 
     ES_IMPORT_ERROR: str | None = None
@@ -494,7 +545,7 @@ def es_run(app: Any, aggregate_cls: Any, meter: CpuMeter, *, seconds: float, per
            mode: str, label: str) -> dict[str, Any]:
     """``mode='application'``: ``Application.save`` (aggregate, mapper/transcoder, recorder).
     ``mode='recorder'``: ``PostgresApplicationRecorder.insert_events`` with pre-serialised ``StoredEvent``s."""
-    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.persistence import StoredEvent as EsStoredEvent
 
     recorder = app.recorder
     state = json.dumps(bench_payload(0)).encode()
@@ -518,7 +569,7 @@ def es_run(app: Any, aggregate_cls: Any, meter: CpuMeter, *, seconds: float, per
         nonlocal version
         oid = same_id if same_stream else uuid.uuid4()
         start = version if same_stream else 0
-        recorder.insert_events([StoredEvent(originator_id=oid, originator_version=start + j + 1,
+        recorder.insert_events([EsStoredEvent(originator_id=oid, originator_version=start + j + 1,
                                             topic="bench:Appended", state=state) for j in range(per_save)])
         if same_stream:
             version += per_save
@@ -527,7 +578,7 @@ def es_run(app: Any, aggregate_cls: Any, meter: CpuMeter, *, seconds: float, per
         if mode == "application":
             one_app(w, None)
         else:
-            recorder.insert_events([StoredEvent(originator_id=uuid.uuid4(), originator_version=j + 1,
+            recorder.insert_events([EsStoredEvent(originator_id=uuid.uuid4(), originator_version=j + 1,
                                                 topic="bench:Appended", state=state) for j in range(per_save)])
     i = 0
     commits = 0
@@ -550,7 +601,7 @@ def es_run(app: Any, aggregate_cls: Any, meter: CpuMeter, *, seconds: float, per
     cpu1 = meter.snapshot()
     elapsed = float(cpu1["wall"] - cpu0["wall"])  # type: ignore[operator]
     return {"label": label, "events": i, "commits": commits, "seconds": elapsed, "events_per_s": i / elapsed,
-            "append_ms": distribution([d * 1000 for d in durations]), **CpuMeter.per_event_us(cpu0, cpu1, i)}
+            "_durations_ms": [d * 1000 for d in durations], **CpuMeter.per_event_us(cpu0, cpu1, i)}
 
 
 def es_session_settings(app: Any) -> dict[str, str]:
@@ -562,10 +613,30 @@ def es_session_settings(app: Any) -> dict[str, str]:
     return out
 
 
+def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result from several rounds of the same variant: totals, event-weighted per-event figures."""
+    events = sum(r["events"] for r in rounds)
+    commits = sum(r["commits"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    out: dict[str, Any] = {"label": rounds[0]["label"], "events": events, "commits": commits, "seconds": seconds,
+                           "events_per_s": events / seconds,
+                           "events_per_s_by_round": [round(r["events_per_s"], 1) for r in rounds]}
+    for key in rounds[0]:
+        if key.endswith(("_per_event", "_per_commit")):
+            weight = "commits" if key.endswith("_per_commit") else "events"
+            pairs = [(r.get(key), r[weight]) for r in rounds if r.get(key) is not None]
+            out[key] = sum(v * w for v, w in pairs) / sum(w for _, w in pairs) if pairs else None
+    out["append_ms"] = distribution([d for r in rounds for d in r.get("_durations_ms", [])])
+    return out
+
+
 async def measure_appends(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
+    """Kinerja and eventsourcing variants, interleaved in rounds so that drift of a shared VM hits both alike."""
     url = await infra.database("appends")
     db = await Database.connect(url, min_size=1, max_size=1)  # ONE connection
     runs: dict[str, Any] = {}
+    res.details["appends"] = runs
+    es_app: Any = None
     try:
         async with db.connection() as conn:
             await migrate(conn, KERNEL_MIGRATIONS)
@@ -574,80 +645,109 @@ async def measure_appends(infra: Infra, res: Results, plan: Plan, meter: CpuMete
             }
         store = PostgresEventStore(db, source="/kinerja/bench")
         wal_conn = await asyncpg.connect(url)
+        if ES_IMPORT_ERROR is None:
+            es_url = await infra.database("es")
+            es_app = await asyncio.to_thread(BenchApplication, env=es_environment(es_url))
+            runs["eventsourcing_session"] = await asyncio.to_thread(es_session_settings, es_app)
+            runs["eventsourcing_settings"] = {
+                "recorder": type(es_app.recorder).__name__, "pool_size": 1, "enable_db_functions": False,
+                "note": "insert = LOCK TABLE ... IN EXCLUSIVE MODE + NOTIFY + INSERT, in one pipelined transaction",
+            }
+        else:
+            res.errors.append(f"eventsourcing not installed ({ES_IMPORT_ERROR}); run `uv sync --all-groups` "
+                              "or `uv run --group bench ...`")
+        rounds = plan.append_rounds
+        one = plan.append_seconds / rounds
+        es_one = plan.es_append_seconds / rounds
+        batch_one = plan.batch_seconds / rounds
+
+        def kin(seconds: float, size: int, same: bool, label: str) -> Callable[[], Awaitable[dict[str, Any]]]:
+            return lambda: kinerja_appends(store, meter, wal_conn, seconds=seconds, per_append=size,
+                                           same_stream=same, label=label)
+
+        def es(seconds: float, size: int, same: bool, mode: str, label: str) -> Callable[[], Awaitable[dict[str, Any]]]:
+            return lambda: asyncio.to_thread(es_run, es_app, BenchAggregate, meter, seconds=seconds, per_save=size,
+                                             same_stream=same, mode=mode, label=label)
+
+        single: list[tuple[str, Callable[[], Awaitable[dict[str, Any]]]]] = [
+            ("kinerja_new_stream", kin(one, 1, False, "kinerja new stream")),
+            ("es app new aggregate", es(es_one, 1, False, "application", "es app new aggregate")),
+            ("kinerja_same_stream", kin(one, 1, True, "kinerja same stream")),
+            ("es app same aggregate", es(es_one, 1, True, "application", "es app same aggregate")),
+            ("es recorder new stream", es(es_one, 1, False, "recorder", "es recorder new stream")),
+            ("es recorder same stream", es(es_one, 1, True, "recorder", "es recorder same stream")),
+        ]
+        batched: list[tuple[str, Callable[[], Awaitable[dict[str, Any]]]]] = [
+            ("kinerja_batch_100", kin(batch_one, 100, False, "kinerja batch 100")),
+            ("es app batch 100", es(batch_one, 100, False, "application", "es app batch 100")),
+            ("kinerja_batch_1000", kin(batch_one, 1000, False, "kinerja batch 1000")),
+            ("es app batch 1000", es(batch_one, 1000, False, "application", "es app batch 1000")),
+        ]
         try:
-            r = await kinerja_appends(store, meter, wal_conn, seconds=plan.append_seconds, per_append=1,
-                                      same_stream=False, label="kinerja new stream")
-            runs["kinerja_new_stream"] = r
-            res.add(Figure("1a", "Kinerja append, 1 event/txn, new stream each time", r["events_per_s"], "events/s",
-                           TARGET_APPENDS))
-            r = await kinerja_appends(store, meter, wal_conn, seconds=plan.append_seconds, per_append=1,
-                                      same_stream=True, label="kinerja same stream")
-            runs["kinerja_same_stream"] = r
-            res.add(Figure("1b", "Kinerja append, 1 event/txn, same stream repeatedly", r["events_per_s"],
-                           "events/s", TARGET_APPENDS))
-            res.details["appends"] = runs
-            await _es_appends(infra, res, plan, meter, runs, batch=False)
-            for key, size in (("2a", 100), ("2b", 1000)):
-                r = await kinerja_appends(store, meter, wal_conn, seconds=plan.batch_seconds, per_append=size,
-                                          same_stream=False, label=f"kinerja batch {size}")
-                runs[f"kinerja_batch_{size}"] = r
-                res.add(Figure(key, f"Kinerja append, {size:,} events/txn (new stream)", r["events_per_s"],
-                               "events/s", TARGET_BATCHED))
-            await _es_appends(infra, res, plan, meter, runs, batch=True)
+            for variants in (single, batched):
+                collected: dict[str, list[dict[str, Any]]] = {}
+                for _ in range(rounds):
+                    for name, run in variants:
+                        if name.startswith("es ") and es_app is None:
+                            continue
+                        collected.setdefault(name, []).append(await run())
+                for name, results in collected.items():
+                    runs[name] = merge_rounds(results)
+                if variants is single:
+                    _report_single(res, runs)
+                    r = await kinerja_concurrent_appends(url, meter, writers=CONCURRENT_WRITERS,
+                                                         seconds=min(plan.append_seconds, 3))
+                    runs[f"kinerja_{CONCURRENT_WRITERS}_writers"] = r
+                    res.add(Figure("1g", f"Kinerja append, 1 event/txn, {CONCURRENT_WRITERS} connections at once",
+                                   r["events_per_s"], "events/s",
+                                   note="diagnostic: group commit; the target is for ONE connection"))
+                else:
+                    _report_batched(res, runs)
         finally:
             await wal_conn.close()
     finally:
+        if es_app is not None:
+            await asyncio.to_thread(es_app.close)
         await db.close()
 
 
-async def _es_appends(infra: Infra, res: Results, plan: Plan, meter: CpuMeter, runs: dict[str, Any], *,
-                      batch: bool) -> None:
-    if ES_IMPORT_ERROR is not None:
-        res.errors.append(f"eventsourcing not installed ({ES_IMPORT_ERROR}); run `uv sync --all-groups`")
-        return
-    aggregate_cls, app_cls = BenchAggregate, BenchApplication
-    url = await infra.database("es_batch" if batch else "es")
+def _vs(runs: dict[str, Any], kinerja: str, other: str) -> str:
+    if kinerja in runs and other in runs:
+        return f"Kinerja ({kinerja}) is {runs[kinerja]['events_per_s'] / runs[other]['events_per_s']:.2f}x this"
+    return ""
 
-    def work() -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        app = app_cls(env=es_environment(url))
-        try:
-            out["eventsourcing_session"] = es_session_settings(app)
-            if not batch:
-                for mode, same, label in (("application", False, "es app new aggregate"),
-                                          ("application", True, "es app same aggregate"),
-                                          ("recorder", False, "es recorder new stream"),
-                                          ("recorder", True, "es recorder same stream")):
-                    out[label] = es_run(app, aggregate_cls, meter, seconds=plan.es_append_seconds, per_save=1,
-                                        same_stream=same, mode=mode, label=label)
-            else:
-                for size in (100, 1000):
-                    label = f"es app batch {size}"
-                    out[label] = es_run(app, aggregate_cls, meter, seconds=plan.batch_seconds, per_save=size,
-                                        same_stream=False, mode="application", label=label)
-        finally:
-            app.close()
-        return out
 
-    out = await asyncio.to_thread(work)
-    runs.update(out)
-    if not batch:
-        k = runs["kinerja_new_stream"]["events_per_s"]
-        ks = runs["kinerja_same_stream"]["events_per_s"]
-        for key, label, name, ref in (
-            ("1c", "es app new aggregate", "eventsourcing Application.save, new aggregate each time", k),
-            ("1d", "es app same aggregate", "eventsourcing Application.save, same aggregate repeatedly", ks),
-            ("1e", "es recorder new stream", "eventsourcing recorder.insert_events, new stream (no mapper)", k),
-            ("1f", "es recorder same stream", "eventsourcing recorder.insert_events, same stream (no mapper)", ks),
-        ):
-            v = out[label]["events_per_s"]
-            res.add(Figure(key, name, v, "events/s", note=f"Kinerja is {ref / v:.2f}x this"))
-    else:
-        for key, size in (("2c", 100), ("2d", 1000)):
-            v = out[f"es app batch {size}"]["events_per_s"]
-            ref = runs[f"kinerja_batch_{size}"]["events_per_s"]
-            res.add(Figure(key, f"eventsourcing Application.save, {size:,} events/txn", v, "events/s",
-                           note=f"Kinerja is {ref / v:.2f}x this"))
+def _report_single(res: Results, runs: dict[str, Any]) -> None:
+    def rounds_note(name: str) -> str:
+        by_round = runs[name]["events_per_s_by_round"]
+        return f"rounds: {', '.join(f'{v:,.0f}' for v in by_round)}" if len(by_round) > 1 else ""
+
+    res.add(Figure("1a", "Kinerja append, 1 event/txn, new stream each time",
+                   runs["kinerja_new_stream"]["events_per_s"], "events/s", TARGET_APPENDS,
+                   note=rounds_note("kinerja_new_stream")))
+    res.add(Figure("1b", "Kinerja append, 1 event/txn, same stream repeatedly",
+                   runs["kinerja_same_stream"]["events_per_s"], "events/s", TARGET_APPENDS,
+                   note=rounds_note("kinerja_same_stream")))
+    for key, name, label, ref in (
+        ("1c", "eventsourcing Application.save, new aggregate each time", "es app new aggregate", "1a"),
+        ("1d", "eventsourcing Application.save, same aggregate repeatedly", "es app same aggregate", "1b"),
+        ("1e", "eventsourcing recorder.insert_events, new stream (no mapper)", "es recorder new stream", "1a"),
+        ("1f", "eventsourcing recorder.insert_events, same stream (no mapper)", "es recorder same stream", "1b"),
+    ):
+        if label in runs:
+            kin = "kinerja_new_stream" if ref == "1a" else "kinerja_same_stream"
+            res.add(Figure(key, name, runs[label]["events_per_s"], "events/s", note=_vs(runs, kin, label)))
+
+
+def _report_batched(res: Results, runs: dict[str, Any]) -> None:
+    for key, size in (("2a", 100), ("2b", 1000)):
+        res.add(Figure(key, f"Kinerja append, {size:,} events/txn (new stream)",
+                       runs[f"kinerja_batch_{size}"]["events_per_s"], "events/s", TARGET_BATCHED))
+    for key, size in (("2c", 100), ("2d", 1000)):
+        label = f"es app batch {size}"
+        if label in runs:
+            res.add(Figure(key, f"eventsourcing Application.save, {size:,} events/txn", runs[label]["events_per_s"],
+                           "events/s", note=_vs(runs, f"kinerja_batch_{size}", label)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -672,30 +772,37 @@ async def preload(url: str, events: int, meter: CpuMeter) -> dict[str, Any]:
         await db.close()
 
 
-async def run_relay_until(relay: OutboxRelay, total: int, timeout: float) -> tuple[list[tuple[float, int]], float]:
+async def run_relay_until(
+    relay: OutboxRelay, total: int, timeout: float, meter: CpuMeter | None = None
+) -> tuple[list[tuple[float, int]], float, dict[str, Any]]:
+    """Run ``relay`` until ``total`` events are acknowledged; the CPU used meanwhile (before its backend exits)."""
     acks: list[tuple[float, int]] = []
+    cpu: dict[str, Any] = {}
     done = asyncio.Event()
     count = 0
 
-    def listener(batch: list[Any]) -> None:
+    def listener(batch: PublishedBatch) -> None:
         nonlocal count
-        acks.append((time.perf_counter(), len(batch)))
-        count += len(batch)
+        acks.append((batch.acknowledged_at, len(batch.event_ids)))
+        count += len(batch.event_ids)
         if count >= total:
             done.set()
 
     relay.add_listener(listener)
     stop = asyncio.Event()
+    before = meter.snapshot() if meter else None
     started = time.perf_counter()
     task = asyncio.create_task(relay.run(stop))
     try:
         await asyncio.wait_for(done.wait(), timeout)
+        if meter and before:
+            cpu = CpuMeter.per_event_us(before, meter.snapshot(), count)
     finally:
         stop.set()
         relay.wake()
         with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(task, 15)
-    return acks, started
+    return acks, started, cpu
 
 
 async def measure_relay(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
@@ -710,9 +817,7 @@ async def measure_relay(infra: Infra, res: Results, plan: Plan, meter: CpuMeter)
     try:
         await producer.partitions_for(topic)
         relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-throughput")
-        cpu0 = meter.snapshot()
-        acks, started = await run_relay_until(relay, n, timeout=240)
-        cpu1 = meter.snapshot()
+        acks, started, cpu = await run_relay_until(relay, n, timeout=240, meter=meter)
     finally:
         await producer.stop()
     published = sum(c for _, c in acks)
@@ -723,99 +828,54 @@ async def measure_relay(infra: Infra, res: Results, plan: Plan, meter: CpuMeter)
     res.details["relay_throughput"] = {
         "events": published, "topic_partitions": 6, "batch_size": relay.batch_size, "batches": len(acks),
         "seconds_start_to_last_ack": last - started, "events_per_s_overall": overall,
-        "events_per_s_sustained": sustained, "ms_between_batch_acks": distribution(batch_ms),
-        **CpuMeter.per_event_us(cpu0, cpu1, published),
+        "events_per_s_sustained": sustained, "ms_between_batch_acks": distribution(batch_ms), **cpu,
     }
     res.add(Figure("3a", f"Relay throughput, {published:,} pre-loaded events, sustained", sustained, "events/s",
                    TARGET_RELAY, note=f"overall incl. start-up {overall:,.0f}/s"))
-    await relay_breakdown(infra, res, url, min(plan.breakdown_events, n))
-
-
-async def relay_breakdown(infra: Infra, res: Results, url: str, events: int) -> None:
-    """Each relay stage alone over the same data: DB read, row->envelope, envelope->record, Kafka send."""
-    out: dict[str, Any] = {"events": events}
-    conn = await asyncpg.connect(url)
-    rows: list[Any] = []
-    try:
-        cursor = CommitCursor()
-        t0 = time.perf_counter()
-        while len(rows) < events:
-            batch = await conn.fetch(_COMMITTED_SQL, str(cursor.tx_id), cursor.position, min(1000, events - len(rows)))
-            if not batch:
-                break
-            rows.extend(batch)
-            cursor = CommitCursor(batch[-1]["tx_id"], batch[-1]["position"])
-        out["db_fetch_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
-    finally:
-        await conn.close()
-    t0 = time.perf_counter()
-    envelopes: list[EventEnvelope] = [row_to_envelope(r) for r in rows]
-    out["row_to_envelope_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
-    t0 = time.perf_counter()
-    records = [to_kafka(e) for e in envelopes]
-    out["to_kafka_us_per_event"] = (time.perf_counter() - t0) / len(rows) * 1e6
-
-    producer = idempotent_producer(infra.bootstrap, client_id="bench-breakdown")
-    await producer.start()
-    try:
-        topic_a, topic_b = infra.topic("breakdown-send"), infra.topic("breakdown-send-batch")
-        await ensure_topics(infra.bootstrap, [TopicSpec(topic_a, 6), TopicSpec(topic_b, 6)])
-        await producer.partitions_for(topic_a)
-        partitions = sorted(await producer.partitions_for(topic_b))
-        # (a) what the relay does today: one ``await producer.send`` per record, then gather
-        t0 = time.perf_counter()
-        for start in range(0, len(records), 1000):
-            futures = [await producer.send(topic_a, value=r.value, key=r.key, headers=r.headers)
-                       for r in records[start:start + 1000]]
-            await asyncio.gather(*futures)
-        out["kafka_send_per_record_us_per_event"] = (time.perf_counter() - t0) / len(records) * 1e6
-        # (b) proposed: one BatchBuilder per partition and ``send_batch`` (same partitioner, same records)
-        from aiokafka.partitioner import DefaultPartitioner
-
-        partitioner = DefaultPartitioner()
-        t0 = time.perf_counter()
-        for start in range(0, len(records), 1000):
-            builders: dict[int, Any] = {}
-            futures = []
-            for r in records[start:start + 1000]:
-                p = partitioner(r.key, partitions, partitions)
-                builder = builders.get(p)
-                if builder is None:
-                    builder = builders[p] = producer.create_batch()
-                if builder.append(key=r.key, value=r.value, timestamp=None, headers=r.headers) is None:
-                    futures.append(await producer.send_batch(builder, topic_b, partition=p))
-                    builder = builders[p] = producer.create_batch()
-                    builder.append(key=r.key, value=r.value, timestamp=None, headers=r.headers)
-            for p, builder in builders.items():
-                futures.append(await producer.send_batch(builder, topic_b, partition=p))
-            await asyncio.gather(*futures)
-        out["kafka_send_batch_us_per_event"] = (time.perf_counter() - t0) / len(records) * 1e6
-    finally:
-        await producer.stop()
-    total = out["db_fetch_us_per_event"] + out["row_to_envelope_us_per_event"] + out["to_kafka_us_per_event"]
-    out["relay_today_us_per_event"] = total + out["kafka_send_per_record_us_per_event"]
-    out["relay_with_send_batch_us_per_event"] = total + out["kafka_send_batch_us_per_event"]
-    res.details["relay_breakdown"] = out
-    for key, name, value in (
-        ("3b", "  stage: read_committed fetch (PostgreSQL + asyncpg decode)", out["db_fetch_us_per_event"]),
-        ("3c", "  stage: row_to_envelope", out["row_to_envelope_us_per_event"]),
-        ("3d", "  stage: to_kafka (CloudEvents headers, canonical JSON)", out["to_kafka_us_per_event"]),
-        ("3e", "  stage: producer.send per record + gather (today)", out["kafka_send_per_record_us_per_event"]),
-        ("3f", "  stage: create_batch/send_batch per partition (proposal)", out["kafka_send_batch_us_per_event"]),
-    ):
-        res.add(Figure(key, name, value, "µs/event"))
-    res.add(Figure("3g", "Relay ceiling from stages, today (1e6 / sum of stages)", 1e6 / out["relay_today_us_per_event"],
-                   "events/s"))
-    res.add(Figure("3h", "Relay ceiling from stages with send_batch", 1e6 / out["relay_with_send_batch_us_per_event"],
-                   "events/s"))
 
 
 # ------------------------------------------------------------------------------------------------
 # 4. relay latency at a steady rate
 # ------------------------------------------------------------------------------------------------
+class LoopMonitor:
+    """Event-loop stalls (a 1 ms sleep that wakes late) and garbage-collector pauses of this process:
+    while the loop is stalled, acknowledged batches wait too, so these explain latency tails."""
+
+    def __init__(self) -> None:
+        self.lags_ms: list[float] = []
+        self.gc_ms: list[float] = []
+        self._gc_started = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._running = False
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self._gc_started:
+            self.gc_ms.append((time.perf_counter() - self._gc_started) * 1000)
+
+    async def _watch(self) -> None:
+        while self._running:
+            t = time.perf_counter()
+            await asyncio.sleep(0.001)
+            self.lags_ms.append(max(0.0, (time.perf_counter() - t - 0.001) * 1000))
+
+    def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
+        self._running = True
+        self._task = asyncio.create_task(self._watch())
+
+    async def stop(self) -> None:
+        self._running = False
+        if self._task:
+            await self._task
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
+
+
 async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMeter) -> None:
     url = await infra.database("latency")
-    db = await Database.connect(url, min_size=1, max_size=2)
+    db = await Database.connect(url, min_size=LATENCY_WRITERS, max_size=LATENCY_WRITERS)
     async with db.connection() as conn:
         await migrate(conn, KERNEL_MIGRATIONS)
     store = PostgresEventStore(db, source="/kinerja/bench")
@@ -829,13 +889,13 @@ async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMete
     ack_wall: dict[uuid.UUID, datetime] = {}
     batch_sizes: list[int] = []
 
-    def listener(batch: list[Any]) -> None:
-        now = time.perf_counter()
+    def listener(batch: PublishedBatch) -> None:
+        now = batch.acknowledged_at
         wall = datetime.now(UTC)
-        batch_sizes.append(len(batch))
-        for stored in batch:
-            ack_at[stored.event.event_id] = now
-            ack_wall[stored.event.event_id] = wall
+        batch_sizes.append(len(batch.event_ids))
+        for event_id in batch.event_ids:
+            ack_at[uuid.UUID(event_id)] = now
+            ack_wall[uuid.UUID(event_id)] = wall
 
     relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-latency")
     relay.add_listener(listener)
@@ -856,7 +916,20 @@ async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMete
         batch_sizes.clear()
 
         rate, total = plan.latency_rate, int(plan.latency_rate * plan.latency_seconds)
+        # open loop: an append is started at each due time whatever the previous ones are doing (at most
+        # WRITERS at once, each on its own pooled connection), so a slow commit does not lower the rate
         lag: list[float] = []
+        slots = asyncio.Semaphore(LATENCY_WRITERS)
+        in_flight: set[asyncio.Task[None]] = set()
+
+        async def write(i: int) -> None:
+            async with slots:
+                sealed = await store.append(f"bench-{uuid.uuid4()}", 0, [pending_event(i)])
+                commit_at[sealed[0].event_id] = time.perf_counter()
+                recorded_at[sealed[0].event_id] = sealed[0].recorded_at
+
+        monitor = LoopMonitor()
+        monitor.start()
         cpu0 = meter.snapshot()
         t0 = time.perf_counter()
         for i in range(total):
@@ -864,16 +937,19 @@ async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMete
             now = time.perf_counter()
             if due > now:
                 await asyncio.sleep(due - now)
-            else:
+            elif now - due > 0.001:
                 lag.append(now - due)
-            sealed = await store.append(f"bench-{uuid.uuid4()}", 0, [pending_event(i)])
-            commit_at[sealed[0].event_id] = time.perf_counter()
-            recorded_at[sealed[0].event_id] = sealed[0].recorded_at
+            task_i = asyncio.create_task(write(i))
+            in_flight.add(task_i)
+            task_i.add_done_callback(in_flight.discard)
+        started_all = time.perf_counter() - t0
+        await asyncio.gather(*in_flight)
         written = time.perf_counter() - t0
         deadline = time.perf_counter() + 30
         while len(ack_at) < total and time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
         cpu1 = meter.snapshot()
+        await monitor.stop()
     finally:
         stop.set()
         relay.wake()
@@ -887,10 +963,13 @@ async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMete
     missing = total - len(latencies)
     res.details["relay_latency"] = {
         "target_rate": rate, "events": total, "acknowledged": len(latencies), "missing": missing,
-        "write_seconds": written, "achieved_rate": total / written,
-        "writer_behind_schedule_ms": distribution([x * 1000 for x in lag]) if lag else {"count": 0},
+        "writer_connections": LATENCY_WRITERS, "write_seconds": written, "achieved_rate": total / written,
+        "appends_started_in_seconds": started_all,
+        "appends_started_over_1ms_late": distribution([x * 1000 for x in lag]) if lag else {"count": 0},
         "commit_to_ack_ms": d, "recorded_at_to_ack_ms": distribution(from_recorded),
         "batches": len(batch_sizes), "batch_size": distribution([float(b) for b in batch_sizes]),
+        "event_loop_lag_ms": distribution(monitor.lags_ms), "gc_pauses_ms": distribution(monitor.gc_ms),
+        "gc_total_ms": sum(monitor.gc_ms),
         **CpuMeter.per_event_us(cpu0, cpu1, total),
     }
     note = f"{total:,} events over {written:.1f} s = {total / written:,.0f}/s achieved"
@@ -902,6 +981,11 @@ async def measure_latency(infra: Infra, res: Results, plan: Plan, meter: CpuMete
     res.add(Figure("4c", f"Relay latency commit->ack p99 @ {rate:,}/s", d.get("p99") if not missing else None, "ms",
                    TARGET_P99_MS, higher_is_better=False))
     res.add(Figure("4d", f"Relay latency commit->ack max @ {rate:,}/s", d.get("max"), "ms"))
+    stall = res.details["relay_latency"]["event_loop_lag_ms"]
+    res.add(Figure("4e", "  this process's event-loop stall (1 ms timer lateness) p99", stall.get("p99"), "ms",
+                   note=f"max {stall.get('max', 0):.1f} ms; GC pauses total "
+                        f"{res.details['relay_latency']['gc_total_ms']:.0f} ms, max "
+                        f"{res.details['relay_latency']['gc_pauses_ms'].get('max', 0):.1f} ms"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1092,6 +1176,8 @@ def machine_lines(res: Results) -> list[str]:
         f"- Kafka {m.get('kafka_version')} ({m.get('kafka_source')})",
         "- Libraries: " + ", ".join(f"{k} {v}" for k, v in (m.get("libraries") or {}).items())
         + f"; psycopg implementation: {m.get('psycopg_impl')}",
+        f"- Whole machine during the run: {(m.get('whole_run_cpu') or {}).get('busy_percent', '?')} % busy, "
+        f"{(m.get('whole_run_cpu') or {}).get('steal_percent', '?')} % stolen by the hypervisor (all cores)",
     ]
 
 
@@ -1155,14 +1241,15 @@ def markdown(res: Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def write_reports(res: Results, seconds: float) -> tuple[Path, Path]:
+def write_reports(res: Results, seconds: float, *, latest: bool = True) -> tuple[Path, Path]:
     REPORTS.mkdir(parents=True, exist_ok=True)
     stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
     md_path = REPORTS / f"foundation-{stamp}.md"
     json_path = REPORTS / f"foundation-{stamp}.json"
     text = markdown(res, seconds)
     md_path.write_text(text)
-    (REPORTS / "foundation-latest.md").write_text(text)
+    if latest:
+        (REPORTS / "foundation-latest.md").write_text(text)
     json_path.write_text(json.dumps({
         "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
         "durability": res.durability, "figures": [f.as_json() for f in res.figures], "details": res.details,
@@ -1239,8 +1326,8 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
             steps: list[tuple[str, Step]] = [
                 ("baselines", lambda: measure_baselines(infra, res, 1.0 if args.quick else 1.5)),
                 ("appends", lambda: measure_appends(infra, res, plan, meter)),
-                ("relay throughput", lambda: measure_relay(infra, res, plan, meter)),
-                ("relay latency", lambda: measure_latency(infra, res, plan, meter)),
+                ("throughput of the relay", lambda: measure_relay(infra, res, plan, meter)),
+                ("latency of the relay", lambda: measure_latency(infra, res, plan, meter)),
             ]
             async with contextlib.AsyncExitStack() as stack:
                 steps.append(("planning service", lambda: measure_service(infra, res, plan, stack, log_dir)))
@@ -1248,13 +1335,17 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
                     if args.only and name.split()[0] not in args.only:
                         continue
                     print(f"\n== {name} ==", flush=True)
+                    gc.collect()  # do not let one section's garbage land in the next one's figures
                     t = time.perf_counter()
+                    cpu_before = psutil.cpu_times()
                     try:
                         await step()
                     except Exception as exc:  # keep going: one failed section must not hide the others
                         res.errors.append(f"{name}: {exc!r}")
                         traceback.print_exc()
                     res.details.setdefault("section_seconds", {})[name] = round(time.perf_counter() - t, 1)
+                    res.details.setdefault("section_machine_cpu", {})[name] = machine_cpu(cpu_before,
+                                                                                          psutil.cpu_times())
             if "appends" in res.details:
                 res.durability["kinerja session"] = res.details["appends"].get("kinerja_session", {})
                 res.durability["eventsourcing session"] = res.details["appends"].get("eventsourcing_session", {})
@@ -1295,7 +1386,7 @@ async def profile_sections(infra: Infra, res: Results, plan: Plan, meter: CpuMet
         await producer.partitions_for(topic)
         relay = OutboxRelay(dsn=url, producer=producer, topic=topic, name="bench-profile")
         with profiled(REPORTS / f"profile-{stamp}-relay") as _:
-            acks, started = await run_relay_until(relay, plan.breakdown_events, timeout=240)
+            acks, started, _ = await run_relay_until(relay, plan.breakdown_events, timeout=240)
         n = sum(c for _, c in acks)
         print(f"relay under cProfile: {n / (acks[-1][0] - started):,.0f}/s")
     finally:
@@ -1325,12 +1416,14 @@ def main() -> int:
     parser.add_argument("--kafka-bootstrap", help="use this Kafka instead of starting one")
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop",
                         help="event loop of this process (the services run on uvicorn's uvloop)")
-    parser.add_argument("--only", nargs="*", choices=("baselines", "appends", "relay", "planning"),
+    parser.add_argument("--only", nargs="*", choices=("baselines", "appends", "throughput", "latency", "planning"),
                         help="run only these sections")
     parser.add_argument("--profile", action="store_true",
                         help="instead of the benchmark, write cProfile reports of appends and the relay")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     args = parser.parse_args()
+    # the kernel logs every relay batch at debug level; printing that would be measured too
+    configure_logging(service="bench", json=False, level="WARNING")
 
     res = Results(started=datetime.now(UTC).replace(microsecond=0), mode="quick" if args.quick else "full")
     print("machine ...", flush=True)
@@ -1339,6 +1432,7 @@ def main() -> int:
     for line in machine_lines(res)[:3]:
         print(line)
     wall0 = time.perf_counter()
+    run_cpu0 = psutil.cpu_times()
 
     async def guarded() -> None:
         loop = asyncio.get_running_loop()
@@ -1363,6 +1457,7 @@ def main() -> int:
         res.errors.append(f"aborted: {exc!r}")
         traceback.print_exc()
     seconds = time.perf_counter() - wall0
+    res.machine["whole_run_cpu"] = machine_cpu(run_cpu0, psutil.cpu_times())
     if args.profile:
         return 0
     print("\n" + "=" * 100)
@@ -1378,8 +1473,8 @@ def main() -> int:
         print("\nErrors/warnings:")
         for e in res.errors:
             print(f"  - {e}")
-    md_path, _json_path = write_reports(res, seconds)
-    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json, foundation-latest.md)")
+    md_path, _json_path = write_reports(res, seconds, latest=not interrupted)
+    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json{'' if interrupted else ', foundation-latest.md'})")
     if interrupted:
         return 130
     return 1 if res.errors else 0

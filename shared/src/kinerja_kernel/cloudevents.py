@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -57,29 +57,39 @@ class KafkaRecord:
     headers: list[tuple[str, bytes]]
 
 
+_CONSTANT_HEADERS = [("ce_specversion", SPEC_VERSION.encode()), ("content-type", CONTENT_TYPE.encode())]
+_EXTENSION_HEADERS = [(field_name, f"ce_{attribute}") for field_name, attribute in EXTENSIONS.items()]
+
+
 def to_kafka(event: EventEnvelope) -> KafkaRecord:
     """Map an envelope to a binary-mode CloudEvents Kafka record."""
-    headers: list[tuple[str, str]] = [
-        ("ce_specversion", SPEC_VERSION),
-        ("ce_id", str(event.event_id)),
-        ("ce_source", event.source),
-        ("ce_type", event.event_type),
-        ("ce_subject", event.subject),
-        ("ce_time", format_time(event.occurred_at)),
-        ("content-type", CONTENT_TYPE),
+    return kafka_record(event.__dict__, event.payload)
+
+
+class FieldSource(Protocol):
+    """Anything indexable by envelope field names: an envelope's ``__dict__`` or a stored row."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def kafka_record(fields: FieldSource, payload: dict[str, Any]) -> KafkaRecord:
+    """The record for an event given as any mapping with the envelope's field names (an envelope's
+    fields or a stored row), so the relay need not build an envelope per event."""
+    headers = [
+        *_CONSTANT_HEADERS,
+        ("ce_id", str(fields["event_id"]).encode()),
+        ("ce_source", fields["source"].encode()),
+        ("ce_type", fields["event_type"].encode()),
+        ("ce_subject", fields["subject"].encode()),
+        ("ce_time", format_time(fields["occurred_at"]).encode()),
     ]
-    for field_name, attribute in EXTENSIONS.items():
-        value: Any = getattr(event, field_name)
+    for field_name, header in _EXTENSION_HEADERS:
+        value: Any = fields[field_name]
         if value is None:
             continue
-        if isinstance(value, datetime):
-            value = format_time(value)
-        headers.append((f"ce_{attribute}", str(value)))
-    return KafkaRecord(
-        key=event.subject.encode("utf-8"),
-        value=canonical_json(event.payload),
-        headers=[(name, text.encode("utf-8")) for name, text in headers],
-    )
+        text = format_time(value) if isinstance(value, datetime) else str(value)
+        headers.append((header, text.encode("utf-8")))
+    return KafkaRecord(key=fields["subject"].encode("utf-8"), value=canonical_json(payload), headers=headers)
 
 
 def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> EventEnvelope:

@@ -26,6 +26,12 @@ class Migration:
     sql: str
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pool reset: asyncpg still rolls back an open transaction; we skip the server-side ``RESET ALL``
+    round trip on every release because kernel code leaves no session state on pooled connections
+    (advisory locks are released explicitly; the relay uses its own connection)."""
+
+
 class Database:
     """A connection pool plus the after-commit hooks (e.g. waking the outbox relay)."""
 
@@ -35,7 +41,8 @@ class Database:
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> Database:
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60)
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60,
+                                         reset=_keep_session)
         return cls(pool)
 
     def on_commit(self, hook: Callable[[], None]) -> None:

@@ -22,7 +22,6 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 
@@ -61,6 +60,18 @@ SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x
 FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
             $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
             $17::text[]) AS x(v, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h)
+WHERE $18::int = 0
+   OR EXISTS (SELECT 1 FROM events
+              WHERE stream_id = $1 AND stream_version = $18 AND hash = $19
+                AND tx_id <= pg_current_xact_id())
+"""
+
+
+_APPEND_ONE_SQL = """
+INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
+                    office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
+                    causation_id, payload, prev_hash, hash)
+SELECT $1, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17
 WHERE $18::int = 0
    OR EXISTS (SELECT 1 FROM events
               WHERE stream_id = $1 AND stream_version = $18 AND hash = $19
@@ -157,19 +168,20 @@ class PostgresEventStore:
             )
             sealed.append(envelope)
             prev_hash = envelope.hash
-        columns: list[list[Any]] = [[] for _ in range(15)]
-        for e in sealed:
-            for i, value in enumerate((
-                e.stream_version, e.event_id, e.event_type, e.event_version, e.subject, e.office_id,
-                e.actor_id, e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-                json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
-            )):
-                columns[i].append(value)
+        rows = [(
+            e.stream_version, e.event_id, e.event_type, e.event_version, e.subject, e.office_id,
+            e.actor_id, e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
+            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
+        ) for e in sealed]
         expected_hash = sealed[0].prev_hash
+        # one event (the common case): plain parameters; several: one statement over unnest'ed arrays
+        values: list[object]
+        if len(rows) == 1:
+            sql, values = _APPEND_ONE_SQL, list(rows[0])
+        else:
+            sql, values = _APPEND_SQL, [list(column) for column in zip(*rows, strict=True)]
         try:
-            status = await conn.execute(
-                _APPEND_SQL, stream_id, self.source, *columns, expected_version, expected_hash
-            )
+            status = await conn.execute(sql, stream_id, self.source, *values, expected_version, expected_hash)
         except asyncpg.UniqueViolationError as exc:
             self._heads.pop(stream_id, None)
             raise ConcurrencyError(stream_id, expected_version, exc.constraint_name or "unique") from exc
@@ -211,16 +223,18 @@ class PostgresEventStore:
             return [r["stream_id"] for r in await conn.fetch("SELECT DISTINCT stream_id FROM events ORDER BY 1")]
 
 
-_COMMITTED_SQL = f"""
+# ORDER BY names the table's columns: the select list's ``tx_id`` is a bigint cast, and sorting by
+# it would make PostgreSQL sort every remaining row instead of walking events_commit_order_idx.
+COMMITTED_SQL = f"""
 SELECT {_COLUMNS} FROM events
-WHERE (tx_id, position) > ($1::text::xid8, $2)
-  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY tx_id, position
+WHERE (events.tx_id, events.position) > ($1::text::xid8, $2)
+  AND events.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY events.tx_id, events.position
 LIMIT $3
 """  # noqa: S608
 
 
 async def read_committed(conn: asyncpg.Connection, after: CommitCursor, *, limit: int) -> list[StoredEvent]:
     """Gap-safe read in commit order on a given connection (must not be inside a writing transaction)."""
-    rows = await conn.fetch(_COMMITTED_SQL, str(after.tx_id), after.position, limit)
+    rows = await conn.fetch(COMMITTED_SQL, str(after.tx_id), after.position, limit)
     return [StoredEvent(CommitCursor(r["tx_id"], r["position"]), row_to_envelope(r)) for r in rows]
