@@ -3,7 +3,7 @@
 
 run:
 	bash deploy/local/setup.sh
-	uv run python deploy/local/devstack.py
+	PATH="$$HOME/.local/bin:$$PATH" uv run --frozen python deploy/local/devstack.py
 
 test:
 	bash deploy/local/setup.sh

@@ -69,7 +69,8 @@ class EmbeddedPostgres:
         try:
             pwd.getpwnam(SYSTEM_USER)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "-s", "/usr/sbin/nologin", SYSTEM_USER],
+            useradd = shutil.which("useradd", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") or "useradd"
+            subprocess.run([useradd, "--system", "--no-create-home", "-s", "/usr/sbin/nologin", SYSTEM_USER],
                            check=True, capture_output=True)
         self._user = SYSTEM_USER
         binaries = bin_dir()
