@@ -27,15 +27,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICE_OFFSETS = {"planning": 1, "evaluation": 2, "feedback": 3, "career": 4}
 OFFICE = "KANREG-DEMO"
 
-# The demo office: a head of division (evaluator of everyone below), three staff, one HR administrator.
-DEMO_USERS = {
-    "kepala": ("197503102000031002", "Dr. Hendra Wijaya, M.Si. (Kepala Bidang)",
+# The demo office: the head of office (evaluates the head of division), the head of division (evaluates
+# the staff), three staff and the HR administrator. (key: NIP, name, roles, position type, evaluator key)
+DEMO_USERS: dict[str, tuple[str, str, list[Role]]] = {
+    "kakan": ("196805121990031004", "Ir. Bambang Sutrisno, M.M. (Kepala Kantor)",
+              [Role.PEGAWAI, Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI]),
+    "kepala": ("197503102000031002", "Dr. Hendra Wijaya, M.Si. (Kepala Bidang Mutasi)",
                [Role.PEGAWAI, Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI]),
     "siti": ("199001012015012001", "Siti Rahmawati, S.E. (Analis Kepegawaian)", [Role.PEGAWAI]),
     "budi": ("198807152012011003", "Budi Santoso, S.Kom. (Pranata Komputer)", [Role.PEGAWAI]),
     "dewi": ("199312202019032004", "Dewi Lestari, S.AP. (Pengelola Layanan)", [Role.PEGAWAI]),
     "hr": ("198205052006042005", "Rina Marlina, S.H. (Pengelola Kepegawaian)",
            [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN]),
+}
+ROSTER = {  # key: (unit, position, position type, evaluator key)
+    "kakan": ("PIMPINAN", "Kepala Kantor Regional", "jpt", None),
+    "kepala": ("BIDANG-MUTASI", "Kepala Bidang Mutasi", "kepala_unit", "kakan"),
+    "siti": ("BIDANG-MUTASI", "Analis Kepegawaian Ahli Muda", "jf", "kepala"),
+    "budi": ("BIDANG-MUTASI", "Pranata Komputer Ahli Pertama", "jf", "kepala"),
+    "dewi": ("BIDANG-MUTASI", "Pengelola Layanan Kepegawaian", "ja", "kepala"),
+    "hr": ("BAGIAN-UMUM", "Analis SDM Aparatur", "ja", "kakan"),
 }
 
 
@@ -44,27 +55,56 @@ def token(user: str) -> str:
     return mint_token(secret=DEV_SECRET, user_id=user_id, roles=roles, offices=[OFFICE], name=name)
 
 
+def _rhk(title: str, unit: str, amount: int, **link: object) -> dict[str, object]:
+    return {"rhk": {"title": title, "kind": "utama", **link, "ikis": [{
+        "description": f"Jumlah {unit} yang diselesaikan", "targets": [
+            {"aspect": "kuantitas", "value": str(amount), "unit": unit},
+            {"aspect": "kualitas", "value": "100", "unit": "%"},
+            {"aspect": "waktu", "value": "12", "unit": "bulan"}]}]}}
+
+
 async def seed_demo_office(planning: str) -> list[str]:
-    """Plans in every state (idempotent: an existing plan is left as it is)."""
-    lines: list[str] = []
-    evaluator = DEMO_USERS["kepala"][0]
+    """Roster and SKPs in every state, cascaded from the head of division (idempotent: a second run
+    leaves existing plans alone)."""
     year = time.gmtime().tm_year
+    auth = {user: {"Authorization": f"Bearer {token(user)}"} for user in DEMO_USERS}
+    lines: list[str] = []
     async with httpx.AsyncClient(base_url=planning, timeout=10) as client:
-        for user, target in (("siti", "approved"), ("budi", "submitted"), ("dewi", "draft")):
-            headers = {"Authorization": f"Bearer {token(user)}"}
-            created = await client.post("/api/v1/plans", headers=headers,
-                                        json={"office_id": OFFICE, "period_year": year, "evaluator_id": evaluator})
+        for user, (unit, position, kind, evaluator) in ROSTER.items():
+            (await client.put(f"/api/v1/offices/{OFFICE}/employees/{DEMO_USERS[user][0]}", headers=auth["hr"], json={
+                "name": DEMO_USERS[user][1].split(" (")[0], "unit_id": unit, "position": position,
+                "position_type": kind, "evaluator_id": DEMO_USERS[evaluator][0] if evaluator else None,
+            })).raise_for_status()
+
+        async def plan(user: str, rhk: dict[str, object], target: str) -> str | None:
+            created = await client.post("/api/v1/plans", json={"period_year": year}, headers=auth[user])
             if created.status_code == 409:
                 lines.append(f"  SKP {year} {DEMO_USERS[user][1]}: sudah ada")
-                continue
+                return None
             created.raise_for_status()
-            plan_id = created.json()["plan_id"]
+            plan_id = str(created.json()["plan_id"])
+            added = await client.post(f"/api/v1/plans/{plan_id}/rhks", json=rhk, headers=auth[user])
+            added.raise_for_status()
             if target in ("submitted", "approved"):
-                (await client.post(f"/api/v1/plans/{plan_id}/submit", json={}, headers=headers)).raise_for_status()
+                (await client.post(f"/api/v1/plans/{plan_id}/submit", json={}, headers=auth[user])).raise_for_status()
             if target == "approved":
+                evaluator = ROSTER[user][3]
+                assert evaluator is not None
                 (await client.post(f"/api/v1/plans/{plan_id}/approve", json={},
-                                   headers={"Authorization": f"Bearer {token('kepala')}"})).raise_for_status()
+                                   headers=auth[evaluator])).raise_for_status()
             lines.append(f"  SKP {year} {DEMO_USERS[user][1]}: {target}  ({plan_id})")
+            return str(added.json()["rhk"]["rhk_id"]) if target == "approved" else None
+
+        pk = {"source": {"kind": "perjanjian_kinerja", "reference": f"Perjanjian Kinerja Bidang Mutasi {year}"}}
+        head_rhk = await plan("kepala", _rhk("Terselenggaranya layanan mutasi pegawai tepat waktu", "usulan mutasi",
+                                             400, **pk), "approved")
+        head_plan = (await client.get(f"/api/v1/me/cascade-options?period_year={year}", headers=auth["siti"])).json()
+        link = {"intervention": {"plan_id": head_plan["plan_id"], "rhk_id": head_rhk}} if head_rhk else {}
+        if link:
+            await plan("siti", _rhk("Tersusunnya analisis kebutuhan mutasi", "dokumen analisis", 24, **link),
+                       "approved")
+            await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "submitted")
+        await plan("dewi", _rhk("Terlayaninya konsultasi mutasi", "konsultasi", 600), "draft")
     return lines
 
 

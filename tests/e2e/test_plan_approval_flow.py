@@ -70,16 +70,26 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
     evaluator_id = f"19800101200501{2}{int(unique[4:10], 16) % 999 + 1:03d}"
     employee = bearer(jwt_secret, employee_id, [Role.PEGAWAI], [OFFICE])
     evaluator = bearer(jwt_secret, evaluator_id, [Role.PEGAWAI, Role.PEJABAT_PENILAI], [OFFICE])
+    hr = bearer(jwt_secret, "197001012000011003", [Role.PENGELOLA_KEPEGAWAIAN], [OFFICE])
     planning, feedback = services["planning"].url, services["feedback"].url
     correlation = f"e2e-{unique}"
     year = 2030 + int(unique[:4], 16) % 60
 
     async with httpx.AsyncClient(timeout=10) as client:
-        created = await client.post(f"{planning}/api/v1/plans", headers=employee,
-                                    json={"office_id": OFFICE, "period_year": year, "evaluator_id": evaluator_id})
+        registered = await client.put(f"{planning}/api/v1/offices/{OFFICE}/employees/{employee_id}", headers=hr, json={
+            "name": "Kepala Seksi Uji", "unit_id": "SEKSI-E2E", "position": "Kepala Seksi",
+            "position_type": "kepala_unit", "evaluator_id": evaluator_id})
+        assert registered.status_code == 200, registered.text
+        created = await client.post(f"{planning}/api/v1/plans", headers=employee, json={"period_year": year})
         assert created.status_code == 201, created.text
         plan_id = created.json()["plan_id"]
-        submitted = await client.post(f"{planning}/api/v1/plans/{plan_id}/submit", json={"expected_version": 1},
+        rhk = {"title": "Terselenggaranya layanan", "kind": "utama",
+               "source": {"kind": "perjanjian_kinerja", "reference": "PK Seksi"},
+               "ikis": [{"description": "Jumlah layanan", "targets": [
+                   {"aspect": "kuantitas", "value": "100", "unit": "layanan"}]}]}
+        added = await client.post(f"{planning}/api/v1/plans/{plan_id}/rhks", headers=employee, json={"rhk": rhk})
+        assert added.status_code == 201, added.text
+        submitted = await client.post(f"{planning}/api/v1/plans/{plan_id}/submit", json={"expected_version": 2},
                                       headers={**employee, "X-Correlation-ID": correlation})
         assert submitted.status_code == 200, submitted.text
         assert submitted.headers["X-Correlation-ID"] == correlation
@@ -89,7 +99,16 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
         assert awaiting["title"] == "SKP menunggu persetujuan Anda"
         assert employee_id in str(awaiting["body"])
 
-        approved = await client.post(f"{planning}/api/v1/plans/{plan_id}/approve", json={"expected_version": 2},
+        returned = await client.post(f"{planning}/api/v1/plans/{plan_id}/return", headers=evaluator,
+                                     json={"comments": "Lengkapi target kualitas"})
+        assert returned.status_code == 200, returned.text
+        back = await wait_for_notification(client, f"{feedback}/api/v1/notifications", employee, "plan_returned",
+                                           f"/skp/{plan_id}")
+        assert "Lengkapi target kualitas" in str(back["body"])
+        resubmitted = await client.post(f"{planning}/api/v1/plans/{plan_id}/submit", json={"expected_version": 4},
+                                        headers=employee)
+        assert resubmitted.status_code == 200, resubmitted.text
+        approved = await client.post(f"{planning}/api/v1/plans/{plan_id}/approve", json={"expected_version": 5},
                                      headers=evaluator)
         assert approved.status_code == 200, approved.text
         told = await wait_for_notification(client, f"{feedback}/api/v1/notifications", employee, "plan_approved",

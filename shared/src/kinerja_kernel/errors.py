@@ -13,11 +13,15 @@ class KinerjaError(Exception):
     status = 400
     code = "error"
 
-    def __init__(self, message: str, *, message_en: str | None = None, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, message_en: str | None = None, field: str | None = None,
+        details: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__(message_en or message)
         self.message = message
         self.message_en = message_en or message
         self.field = field
+        self.details = details or []  # further (field, Indonesian message) pairs, e.g. every blocker
 
 
 class DomainRuleViolation(KinerjaError):

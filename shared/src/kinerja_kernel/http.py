@@ -98,7 +98,8 @@ def _validation_problem(_: Request, exc: Exception) -> Response:
 
 def _kinerja_problem(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, KinerjaError)
-    errors = [{"field": exc.field, "message": exc.message, "message_en": exc.message_en}] if exc.field else None
+    errors = [{"field": exc.field, "message": exc.message, "message_en": exc.message_en}] if exc.field else []
+    errors += [{"field": field, "message": message} for field, message in exc.details]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
     return problem(exc.status, _TITLES.get(exc.status, "Kesalahan"), detail=exc.message, code=exc.code,
                    errors=errors, detail_en=exc.message_en, headers=headers)

@@ -1,8 +1,13 @@
-"""A generic event-sourced repository: load an aggregate from its stream, save its pending events."""
+"""A generic event-sourced repository: load an aggregate from its stream, save its pending events.
+
+Inline projections (``Projection``) update a service's read-model tables in the same transaction as
+the append, so a read model never disagrees with the store; they can be rebuilt from the events.
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 
@@ -14,17 +19,36 @@ from kinerja_kernel.registry import REGISTRY, EventRegistry
 
 A = TypeVar("A", bound=Aggregate)
 
+ProjectionHandler = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None]]
+
+
+class Projection:
+    """Read-model updates by event type, applied inside the appending transaction."""
+
+    def __init__(self, handlers: dict[str, ProjectionHandler], registry: EventRegistry = REGISTRY) -> None:
+        self.handlers = handlers
+        self.registry = registry
+
+    async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+        for envelope in envelopes:
+            handler = self.handlers.get(envelope.event_type)
+            if handler is not None:
+                event = self.registry.decode(envelope.event_type, envelope.event_version, envelope.payload)
+                await handler(conn, envelope, event)
+
 
 class EventSourcedRepository(Generic[A]):
     """Streams named ``<prefix>-<id>``; state rebuilt from events (upcast to current versions)."""
 
     def __init__(
-        self, store: PostgresEventStore, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY
+        self, store: PostgresEventStore, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY,
+        projection: Projection | None = None,
     ) -> None:
         self.store = store
         self.aggregate = aggregate
         self.prefix = prefix
         self.registry = registry
+        self.projection = projection
 
     def stream_id(self, aggregate_id: object) -> str:
         return f"{self.prefix}-{aggregate_id}"
@@ -58,6 +82,13 @@ class EventSourcedRepository(Generic[A]):
             )
             for e in aggregate.pending
         ]
-        sealed = await self.store.append(self.stream_id(aggregate_id), expected, pending, conn=conn)
+        if self.projection is not None and conn is None:
+            async with self.store.db.transaction() as own:
+                sealed = await self.store.append(self.stream_id(aggregate_id), expected, pending, conn=own)
+                await self.projection.apply(own, sealed)
+        else:
+            sealed = await self.store.append(self.stream_id(aggregate_id), expected, pending, conn=conn)
+            if self.projection is not None and conn is not None:
+                await self.projection.apply(conn, sealed)
         aggregate.pending.clear()
         return sealed

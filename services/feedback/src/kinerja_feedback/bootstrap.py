@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from kinerja_feedback.application.notifications import NotificationService
-from kinerja_feedback.domain.notifications import Notification, plan_approved, plan_awaiting_approval
-from kinerja_kernel.contracts.planning import PlanApproved, PlanSubmitted
+from kinerja_feedback.domain.notifications import Notification, plan_approved, plan_awaiting_approval, plan_returned
+from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
@@ -27,6 +27,7 @@ def consumers(notifications: NotificationService) -> list[ConsumerSpec]:
         handlers={
             PlanSubmitted.event_type: notifications.policy(plan_awaiting_approval),
             PlanApproved.event_type: notifications.policy(plan_approved),
+            PlanReturned.event_type: notifications.policy(plan_returned),
         },
     )]
 

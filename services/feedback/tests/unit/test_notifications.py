@@ -9,9 +9,10 @@ from kinerja_feedback.domain.notifications import (
     notification_id_for,
     plan_approved,
     plan_awaiting_approval,
+    plan_returned,
 )
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
-from kinerja_kernel.contracts.planning import PlanApproved, PlanSubmitted
+from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden
 
 EMPLOYEE, EVALUATOR = "199001012015011001", "198001012005011002"
@@ -30,6 +31,13 @@ class TestWhoIsTold:
                                            evaluator_id=EVALUATOR, approved_by=EVALUATOR))
         assert (draft.recipient_id, draft.kind) == (EMPLOYEE, "plan_approved")
         assert "disetujui" in draft.title
+
+
+    def test_a_returned_plan_tells_the_employee_the_comments(self) -> None:
+        draft = plan_returned(PlanReturned(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                           evaluator_id=EVALUATOR, comments="Target terlalu rendah"))
+        assert (draft.recipient_id, draft.kind) == (EMPLOYEE, "plan_returned")
+        assert "Target terlalu rendah" in draft.body
 
 
 class TestNotification:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
-from kinerja_planning.adapters.repository import plan_repository
+from kinerja_planning.adapters.repository import plan_repository, roster_repository
 from kinerja_planning.application.handlers import PlanningService
 
 
 def build(runtime: ServiceRuntime) -> PlanningService:
-    return PlanningService(plan_repository(runtime.store))
+    return PlanningService(plan_repository(runtime.store), roster_repository(runtime.store))
 
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:

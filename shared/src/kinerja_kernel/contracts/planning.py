@@ -1,13 +1,18 @@
-"""Events the planning service publishes on ``kinerja.planning.events`` (subject: the employee's NIP)."""
+"""Events the planning service publishes on ``kinerja.planning.events`` (subject: the employee's NIP).
+
+Value types used inside events (RHK, IKI, targets) are defined here too: they are part of the contract.
+"""
 
 from __future__ import annotations
 
 import enum
 import uuid
+from decimal import Decimal
+from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from kinerja_kernel.registry import DomainEvent, event
+from kinerja_kernel.registry import REGISTRY, DomainEvent, event
 
 
 class Approach(enum.StrEnum):
@@ -17,16 +22,185 @@ class Approach(enum.StrEnum):
     KUALITATIF = "kualitatif"
 
 
-@event("planning.PlanDrafted")
+class PositionType(enum.StrEnum):
+    """JPT and unit heads cascade from the unit's agreement; JA/JF from their evaluator's RHKs."""
+
+    JPT = "jpt"
+    KEPALA_UNIT = "kepala_unit"
+    JA = "ja"
+    JF = "jf"
+
+    @property
+    def cascades_from_supervisor(self) -> bool:
+        return self in (PositionType.JA, PositionType.JF)
+
+
+class Employment(enum.StrEnum):
+    PNS = "pns"
+    PPPK = "pppk"
+
+
+class RhkKind(enum.StrEnum):
+    UTAMA = "utama"
+    TAMBAHAN = "tambahan"
+
+
+class Perspective(enum.StrEnum):
+    """Balanced-scorecard perspective of a JPT's RHK."""
+
+    PENERIMA_LAYANAN = "penerima_layanan"
+    PROSES_BISNIS = "proses_bisnis"
+    PENGUATAN_INTERNAL = "penguatan_internal"
+    ANGGARAN = "anggaran"
+
+
+class Aspect(enum.StrEnum):
+    KUANTITAS = "kuantitas"
+    KUALITAS = "kualitas"
+    WAKTU = "waktu"
+    BIAYA = "biaya"
+
+
+class Measure(enum.StrEnum):
+    """How an IKI's realisation is counted: reported by hand, or rolled up from service interactions."""
+
+    MANUAL = "manual"
+    SERVICE_VOLUME = "service_volume"
+    SERVICE_SATISFACTION = "service_satisfaction"
+
+
+class SourceKind(enum.StrEnum):
+    PERJANJIAN_KINERJA = "perjanjian_kinerja"
+    PENUGASAN = "penugasan"
+
+
+class BerAkhlak(enum.StrEnum):
+    """The seven core values (SE MenPAN-RB 20/2021)."""
+
+    BERORIENTASI_PELAYANAN = "berorientasi_pelayanan"
+    AKUNTABEL = "akuntabel"
+    KOMPETEN = "kompeten"
+    HARMONIS = "harmonis"
+    LOYAL = "loyal"
+    ADAPTIF = "adaptif"
+    KOLABORATIF = "kolaboratif"
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Target(_Value):
+    """A target for one aspect: a number with its unit, or (kualitatif) an expectation in words."""
+
+    aspect: Aspect
+    value: Decimal | None = None
+    unit: str | None = Field(default=None, max_length=40)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class Iki(_Value):
+    iki_id: uuid.UUID
+    description: str = Field(min_length=1, max_length=500)
+    targets: tuple[Target, ...]
+    measure: Measure = Measure.MANUAL
+    service_type: str | None = Field(default=None, max_length=80)
+
+
+class Intervention(_Value):
+    """The supervisor's RHK (in their approved SKP of the same period) that this RHK supports."""
+
+    plan_id: uuid.UUID
+    rhk_id: uuid.UUID
+
+
+class RhkSource(_Value):
+    """For JPT and unit heads: the performance agreement or assignment the RHK comes from."""
+
+    kind: SourceKind
+    reference: str = Field(min_length=1, max_length=300)
+
+
+class Rhk(_Value):
+    rhk_id: uuid.UUID
+    title: str = Field(min_length=1, max_length=500)
+    kind: RhkKind
+    ikis: tuple[Iki, ...]
+    intervention: Intervention | None = None
+    source: RhkSource | None = None
+    perspective: Perspective | None = None
+
+
+# -- roster -------------------------------------------------------------------------------------
+@event("planning.EmployeeRegistered")
+class EmployeeRegistered(DomainEvent):
+    """HR put an employee on the office roster, or changed their data (position, evaluator, ...)."""
+
+    employee_id: str
+    name: str
+    office_id: str
+    unit_id: str
+    position: str
+    position_type: PositionType
+    employment: Employment
+    evaluator_id: str | None
+    superior_id: str | None
+    reason: str | None = None
+
+
+# -- the SKP ------------------------------------------------------------------------------------
+@event("planning.PlanDrafted", version=2)
 class PlanDrafted(DomainEvent):
     """An employee started the SKP for a period."""
 
     plan_id: uuid.UUID
     employee_id: str
     office_id: str
+    unit_id: str
     period_year: int = Field(ge=2000, le=2100)
     evaluator_id: str
+    superior_id: str | None
+    position_type: PositionType
     approach: Approach
+
+
+def _plan_drafted_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    """v1 knew neither unit, superior nor position type: the office stands for the unit, JA is assumed."""
+    return {**payload, "unit_id": payload["office_id"], "superior_id": None, "position_type": PositionType.JA.value}
+
+
+REGISTRY.register_upcaster("planning.PlanDrafted", 1, _plan_drafted_v1_to_v2)
+
+
+@event("planning.RhkAdded")
+class RhkAdded(DomainEvent):
+    plan_id: uuid.UUID
+    employee_id: str
+    rhk: Rhk
+
+
+@event("planning.RhkUpdated")
+class RhkUpdated(DomainEvent):
+    plan_id: uuid.UUID
+    employee_id: str
+    previous: Rhk
+    rhk: Rhk
+
+
+@event("planning.RhkRemoved")
+class RhkRemoved(DomainEvent):
+    plan_id: uuid.UUID
+    employee_id: str
+    rhk_id: uuid.UUID
+
+
+@event("planning.BehaviourExpectationsSet")
+class BehaviourExpectationsSet(DomainEvent):
+    """The leader's specific expectation (ekspektasi khusus pimpinan) per BerAKHLAK value."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    expectations: dict[BerAkhlak, str | None]
 
 
 @event("planning.PlanSubmitted")
@@ -40,6 +214,18 @@ class PlanSubmitted(DomainEvent):
     evaluator_id: str
 
 
+@event("planning.PlanReturned")
+class PlanReturned(DomainEvent):
+    """The evaluator sent the SKP back with comments."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    office_id: str
+    period_year: int
+    evaluator_id: str
+    comments: str
+
+
 @event("planning.PlanApproved")
 class PlanApproved(DomainEvent):
     """The evaluator approved the SKP."""
@@ -50,3 +236,22 @@ class PlanApproved(DomainEvent):
     period_year: int
     evaluator_id: str
     approved_by: str
+
+
+@event("planning.PlanRevisionStarted")
+class PlanRevisionStarted(DomainEvent):
+    """An approved SKP is being revised (transfer, new assignment); it needs approval again."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    reason: str
+
+
+@event("planning.PlanClosed")
+class PlanClosed(DomainEvent):
+    """The period ended for this SKP; it can no longer change."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    status_at_close: str
+    reason: str

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
-from kinerja_kernel.contracts.planning import PlanApproved, PlanSubmitted
+from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden
 
 NOTIFICATION_NAMESPACE = uuid.UUID("0e5a3c4e-7d0b-4c1f-8f51-3f2b9b1d6a20")
@@ -45,6 +45,16 @@ def plan_approved(e: PlanApproved) -> NotificationDraft:
         recipient_id=e.employee_id, office_id=e.office_id, kind="plan_approved",
         title="SKP Anda telah disetujui",
         body=f"SKP periode {e.period_year} telah disetujui oleh pejabat penilai {e.approved_by}.",
+        link=f"/skp/{e.plan_id}",
+    )
+
+
+def plan_returned(e: PlanReturned) -> NotificationDraft:
+    return NotificationDraft(
+        recipient_id=e.employee_id, office_id=e.office_id, kind="plan_returned",
+        title="SKP Anda dikembalikan untuk diperbaiki",
+        body=f"Pejabat penilai {e.evaluator_id} mengembalikan SKP periode {e.period_year} dengan catatan: "
+             f"{e.comments}",
         link=f"/skp/{e.plan_id}",
     )
 

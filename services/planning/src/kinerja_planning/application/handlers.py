@@ -1,15 +1,32 @@
-"""Command handlers and queries of the planning service."""
+"""Command handlers and queries of the planning service: load, decide, save (a dozen lines each)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
-from kinerja_planning.domain.commands import ApprovePlan, DraftPlan, SubmitPlan
-from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
+from kinerja_planning.adapters import read_models as rm
+from kinerja_planning.domain.commands import (
+    AddRhk,
+    ApprovePlan,
+    ClosePlan,
+    DraftPlan,
+    RegisterEmployee,
+    RemoveRhk,
+    ReturnPlan,
+    SetBehaviourExpectations,
+    StartRevision,
+    SubmitPlan,
+    UpdateRhk,
+)
+from kinerja_planning.domain.plan import PerformancePlan, SupervisorPlan, plan_id_for
+from kinerja_planning.domain.roster import RosterEntry
+from kinerja_planning.domain.rules import Problem
 
 
 @dataclass(frozen=True)
@@ -19,49 +36,187 @@ class PlanRef:
 
 
 class PlanningService:
-    """The planning use cases; each loads the SKP, lets it decide, and saves its new events."""
+    """The planning use cases."""
 
-    def __init__(self, plans: EventSourcedRepository[PerformancePlan]) -> None:
+    def __init__(self, plans: EventSourcedRepository[PerformancePlan], roster: EventSourcedRepository[RosterEntry]):
         self.plans = plans
+        self.roster = roster
+        self.db = plans.store.db
 
+    # -- roster -------------------------------------------------------------------------------
+    async def register_employee(self, cmd: RegisterEmployee, by: Principal) -> int:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(cmd.office_id)
+        entry = await self.roster.load(cmd.employee_id) or RosterEntry()
+        entry.register(employee_id=cmd.employee_id, name=cmd.name, office_id=cmd.office_id, unit_id=cmd.unit_id,
+                       position=cmd.position, position_type=cmd.position_type, employment=cmd.employment,
+                       evaluator_id=cmd.evaluator_id, superior_id=cmd.superior_id, reason=cmd.reason)
+        await self.roster.save(cmd.employee_id, entry, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
+                               office_id=cmd.office_id, subject=cmd.employee_id)
+        return entry.version
+
+    async def office_roster(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+        self._require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            return [rm.as_dict(r) for r in await rm.office_roster(conn, office_id)]
+
+    # -- the SKP --------------------------------------------------------------------------------
     async def draft(self, cmd: DraftPlan, by: Principal) -> PlanRef:
         by.require_role(Role.PEGAWAI)
-        by.require_office(cmd.office_id)
+        async with self.db.connection() as conn:
+            entry = await rm.roster_entry(conn, cmd.employee_id)
+        if entry is None or entry["evaluator_id"] is None:
+            raise DomainRuleViolation(
+                "Data Anda (atau pejabat penilai Anda) belum tercatat di roster kantor; hubungi pengelola "
+                "kepegawaian", message_en="employee or evaluator missing from the roster", field="employee_id")
+        by.require_office(entry["office_id"])
         plan = PerformancePlan.draft(
-            actor_id=by.user_id, employee_id=cmd.employee_id, office_id=cmd.office_id,
-            period_year=cmd.period_year, evaluator_id=cmd.evaluator_id, approach=cmd.approach,
+            actor_id=by.user_id, employee_id=cmd.employee_id, office_id=entry["office_id"], unit_id=entry["unit_id"],
+            period_year=cmd.period_year, evaluator_id=entry["evaluator_id"], superior_id=entry["superior_id"],
+            position_type=entry["position_type"], approach=cmd.approach,
         )
         plan_id = plan_id_for(cmd.employee_id, cmd.period_year)
         try:
             await self._save(plan_id, plan, by, Role.PEGAWAI, expected_version=0)
         except ConcurrencyError as exc:
-            raise DomainRuleViolation(
-                f"SKP periode {cmd.period_year} sudah ada", message_en="a plan for this period exists",
-                field="period_year",
-            ) from exc
+            raise DomainRuleViolation(f"SKP periode {cmd.period_year} sudah ada",
+                                      message_en="a plan for this period exists", field="period_year") from exc
         return PlanRef(plan_id, plan.version)
 
+    async def add_rhk(self, cmd: AddRhk, by: Principal) -> PlanRef:
+        return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
+                                  lambda plan, cited: plan.add_rhk(actor_id=by.user_id, rhk=cmd.rhk, cited=cited),
+                                  cite=cmd.rhk.intervention.plan_id if cmd.rhk.intervention else None)
+
+    async def update_rhk(self, cmd: UpdateRhk, by: Principal) -> PlanRef:
+        return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
+                                  lambda plan, cited: plan.update_rhk(actor_id=by.user_id, rhk=cmd.rhk, cited=cited),
+                                  cite=cmd.rhk.intervention.plan_id if cmd.rhk.intervention else None)
+
+    async def remove_rhk(self, cmd: RemoveRhk, by: Principal) -> PlanRef:
+        return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
+                                  lambda plan, _: plan.remove_rhk(actor_id=by.user_id, rhk_id=cmd.rhk_id))
+
+    async def set_behaviour(self, cmd: SetBehaviourExpectations, by: Principal) -> PlanRef:
+        def decide(plan: PerformancePlan, _: SupervisorPlan | None) -> None:
+            plan.set_behaviour_expectations(actor_id=by.user_id, expectations=cmd.expectations)
+
+        role = Role.PEJABAT_PENILAI if by.has_role(Role.PEJABAT_PENILAI) else Role.PEGAWAI
+        return await self._change(cmd.plan_id, by, role, cmd.expected_version, decide)
+
     async def submit(self, cmd: SubmitPlan, by: Principal) -> PlanRef:
-        plan = await self._load(cmd.plan_id, by, cmd.expected_version)
-        plan.submit(actor_id=by.user_id)
-        await self._save(cmd.plan_id, plan, by, Role.PEGAWAI, expected_version=cmd.expected_version)
-        return PlanRef(cmd.plan_id, plan.version)
+        return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
+                                  lambda plan, cited: plan.submit(actor_id=by.user_id, cited_by_evaluator=cited),
+                                  cite_evaluator=True)
+
+    async def return_plan(self, cmd: ReturnPlan, by: Principal) -> PlanRef:
+        by.require_role(Role.PEJABAT_PENILAI)
+        return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
+                                  lambda plan, _: plan.return_to_employee(actor_id=by.user_id, comments=cmd.comments))
 
     async def approve(self, cmd: ApprovePlan, by: Principal) -> PlanRef:
         by.require_role(Role.PEJABAT_PENILAI)
-        plan = await self._load(cmd.plan_id, by, cmd.expected_version)
-        plan.approve(actor_id=by.user_id)
-        await self._save(cmd.plan_id, plan, by, Role.PEJABAT_PENILAI, expected_version=cmd.expected_version)
-        return PlanRef(cmd.plan_id, plan.version)
+        return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
+                                  lambda plan, _: plan.approve(actor_id=by.user_id))
 
-    async def get(self, plan_id: uuid.UUID, by: Principal) -> PerformancePlan:
+    async def start_revision(self, cmd: StartRevision, by: Principal) -> PlanRef:
+        return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
+                                  lambda plan, _: plan.start_revision(actor_id=by.user_id, reason=cmd.reason))
+
+    async def close(self, cmd: ClosePlan, by: Principal) -> PlanRef:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        return await self._change(cmd.plan_id, by, Role.PENGELOLA_KEPEGAWAIAN, cmd.expected_version,
+                                  lambda plan, _: plan.close(reason=cmd.reason))
+
+    # -- queries --------------------------------------------------------------------------------
+    async def get(self, plan_id: uuid.UUID, by: Principal) -> tuple[PerformancePlan, list[Problem]]:
         plan = await self._load(plan_id, by)
-        allowed = by.user_id in (plan.employee_id, plan.evaluator_id) or by.has_role(
-            Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI
-        )
-        if not allowed:
+        if not (by.user_id in (plan.employee_id, plan.evaluator_id, plan.superior_id)
+                or by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR)):
             raise Forbidden("Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
-        return plan
+        return plan, await self.blockers(plan)
+
+    async def blockers(self, plan: PerformancePlan) -> list[Problem]:
+        async with self.db.connection() as conn:
+            cited = await rm.supervisor_plan(conn, plan_id_for(plan.evaluator_id, plan.period_year))
+        return plan.submission_blockers(cited)
+
+    async def cascade_options(self, by: Principal, period_year: int) -> dict[str, Any]:
+        """The approved RHKs of the caller's evaluator that the caller's RHKs may cite."""
+        async with self.db.connection() as conn:
+            entry = await rm.roster_entry(conn, by.user_id)
+            if entry is None or entry["evaluator_id"] is None:
+                return {"evaluator_id": None, "plan_id": None, "rhks": [],
+                        "message": "Pejabat penilai Anda belum tercatat di roster kantor"}
+            evaluator_plan = plan_id_for(entry["evaluator_id"], period_year)
+            cited = await rm.supervisor_plan(conn, evaluator_plan)
+            rhks = [rm.as_dict(r) for r in await rm.rhks_of(conn, evaluator_plan)] if cited else []
+        message = None
+        if cited is None:
+            message = f"Pejabat penilai ({entry['evaluator_id']}) belum menyusun SKP periode {period_year}"
+        elif cited.status.value != "approved":
+            message = (f"SKP pejabat penilai ({entry['evaluator_id']}) masih berstatus '{cited.status.value}'; "
+                       "RHK-nya dapat diacu setelah disetujui")
+            rhks = []
+        return {"evaluator_id": entry["evaluator_id"], "plan_id": evaluator_plan if rhks else None, "rhks": rhks,
+                "message": message}
+
+    async def team(self, by: Principal, period_year: int) -> list[dict[str, Any]]:
+        async with self.db.connection() as conn:
+            return [rm.as_dict(r) for r in await rm.team_board(conn, by.user_id, period_year)]
+
+    async def office_overview(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
+        self._require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            members = [rm.as_dict(r) for r in await rm.office_members(conn, office_id, period_year)]
+        counts: dict[str, dict[str, int]] = {}
+        for m in members:
+            unit = counts.setdefault(m["unit_id"], {})
+            unit[m["status"]] = unit.get(m["status"], 0) + 1
+        return {"office_id": office_id, "period_year": period_year, "by_unit": counts, "employees": members}
+
+    async def cascade_tree(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
+        """Which RHKs support which leader RHK, and for each blocked employee exactly what blocks them."""
+        self._require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            rhks = [rm.as_dict(r) for r in await rm.office_rhks(conn, office_id, period_year)]
+            members = [rm.as_dict(r) for r in await rm.office_members(conn, office_id, period_year)]
+        by_id = {r["rhk_id"]: {**r, "supporting": []} for r in rhks}
+        roots = []
+        for node in by_id.values():
+            parent = by_id.get(node["parent_rhk_id"])
+            if parent is not None:
+                parent["supporting"].append(node)
+            else:
+                roots.append(node)
+        blocked = []
+        for m in members:
+            if m["plan_id"] is None or m["status"] not in ("draft", "returned", "revising"):
+                continue
+            plan = await self.plans.load(m["plan_id"])
+            if plan is not None and (problems := await self.blockers(plan)):
+                blocked.append({"employee_id": m["employee_id"], "name": m["name"], "plan_id": m["plan_id"],
+                                "blockers": [{"field": p.field, "message": p.message} for p in problems]})
+        return {"office_id": office_id, "period_year": period_year, "tree": roots, "blocked": blocked}
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _require_office_reader(self, by: Principal, office_id: str) -> None:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
+        by.require_office(office_id)
+
+    async def _change(
+        self, plan_id: uuid.UUID, by: Principal, role: Role, expected_version: int | None,
+        decide: Callable[[PerformancePlan, SupervisorPlan | None], None], *, cite: uuid.UUID | None = None,
+        cite_evaluator: bool = False,
+    ) -> PlanRef:
+        plan = await self._load(plan_id, by, expected_version)
+        cited = None
+        if cite is not None or cite_evaluator:
+            async with self.db.connection() as conn:
+                cited = await rm.supervisor_plan(conn, cite or plan_id_for(plan.evaluator_id, plan.period_year))
+        decide(plan, cited)
+        await self._save(plan_id, plan, by, role, expected_version=expected_version)
+        return PlanRef(plan_id, plan.version)
 
     async def _load(self, plan_id: uuid.UUID, by: Principal, expected_version: int | None = None) -> PerformancePlan:
         plan = await self.plans.load(plan_id)
@@ -75,7 +230,5 @@ class PlanningService:
     async def _save(
         self, plan_id: uuid.UUID, plan: PerformancePlan, by: Principal, role: Role, *, expected_version: int | None
     ) -> None:
-        await self.plans.save(
-            plan_id, plan, actor=by.actor(role), office_id=plan.office_id, subject=plan.employee_id,
-            expected_version=expected_version,
-        )
+        await self.plans.save(plan_id, plan, actor=by.actor(role), office_id=plan.office_id, subject=plan.employee_id,
+                              expected_version=expected_version)

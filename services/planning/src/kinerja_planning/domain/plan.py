@@ -1,18 +1,39 @@
 """The SKP (Sasaran Kinerja Pegawai) aggregate: one employee's performance plan for one period.
 
-Lifecycle (this slice): draft -> submitted -> approved. Only the owner drafts and submits; only the
-evaluator approves; an employee cannot be their own evaluator; one SKP per employee per period.
+Lifecycle: draft -> submitted -> approved, or submitted -> returned (with comments) -> submitted again;
+approved -> revising (with a reason) -> submitted -> approved; any state -> closed at period end.
+Only the owner edits (in draft, returned or revising) and submits; only the evaluator returns or
+approves. JA/JF RHKs must cite an RHK of the evaluator's approved SKP of the same period (cascading);
+JPT and unit-head RHKs cite the unit's performance agreement or an assignment instead.
 """
 
 from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 
 from kinerja_kernel.aggregate import Aggregate
-from kinerja_kernel.contracts.planning import Approach, PlanApproved, PlanDrafted, PlanSubmitted
+from kinerja_kernel.contracts.planning import (
+    Approach,
+    BehaviourExpectationsSet,
+    BerAkhlak,
+    PlanApproved,
+    PlanClosed,
+    PlanDrafted,
+    PlanReturned,
+    PlanRevisionStarted,
+    PlanSubmitted,
+    PositionType,
+    Rhk,
+    RhkAdded,
+    RhkKind,
+    RhkRemoved,
+    RhkUpdated,
+)
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_kernel.identity import check_nip
+from kinerja_planning.domain.rules import Problem, rhk_problems
 
 PLAN_NAMESPACE = uuid.UUID("6f1c8a52-2f7e-4d3f-9a57-6a8d0c6f3b11")
 
@@ -20,12 +41,38 @@ PLAN_NAMESPACE = uuid.UUID("6f1c8a52-2f7e-4d3f-9a57-6a8d0c6f3b11")
 class PlanStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    RETURNED = "returned"
     APPROVED = "approved"
+    REVISING = "revising"
+    CLOSED = "closed"
+
+
+EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.REVISING})
 
 
 def plan_id_for(employee_id: str, period_year: int) -> uuid.UUID:
     """The SKP id is derived from employee and period, so a second draft for a period conflicts."""
     return uuid.uuid5(PLAN_NAMESPACE, f"{employee_id}/{period_year}")
+
+
+@dataclass(frozen=True)
+class SupervisorPlan:
+    """What the SKP needs to know about the plan an RHK cites (supplied by the application layer)."""
+
+    plan_id: uuid.UUID
+    owner_id: str
+    period_year: int
+    status: PlanStatus
+    rhk_ids: frozenset[uuid.UUID]
+
+
+def _fail(problems: list[Problem], summary: str, *, conflict: bool = False) -> None:
+    if not problems:
+        return
+    first, rest = problems[0], problems[1:]
+    error = DomainRuleViolation if conflict else InvalidInput
+    raise error(first.message if not rest else f"{summary}: {first.message}", message_en=summary,
+                field=first.field, details=[(p.field, p.message) for p in rest])
 
 
 class PerformancePlan(Aggregate):
@@ -36,17 +83,24 @@ class PerformancePlan(Aggregate):
         self.plan_id: uuid.UUID | None = None
         self.employee_id = ""
         self.office_id = ""
+        self.unit_id = ""
         self.period_year = 0
         self.evaluator_id = ""
+        self.superior_id: str | None = None
+        self.position_type = PositionType.JA
         self.approach = Approach.KUANTITATIF
         self.status = PlanStatus.DRAFT
+        self.rhks: dict[uuid.UUID, Rhk] = {}
+        self.behaviour: dict[BerAkhlak, str | None] = dict.fromkeys(BerAkhlak)
         self.approved_by: str | None = None
+        self.return_comments: str | None = None
+        self.revision_reasons: list[str] = []
 
     # -- decisions ----------------------------------------------------------------------------
     @classmethod
     def draft(
-        cls, *, actor_id: str, employee_id: str, office_id: str, period_year: int, evaluator_id: str,
-        approach: Approach,
+        cls, *, actor_id: str, employee_id: str, office_id: str, unit_id: str, period_year: int, evaluator_id: str,
+        superior_id: str | None, position_type: PositionType, approach: Approach,
     ) -> PerformancePlan:
         check_nip(employee_id)
         try:
@@ -62,52 +116,196 @@ class PerformancePlan(Aggregate):
         plan = cls()
         plan.record(PlanDrafted(
             plan_id=plan_id_for(employee_id, period_year), employee_id=employee_id, office_id=office_id,
-            period_year=period_year, evaluator_id=evaluator_id, approach=approach,
+            unit_id=unit_id, period_year=period_year, evaluator_id=evaluator_id, superior_id=superior_id,
+            position_type=position_type, approach=approach,
         ))
         return plan
 
-    def submit(self, *, actor_id: str) -> None:
+    def add_rhk(self, *, actor_id: str, rhk: Rhk, cited: SupervisorPlan | None) -> None:
+        self._require_editable_by_owner(actor_id)
+        if rhk.rhk_id in self.rhks:
+            raise DomainRuleViolation("RHK dengan id ini sudah ada", message_en="duplicate rhk id", field="rhk.rhk_id")
+        self._check_rhk(rhk, cited)
+        self.record(RhkAdded(plan_id=self._id, employee_id=self.employee_id, rhk=rhk))
+
+    def update_rhk(self, *, actor_id: str, rhk: Rhk, cited: SupervisorPlan | None) -> None:
+        self._require_editable_by_owner(actor_id)
+        previous = self._rhk(rhk.rhk_id)
+        self._check_rhk(rhk, cited)
+        if previous != rhk:
+            self.record(RhkUpdated(plan_id=self._id, employee_id=self.employee_id, previous=previous, rhk=rhk))
+
+    def remove_rhk(self, *, actor_id: str, rhk_id: uuid.UUID) -> None:
+        self._require_editable_by_owner(actor_id)
+        self._rhk(rhk_id)
+        self.record(RhkRemoved(plan_id=self._id, employee_id=self.employee_id, rhk_id=rhk_id))
+
+    def set_behaviour_expectations(self, *, actor_id: str, expectations: dict[BerAkhlak, str | None]) -> None:
+        """The leader's expectations per value (the evaluator, or the owner agreeing them), before approval."""
+        if actor_id not in (self.employee_id, self.evaluator_id):
+            raise Forbidden("Hanya pegawai atau pejabat penilainya yang dapat mengisi ekspektasi perilaku",
+                            message_en="only owner or evaluator set expectations")
+        if self.status not in EDITABLE | {PlanStatus.SUBMITTED}:
+            raise DomainRuleViolation(f"SKP berstatus '{self.status.value}' tidak dapat diubah",
+                                      message_en=f"plan is {self.status.value}", field="status")
+        merged = {**self.behaviour, **expectations}
+        if merged != self.behaviour:
+            self.record(BehaviourExpectationsSet(plan_id=self._id, employee_id=self.employee_id,
+                                                 expectations=merged))
+
+    def submission_blockers(self, cited_by_evaluator: SupervisorPlan | None) -> list[Problem]:
+        """Everything that stops this SKP from being submitted, given the evaluator's approved SKP."""
+        problems: list[Problem] = []
+        if not any(r.kind is RhkKind.UTAMA for r in self.rhks.values()):
+            problems.append(Problem("rhks", "SKP harus memiliki minimal satu RHK utama"))
+        if not self.position_type.cascades_from_supervisor:
+            return problems
+        if cited_by_evaluator is None or cited_by_evaluator.status is not PlanStatus.APPROVED:
+            problems.append(Problem("evaluator_id", f"Pejabat penilai ({self.evaluator_id}) belum memiliki SKP "
+                                                    f"periode {self.period_year} yang disetujui, sehingga belum "
+                                                    "ada RHK atasan yang dapat diacu"))
+        for rhk in self.rhks.values():
+            where = f"rhks.{rhk.rhk_id}.intervention"
+            if rhk.intervention is None:
+                problems.append(Problem(where, f"RHK '{rhk.title}' belum mengacu pada RHK pejabat penilai"))
+            elif cited_by_evaluator is not None and (
+                rhk.intervention.plan_id != cited_by_evaluator.plan_id
+                or rhk.intervention.rhk_id not in cited_by_evaluator.rhk_ids
+            ):
+                problems.append(Problem(where, f"RHK atasan yang diacu RHK '{rhk.title}' tidak ada lagi di SKP "
+                                               "pejabat penilai yang disetujui; pilih RHK atasan yang lain"))
+        return problems
+
+    def submit(self, *, actor_id: str, cited_by_evaluator: SupervisorPlan | None) -> None:
         if actor_id != self.employee_id:
             raise Forbidden("Hanya pemilik SKP yang dapat mengajukannya", message_en="only the owner submits")
-        if self.status is not PlanStatus.DRAFT:
+        if self.status not in EDITABLE:
             raise DomainRuleViolation(
-                f"SKP berstatus '{self.status.value}' tidak dapat diajukan; hanya draf yang dapat diajukan",
+                f"SKP berstatus '{self.status.value}' tidak dapat diajukan",
                 message_en=f"cannot submit a plan in status {self.status.value}", field="status",
             )
-        assert self.plan_id is not None
-        self.record(PlanSubmitted(
-            plan_id=self.plan_id, employee_id=self.employee_id, office_id=self.office_id,
-            period_year=self.period_year, evaluator_id=self.evaluator_id,
-        ))
+        _fail(self.submission_blockers(cited_by_evaluator), "SKP belum dapat diajukan", conflict=True)
+        self.record(PlanSubmitted(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
+                                  period_year=self.period_year, evaluator_id=self.evaluator_id))
+
+    def return_to_employee(self, *, actor_id: str, comments: str) -> None:
+        self._require_evaluator_on_submitted(actor_id, "mengembalikan")
+        if not comments.strip():
+            raise InvalidInput("Catatan pengembalian wajib diisi", message_en="comments required", field="comments")
+        self.record(PlanReturned(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
+                                 period_year=self.period_year, evaluator_id=self.evaluator_id,
+                                 comments=comments.strip()))
 
     def approve(self, *, actor_id: str) -> None:
+        self._require_evaluator_on_submitted(actor_id, "menyetujui")
+        self.record(PlanApproved(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
+                                 period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id))
+
+    def start_revision(self, *, actor_id: str, reason: str) -> None:
+        if actor_id != self.employee_id:
+            raise Forbidden("Hanya pemilik SKP yang dapat merevisinya", message_en="only the owner revises")
+        if self.status is not PlanStatus.APPROVED:
+            raise DomainRuleViolation("Hanya SKP yang sudah disetujui yang dapat direvisi",
+                                      message_en="only approved plans are revised", field="status")
+        if not reason.strip():
+            raise InvalidInput("Alasan revisi wajib diisi", message_en="reason required", field="reason")
+        self.record(PlanRevisionStarted(plan_id=self._id, employee_id=self.employee_id, reason=reason.strip()))
+
+    def close(self, *, reason: str) -> None:
+        """End of period (decided by the office's HR administrator; the caller checks the role)."""
+        if self.status is PlanStatus.CLOSED:
+            raise DomainRuleViolation("SKP sudah ditutup", message_en="already closed", field="status")
+        self.record(PlanClosed(plan_id=self._id, employee_id=self.employee_id, status_at_close=self.status.value,
+                               reason=reason.strip() or "akhir periode"))
+
+    # -- helpers ------------------------------------------------------------------------------
+    @property
+    def _id(self) -> uuid.UUID:
+        assert self.plan_id is not None
+        return self.plan_id
+
+    def _rhk(self, rhk_id: uuid.UUID) -> Rhk:
+        try:
+            return self.rhks[rhk_id]
+        except KeyError:
+            raise InvalidInput("RHK tidak ditemukan di SKP ini", message_en=f"no rhk {rhk_id}",
+                               field="rhk_id") from None
+
+    def _require_editable_by_owner(self, actor_id: str) -> None:
+        if actor_id != self.employee_id:
+            raise Forbidden("Hanya pemilik SKP yang dapat mengubah isinya", message_en="only the owner edits")
+        if self.status not in EDITABLE:
+            raise DomainRuleViolation(
+                f"SKP berstatus '{self.status.value}' tidak dapat diubah; ajukan revisi bila sudah disetujui",
+                message_en=f"plan is {self.status.value}", field="status")
+
+    def _require_evaluator_on_submitted(self, actor_id: str, verb: str) -> None:
         if actor_id != self.evaluator_id:
-            raise Forbidden("Hanya pejabat penilai SKP ini yang dapat menyetujuinya",
-                            message_en="only the plan's evaluator approves")
+            raise Forbidden(f"Hanya pejabat penilai SKP ini yang dapat {verb}nya",
+                            message_en="only the plan's evaluator decides")
         if self.status is not PlanStatus.SUBMITTED:
             raise DomainRuleViolation(
-                f"SKP berstatus '{self.status.value}' tidak dapat disetujui; ajukan terlebih dahulu",
-                message_en=f"cannot approve a plan in status {self.status.value}", field="status",
-            )
-        assert self.plan_id is not None
-        self.record(PlanApproved(
-            plan_id=self.plan_id, employee_id=self.employee_id, office_id=self.office_id,
-            period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id,
-        ))
+                f"SKP berstatus '{self.status.value}' tidak dapat diputuskan; hanya SKP yang diajukan",
+                message_en=f"plan is {self.status.value}, not submitted", field="status")
+
+    def _check_rhk(self, rhk: Rhk, cited: SupervisorPlan | None) -> None:
+        _fail(rhk_problems(rhk, approach=self.approach, position_type=self.position_type), "RHK belum lengkap")
+        if rhk.intervention is None:
+            return
+        field = "rhk.intervention"
+        if cited is None or cited.plan_id != rhk.intervention.plan_id:
+            raise InvalidInput("SKP atasan yang diacu tidak ditemukan", field=f"{field}.plan_id")
+        if cited.owner_id != self.evaluator_id:
+            raise InvalidInput(f"RHK yang diacu harus milik pejabat penilai Anda ({self.evaluator_id}), bukan "
+                               f"milik {cited.owner_id}", field=f"{field}.plan_id")
+        if cited.period_year != self.period_year:
+            raise InvalidInput(f"RHK yang diacu harus dari SKP periode {self.period_year}", field=f"{field}.plan_id")
+        if cited.status is not PlanStatus.APPROVED:
+            raise InvalidInput(f"SKP pejabat penilai masih berstatus '{cited.status.value}'; hanya RHK dari SKP "
+                               "yang sudah disetujui yang dapat diacu", field=f"{field}.plan_id")
+        if rhk.intervention.rhk_id not in cited.rhk_ids:
+            raise InvalidInput("RHK atasan yang diacu tidak ada di SKP tersebut", field=f"{field}.rhk_id")
 
     # -- state changes (no checks) --------------------------------------------------------------
     def _on_PlanDrafted(self, e: PlanDrafted) -> None:  # noqa: N802
         self.plan_id = e.plan_id
         self.employee_id = e.employee_id
         self.office_id = e.office_id
+        self.unit_id = e.unit_id
         self.period_year = e.period_year
         self.evaluator_id = e.evaluator_id
+        self.superior_id = e.superior_id
+        self.position_type = e.position_type
         self.approach = e.approach
         self.status = PlanStatus.DRAFT
+
+    def _on_RhkAdded(self, e: RhkAdded) -> None:  # noqa: N802
+        self.rhks[e.rhk.rhk_id] = e.rhk
+
+    def _on_RhkUpdated(self, e: RhkUpdated) -> None:  # noqa: N802
+        self.rhks[e.rhk.rhk_id] = e.rhk
+
+    def _on_RhkRemoved(self, e: RhkRemoved) -> None:  # noqa: N802
+        self.rhks.pop(e.rhk_id, None)
+
+    def _on_BehaviourExpectationsSet(self, e: BehaviourExpectationsSet) -> None:  # noqa: N802
+        self.behaviour = {value: e.expectations.get(value) for value in BerAkhlak}
 
     def _on_PlanSubmitted(self, e: PlanSubmitted) -> None:  # noqa: N802
         self.status = PlanStatus.SUBMITTED
 
+    def _on_PlanReturned(self, e: PlanReturned) -> None:  # noqa: N802
+        self.status = PlanStatus.RETURNED
+        self.return_comments = e.comments
+
     def _on_PlanApproved(self, e: PlanApproved) -> None:  # noqa: N802
         self.status = PlanStatus.APPROVED
         self.approved_by = e.approved_by
+        self.return_comments = None
+
+    def _on_PlanRevisionStarted(self, e: PlanRevisionStarted) -> None:  # noqa: N802
+        self.status = PlanStatus.REVISING
+        self.revision_reasons.append(e.reason)
+
+    def _on_PlanClosed(self, e: PlanClosed) -> None:  # noqa: N802
+        self.status = PlanStatus.CLOSED

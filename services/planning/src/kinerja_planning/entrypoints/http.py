@@ -3,19 +3,48 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kinerja_kernel.contracts.planning import Approach
+from kinerja_kernel.contracts.planning import (
+    Approach,
+    Aspect,
+    BerAkhlak,
+    Employment,
+    Iki,
+    Intervention,
+    Measure,
+    Perspective,
+    PositionType,
+    Rhk,
+    RhkKind,
+    RhkSource,
+    SourceKind,
+    Target,
+)
 from kinerja_kernel.http import CurrentPrincipal
 from kinerja_kernel.identity import Nip
-from kinerja_planning.application.handlers import PlanningService
-from kinerja_planning.domain.commands import ApprovePlan, DraftPlan, SubmitPlan
+from kinerja_planning.application.handlers import PlanningService, PlanRef
+from kinerja_planning.domain.commands import (
+    AddRhk,
+    ApprovePlan,
+    ClosePlan,
+    DraftPlan,
+    RegisterEmployee,
+    RemoveRhk,
+    ReturnPlan,
+    SetBehaviourExpectations,
+    StartRevision,
+    SubmitPlan,
+    UpdateRhk,
+)
 from kinerja_planning.domain.plan import PerformancePlan
+from kinerja_planning.domain.rules import Problem
 
-router = APIRouter(prefix="/api/v1", tags=["SKP"])
+router = APIRouter(prefix="/api/v1")
 
 
 def planning(request: Request) -> PlanningService:
@@ -24,21 +53,108 @@ def planning(request: Request) -> PlanningService:
 
 
 Planning = Annotated[PlanningService, Depends(planning)]
+Year = Annotated[int, Query(ge=2000, le=2100, description="periode (tahun)")]
 
 
-class DraftPlanBody(BaseModel):
+class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    office_id: str = Field(min_length=1, max_length=64)
+
+# -- bodies ---------------------------------------------------------------------------------------
+class EmployeeBody(Body):
+    name: str = Field(min_length=1, max_length=200)
+    unit_id: str = Field(min_length=1, max_length=64)
+    position: str = Field(min_length=1, max_length=200)
+    position_type: PositionType
+    employment: Employment = Employment.PNS
+    evaluator_id: Nip | None = None
+    superior_id: Nip | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class DraftPlanBody(Body):
     period_year: int = Field(ge=2000, le=2100)
-    evaluator_id: Nip
     approach: Approach = Approach.KUANTITATIF
 
 
-class TransitionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TargetBody(Body):
+    aspect: Aspect
+    value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
+    unit: str | None = Field(default=None, max_length=40)
+    description: str | None = Field(default=None, max_length=500)
 
+
+class IkiBody(Body):
+    iki_id: uuid.UUID | None = Field(default=None, description="keep the id of an existing IKI when updating")
+    description: str = Field(min_length=1, max_length=500)
+    targets: list[TargetBody] = Field(max_length=4)
+    measure: Measure = Measure.MANUAL
+    service_type: str | None = Field(default=None, max_length=80)
+
+
+class InterventionBody(Body):
+    plan_id: uuid.UUID
+    rhk_id: uuid.UUID
+
+
+class SourceBody(Body):
+    kind: SourceKind
+    reference: str = Field(min_length=1, max_length=300)
+
+
+class RhkBody(Body):
+    title: str = Field(min_length=1, max_length=500)
+    kind: RhkKind = RhkKind.UTAMA
+    ikis: list[IkiBody] = Field(max_length=20)
+    intervention: InterventionBody | None = None
+    source: SourceBody | None = None
+    perspective: Perspective | None = None
+
+    def to_rhk(self, rhk_id: uuid.UUID) -> Rhk:
+        return Rhk(
+            rhk_id=rhk_id, title=self.title, kind=self.kind,
+            ikis=tuple(Iki(iki_id=i.iki_id or uuid.uuid4(), description=i.description, measure=i.measure,
+                           service_type=i.service_type,
+                           targets=tuple(Target(**t.model_dump()) for t in i.targets)) for i in self.ikis),
+            intervention=Intervention(**self.intervention.model_dump()) if self.intervention else None,
+            source=RhkSource(**self.source.model_dump()) if self.source else None, perspective=self.perspective,
+        )
+
+
+class RhkChange(Body):
+    rhk: RhkBody
+    expected_version: int | None = Field(default=None, ge=0)
+
+
+class Versioned(Body):
     expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")
+
+
+class BehaviourBody(Versioned):
+    expectations: dict[BerAkhlak, Annotated[str, Field(max_length=1000)] | None]
+
+
+class CommentsBody(Versioned):
+    comments: str = Field(min_length=1, max_length=2000)
+
+
+class ReasonBody(Versioned):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+# -- views ----------------------------------------------------------------------------------------
+class PlanRefView(BaseModel):
+    plan_id: uuid.UUID
+    version: int
+
+    @classmethod
+    def of(cls, ref: PlanRef) -> PlanRefView:
+        return cls(plan_id=ref.plan_id, version=ref.version)
+
+
+class ProblemView(BaseModel):
+    field: str
+    message: str
 
 
 class PlanView(BaseModel):
@@ -46,45 +162,136 @@ class PlanView(BaseModel):
     version: int
     employee_id: str
     office_id: str
+    unit_id: str
     period_year: int
     evaluator_id: str
+    superior_id: str | None
+    position_type: PositionType
     approach: Approach
     status: str
+    rhks: list[Rhk]
+    behaviour: dict[BerAkhlak, str | None]
     approved_by: str | None
+    return_comments: str | None
+    revision_reasons: list[str]
+    blockers: list[ProblemView]
 
     @classmethod
-    def of(cls, plan: PerformancePlan) -> PlanView:
+    def of(cls, plan: PerformancePlan, blockers: list[Problem]) -> PlanView:
         assert plan.plan_id is not None
+        editable = plan.status.value in ("draft", "returned", "revising")
         return cls(plan_id=plan.plan_id, version=plan.version, employee_id=plan.employee_id,
-                   office_id=plan.office_id, period_year=plan.period_year, evaluator_id=plan.evaluator_id,
-                   approach=plan.approach, status=plan.status.value, approved_by=plan.approved_by)
+                   office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
+                   evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
+                   approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
+                   behaviour=plan.behaviour, approved_by=plan.approved_by, return_comments=plan.return_comments,
+                   revision_reasons=plan.revision_reasons,
+                   blockers=[ProblemView(field=p.field, message=p.message) for p in blockers] if editable else [])
 
 
-class PlanRefView(BaseModel):
-    plan_id: uuid.UUID
-    version: int
+# -- roster ---------------------------------------------------------------------------------------
+@router.put("/offices/{office_id}/employees/{employee_id}", tags=["Roster"])
+async def register_employee(office_id: str, employee_id: Nip, body: EmployeeBody, by: CurrentPrincipal,
+                            svc: Planning) -> dict[str, Any]:
+    """Put an employee on the office roster, or change their data (HR administrator)."""
+    version = await svc.register_employee(RegisterEmployee(employee_id=employee_id, office_id=office_id,
+                                                           **body.model_dump()), by)
+    return {"employee_id": employee_id, "version": version}
 
 
-@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRefView)
+@router.get("/offices/{office_id}/employees", tags=["Roster"])
+async def office_roster(office_id: str, by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+    return await svc.office_roster(office_id, by)
+
+
+# -- the SKP --------------------------------------------------------------------------------------
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRefView, tags=["SKP"])
 async def draft_plan(body: DraftPlanBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    """Start the caller's SKP for a period (the caller is the employee)."""
-    ref = await svc.draft(DraftPlan(employee_id=by.user_id, office_id=body.office_id, period_year=body.period_year,
-                                    evaluator_id=body.evaluator_id, approach=body.approach), by)
-    return PlanRefView(plan_id=ref.plan_id, version=ref.version)
+    """Start the caller's SKP for a period; office, unit and evaluator come from the roster."""
+    return PlanRefView.of(await svc.draft(DraftPlan(employee_id=by.user_id, period_year=body.period_year,
+                                                    approach=body.approach), by))
 
 
-@router.get("/plans/{plan_id}", response_model=PlanView)
+@router.get("/plans/{plan_id}", response_model=PlanView, tags=["SKP"])
 async def get_plan(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Planning) -> PlanView:
-    return PlanView.of(await svc.get(plan_id, by))
+    return PlanView.of(*await svc.get(plan_id, by))
 
 
-@router.post("/plans/{plan_id}/submit", response_model=PlanRefView)
-async def submit_plan(plan_id: uuid.UUID, body: TransitionBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    ref = await svc.submit(SubmitPlan(plan_id=plan_id, expected_version=body.expected_version), by)
-    return PlanRefView(plan_id=ref.plan_id, version=ref.version)
+@router.post("/plans/{plan_id}/rhks", status_code=status.HTTP_201_CREATED, tags=["SKP"])
+async def add_rhk(plan_id: uuid.UUID, body: RhkChange, by: CurrentPrincipal, svc: Planning) -> dict[str, Any]:
+    rhk = body.rhk.to_rhk(uuid.uuid4())
+    ref = await svc.add_rhk(AddRhk(plan_id=plan_id, rhk=rhk, expected_version=body.expected_version), by)
+    return {"plan_id": ref.plan_id, "version": ref.version, "rhk": rhk.model_dump(mode="json")}
 
 
-@router.post("/plans/{plan_id}/approve", response_model=PlanRefView)
-async def approve_plan(plan_id: uuid.UUID, body: TransitionBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    ref = await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version), by)
-    return PlanRefView(plan_id=ref.plan_id, version=ref.version)
+@router.put("/plans/{plan_id}/rhks/{rhk_id}", tags=["SKP"])
+async def update_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, body: RhkChange, by: CurrentPrincipal,
+                     svc: Planning) -> dict[str, Any]:
+    rhk = body.rhk.to_rhk(rhk_id)
+    ref = await svc.update_rhk(UpdateRhk(plan_id=plan_id, rhk=rhk, expected_version=body.expected_version), by)
+    return {"plan_id": ref.plan_id, "version": ref.version, "rhk": rhk.model_dump(mode="json")}
+
+
+@router.delete("/plans/{plan_id}/rhks/{rhk_id}", response_model=PlanRefView, tags=["SKP"])
+async def remove_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, by: CurrentPrincipal, svc: Planning,
+                     expected_version: Annotated[int | None, Query(ge=0)] = None) -> PlanRefView:
+    return PlanRefView.of(await svc.remove_rhk(RemoveRhk(plan_id=plan_id, rhk_id=rhk_id,
+                                                         expected_version=expected_version), by))
+
+
+@router.put("/plans/{plan_id}/behaviour", response_model=PlanRefView, tags=["SKP"])
+async def set_behaviour(plan_id: uuid.UUID, body: BehaviourBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    """The leader's expectation per BerAKHLAK value (null clears one)."""
+    return PlanRefView.of(await svc.set_behaviour(SetBehaviourExpectations(
+        plan_id=plan_id, expectations=body.expectations, expected_version=body.expected_version), by))
+
+
+@router.post("/plans/{plan_id}/submit", response_model=PlanRefView, tags=["SKP"])
+async def submit_plan(plan_id: uuid.UUID, body: Versioned, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    return PlanRefView.of(await svc.submit(SubmitPlan(plan_id=plan_id, expected_version=body.expected_version), by))
+
+
+@router.post("/plans/{plan_id}/return", response_model=PlanRefView, tags=["SKP"])
+async def return_plan(plan_id: uuid.UUID, body: CommentsBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    return PlanRefView.of(await svc.return_plan(ReturnPlan(plan_id=plan_id, comments=body.comments,
+                                                           expected_version=body.expected_version), by))
+
+
+@router.post("/plans/{plan_id}/approve", response_model=PlanRefView, tags=["SKP"])
+async def approve_plan(plan_id: uuid.UUID, body: Versioned, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    return PlanRefView.of(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version), by))
+
+
+@router.post("/plans/{plan_id}/revise", response_model=PlanRefView, tags=["SKP"])
+async def revise_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    return PlanRefView.of(await svc.start_revision(StartRevision(plan_id=plan_id, reason=body.reason,
+                                                                 expected_version=body.expected_version), by))
+
+
+@router.post("/plans/{plan_id}/close", response_model=PlanRefView, tags=["SKP"])
+async def close_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    return PlanRefView.of(await svc.close(ClosePlan(plan_id=plan_id, reason=body.reason,
+                                                    expected_version=body.expected_version), by))
+
+
+# -- read models ----------------------------------------------------------------------------------
+@router.get("/me/cascade-options", tags=["Read models"])
+async def cascade_options(by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+    """The evaluator's approved RHKs the caller may cite, or a message saying why there are none."""
+    return await svc.cascade_options(by, period_year)
+
+
+@router.get("/team/plans", tags=["Read models"])
+async def team_plans(by: CurrentPrincipal, svc: Planning, period_year: Year) -> list[dict[str, Any]]:
+    """The evaluator's team: each member's SKP status (not_started / draft / submitted / ...)."""
+    return await svc.team(by, period_year)
+
+
+@router.get("/offices/{office_id}/overview", tags=["Read models"])
+async def office_overview(office_id: str, by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+    return await svc.office_overview(office_id, by, period_year)
+
+
+@router.get("/offices/{office_id}/cascade", tags=["Read models"])
+async def cascade_tree(office_id: str, by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+    return await svc.cascade_tree(office_id, by, period_year)

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
 from kinerja_kernel.app import run, service_app
+from kinerja_planning.adapters.read_models import MIGRATIONS
 from kinerja_planning.bootstrap import wire
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.http import router
@@ -13,7 +14,8 @@ from kinerja_planning.entrypoints.http import router
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
-                       settings=settings or PlanningSettings(), wire=wire, routers=[router])
+                       settings=settings or PlanningSettings(), wire=wire, routers=[router],
+                       migrations=MIGRATIONS)
 
 
 def main() -> None:
