@@ -115,6 +115,15 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
                                            f"/skp/{plan_id}")
         assert told["title"] == "SKP Anda telah disetujui"
 
+        iki_id = added.json()["rhk"]["ikis"][0]["iki_id"]
+        reported = await client.post(f"{planning}/api/v1/plans/{plan_id}/realisation", headers=employee, json={
+            "entries": [{"iki_id": iki_id, "value": "100", "occurred_on": f"{year}-06-30",
+                         "description": "Layanan semester I"}]})
+        assert reported.status_code == 201, reported.text
+        reached = await wait_for_notification(client, f"{feedback}/api/v1/notifications", evaluator,
+                                              "target_achieved", f"/skp/{plan_id}/realisasi")
+        assert "100 layanan" in str(reached["body"])
+
         read = await client.post(f"{feedback}/api/v1/notifications/{awaiting['notification_id']}/read",
                                  headers=evaluator)
         assert read.status_code == 204

@@ -13,10 +13,10 @@ from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.db import Migration
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
-from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
+from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
 
-Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec]]]
+Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | BatchConsumerSpec]]]
 
 
 def service_app(

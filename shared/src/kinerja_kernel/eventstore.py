@@ -79,6 +79,19 @@ WHERE $18::int = 0
 """
 
 
+_APPEND_NEW_STREAMS_SQL = """
+INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
+                    office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
+                    causation_id, payload, prev_hash, hash)
+SELECT x.sid, 1, x.e, x.t, x.ev, $1, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h
+FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+            $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
+            $16::text[]) AS x(sid, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h)
+ON CONFLICT ON CONSTRAINT events_stream_version_key DO NOTHING
+RETURNING event_id
+"""
+
+
 def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
     """Build an envelope from an ``events`` row selected with the store's columns."""
     return EventEnvelope.model_construct(
@@ -189,6 +202,27 @@ class PostgresEventStore:
             self._heads.pop(stream_id, None)
             raise ConcurrencyError(stream_id, expected_version, "the stream head moved or a newer transaction wrote it")
         return sealed
+
+    async def append_new_streams(
+        self, items: Sequence[tuple[str, PendingEvent]], *, conn: asyncpg.Connection
+    ) -> list[EventEnvelope]:
+        """Start many one-event streams in one statement; a stream that already exists is skipped.
+
+        For facts recorded once under a natural id (e.g. ``interaksi-<id>``): a redelivered or
+        re-sent fact finds its stream and is not recorded twice. Returns the events really written.
+        """
+        if not items:
+            return []
+        recorded_at = utcnow()
+        sealed = [seal(p, source=self.source, stream_id=sid, stream_version=1, prev_hash=GENESIS_HASH,
+                       recorded_at=recorded_at) for sid, p in items]
+        columns = [list(c) for c in zip(*[(
+            e.stream_id, e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id,
+            e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
+            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
+        ) for e in sealed], strict=True)]
+        written = {r["event_id"] for r in await conn.fetch(_APPEND_NEW_STREAMS_SQL, self.source, *columns)}
+        return [e for e in sealed if e.event_id in written]
 
     # -- reading -----------------------------------------------------------------------------
     async def read_stream(

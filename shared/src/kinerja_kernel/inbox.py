@@ -69,6 +69,39 @@ class IncomingRecord:
     headers: tuple[tuple[str, bytes], ...]
 
 
+class DeadLetters:
+    """Parks records a consumer cannot use on its service's dead-letter topic (with the reason in the
+    headers) and notes them in ``dead_letters``; the consumer then goes on with the next record."""
+
+    def __init__(self, *, consumer: str, db: Database, producer: AIOKafkaProducer, topic: str) -> None:
+        self.consumer = consumer
+        self.db = db
+        self.producer = producer
+        self.topic = topic
+
+    async def park(self, record: IncomingRecord, reason: str, error_type: str, event_id: str | None = None) -> None:
+        event_id = event_id or str(event_id_of(record.headers) or "")
+        headers = [*record.headers, *[
+            (name, value.encode("utf-8")) for name, value in (
+                ("kinerja_dlt_reason", reason[:2000]),
+                ("kinerja_dlt_error", error_type),
+                ("kinerja_dlt_consumer", self.consumer),
+                ("kinerja_dlt_topic", record.topic),
+                ("kinerja_dlt_partition", str(record.partition)),
+                ("kinerja_dlt_offset", str(record.offset)),
+            )
+        ]]
+        await (await self.producer.send(self.topic, value=record.value, key=record.key, headers=headers))
+        async with self.db.connection() as conn:
+            await conn.execute(
+                'INSERT INTO dead_letters (consumer, topic, partition, "offset", event_id, reason) '
+                "VALUES ($1, $2, $3, $4, $5, $6)",
+                self.consumer, record.topic, record.partition, record.offset, event_id or None, reason[:2000],
+            )
+        log.warning("consumer.dead_lettered", consumer=self.consumer, topic=record.topic, offset=record.offset,
+                    event_id=event_id, reason=reason)
+
+
 class InboxConsumer:
     """Dispatches events to handlers by type, once each, and dead-letters what cannot be used."""
 
@@ -90,6 +123,7 @@ class InboxConsumer:
         self.dead_letter_topic = dead_letter_topic
         self.registry = registry
         self.retry_delays = retry_delays
+        self.dead_letters = DeadLetters(consumer=name, db=db, producer=producer, topic=dead_letter_topic)
 
     async def process(self, record: IncomingRecord) -> Outcome:
         """Handle one record; raises only for transient errors that outlived the retries."""
@@ -136,28 +170,7 @@ class InboxConsumer:
     async def _dead_letter(
         self, record: IncomingRecord, reason: str, error_type: str, envelope: EventEnvelope | None = None
     ) -> Outcome:
-        event_id = str(envelope.event_id) if envelope else str(event_id_of(record.headers) or "")
-        headers = [*record.headers, *[
-            (name, value.encode("utf-8")) for name, value in (
-                ("kinerja_dlt_reason", reason[:2000]),
-                ("kinerja_dlt_error", error_type),
-                ("kinerja_dlt_consumer", self.name),
-                ("kinerja_dlt_topic", record.topic),
-                ("kinerja_dlt_partition", str(record.partition)),
-                ("kinerja_dlt_offset", str(record.offset)),
-            )
-        ]]
-        await (await self.producer.send(
-            self.dead_letter_topic, value=record.value, key=record.key, headers=headers
-        ))
-        async with self.db.connection() as conn:
-            await conn.execute(
-                'INSERT INTO dead_letters (consumer, topic, partition, "offset", event_id, reason) '
-                "VALUES ($1, $2, $3, $4, $5, $6)",
-                self.name, record.topic, record.partition, record.offset, event_id or None, reason[:2000],
-            )
-        log.warning("consumer.dead_lettered", consumer=self.name, topic=record.topic, offset=record.offset,
-                    event_id=event_id, reason=reason)
+        await self.dead_letters.park(record, reason, error_type, str(envelope.event_id) if envelope else None)
         return Outcome.DEAD_LETTERED
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from faststream.message import StreamMessage
 
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, Migration, migrate
 from kinerja_kernel.eventstore import PostgresEventStore
-from kinerja_kernel.inbox import TRANSIENT_ERRORS, Handler, InboxConsumer, IncomingRecord
+from kinerja_kernel.inbox import TRANSIENT_ERRORS, DeadLetters, Handler, InboxConsumer, IncomingRecord
 from kinerja_kernel.kafka import (
     TopicSpec,
     dead_letter_topic,
@@ -34,6 +34,23 @@ from kinerja_kernel.outbox import OutboxRelay
 from kinerja_kernel.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
+
+
+BatchHandler = Callable[[list[IncomingRecord], DeadLetters], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BatchConsumerSpec:
+    """A consumer group reading plain records in batches (high-volume input, not our CloudEvents).
+
+    The handler parks each unusable record with ``DeadLetters.park`` and applies the rest; the batch's
+    offsets are committed only after it returns.
+    """
+
+    name: str
+    topics: Sequence[str]
+    handle: BatchHandler
+    max_records: int = 500
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,31 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
         *topics, group_id=consumer.name, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
         max_poll_interval_ms=300_000, decoder=_undecoded,
     )(on_record)
+
+
+def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_letters: DeadLetters) -> None:
+    """Subscribe a batch consumer with manual acknowledgement: offsets move after the batch is applied."""
+
+    async def on_batch(msg: KafkaMessage) -> None:
+        raws = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
+        records = [IncomingRecord(topic=r.topic, partition=r.partition, offset=r.offset, key=r.key, value=r.value,
+                                  headers=tuple(r.headers or ())) for r in raws]
+        try:
+            await spec.handle(records, dead_letters)
+        except (*TRANSIENT_ERRORS, KafkaError) as exc:
+            log.error("consumer.redeliver_batch", consumer=spec.name, records=len(records), error=repr(exc))
+            await msg.nack()
+            return
+        except Exception:
+            log.exception("consumer.unexpected_error", consumer=spec.name, records=len(records))
+            await msg.nack()
+            raise
+        await msg.ack()
+
+    broker.subscriber(
+        *spec.topics, group_id=spec.name, batch=True, max_records=spec.max_records, batch_timeout_ms=200,
+        ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest", decoder=_undecoded,
+    )(on_batch)
 
 
 async def _undecoded(message: StreamMessage[Any]) -> Any:
@@ -139,7 +181,7 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop), name=f"{self.service}-relay"))
         log.info("runtime.started", service=self.service, topic=self.topic)
 
-    async def start_consumers(self, specs: Sequence[ConsumerSpec]) -> None:
+    async def start_consumers(self, specs: Sequence[ConsumerSpec | BatchConsumerSpec]) -> None:
         """Subscribe this service's consumer groups (their topics are created if missing)."""
         s = self.settings
         if not specs or not s.consumer_enabled:
@@ -149,6 +191,11 @@ class ServiceRuntime:
         self.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}-consumer",
                                   logger=None)
         for spec in specs:
+            if isinstance(spec, BatchConsumerSpec):
+                sink = DeadLetters(consumer=spec.name, db=self.db, producer=self.producer,
+                                   topic=dead_letter_topic(self.service))
+                attach_batch_consumer(self.broker, spec, sink)
+                continue
             consumer = InboxConsumer(
                 name=spec.name, db=self.db, handlers=spec.handlers, producer=self.producer,
                 dead_letter_topic=dead_letter_topic(self.service),

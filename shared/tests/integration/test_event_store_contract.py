@@ -194,3 +194,22 @@ class TestCommitOrderQueryPlan:
         text = str(plan)
         assert "events_commit_order_idx" in text
         assert "'Node Type': 'Sort'" not in text and '"Node Type": "Sort"' not in text
+
+
+class TestAppendNewStreams:
+    async def test_starts_many_streams_at_once_and_skips_those_that_exist(
+        self, pg_store: PostgresEventStore, db: Database, database_url: str
+    ) -> None:
+        existing = sid()
+        await pg_store.append(existing, 0, [ev(0)])
+        fresh = [sid() for _ in range(3)]
+        async with db.transaction() as conn:
+            written = await pg_store.append_new_streams([(s, ev(i)) for i, s in enumerate([*fresh, existing])],
+                                                        conn=conn)
+        assert sorted(e.stream_id for e in written) == sorted(fresh)
+        assert [e.payload["n"] for e in await pg_store.read_stream(existing)] == [0]  # untouched
+        async with db.transaction() as conn:
+            again = await pg_store.append_new_streams([(fresh[0], ev(9))], conn=conn)
+        assert again == []
+        assert (await verify_database(database_url, stream_id=fresh[0])).ok
+

@@ -7,8 +7,14 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from kinerja_feedback.application.notifications import NotificationService
-from kinerja_feedback.domain.notifications import Notification, plan_approved, plan_awaiting_approval, plan_returned
-from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
+from kinerja_feedback.domain.notifications import (
+    Notification,
+    plan_approved,
+    plan_awaiting_approval,
+    plan_returned,
+    target_achieved,
+)
+from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
@@ -28,6 +34,7 @@ def consumers(notifications: NotificationService) -> list[ConsumerSpec]:
             PlanSubmitted.event_type: notifications.policy(plan_awaiting_approval),
             PlanApproved.event_type: notifications.policy(plan_approved),
             PlanReturned.event_type: notifications.policy(plan_returned),
+            IkiTargetAchieved.event_type: notifications.policy(target_achieved),
         },
     )]
 

@@ -6,15 +6,21 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
-from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
+from kinerja_kernel.repository import EventSourcedRepository
+from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_planning.adapters.repository import plan_repository, roster_repository
 from kinerja_planning.application.handlers import PlanningService
+from kinerja_planning.application.realisation import RealisationService
+from kinerja_planning.domain.realisation import Realisation
+from kinerja_planning.entrypoints.kafka import interactions_consumer
 
 
-def build(runtime: ServiceRuntime) -> PlanningService:
-    return PlanningService(plan_repository(runtime.store), roster_repository(runtime.store))
+def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]:
+    plans = plan_repository(runtime.store)
+    realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi")
+    return PlanningService(plans, roster_repository(runtime.store)), RealisationService(plans, realisations)
 
 
-async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
-    app.state.planning = build(runtime)
-    return ()
+async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:
+    app.state.planning, app.state.realisation = build(runtime)
+    return [interactions_consumer(app.state.realisation)]

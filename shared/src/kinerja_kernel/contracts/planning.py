@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import enum
 import uuid
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from kinerja_kernel.identity import Nip
 from kinerja_kernel.registry import REGISTRY, DomainEvent, event
 
 
@@ -255,3 +257,98 @@ class PlanClosed(DomainEvent):
     employee_id: str
     status_at_close: str
     reason: str
+
+
+# -- realisation ---------------------------------------------------------------------------------
+class EvidenceKind(enum.StrEnum):
+    LINK = "link"
+    FILE = "file"
+
+
+class Evidence(_Value):
+    """Bukti dukung: a link or a stored file's reference, its SHA-256 (so a rotten or swapped file shows)."""
+
+    kind: EvidenceKind
+    uri: str = Field(min_length=1, max_length=2000)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    description: str | None = Field(default=None, max_length=500)
+
+
+class Origin(enum.StrEnum):
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+@event("planning.RealisationRecorded")
+class RealisationRecorded(DomainEvent):
+    """The employee reported progress on an IKI (one entry: a day's or a month's work)."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    entry_id: uuid.UUID
+    rhk_id: uuid.UUID
+    iki_id: uuid.UUID
+    value: Decimal
+    unit: str | None
+    occurred_on: date
+    description: str
+    evidence: tuple[Evidence, ...] = ()
+    origin: Origin = Origin.MANUAL
+
+
+@event("planning.RealisationCommented")
+class RealisationCommented(DomainEvent):
+    """The evaluator commented on a realisation entry."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    entry_id: uuid.UUID
+    comment_id: uuid.UUID
+    author_id: str
+    comment: str
+
+
+@event("planning.IkiTargetAchieved")
+class IkiTargetAchieved(DomainEvent):
+    """An IKI's realisation reached its target (the evaluator is told)."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    evaluator_id: str
+    office_id: str
+    period_year: int
+    rhk_id: uuid.UUID
+    iki_id: uuid.UUID
+    iki_description: str
+    target: Decimal
+    realised: Decimal
+    unit: str | None
+
+
+class Channel(enum.StrEnum):
+    LOKET = "loket"
+    TELEPON = "telepon"
+    EMAIL = "email"
+    CHAT = "chat"
+    DARING = "daring"
+    LAINNYA = "lainnya"
+
+
+class ServiceInteraction(_Value):
+    """One public-service interaction an employee handled (input from counters, call centres, portals)."""
+
+    interaction_id: uuid.UUID
+    employee_id: Nip
+    office_id: str = Field(min_length=1, max_length=64)
+    channel: Channel
+    service_type: str = Field(min_length=1, max_length=80)
+    occurred_at: AwareDatetime
+    satisfaction: int | None = Field(default=None, ge=1, le=5, description="citizen satisfaction 1-5")
+
+
+@event("planning.ServiceInteractionRecorded")
+class ServiceInteractionRecorded(DomainEvent):
+    """A service interaction was recorded (stream ``interaksi-<id>``: recorded once)."""
+
+    interaction: ServiceInteraction
+    period_year: int

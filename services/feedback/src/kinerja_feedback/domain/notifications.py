@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
-from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
+from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden
 
 NOTIFICATION_NAMESPACE = uuid.UUID("0e5a3c4e-7d0b-4c1f-8f51-3f2b9b1d6a20")
@@ -56,6 +56,17 @@ def plan_returned(e: PlanReturned) -> NotificationDraft:
         body=f"Pejabat penilai {e.evaluator_id} mengembalikan SKP periode {e.period_year} dengan catatan: "
              f"{e.comments}",
         link=f"/skp/{e.plan_id}",
+    )
+
+
+def target_achieved(e: IkiTargetAchieved) -> NotificationDraft:
+    unit = f" {e.unit}" if e.unit else ""
+    return NotificationDraft(
+        recipient_id=e.evaluator_id, office_id=e.office_id, kind="target_achieved",
+        title="Target IKI tercapai",
+        body=f"Pegawai {e.employee_id} mencapai target IKI \"{e.iki_description}\": {e.realised}{unit} dari target "
+             f"{e.target}{unit} (periode {e.period_year}).",
+        link=f"/skp/{e.plan_id}/realisasi",
     )
 
 

@@ -15,7 +15,7 @@ from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.repository import Projection
 from kinerja_planning.domain.plan import PlanStatus, SupervisorPlan
 
-MIGRATIONS = (
+MIGRATIONS: tuple[Migration, ...] = (
     Migration("planning", 1, "roster, plans and RHK read models", """
         CREATE TABLE roster (
             employee_id    text PRIMARY KEY,
@@ -65,6 +65,41 @@ MIGRATIONS = (
         CREATE INDEX plan_rhks_parent_idx ON plan_rhks (parent_rhk_id);
     """),
 )
+
+
+MIGRATIONS = (*MIGRATIONS, Migration("planning", 2, "service interaction totals", """
+    CREATE TABLE interaction_totals (
+        employee_id         text NOT NULL,
+        period_year         integer NOT NULL,
+        service_type        text NOT NULL,
+        count               bigint NOT NULL,
+        satisfaction_sum    bigint NOT NULL,
+        satisfaction_count  bigint NOT NULL,
+        PRIMARY KEY (employee_id, period_year, service_type)
+    );
+"""))
+
+
+async def add_interaction_totals(conn: asyncpg.Connection, totals: dict[tuple[str, int, str], tuple[int, int, int]]
+                                 ) -> None:
+    """Add a batch's counts (keys in a stable order, so concurrent batches lock rows in the same order)."""
+    if not totals:
+        return
+    keys = list(totals)
+    await conn.execute(
+        """INSERT INTO interaction_totals AS t
+           SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+           ON CONFLICT (employee_id, period_year, service_type) DO UPDATE SET
+             count = t.count + excluded.count, satisfaction_sum = t.satisfaction_sum + excluded.satisfaction_sum,
+             satisfaction_count = t.satisfaction_count + excluded.satisfaction_count""",
+        [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], [totals[k][0] for k in keys],
+        [totals[k][1] for k in keys], [totals[k][2] for k in keys],
+    )
+
+
+async def interaction_totals(conn: asyncpg.Connection, employee_id: str, period_year: int) -> list[asyncpg.Record]:
+    return list(await conn.fetch("SELECT * FROM interaction_totals WHERE employee_id = $1 AND period_year = $2",
+                                 employee_id, period_year))
 
 
 # -- projection -----------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from kinerja_planning.adapters.read_models import MIGRATIONS
 from kinerja_planning.bootstrap import wire
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.http import router
+from kinerja_planning.entrypoints.http_realisation import router as realisation_router
 
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
-                       settings=settings or PlanningSettings(), wire=wire, routers=[router],
+                       settings=settings or PlanningSettings(), wire=wire, routers=[router, realisation_router],
                        migrations=MIGRATIONS)
 
 

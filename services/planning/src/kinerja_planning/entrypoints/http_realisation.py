@@ -1,0 +1,152 @@
+"""HTTP routes for realisation (progress with evidence, bulk import, comments) and service interactions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from kinerja_kernel.auth import Role
+from kinerja_kernel.contracts.planning import Evidence, EvidenceKind, Origin, ServiceInteraction
+from kinerja_kernel.errors import Forbidden, InvalidInput
+from kinerja_kernel.http import CurrentPrincipal
+from kinerja_planning.application.realisation import RealisationService
+from kinerja_planning.domain.realisation import NewEntry
+
+router = APIRouter(prefix="/api/v1")
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_ENTRIES = 5000
+
+
+def realisation(request: Request) -> RealisationService:
+    service: RealisationService = request.app.state.realisation
+    return service
+
+
+Realisations = Annotated[RealisationService, Depends(realisation)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceBody(Body):
+    kind: EvidenceKind
+    uri: str = Field(min_length=1, max_length=2000)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    description: str | None = Field(default=None, max_length=500)
+
+
+class EntryBody(Body):
+    entry_id: uuid.UUID | None = Field(default=None, description="client id: an entry sent twice is kept once")
+    iki_id: uuid.UUID
+    value: Decimal = Field(max_digits=18, decimal_places=4)
+    occurred_on: date
+    description: str = Field(min_length=1, max_length=2000)
+    evidence: list[EvidenceBody] = Field(default_factory=list, max_length=10)
+
+    def to_entry(self) -> NewEntry:
+        return NewEntry(iki_id=self.iki_id, value=self.value, occurred_on=self.occurred_on,
+                        description=self.description, entry_id=self.entry_id,
+                        evidence=tuple(Evidence(**e.model_dump()) for e in self.evidence))
+
+
+class EntriesBody(Body):
+    entries: list[EntryBody] = Field(min_length=1, max_length=MAX_ENTRIES)
+
+
+class CommentBody(Body):
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class InteractionsBody(Body):
+    interactions: list[ServiceInteraction] = Field(min_length=1, max_length=MAX_ENTRIES)
+
+
+@router.post("/plans/{plan_id}/realisation", status_code=status.HTTP_201_CREATED, tags=["Realisasi"])
+async def report(plan_id: uuid.UUID, body: EntriesBody, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
+    """Report progress on IKIs: one entry or many (all or none are recorded)."""
+    entries = [e.to_entry() for e in body.entries]
+    recorded = await svc.report(plan_id, entries, by, Origin.MANUAL)
+    return {"recorded": recorded, "skipped": len(entries) - recorded}
+
+
+CSV_COLUMNS = ("iki_id", "value", "occurred_on", "description")
+
+
+@router.post("/plans/{plan_id}/realisation/import", status_code=status.HTTP_201_CREATED, tags=["Realisasi"])
+async def import_csv(plan_id: uuid.UUID, request: Request, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
+    """Import many entries from CSV (``text/csv``): columns iki_id, value, occurred_on, description and
+    optionally entry_id, evidence_url, evidence_sha256, evidence_description. All rows or none."""
+    raw = await request.body()
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"Berkas impor terlalu besar (maks {MAX_IMPORT_BYTES // 1024 // 1024} MB)", field="file")
+    entries = parse_csv(raw)
+    recorded = await svc.report(plan_id, entries, by, Origin.IMPORT)
+    return {"recorded": recorded, "skipped": len(entries) - recorded}
+
+
+def parse_csv(raw: bytes) -> list[NewEntry]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("Berkas CSV harus berkodekan UTF-8", field="file") from exc
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") else ",")
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput(f"Kolom CSV wajib tidak ada: {', '.join(missing)}", field="file")
+    entries: list[NewEntry] = []
+    problems: list[tuple[str, str]] = []
+    for n, row in enumerate(reader, start=2):
+        try:
+            evidence: tuple[Evidence, ...] = ()
+            if row.get("evidence_url"):
+                evidence = (Evidence(kind=EvidenceKind.LINK, uri=row["evidence_url"],
+                                     sha256=row.get("evidence_sha256") or None,
+                                     description=row.get("evidence_description") or None),)
+            entries.append(NewEntry(
+                iki_id=uuid.UUID(row["iki_id"]), value=Decimal(row["value"].replace(",", ".")),
+                occurred_on=date.fromisoformat(row["occurred_on"]), description=row["description"].strip(),
+                evidence=evidence, entry_id=uuid.UUID(row["entry_id"]) if row.get("entry_id") else None))
+        except (ValueError, InvalidOperation, KeyError) as exc:
+            problems.append((f"rows.{n}", f"Baris {n} tidak valid: {exc}"))
+        if len(entries) + len(problems) > MAX_ENTRIES:
+            raise InvalidInput(f"Maksimal {MAX_ENTRIES} baris per impor", field="file")
+    if problems:
+        (field, message), rest = problems[0], problems[1:]
+        raise InvalidInput(message, message_en="invalid CSV rows", field=field, details=rest)
+    if not entries:
+        raise InvalidInput("Berkas CSV tidak berisi baris", field="file")
+    return entries
+
+
+@router.post("/plans/{plan_id}/realisation/{entry_id}/comments", status_code=status.HTTP_201_CREATED,
+             tags=["Realisasi"])
+async def comment(plan_id: uuid.UUID, entry_id: uuid.UUID, body: CommentBody, by: CurrentPrincipal,
+                  svc: Realisations) -> dict[str, Any]:
+    return {"comment_id": await svc.comment(plan_id, entry_id, body.comment, by)}
+
+
+@router.get("/plans/{plan_id}/realisation", tags=["Realisasi"])
+async def progress(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
+    """Progress per IKI (target, realised, percent, achieved) and every entry with its comments."""
+    return await svc.progress(plan_id, by)
+
+
+@router.post("/interactions", status_code=status.HTTP_202_ACCEPTED, tags=["Interaksi layanan"])
+async def record_interactions(body: InteractionsBody, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
+    """Record a batch of service interactions (a counter system or HR); an interaction sent twice counts once."""
+    by.require_role(Role.SYSTEM, Role.PENGELOLA_KEPEGAWAIAN)
+    for i, interaction in enumerate(body.interactions):
+        if not by.in_office(interaction.office_id):
+            raise Forbidden(f"Interaksi ke-{i} untuk kantor {interaction.office_id} di luar kewenangan Anda",
+                            field=f"interactions.{i}.office_id")
+    result = await svc.ingest(body.interactions, by.actor(Role.SYSTEM if by.has_role(Role.SYSTEM)
+                                                          else Role.PENGELOLA_KEPEGAWAIAN))
+    return {"accepted": result.accepted, "duplicates": result.duplicates}
