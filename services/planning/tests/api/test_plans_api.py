@@ -154,6 +154,23 @@ class TestCascadeFlow:
         assert (view["status"], view["revision_reasons"]) == ("closed", ["Penugasan baru"])
 
 
+class TestPeriod:
+    async def test_my_plans_and_closing_the_office_period(self, office: Office) -> None:
+        staff_plan = await office.draft(office.staff)
+        head_plan, _ = await office.approved_head_plan()
+        mine = (await office.client.get("/api/v1/me/plans", headers=office.staff)).json()
+        assert [(p["plan_id"], p["status"]) for p in mine] == [(staff_plan, "draft")]
+        assert (await office.post(f"/offices/{OFFICE}/periods/{YEAR}/close", office.head, {"reason": "x"})
+                ).status_code == 403
+        closed = await office.post(f"/offices/{OFFICE}/periods/{YEAR}/close", office.hr,
+                                   {"reason": "Akhir periode 2026"})
+        assert closed.json() == {"closed": 2}
+        assert (await office.plan(staff_plan, office.staff))["status"] == "closed"
+        assert (await office.plan(head_plan, office.head))["status"] == "closed"
+        again = await office.post(f"/offices/{OFFICE}/periods/{YEAR}/close", office.hr, {"reason": "lagi"})
+        assert again.json() == {"closed": 0}
+
+
 class TestBadInput:
     async def test_an_rhk_without_iki_is_named(self, office: Office) -> None:
         plan_id = await office.draft(office.head)

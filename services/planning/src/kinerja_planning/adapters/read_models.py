@@ -194,6 +194,17 @@ async def office_roster(conn: asyncpg.Connection, office_id: str) -> list[asyncp
     return list(await conn.fetch("SELECT * FROM roster WHERE office_id = $1 ORDER BY unit_id, name", office_id))
 
 
+async def plans_of(conn: asyncpg.Connection, employee_id: str) -> list[asyncpg.Record]:
+    return list(await conn.fetch("SELECT * FROM plans WHERE employee_id = $1 ORDER BY period_year DESC", employee_id))
+
+
+async def open_plans(conn: asyncpg.Connection, office_id: str, period_year: int) -> list[uuid.UUID]:
+    rows = await conn.fetch(
+        "SELECT plan_id FROM plans WHERE office_id = $1 AND period_year = $2 AND status <> 'closed'",
+        office_id, period_year)
+    return [r["plan_id"] for r in rows]
+
+
 async def rhks_of(conn: asyncpg.Connection, plan_id: uuid.UUID) -> list[asyncpg.Record]:
     return list(await conn.fetch("SELECT * FROM plan_rhks WHERE plan_id = $1 ORDER BY kind, title", plan_id))
 

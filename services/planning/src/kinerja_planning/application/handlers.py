@@ -128,7 +128,21 @@ class PlanningService:
         return await self._change(cmd.plan_id, by, Role.PENGELOLA_KEPEGAWAIAN, cmd.expected_version,
                                   lambda plan, _: plan.close(reason=cmd.reason))
 
+    async def close_period(self, office_id: str, period_year: int, reason: str, by: Principal) -> int:
+        """Close every SKP of the office for the period (each its own event); returns how many."""
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(office_id)
+        async with self.db.connection() as conn:
+            plan_ids = await rm.open_plans(conn, office_id, period_year)
+        for plan_id in plan_ids:
+            await self.close(ClosePlan(plan_id=plan_id, reason=reason), by)
+        return len(plan_ids)
+
     # -- queries --------------------------------------------------------------------------------
+    async def my_plans(self, by: Principal) -> list[dict[str, Any]]:
+        async with self.db.connection() as conn:
+            return [rm.as_dict(r) for r in await rm.plans_of(conn, by.user_id)]
+
     async def get(self, plan_id: uuid.UUID, by: Principal) -> tuple[PerformancePlan, list[Problem]]:
         plan = await self._load(plan_id, by)
         if not (by.user_id in (plan.employee_id, plan.evaluator_id, plan.superior_id)

@@ -274,7 +274,20 @@ async def close_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal,
                                                     expected_version=body.expected_version), by))
 
 
+@router.post("/offices/{office_id}/periods/{period_year}/close", tags=["SKP"])
+async def close_period(office_id: str, period_year: int, body: ReasonBody, by: CurrentPrincipal,
+                       svc: Planning) -> dict[str, Any]:
+    """End of period: close every SKP of the office for that year (HR administrator)."""
+    return {"closed": await svc.close_period(office_id, period_year, body.reason, by)}
+
+
 # -- read models ----------------------------------------------------------------------------------
+@router.get("/me/plans", tags=["Read models"])
+async def my_plans(by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+    """The caller's SKPs, newest period first, with status and version."""
+    return await svc.my_plans(by)
+
+
 @router.get("/me/cascade-options", tags=["Read models"])
 async def cascade_options(by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
     """The evaluator's approved RHKs the caller may cite, or a message saying why there are none."""
