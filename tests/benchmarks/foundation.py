@@ -1051,6 +1051,15 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
         flows = plan.http_plans
         nips = [make_nip(100_000 + i) for i in range(flows)]
         tokens = [mint_token(secret=JWT_SECRET, user_id=nip, roles=["pegawai"], offices=[OFFICE]) for nip in nips]
+        hr = mint_token(secret=JWT_SECRET, user_id=EVALUATOR_NIP, roles=["pengelola_kepegawaian"], offices=[OFFICE])
+        for nip in nips:  # the roster (not timed): unit heads, so no supervisor plan is needed to submit
+            (await client.put(f"/api/v1/offices/{OFFICE}/employees/{nip}", headers={"Authorization": f"Bearer {hr}"},
+                              json={"name": "Pegawai", "unit_id": "U1", "position": "Kepala Seksi",
+                                    "position_type": "kepala_unit", "evaluator_id": EVALUATOR_NIP})).raise_for_status()
+        rhk = {"rhk": {"title": "Terselenggaranya layanan", "kind": "utama",
+                       "source": {"kind": "perjanjian_kinerja", "reference": "PK"},
+                       "ikis": [{"description": "Jumlah layanan",
+                                 "targets": [{"aspect": "kuantitas", "value": "100", "unit": "layanan"}]}]}}
         latencies: list[float] = []
         statuses: dict[str, int] = {}
         samples: list[tuple[float, float]] = []
@@ -1079,13 +1088,15 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
             while next_index < flows:
                 i = next_index
                 next_index += 1
-                r = await request("POST", "/api/v1/plans", tokens[i],
-                                  {"office_id": OFFICE, "period_year": 2025, "evaluator_id": EVALUATOR_NIP})
+                r = await request("POST", "/api/v1/plans", tokens[i], {"period_year": 2025})
                 if r is None or r.status_code != 201:
                     continue
                 ref = r.json()
+                added = await request("POST", f"/api/v1/plans/{ref['plan_id']}/rhks", tokens[i], rhk)
+                if added is None or added.status_code != 201:
+                    continue
                 await request("POST", f"/api/v1/plans/{ref['plan_id']}/submit", tokens[i],
-                              {"expected_version": ref["version"]})
+                              {"expected_version": added.json()["version"]})
 
         sampler_task = asyncio.create_task(sampler())
         cpu_proc0 = ps.cpu_times()
@@ -1096,7 +1107,7 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
         sampling = False
         await sampler_task
         # let the relay publish what the load wrote, then look at memory again
-        expected = 2 * flows
+        expected = 4 * flows  # roster entry, drafted, RHK added, submitted
         deadline = time.monotonic() + 30
         health: dict[str, Any] = {}
         while time.monotonic() < deadline:
@@ -1124,11 +1135,11 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
         "service_cpu_ms_per_request": service_cpu / max(requests, 1) * 1000,
         "relay_published_after_load": (health.get("relay") or {}).get("published"), "log": str(log_path),
     }
-    if ok != 2 * flows:
-        res.errors.append(f"service load: {ok} of {2 * flows} requests succeeded ({statuses}); see {log_path}")
+    if ok != 3 * flows:
+        res.errors.append(f"service load: {ok} of {3 * flows} requests succeeded ({statuses}); see {log_path}")
     res.add(Figure("5a", "Planning service RSS at rest (after start-up)", rss_rest, "MiB",
                    note=f"started and healthy in {startup:.1f} s"))
-    res.add(Figure("5b", f"Planning service RSS under load, peak ({flows:,} draft+submit)",
+    res.add(Figure("5b", f"Planning service RSS under load, peak ({flows:,} draft+RHK+submit)",
                    max(load_rss) if load_rss else None, "MiB",
                    note=f"mean {sum(load_rss) / max(len(load_rss), 1):.0f} MiB; {rss_after:.0f} MiB 2 s after"))
     res.add(Figure("5c", f"HTTP requests/s, concurrency {plan.http_concurrency}", requests / load_seconds, "req/s",

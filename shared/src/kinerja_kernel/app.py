@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ def service_app(
         app.state.runtime = runtime
         try:
             await runtime.start_consumers(await wire(app, runtime))
+            gc.freeze()  # start-up objects live forever: keep them out of every full collection
             yield
         finally:
             await runtime.stop()
