@@ -92,6 +92,13 @@ RETURNING event_id
 """
 
 
+def _row(e: EventEnvelope) -> tuple[object, ...]:
+    """An envelope's insert values after its stream id or version (the order of the append statements)."""
+    return (e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id, e.actor_role,
+            e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
+            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash)
+
+
 def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
     """Build an envelope from an ``events`` row selected with the store's columns."""
     return EventEnvelope.model_construct(
@@ -181,11 +188,7 @@ class PostgresEventStore:
             )
             sealed.append(envelope)
             prev_hash = envelope.hash
-        rows = [(
-            e.stream_version, e.event_id, e.event_type, e.event_version, e.subject, e.office_id,
-            e.actor_id, e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
-        ) for e in sealed]
+        rows = [(e.stream_version, *_row(e)) for e in sealed]
         expected_hash = sealed[0].prev_hash
         # one event (the common case): plain parameters; several: one statement over unnest'ed arrays
         values: list[object]
@@ -216,11 +219,7 @@ class PostgresEventStore:
         recorded_at = utcnow()
         sealed = [seal(p, source=self.source, stream_id=sid, stream_version=1, prev_hash=GENESIS_HASH,
                        recorded_at=recorded_at) for sid, p in items]
-        columns = [list(c) for c in zip(*[(
-            e.stream_id, e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id,
-            e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash,
-        ) for e in sealed], strict=True)]
+        columns = [list(c) for c in zip(*[(e.stream_id, *_row(e)) for e in sealed], strict=True)]
         written = {r["event_id"] for r in await conn.fetch(_APPEND_NEW_STREAMS_SQL, self.source, *columns)}
         return [e for e in sealed if e.event_id in written]
 
