@@ -1,0 +1,579 @@
+"""The appraisal aggregate: one employee's evaluation for one period (penilaian periodik or tahunan).
+
+Lifecycle: ``open`` (self-assessment, 360 input, evaluator ratings, calibration) -> ``finalised``
+(acknowledged by the employee; objection window open) -> ``objected`` -> ``decided`` (final). A result
+is also final once the objection window has passed.
+
+Who may do what: only the employee self-assesses, acknowledges and objects; only assigned raters give
+360 input; only the evaluator (Pejabat Penilai) rates and finalises; calibration belongs to the HR
+administrator or the evaluator's superior; only the superior (Atasan Pejabat Penilai) decides an
+objection. Every rating change records the previous value and the reason.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kinerja_evaluation.domain.rules import (
+    PREDICATE_LABELS,
+    UNIT_HEADS,
+    CurveReport,
+    predicate,
+    results_rating_of_organisation,
+)
+from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.contracts.evaluation import (
+    AppraisalCorrected,
+    AppraisalFinalised,
+    AppraisalOpened,
+    AppraisalResult,
+    AppraisedRhk,
+    BehaviourRatingSet,
+    BehaviourValueRated,
+    CurveEnforcement,
+    CurveOverrideJustified,
+    EvaluationPeriod,
+    ObjectionDecided,
+    ObjectionDecision,
+    ObjectionExplanationGiven,
+    ObjectionFiled,
+    OrganisationPredicate,
+    PeerInputSubmitted,
+    PeerWindowClosed,
+    Predicate,
+    PredicateDetermined,
+    Rater,
+    RaterRelation,
+    RatersAssigned,
+    Rating,
+    RatingSource,
+    ResultAcknowledged,
+    ResultsRatingSet,
+    RhkRated,
+    RhkRating,
+    SelfAssessmentSubmitted,
+    TimeZone,
+    ValueRating,
+)
+from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
+from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
+
+APPRAISAL_NAMESPACE = uuid.UUID("0b7f3c0e-5d1a-4c59-8f0e-3f3e6c2a9d41")
+PEER_SCALE = range(1, 6)
+
+
+def appraisal_id_for(employee_id: str, period_key: str) -> uuid.UUID:
+    """One appraisal per employee and period: the id is derived, so opening twice conflicts."""
+    return uuid.uuid5(APPRAISAL_NAMESPACE, f"{employee_id}/{period_key}")
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    FINALISED = "finalised"
+    OBJECTED = "objected"
+    DECIDED = "decided"
+
+
+@dataclass(frozen=True)
+class PeerInput:
+    relation: RaterRelation
+    scores: Mapping[BerAkhlak, int]
+    comments: Mapping[BerAkhlak, str]
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """What the evaluator gives in one go (any part may be left out)."""
+
+    rhks: Sequence[RhkRating] = ()
+    values: Sequence[ValueRating] = ()
+    results: Rating | None = None
+    behaviour: Rating | None = None
+
+
+@dataclass(frozen=True)
+class Objection:
+    objection_id: uuid.UUID
+    reasons: str
+    explanations: tuple[tuple[str, str, str], ...] = ()  # (author id, role, text)
+    decision: ObjectionDecision | None = None
+    decided_by: str | None = None
+    decision_reason: str | None = None
+
+
+DEFAULT_REASON = "Penilaian oleh pejabat penilai"
+
+
+class Appraisal(Aggregate):
+    def __init__(self) -> None:
+        super().__init__()
+        self.appraisal_id: uuid.UUID | None = None
+        self.employee_id = ""
+        self.office_id = ""
+        self.unit_id = ""
+        self.period: EvaluationPeriod | None = None
+        self.plan_id: uuid.UUID | None = None
+        self.evaluator_id = ""
+        self.superior_id: str | None = None
+        self.position_type = PositionType.JA
+        self.employment = Employment.PNS
+        self.unit_head = False
+        self.rhks: dict[uuid.UUID, AppraisedRhk] = {}
+        self.self_assessment_due: datetime | None = None
+        self.rating_due: datetime | None = None
+        self.status = Status.OPEN
+        self.self_rhks: dict[uuid.UUID, RhkRating] = {}
+        self.self_values: dict[BerAkhlak, ValueRating] = {}
+        self.self_summary: str | None = None
+        self.raters: dict[str, Rater] = {}
+        self.window_closes_at: datetime | None = None
+        self.peer_window_closed = False
+        self.peer_inputs: dict[str, PeerInput] = {}
+        self.rhk_ratings: dict[uuid.UUID, RhkRating] = {}
+        self.value_ratings: dict[BerAkhlak, ValueRating] = {}
+        self.results_rating: Rating | None = None
+        self.behaviour_rating: Rating | None = None
+        self.results_source: RatingSource | None = None
+        self.predicate: Predicate | None = None
+        self.organisation_predicate: OrganisationPredicate | None = None
+        self.result: AppraisalResult | None = None
+        self.objection_deadline: datetime | None = None
+        self.acknowledged = False
+        self.objection: Objection | None = None
+        self.corrected = False
+
+    # -- opening ----------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, *, employee_id: str, office_id: str, unit_id: str, period: EvaluationPeriod, plan_id: uuid.UUID,
+        evaluator_id: str, superior_id: str | None, position_type: PositionType, employment: Employment,
+        rhks: Sequence[AppraisedRhk], self_assessment_due: datetime, rating_due: datetime,
+    ) -> Appraisal:
+        if not rhks:
+            raise DomainRuleViolation("SKP yang disetujui belum memiliki RHK untuk dinilai",
+                                      message_en="approved SKP has no RHK", field="plan_id")
+        appraisal = cls()
+        appraisal.record(AppraisalOpened(
+            appraisal_id=appraisal_id_for(employee_id, period.key), employee_id=employee_id, office_id=office_id,
+            unit_id=unit_id, period=period, plan_id=plan_id, evaluator_id=evaluator_id, superior_id=superior_id,
+            position_type=position_type, employment=employment, unit_head=position_type in UNIT_HEADS,
+            rhks=tuple(rhks), self_assessment_due=self_assessment_due, rating_due=rating_due,
+        ))
+        return appraisal
+
+    # -- self-assessment ----------------------------------------------------------------------------
+    def self_assess(self, *, actor_id: str, rhk_ratings: Sequence[RhkRating], value_ratings: Sequence[ValueRating],
+                    summary: str | None) -> None:
+        if actor_id != self.employee_id:
+            raise Forbidden("Penilaian diri hanya diisi oleh pegawai yang bersangkutan",
+                            message_en="only the employee self-assesses")
+        self._require_open("Penilaian diri")
+        self._check_complete(rhk_ratings, value_ratings, prefix="")
+        rhks, values = tuple(rhk_ratings), tuple(sorted(value_ratings, key=lambda v: list(BerAkhlak).index(v.value)))
+        previous_rhks = tuple(self.self_rhks.values()) if self.self_rhks else None
+        previous_values = tuple(self.self_values.values()) if self.self_values else None
+        if previous_rhks == rhks and previous_values == values and summary == self.self_summary:
+            return
+        self.record(SelfAssessmentSubmitted(
+            appraisal_id=self._id, employee_id=self.employee_id, rhk_ratings=rhks, value_ratings=values,
+            previous_rhk_ratings=previous_rhks, previous_value_ratings=previous_values, summary=summary,
+            reason="Penilaian diri pegawai" if previous_rhks is None else "Penilaian diri diperbarui",
+        ))
+
+    # -- 360 -----------------------------------------------------------------------------------------
+    def assign_raters(self, *, assigned_by: str, raters: Sequence[Rater], window_closes_at: datetime,
+                      now: datetime, relations: Mapping[str, frozenset[RaterRelation]]) -> None:
+        """Replace the rater list. ``relations`` says how each proposed rater actually relates to the
+        employee (from the roster): a peer shares the evaluator, a subordinate is evaluated by them."""
+        self._require_open("Penugasan penilai 360")
+        if self.peer_window_closed:
+            raise DomainRuleViolation("Masa penilaian 360 telah ditutup", message_en="360 window closed",
+                                      field="raters")
+        if window_closes_at <= now:
+            raise InvalidInput("Batas waktu penilaian 360 harus di masa depan", message_en="window in the past",
+                               field="window_closes_at")
+        seen: set[str] = set()
+        for i, rater in enumerate(raters):
+            where = f"raters.{i}.rater_id"
+            if rater.rater_id == self.employee_id:
+                raise InvalidInput("Pegawai tidak dapat menilai dirinya sendiri", message_en="self-rating",
+                                   field=where)
+            if rater.rater_id in seen:
+                raise InvalidInput("Penilai tercantum lebih dari satu kali", message_en="duplicate rater", field=where)
+            seen.add(rater.rater_id)
+            if rater.relation not in relations.get(rater.rater_id, frozenset()):
+                label = "rekan kerja setingkat" if rater.relation is RaterRelation.PEER else "bawahan langsung"
+                raise InvalidInput(f"{rater.rater_id} bukan {label} pegawai ini menurut data kepegawaian",
+                                   message_en=f"{rater.rater_id} is not a {rater.relation}",
+                                   field=f"raters.{i}.relation")
+        dropped = [r for r in self.raters if r not in seen and r in self.peer_inputs]
+        if dropped:
+            raise DomainRuleViolation(f"Penilai {', '.join(dropped)} sudah mengisi penilaian 360 dan tidak dapat "
+                                      "dihapus", message_en="cannot remove a rater who answered", field="raters")
+        self.record(RatersAssigned(
+            appraisal_id=self._id, employee_id=self.employee_id, office_id=self.office_id, raters=tuple(raters),
+            previous=tuple(self.raters.values()), window_closes_at=window_closes_at, assigned_by=assigned_by,
+        ))
+
+    def submit_peer_input(self, *, rater_id: str, scores: Mapping[BerAkhlak, int],
+                          comments: Mapping[BerAkhlak, str], now: datetime) -> None:
+        rater = self.raters.get(rater_id)
+        if rater is None:
+            raise Forbidden("Anda tidak ditugaskan sebagai penilai 360 untuk pegawai ini",
+                            message_en="not an assigned rater", field="rater_id")
+        if self.status is not Status.OPEN or self.peer_window_closed or (
+                self.window_closes_at is not None and now > self.window_closes_at):
+            raise DomainRuleViolation("Masa penilaian 360 telah ditutup; masukan tidak dapat diubah lagi",
+                                      message_en="360 window closed", field="scores")
+        missing = [v.value for v in BerAkhlak if v not in scores]
+        if missing:
+            raise InvalidInput(f"Nilai untuk {', '.join(missing)} wajib diisi", message_en="missing values",
+                               field=f"scores.{missing[0]}")
+        for value, score in scores.items():
+            if score not in PEER_SCALE:
+                raise InvalidInput("Nilai harus 1 sampai 5", message_en="score out of scale",
+                                   field=f"scores.{value.value}")
+        previous = self.peer_inputs.get(rater_id)
+        ordered = {v: scores[v] for v in BerAkhlak}
+        if previous is not None and dict(previous.scores) == ordered and dict(previous.comments) == dict(comments):
+            return
+        self.record(PeerInputSubmitted(
+            appraisal_id=self._id, employee_id=self.employee_id, rater_id=rater_id, relation=rater.relation,
+            scores=ordered, comments=dict(comments), previous_scores=dict(previous.scores) if previous else None,
+            reason="Masukan 360" if previous is None else "Masukan 360 direvisi",
+        ))
+
+    def close_peer_window(self, *, reason: str) -> None:
+        if self.peer_window_closed:
+            return
+        self.record(PeerWindowClosed(appraisal_id=self._id, employee_id=self.employee_id,
+                                     answered=len(self.peer_inputs), reason=reason))
+
+    # -- the evaluator's ratings ----------------------------------------------------------------------
+    def rate(self, *, actor_id: str, ratings: Ratings, reason: str | None) -> None:
+        self._require_evaluator(actor_id)
+        self._require_open("Penilaian")
+        if ratings.results is not None and self.unit_head:
+            raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi dan "
+                                      "tidak diisi oleh pejabat penilai", message_en="unit head results rating",
+                                      field="results_rating")
+        self._check_items(ratings.rhks, ratings.values, prefix="")
+        why = reason or DEFAULT_REASON
+        for r in ratings.rhks:
+            old = self.rhk_ratings.get(r.rhk_id)
+            if old != r:
+                self.record(RhkRated(appraisal_id=self._id, employee_id=self.employee_id, rhk_id=r.rhk_id,
+                                     rating=r.rating, previous=old.rating if old else None, comment=r.comment,
+                                     source=RatingSource.EVALUATOR, reason=why))
+        for v in ratings.values:
+            prev = self.value_ratings.get(v.value)
+            if prev != v:
+                self.record(BehaviourValueRated(
+                    appraisal_id=self._id, employee_id=self.employee_id, value=v.value, rating=v.rating,
+                    previous=prev.rating if prev else None, feedback=v.comment, source=RatingSource.EVALUATOR,
+                    reason=why))
+        self._set_overall(ratings.results, ratings.behaviour, RatingSource.EVALUATOR, why)
+
+    def apply_organisation_predicate(self, organisation: OrganisationPredicate, *, reason: str) -> None:
+        """A unit head's results rating follows the unit's organisation predicate (while still open)."""
+        if not self.unit_head or self.status is not Status.OPEN:
+            return
+        self.organisation_predicate = organisation
+        self._set_overall(results_rating_of_organisation(organisation), None, RatingSource.ORGANISATION,
+                          f"Predikat kinerja organisasi: {organisation.value}. {reason}")
+
+    def calibrate(self, *, results: Rating | None, behaviour: Rating | None, reason: str) -> None:
+        """A change made in calibration (HR administrator or the evaluator's superior), with its reason."""
+        self._require_open("Kalibrasi")
+        if results is not None and self.unit_head:
+            raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi",
+                                      message_en="unit head results rating", field="results_rating")
+        if results is None and behaviour is None:
+            raise InvalidInput("Isi rating hasil kerja atau rating perilaku kerja yang diubah",
+                               message_en="nothing to calibrate", field="results_rating")
+        if (results or self.results_rating) == self.results_rating and (
+                behaviour or self.behaviour_rating) == self.behaviour_rating:
+            raise DomainRuleViolation("Kalibrasi tidak mengubah apa pun", message_en="no change",
+                                      field="results_rating")
+        self._set_overall(results, behaviour, RatingSource.CALIBRATION, f"Kalibrasi: {reason}")
+
+    def missing_ratings(self) -> list[tuple[str, str]]:
+        """What must still be rated before finalising, as (field, Indonesian message)."""
+        missing = [(f"rhk_ratings.{rid}", f"RHK '{r.title}' belum dinilai")
+                   for rid, r in self.rhks.items() if rid not in self.rhk_ratings]
+        missing += [(f"value_ratings.{v.value}", f"Perilaku '{v.value}' belum dinilai")
+                    for v in BerAkhlak if v not in self.value_ratings]
+        if self.results_rating is None:
+            missing.append(("results_rating", "Predikat kinerja organisasi unit belum ditetapkan (rating hasil "
+                                              "kerja kepala unit)" if self.unit_head else
+                            "Rating hasil kerja belum diisi"))
+        if self.behaviour_rating is None:
+            missing.append(("behaviour_rating", "Rating perilaku kerja belum diisi"))
+        return missing
+
+    # -- finalisation -------------------------------------------------------------------------------
+    def finalise(self, *, actor_id: str, curve: CurveReport | None, enforcement: CurveEnforcement,
+                 justification: str | None, now: datetime, time_zone: TimeZone, objection_window_days: int) -> None:
+        self._require_evaluator(actor_id)
+        self._require_open("Finalisasi")
+        missing = self.missing_ratings()
+        if missing:
+            raise DomainRuleViolation(
+                f"Penilaian belum lengkap: {missing[0][1]}" + (f" (dan {len(missing) - 1} lainnya)"
+                                                               if len(missing) > 1 else ""),
+                message_en="ratings missing", field=missing[0][0], details=missing[1:])
+        if curve is not None and curve.violations:
+            arithmetic = "; ".join(curve.violations)
+            if enforcement is CurveEnforcement.BLOCK:
+                raise DomainRuleViolation(f"Distribusi predikat unit melanggar kurva ({arithmetic}); finalisasi "
+                                          "diblokir oleh pengaturan kantor", message_en="curve violated (block)",
+                                          field="curve")
+            if not justification:
+                raise DomainRuleViolation(f"Distribusi predikat unit melanggar kurva ({arithmetic}); tuliskan "
+                                          "justifikasi untuk tetap memfinalkan", message_en="justification needed",
+                                          field="justification")
+            self.record(CurveOverrideJustified(
+                appraisal_id=self._id, employee_id=self.employee_id, unit_id=self.unit_id,
+                period_key=self._period.key, organisation_predicate=curve.organisation,
+                violations=curve.violations, justification=justification))
+        self.close_peer_window(reason="Penilaian difinalkan")
+        deadline = time_zone.end_of_day(time_zone.local_date(now) + timedelta(days=objection_window_days))
+        self.record(AppraisalFinalised(result=self._current_result(), finalised_by=actor_id,
+                                       objection_deadline=deadline))
+
+    def acknowledge(self, *, actor_id: str) -> None:
+        if actor_id != self.employee_id:
+            raise Forbidden("Hanya pegawai yang bersangkutan yang dapat menerima hasil penilaian",
+                            message_en="only the employee acknowledges")
+        if self.status is Status.OPEN:
+            raise DomainRuleViolation("Hasil penilaian belum difinalkan", message_en="not finalised", field="status")
+        if self.acknowledged:
+            raise DomainRuleViolation("Hasil penilaian sudah diterima", message_en="already acknowledged",
+                                      field="status")
+        self.record(ResultAcknowledged(appraisal_id=self._id, employee_id=self.employee_id))
+
+    # -- objection (keberatan) ----------------------------------------------------------------------
+    def object(self, *, actor_id: str, reasons: str, now: datetime) -> uuid.UUID:
+        if actor_id != self.employee_id:
+            raise Forbidden("Keberatan hanya dapat diajukan oleh pegawai yang dinilai",
+                            message_en="only the employee objects")
+        if self.objection is not None:
+            raise DomainRuleViolation("Keberatan atas hasil penilaian ini sudah pernah diajukan; keberatan hanya "
+                                      "dapat diajukan satu kali", message_en="second objection", field="reasons")
+        if self.status is not Status.FINALISED:
+            raise DomainRuleViolation("Keberatan hanya dapat diajukan atas hasil penilaian yang sudah difinalkan",
+                                      message_en="not finalised", field="status")
+        assert self.objection_deadline is not None
+        if now > self.objection_deadline:
+            raise DomainRuleViolation(
+                f"Masa pengajuan keberatan telah berakhir pada {self.objection_deadline:%d-%m-%Y %H:%M} "
+                f"{self.objection_deadline.tzname() or ''}".rstrip(), message_en="objection window closed",
+                field="reasons")
+        if not self.superior_id:
+            raise DomainRuleViolation("Atasan pejabat penilai belum tercatat; hubungi pengelola kepegawaian",
+                                      message_en="no superior", field="superior_id")
+        objection_id = uuid.uuid5(self._id, "keberatan")
+        self.record(ObjectionFiled(
+            appraisal_id=self._id, objection_id=objection_id, employee_id=self.employee_id, office_id=self.office_id,
+            evaluator_id=self.evaluator_id, superior_id=self.superior_id, reasons=reasons,
+            deadline=self.objection_deadline))
+        return objection_id
+
+    def explain(self, *, actor_id: str, text: str) -> None:
+        """The evaluator's or the employee's explanation, asked for by the superior."""
+        objection = self._pending_objection()
+        if actor_id == self.employee_id:
+            role = "pegawai"
+        elif actor_id == self.evaluator_id:
+            role = "pejabat_penilai"
+        else:
+            raise Forbidden("Penjelasan keberatan diberikan oleh pegawai atau pejabat penilai",
+                            message_en="not a party of the objection")
+        self.record(ObjectionExplanationGiven(appraisal_id=self._id, objection_id=objection.objection_id,
+                                              employee_id=self.employee_id, author_id=actor_id, author_role=role,
+                                              text=text))
+
+    def decide_objection(self, *, actor_id: str, decision: ObjectionDecision, reason: str,
+                         results: Rating | None, behaviour: Rating | None, replaces_event_id: uuid.UUID) -> None:
+        objection = self._pending_objection()
+        if actor_id != self.superior_id:
+            raise Forbidden("Keberatan diputus oleh atasan pejabat penilai", message_en="only the superior decides")
+        if decision is ObjectionDecision.UPHELD:
+            if results is not None or behaviour is not None:
+                raise InvalidInput("Keputusan 'dikuatkan' tidak mengubah rating; kosongkan rating",
+                                   message_en="upheld with ratings", field="results_rating")
+        else:
+            if results is not None and self.unit_head:
+                raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi",
+                                          message_en="unit head results rating", field="results_rating")
+            if (results or self.results_rating) == self.results_rating and (
+                    behaviour or self.behaviour_rating) == self.behaviour_rating:
+                raise InvalidInput("Keputusan 'diubah' harus mengubah rating hasil kerja atau perilaku kerja",
+                                   message_en="changed without a change", field="results_rating")
+        self.record(ObjectionDecided(
+            appraisal_id=self._id, objection_id=objection.objection_id, employee_id=self.employee_id,
+            office_id=self.office_id, decision=decision, decided_by=actor_id, reason=reason))
+        if decision is ObjectionDecision.CHANGED:
+            previous = self._current_result()
+            self._set_overall(results, behaviour, RatingSource.OBJECTION, f"Keputusan keberatan: {reason}")
+            self.record(AppraisalCorrected(
+                replaces_event_id=replaces_event_id, objection_id=objection.objection_id, previous=previous,
+                result=self._current_result(), reason=reason, decided_by=actor_id))
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    @property
+    def _id(self) -> uuid.UUID:
+        assert self.appraisal_id is not None
+        return self.appraisal_id
+
+    @property
+    def _period(self) -> EvaluationPeriod:
+        assert self.period is not None
+        return self.period
+
+    def _require_open(self, what: str) -> None:
+        if self.status is not Status.OPEN:
+            raise DomainRuleViolation(f"{what} tidak dapat dilakukan: penilaian sudah difinalkan",
+                                      message_en="appraisal is final", field="status")
+
+    def _require_evaluator(self, actor_id: str) -> None:
+        if actor_id != self.evaluator_id:
+            raise Forbidden("Hanya pejabat penilai pegawai ini yang dapat menilai dan memfinalkan",
+                            message_en="only the evaluator rates", field="evaluator_id")
+
+    def _pending_objection(self) -> Objection:
+        if self.objection is None or self.status is not Status.OBJECTED:
+            raise DomainRuleViolation("Tidak ada keberatan yang sedang diproses", message_en="no pending objection",
+                                      field="objection")
+        return self.objection
+
+    def _check_items(self, rhks: Sequence[RhkRating], values: Sequence[ValueRating], *, prefix: str) -> None:
+        for i, r in enumerate(rhks):
+            if r.rhk_id not in self.rhks:
+                raise InvalidInput("RHK tidak termasuk dalam SKP yang dinilai", message_en="unknown rhk",
+                                   field=f"{prefix}rhk_ratings.{i}.rhk_id")
+        if len({r.rhk_id for r in rhks}) != len(rhks):
+            raise InvalidInput("Setiap RHK hanya dinilai sekali", message_en="duplicate rhk",
+                               field=f"{prefix}rhk_ratings")
+        if len({v.value for v in values}) != len(values):
+            raise InvalidInput("Setiap nilai perilaku hanya dinilai sekali", message_en="duplicate value",
+                               field=f"{prefix}value_ratings")
+
+    def _check_complete(self, rhks: Sequence[RhkRating], values: Sequence[ValueRating], *, prefix: str) -> None:
+        self._check_items(rhks, values, prefix=prefix)
+        rated = {r.rhk_id for r in rhks}
+        for rid, rhk in self.rhks.items():
+            if rid not in rated:
+                raise InvalidInput(f"RHK '{rhk.title}' belum dinilai", message_en="rhk missing",
+                                   field=f"{prefix}rhk_ratings")
+        given = {v.value for v in values}
+        for value in BerAkhlak:
+            if value not in given:
+                raise InvalidInput(f"Perilaku '{value.value}' belum dinilai", message_en="value missing",
+                                   field=f"{prefix}value_ratings")
+
+    def _set_overall(self, results: Rating | None, behaviour: Rating | None, source: RatingSource,
+                     reason: str) -> None:
+        if results is not None and results != self.results_rating:
+            self.record(ResultsRatingSet(appraisal_id=self._id, employee_id=self.employee_id, rating=results,
+                                         previous=self.results_rating, source=source, reason=reason))
+        if behaviour is not None and behaviour != self.behaviour_rating:
+            self.record(BehaviourRatingSet(appraisal_id=self._id, employee_id=self.employee_id, rating=behaviour,
+                                           previous=self.behaviour_rating, source=source, reason=reason))
+        if self.results_rating is not None and self.behaviour_rating is not None:
+            new = predicate(self.results_rating, self.behaviour_rating)
+            if new != self.predicate:
+                self.record(PredicateDetermined(
+                    appraisal_id=self._id, employee_id=self.employee_id, predicate=new, previous=self.predicate,
+                    results_rating=self.results_rating, behaviour_rating=self.behaviour_rating,
+                    reason=f"{reason} → {PREDICATE_LABELS[new]}"))
+
+    def _current_result(self) -> AppraisalResult:
+        assert self.results_rating is not None
+        assert self.behaviour_rating is not None
+        assert self.predicate is not None
+        return AppraisalResult(
+            appraisal_id=self._id, employee_id=self.employee_id, office_id=self.office_id, unit_id=self.unit_id,
+            period=self._period, position_type=self.position_type, employment=self.employment,
+            evaluator_id=self.evaluator_id, results_rating=self.results_rating,
+            behaviour_rating=self.behaviour_rating, predicate=self.predicate,
+            rhk_ratings=tuple(self.rhk_ratings[r] for r in self.rhks if r in self.rhk_ratings),
+            value_ratings=tuple(self.value_ratings[v] for v in BerAkhlak if v in self.value_ratings),
+            organisation_predicate=self.organisation_predicate,
+        )
+
+    # -- state changes ----------------------------------------------------------------------------------
+    def _on_AppraisalOpened(self, e: AppraisalOpened) -> None:  # noqa: N802
+        self.appraisal_id, self.employee_id, self.office_id, self.unit_id = (
+            e.appraisal_id, e.employee_id, e.office_id, e.unit_id)
+        self.period, self.plan_id, self.evaluator_id, self.superior_id = (
+            e.period, e.plan_id, e.evaluator_id, e.superior_id)
+        self.position_type, self.employment, self.unit_head = e.position_type, e.employment, e.unit_head
+        self.rhks = {r.rhk_id: r for r in e.rhks}
+        self.self_assessment_due, self.rating_due = e.self_assessment_due, e.rating_due
+
+    def _on_SelfAssessmentSubmitted(self, e: SelfAssessmentSubmitted) -> None:  # noqa: N802
+        self.self_rhks = {r.rhk_id: r for r in e.rhk_ratings}
+        self.self_values = {v.value: v for v in e.value_ratings}
+        self.self_summary = e.summary
+
+    def _on_RatersAssigned(self, e: RatersAssigned) -> None:  # noqa: N802
+        self.raters = {r.rater_id: r for r in e.raters}
+        self.window_closes_at = e.window_closes_at
+
+    def _on_PeerInputSubmitted(self, e: PeerInputSubmitted) -> None:  # noqa: N802
+        self.peer_inputs[e.rater_id] = PeerInput(relation=e.relation, scores=e.scores, comments=e.comments)
+
+    def _on_PeerWindowClosed(self, e: PeerWindowClosed) -> None:  # noqa: N802
+        self.peer_window_closed = True
+
+    def _on_RhkRated(self, e: RhkRated) -> None:  # noqa: N802
+        self.rhk_ratings[e.rhk_id] = RhkRating(rhk_id=e.rhk_id, rating=e.rating, comment=e.comment)
+
+    def _on_BehaviourValueRated(self, e: BehaviourValueRated) -> None:  # noqa: N802
+        self.value_ratings[e.value] = ValueRating(value=e.value, rating=e.rating, comment=e.feedback)
+
+    def _on_ResultsRatingSet(self, e: ResultsRatingSet) -> None:  # noqa: N802
+        self.results_rating, self.results_source = e.rating, e.source
+
+    def _on_BehaviourRatingSet(self, e: BehaviourRatingSet) -> None:  # noqa: N802
+        self.behaviour_rating = e.rating
+
+    def _on_PredicateDetermined(self, e: PredicateDetermined) -> None:  # noqa: N802
+        self.predicate = e.predicate
+
+    def _on_CurveOverrideJustified(self, e: CurveOverrideJustified) -> None:  # noqa: N802
+        pass
+
+    def _on_AppraisalFinalised(self, e: AppraisalFinalised) -> None:  # noqa: N802
+        self.status = Status.FINALISED
+        self.result = e.result
+        self.organisation_predicate = e.result.organisation_predicate
+        self.objection_deadline = e.objection_deadline
+
+    def _on_ResultAcknowledged(self, e: ResultAcknowledged) -> None:  # noqa: N802
+        self.acknowledged = True
+
+    def _on_ObjectionFiled(self, e: ObjectionFiled) -> None:  # noqa: N802
+        self.status = Status.OBJECTED
+        self.objection = Objection(objection_id=e.objection_id, reasons=e.reasons)
+
+    def _on_ObjectionExplanationGiven(self, e: ObjectionExplanationGiven) -> None:  # noqa: N802
+        assert self.objection is not None
+        self.objection = Objection(objection_id=self.objection.objection_id, reasons=self.objection.reasons,
+                                   explanations=(*self.objection.explanations, (e.author_id, e.author_role, e.text)))
+
+    def _on_ObjectionDecided(self, e: ObjectionDecided) -> None:  # noqa: N802
+        assert self.objection is not None
+        self.status = Status.DECIDED
+        self.objection = Objection(objection_id=self.objection.objection_id, reasons=self.objection.reasons,
+                                   explanations=self.objection.explanations, decision=e.decision,
+                                   decided_by=e.decided_by, decision_reason=e.reason)
+
+    def _on_AppraisalCorrected(self, e: AppraisalCorrected) -> None:  # noqa: N802
+        self.result = e.result
+        self.corrected = True
