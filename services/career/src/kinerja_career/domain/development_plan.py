@@ -1,0 +1,120 @@
+"""Individual development plans (IDP, stream ``idp-<id>``): goals, activities with hours, and progress.
+
+An improvement plan (``perbaikan``), which a predicate of Butuh Perbaikan or worse calls for, must
+include coaching.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.contracts.career import (
+    ActivityType,
+    DevelopmentActivity,
+    DevelopmentActivityProgressed,
+    DevelopmentPlanCreated,
+    DevelopmentPlanKind,
+    DevelopmentPlanRevised,
+)
+from kinerja_kernel.errors import InvalidInput, NotFound
+
+
+def _check(kind: DevelopmentPlanKind, goals: Sequence[str], activities: Sequence[DevelopmentActivity]) -> None:
+    if not goals:
+        raise InvalidInput("Rencana pengembangan wajib memuat minimal satu tujuan", message_en="no goals",
+                           field="goals")
+    if not activities:
+        raise InvalidInput("Rencana pengembangan wajib memuat minimal satu kegiatan", message_en="no activities",
+                           field="activities")
+    if len({a.activity_id for a in activities}) != len(activities):
+        raise InvalidInput("Kegiatan tidak boleh ganda", message_en="duplicate activity ids", field="activities")
+    if kind is DevelopmentPlanKind.PERBAIKAN and not any(a.type is ActivityType.COACHING for a in activities):
+        raise InvalidInput("Rencana perbaikan kinerja wajib memuat kegiatan coaching",
+                           message_en="an improvement plan needs a coaching activity", field="activities")
+
+
+class DevelopmentPlan(Aggregate):
+    def __init__(self) -> None:
+        super().__init__()
+        self.idp_id: uuid.UUID | None = None
+        self.employee_id = ""
+        self.office_id = ""
+        self.year = 0
+        self.kind = DevelopmentPlanKind.PENGEMBANGAN
+        self.goals: tuple[str, ...] = ()
+        self.activities: dict[uuid.UUID, DevelopmentActivity] = {}
+        self.created_by = ""
+
+    @classmethod
+    def create(cls, *, idp_id: uuid.UUID, employee_id: str, office_id: str, year: int, kind: DevelopmentPlanKind,
+               goals: Sequence[str], activities: Sequence[DevelopmentActivity], created_by: str) -> DevelopmentPlan:
+        _check(kind, goals, activities)
+        plan = cls()
+        plan.record(DevelopmentPlanCreated(idp_id=idp_id, employee_id=employee_id, office_id=office_id, year=year,
+                                           kind=kind, goals=tuple(goals), activities=tuple(activities),
+                                           created_by=created_by))
+        return plan
+
+    def revise(self, goals: Sequence[str], activities: Sequence[DevelopmentActivity], reason: str) -> None:
+        """Replace goals and activities; an activity that keeps its id keeps its progress."""
+        kept = [a.model_copy(update={"hours_done": self.activities[a.activity_id].hours_done,
+                                     "progress_percent": self.activities[a.activity_id].progress_percent})
+                if a.activity_id in self.activities else a for a in activities]
+        _check(self.kind, goals, kept)
+        assert self.idp_id is not None
+        self.record(DevelopmentPlanRevised(idp_id=self.idp_id, employee_id=self.employee_id, goals=tuple(goals),
+                                           activities=tuple(kept), previous_goals=self.goals,
+                                           previous_activities=tuple(self.activities.values()), reason=reason))
+
+    def progress(self, activity_id: uuid.UUID, *, hours_done: Decimal, progress_percent: int, note: str | None) -> None:
+        activity = self.activities.get(activity_id)
+        if activity is None:
+            raise NotFound(f"Kegiatan {activity_id} tidak ada di rencana ini", message_en="unknown activity",
+                           field="activity_id")
+        if hours_done < 0:
+            raise InvalidInput("Jam yang sudah dijalani tidak boleh negatif", message_en="negative hours",
+                               field="hours_done")
+        if not 0 <= progress_percent <= 100:
+            raise InvalidInput("Kemajuan harus 0-100 %", message_en="progress outside 0..100",
+                               field="progress_percent")
+        if (hours_done, progress_percent) == (activity.hours_done, activity.progress_percent):
+            return
+        assert self.idp_id is not None
+        self.record(DevelopmentActivityProgressed(
+            idp_id=self.idp_id, employee_id=self.employee_id, activity_id=activity_id, hours_done=hours_done,
+            progress_percent=progress_percent, previous_hours_done=activity.hours_done,
+            previous_progress_percent=activity.progress_percent,
+            reason=note or f"Kemajuan kegiatan '{activity.title}' diperbarui"))
+
+    @property
+    def hours_planned(self) -> int:
+        return sum(a.hours_planned for a in self.activities.values())
+
+    @property
+    def hours_done(self) -> Decimal:
+        return sum((a.hours_done for a in self.activities.values()), Decimal("0"))
+
+    @property
+    def progress_percent(self) -> int:
+        """The activities' progress weighted by their planned hours (whole percent, half up)."""
+        total = self.hours_planned
+        if not total:
+            return 0
+        weighted = Decimal(sum(a.progress_percent * a.hours_planned for a in self.activities.values())) / total
+        return int(weighted.quantize(Decimal(1), ROUND_HALF_UP))
+
+    def _on_DevelopmentPlanCreated(self, e: DevelopmentPlanCreated) -> None:  # noqa: N802
+        self.idp_id, self.employee_id, self.office_id, self.year = e.idp_id, e.employee_id, e.office_id, e.year
+        self.kind, self.goals, self.created_by = e.kind, e.goals, e.created_by
+        self.activities = {a.activity_id: a for a in e.activities}
+
+    def _on_DevelopmentPlanRevised(self, e: DevelopmentPlanRevised) -> None:  # noqa: N802
+        self.goals = e.goals
+        self.activities = {a.activity_id: a for a in e.activities}
+
+    def _on_DevelopmentActivityProgressed(self, e: DevelopmentActivityProgressed) -> None:  # noqa: N802
+        self.activities[e.activity_id] = self.activities[e.activity_id].model_copy(
+            update={"hours_done": e.hours_done, "progress_percent": e.progress_percent})
