@@ -6,9 +6,30 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
+from kinerja_evaluation.adapters.read_models import PROJECTION
+from kinerja_evaluation.application.appraisals import Clock, EvaluationService
+from kinerja_evaluation.application.planning_policy import planning_handlers
+from kinerja_evaluation.domain.appraisal import Appraisal
+from kinerja_evaluation.domain.office import Office, UnitPredicate
+from kinerja_kernel.envelope import utcnow
+from kinerja_kernel.kafka import events_topic
+from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
+
+CONSUMER_GROUP = "kinerja-evaluation"
+
+
+def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
+    store = runtime.store
+    return EvaluationService(
+        EventSourcedRepository(store, Appraisal, prefix="penilaian", projection=PROJECTION),
+        EventSourcedRepository(store, Office, prefix="kantor", projection=PROJECTION),
+        EventSourcedRepository(store, UnitPredicate, prefix="predikat-organisasi", projection=PROJECTION),
+        clock=clock,
+    )
 
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
-    """No use cases or consumers yet: the process owns its database, topic and relay."""
-    return ()
+    service = build(runtime, getattr(app.state, "clock", None) or utcnow)
+    app.state.evaluation = service
+    return [ConsumerSpec(name=CONSUMER_GROUP, topics=[events_topic("planning")], handlers=planning_handlers(service))]

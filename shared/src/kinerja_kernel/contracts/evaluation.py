@@ -41,6 +41,13 @@ class TimeZone(enum.StrEnum):
         hours = {"WIB": 7, "WITA": 8, "WIT": 9}[self.value]
         return timezone(timedelta(hours=hours), self.value)
 
+    @classmethod
+    def of(cls, instant: datetime) -> TimeZone | None:
+        """The zone an aware instant is expressed in (by its offset), if it is one of the three."""
+        offset = instant.utcoffset()
+        hours = offset.total_seconds() / 3600 if offset is not None else None
+        return {7: cls.WIB, 8: cls.WITA, 9: cls.WIT}.get(int(hours)) if hours in (7, 8, 9) else None
+
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tzinfo).date()
 

@@ -369,10 +369,10 @@ class Appraisal(Aggregate):
                                       message_en="not finalised", field="status")
         assert self.objection_deadline is not None
         if now > self.objection_deadline:
+            zone = TimeZone.of(self.objection_deadline)
             raise DomainRuleViolation(
                 f"Masa pengajuan keberatan telah berakhir pada {self.objection_deadline:%d-%m-%Y %H:%M} "
-                f"{self.objection_deadline.tzname() or ''}".rstrip(), message_en="objection window closed",
-                field="reasons")
+                f"{zone.value if zone else 'UTC'}", message_en="objection window closed", field="reasons")
         if not self.superior_id:
             raise DomainRuleViolation("Atasan pejabat penilai belum tercatat; hubungi pengelola kepegawaian",
                                       message_en="no superior", field="superior_id")

@@ -1,0 +1,209 @@
+"""What evaluation knows of planning, learned only from planning events (never from its database):
+the roster, each SKP with its RHKs and IKIs, and the realisation entries with their evidence.
+
+Tables: ``staff``, ``skp``, ``skp_rhks``, ``realisations``. Written by the planning-events consumer in
+the same transaction as its inbox row, so each planning event has its effect exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from kinerja_kernel.contracts import planning as ev
+from kinerja_kernel.db import Migration
+from kinerja_kernel.envelope import EventEnvelope
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("evaluation-planning", 1, "roster, SKPs, RHKs and realisation learned from planning events", """
+        CREATE TABLE staff (
+            employee_id    text PRIMARY KEY,
+            name           text NOT NULL,
+            office_id      text NOT NULL,
+            unit_id        text NOT NULL,
+            position       text NOT NULL,
+            position_type  text NOT NULL,
+            employment     text NOT NULL,
+            evaluator_id   text,
+            superior_id    text
+        );
+        CREATE INDEX staff_evaluator_idx ON staff (evaluator_id);
+        CREATE INDEX staff_unit_idx ON staff (office_id, unit_id);
+
+        CREATE TABLE skp (
+            plan_id        uuid PRIMARY KEY,
+            employee_id    text NOT NULL,
+            office_id      text NOT NULL,
+            unit_id        text NOT NULL,
+            period_year    integer NOT NULL,
+            evaluator_id   text NOT NULL,
+            superior_id    text,
+            position_type  text NOT NULL,
+            approved       boolean NOT NULL DEFAULT false,
+            status         text NOT NULL
+        );
+        CREATE INDEX skp_office_idx ON skp (office_id, period_year);
+
+        CREATE TABLE skp_rhks (
+            rhk_id    uuid PRIMARY KEY,
+            plan_id   uuid NOT NULL,
+            title     text NOT NULL,
+            kind      text NOT NULL,
+            ikis      jsonb NOT NULL
+        );
+        CREATE INDEX skp_rhks_plan_idx ON skp_rhks (plan_id);
+
+        CREATE TABLE realisations (
+            entry_id     uuid PRIMARY KEY,
+            plan_id      uuid NOT NULL,
+            rhk_id       uuid NOT NULL,
+            iki_id       uuid NOT NULL,
+            value        numeric NOT NULL,
+            unit         text,
+            occurred_on  date NOT NULL,
+            description  text NOT NULL,
+            evidence     jsonb NOT NULL,
+            comments     jsonb NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX realisations_plan_idx ON realisations (plan_id, occurred_on);
+    """),
+)
+
+
+async def employee_registered(conn: asyncpg.Connection, env: EventEnvelope, e: ev.EmployeeRegistered) -> None:
+    await conn.execute(
+        """INSERT INTO staff VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (employee_id) DO UPDATE SET name = $2, office_id = $3, unit_id = $4, position = $5,
+             position_type = $6, employment = $7, evaluator_id = $8, superior_id = $9""",
+        e.employee_id, e.name, e.office_id, e.unit_id, e.position, e.position_type.value, e.employment.value,
+        e.evaluator_id, e.superior_id,
+    )
+
+
+async def plan_drafted(conn: asyncpg.Connection, env: EventEnvelope, e: ev.PlanDrafted) -> None:
+    await conn.execute(
+        """INSERT INTO skp VALUES ($1, $2, $3, $4, $5, $6, $7, $8, false, 'draft')
+           ON CONFLICT (plan_id) DO NOTHING""",
+        e.plan_id, e.employee_id, e.office_id, e.unit_id, e.period_year, e.evaluator_id, e.superior_id,
+        e.position_type.value,
+    )
+
+
+async def rhk_changed(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RhkAdded | ev.RhkUpdated) -> None:
+    r = e.rhk
+    ikis = json.dumps([i.model_dump(mode="json") for i in r.ikis])
+    await conn.execute(
+        """INSERT INTO skp_rhks VALUES ($1, $2, $3, $4, $5::jsonb)
+           ON CONFLICT (rhk_id) DO UPDATE SET title = $3, kind = $4, ikis = $5::jsonb""",
+        r.rhk_id, e.plan_id, r.title, r.kind.value, ikis,
+    )
+
+
+async def rhk_removed(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RhkRemoved) -> None:
+    await conn.execute("DELETE FROM skp_rhks WHERE rhk_id = $1", e.rhk_id)
+
+
+def plan_status(status: str) -> Any:
+    async def handle(conn: asyncpg.Connection, env: EventEnvelope, e: Any) -> None:
+        await conn.execute("UPDATE skp SET status = $2, approved = approved OR $2 = 'approved' WHERE plan_id = $1",
+                           e.plan_id, status)
+
+    return handle
+
+
+async def realisation_recorded(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RealisationRecorded) -> None:
+    await conn.execute(
+        """INSERT INTO realisations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+           ON CONFLICT (entry_id) DO NOTHING""",
+        e.entry_id, e.plan_id, e.rhk_id, e.iki_id, e.value, e.unit, e.occurred_on, e.description,
+        json.dumps([x.model_dump(mode="json") for x in e.evidence]),
+    )
+
+
+async def realisation_commented(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RealisationCommented) -> None:
+    comment = json.dumps([{"author_id": e.author_id, "comment": e.comment}])
+    await conn.execute("UPDATE realisations SET comments = comments || $2::jsonb WHERE entry_id = $1",
+                       e.entry_id, comment)
+
+
+HANDLERS = {
+    ev.EmployeeRegistered.event_type: employee_registered,
+    ev.PlanDrafted.event_type: plan_drafted,
+    ev.RhkAdded.event_type: rhk_changed,
+    ev.RhkUpdated.event_type: rhk_changed,
+    ev.RhkRemoved.event_type: rhk_removed,
+    ev.PlanSubmitted.event_type: plan_status("submitted"),
+    ev.PlanReturned.event_type: plan_status("returned"),
+    ev.PlanApproved.event_type: plan_status("approved"),
+    ev.PlanRevisionStarted.event_type: plan_status("revising"),
+    ev.PlanClosed.event_type: plan_status("closed"),
+    ev.RealisationRecorded.event_type: realisation_recorded,
+    ev.RealisationCommented.event_type: realisation_commented,
+}
+
+
+# -- queries --------------------------------------------------------------------------------------
+async def staff_member(conn: asyncpg.Connection, employee_id: str) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow("SELECT * FROM staff WHERE employee_id = $1", employee_id)
+    return row
+
+
+async def approved_plans(conn: asyncpg.Connection, office_id: str, year: int,
+                         plan_id: uuid.UUID | None = None) -> list[asyncpg.Record]:
+    """The approved SKPs of an office and year (or just ``plan_id``), with the roster's employment."""
+    return list(await conn.fetch(
+        """SELECT p.*, coalesce(s.employment, 'pns') AS employment
+           FROM skp p LEFT JOIN staff s USING (employee_id)
+           WHERE p.office_id = $1 AND p.period_year = $2 AND p.approved AND ($3::uuid IS NULL OR p.plan_id = $3)
+           ORDER BY p.employee_id""", office_id, year, plan_id))
+
+
+async def rhks_of_plans(conn: asyncpg.Connection, plan_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[asyncpg.Record]]:
+    rows = await conn.fetch("SELECT * FROM skp_rhks WHERE plan_id = ANY($1::uuid[]) ORDER BY kind DESC, title",
+                            plan_ids)
+    found: dict[uuid.UUID, list[asyncpg.Record]] = {}
+    for row in rows:
+        found.setdefault(row["plan_id"], []).append(row)
+    return found
+
+
+async def relations_to(conn: asyncpg.Connection, employee_id: str, candidates: list[str]) -> dict[str, set[str]]:
+    """How each candidate relates to the employee per the roster: ``peer`` (same evaluator, same office)
+    or ``subordinate`` (evaluated by the employee)."""
+    rows = await conn.fetch(
+        """SELECT c.employee_id,
+                  (c.evaluator_id IS NOT NULL AND c.evaluator_id = e.evaluator_id AND c.office_id = e.office_id)
+                    AS peer,
+                  (c.evaluator_id = e.employee_id) AS subordinate
+           FROM staff c JOIN staff e ON e.employee_id = $1
+           WHERE c.employee_id = ANY($2::text[])""", employee_id, candidates)
+    return {r["employee_id"]: {k for k in ("peer", "subordinate") if r[k]} for r in rows}
+
+
+async def realisation_for(conn: asyncpg.Connection, plan_id: uuid.UUID, start: date, end: date
+                          ) -> list[dict[str, Any]]:
+    """Each RHK of the plan with its IKIs, targets and the realisation entries (with evidence) in the period."""
+    rhks = await conn.fetch("SELECT * FROM skp_rhks WHERE plan_id = $1 ORDER BY kind DESC, title", plan_id)
+    entries = await conn.fetch(
+        "SELECT * FROM realisations WHERE plan_id = $1 AND occurred_on BETWEEN $2 AND $3 ORDER BY occurred_on",
+        plan_id, start, end)
+    by_iki: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_iki.setdefault(e["iki_id"], []).append({
+            "entry_id": str(e["entry_id"]), "value": str(e["value"]), "unit": e["unit"],
+            "occurred_on": e["occurred_on"].isoformat(), "description": e["description"],
+            "evidence": json.loads(e["evidence"]), "comments": json.loads(e["comments"])})
+    result = []
+    for r in rhks:
+        ikis = []
+        for iki in json.loads(r["ikis"]):
+            listed = by_iki.get(uuid.UUID(iki["iki_id"]), [])
+            total = sum((Decimal(x["value"]) for x in listed), Decimal(0))
+            ikis.append({**iki, "realised_in_period": str(total), "entries": listed})
+        result.append({"rhk_id": str(r["rhk_id"]), "title": r["title"], "kind": r["kind"], "ikis": ikis})
+    return result

@@ -1,0 +1,273 @@
+"""HTTP routes of the evaluation service: thin — parse, call a use case, answer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kinerja_evaluation.application.appraisals import EvaluationService, Ref
+from kinerja_evaluation.domain.appraisal import Ratings
+from kinerja_kernel.contracts.evaluation import (
+    ObjectionDecision,
+    OfficeSettings,
+    OrganisationPredicate,
+    Rater,
+    RaterRelation,
+    Rating,
+    RhkRating,
+    ValueRating,
+)
+from kinerja_kernel.contracts.planning import BerAkhlak
+from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.identity import Nip
+
+router = APIRouter(prefix="/api/v1")
+
+
+def evaluation(request: Request) -> EvaluationService:
+    service: EvaluationService = request.app.state.evaluation
+    return service
+
+
+Evaluation = Annotated[EvaluationService, Depends(evaluation)]
+PeriodKey = Annotated[str, Query(min_length=4, max_length=8, description="2026, 2026-Q1 .. Q4, 2026-M01 .. M12")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Versioned(Body):
+    expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")
+
+
+class SettingsBody(OfficeSettings):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class PeriodBody(Body):
+    period: str = Field(min_length=4, max_length=8, description="2026, 2026-Q1 .. 2026-Q4, 2026-M01 .. 2026-M12")
+
+
+Comment = Annotated[str, Field(max_length=2000)]
+
+
+class RhkRatingBody(Body):
+    rhk_id: uuid.UUID
+    rating: Rating
+    comment: Comment | None = None
+
+
+class ValueRatingBody(Body):
+    value: BerAkhlak
+    rating: Rating
+    comment: Comment | None = None
+
+
+class SelfAssessmentBody(Versioned):
+    rhk_ratings: list[RhkRatingBody] = Field(max_length=50)
+    value_ratings: list[ValueRatingBody] = Field(max_length=7)
+    summary: Comment | None = None
+
+
+class RaterBody(Body):
+    rater_id: Nip
+    relation: RaterRelation
+
+
+class RatersBody(Body):
+    raters: list[RaterBody] = Field(max_length=20)
+    window_closes_at: AwareDatetime | None = Field(default=None, description="default: the rating deadline")
+
+
+class PeerInputBody(Body):
+    scores: dict[BerAkhlak, Annotated[int, Field(ge=1, le=5)]]
+    comments: dict[BerAkhlak, Annotated[str, Field(max_length=1000)]] = Field(default_factory=dict)
+
+
+class RatingsBody(Versioned):
+    rhk_ratings: list[RhkRatingBody] = Field(default_factory=list, max_length=50)
+    value_ratings: list[ValueRatingBody] = Field(default_factory=list, max_length=7)
+    results_rating: Rating | None = None
+    behaviour_rating: Rating | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class FinaliseBody(Versioned):
+    justification: str | None = Field(default=None, min_length=10, max_length=2000,
+                                      description="required when the unit's distribution breaks the curve")
+
+
+class ObjectionBody(Body):
+    reasons: str = Field(min_length=10, max_length=5000)
+
+
+class ExplanationBody(Body):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class DecisionBody(Body):
+    decision: ObjectionDecision
+    reason: str = Field(min_length=1, max_length=2000)
+    results_rating: Rating | None = None
+    behaviour_rating: Rating | None = None
+
+
+class OrganisationPredicateBody(Body):
+    predicate: OrganisationPredicate
+    reason: str = Field(min_length=1, max_length=1000)
+    instructed_by: Nip | None = Field(default=None, description="the leader who instructed HR")
+
+
+class CalibrationBody(Body):
+    results_rating: Rating | None = None
+    behaviour_rating: Rating | None = None
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class RefView(BaseModel):
+    appraisal_id: uuid.UUID
+    version: int
+
+    @classmethod
+    def of(cls, ref: Ref) -> RefView:
+        return cls(appraisal_id=ref.appraisal_id, version=ref.version)
+
+
+def _rhks(items: list[RhkRatingBody]) -> list[RhkRating]:
+    return [RhkRating(**i.model_dump()) for i in items]
+
+
+def _values(items: list[ValueRatingBody]) -> list[ValueRating]:
+    return [ValueRating(**i.model_dump()) for i in items]
+
+
+# -- office -----------------------------------------------------------------------------------------
+@router.put("/offices/{office_id}/settings", tags=["Kantor"])
+async def configure_office(office_id: str, body: SettingsBody, by: CurrentPrincipal, svc: Evaluation
+                           ) -> dict[str, Any]:
+    """Office settings and period calendar (HR administrator); every change is an event with a reason."""
+    settings = OfficeSettings(**body.model_dump(exclude={"reason"}))
+    return {"office_id": office_id, "version": await svc.configure_office(office_id, settings, body.reason, by)}
+
+
+@router.get("/offices/{office_id}", tags=["Kantor"])
+async def office(office_id: str, by: CurrentPrincipal, svc: Evaluation) -> dict[str, Any]:
+    return await svc.office(office_id, by)
+
+
+@router.post("/offices/{office_id}/periods", status_code=201, tags=["Kantor"])
+async def open_period(office_id: str, body: PeriodBody, by: CurrentPrincipal, svc: Evaluation) -> dict[str, Any]:
+    """Open an evaluation period: an appraisal for each employee with an approved SKP of its year."""
+    return await svc.open_period(office_id, body.period, by)
+
+
+@router.put("/offices/{office_id}/units/{unit_id}/periods/{period_key}/organisation-predicate", tags=["Kalibrasi"])
+async def set_organisation_predicate(office_id: str, unit_id: str, period_key: str, body: OrganisationPredicateBody,
+                                     by: CurrentPrincipal, svc: Evaluation) -> dict[str, Any]:
+    return await svc.set_organisation_predicate(office_id, unit_id, period_key, body.predicate, body.reason,
+                                                body.instructed_by, by)
+
+
+@router.get("/offices/{office_id}/units/{unit_id}/calibration", tags=["Kalibrasi"])
+async def calibration(office_id: str, unit_id: str, period: PeriodKey, by: CurrentPrincipal,
+                      svc: Evaluation) -> dict[str, Any]:
+    return await svc.calibration(office_id, unit_id, period, by)
+
+
+# -- appraisals -------------------------------------------------------------------------------------
+@router.get("/me/appraisals", tags=["Penilaian"])
+async def my_appraisals(by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    return await svc.my_appraisals(by)
+
+
+@router.get("/appraisals/{appraisal_id}", tags=["Penilaian"])
+async def get_appraisal(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> dict[str, Any]:
+    """The appraisal as the caller may see it (360 only as aggregates, from the office's threshold)."""
+    return await svc.view(appraisal_id, by)
+
+
+@router.put("/appraisals/{appraisal_id}/self-assessment", response_model=RefView, tags=["Penilaian"])
+async def self_assess(appraisal_id: uuid.UUID, body: SelfAssessmentBody, by: CurrentPrincipal,
+                      svc: Evaluation) -> RefView:
+    return RefView.of(await svc.self_assess(appraisal_id, _rhks(body.rhk_ratings), _values(body.value_ratings),
+                                            body.summary, body.expected_version, by))
+
+
+@router.put("/appraisals/{appraisal_id}/raters", response_model=RefView, tags=["360"])
+async def assign_raters(appraisal_id: uuid.UUID, body: RatersBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    raters = [Rater(rater_id=r.rater_id, relation=r.relation) for r in body.raters]
+    return RefView.of(await svc.assign_raters(appraisal_id, raters, body.window_closes_at, by))
+
+
+@router.get("/me/peer-requests", tags=["360"])
+async def peer_requests(by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    """The 360 inputs the caller is asked for."""
+    return await svc.peer_requests(by)
+
+
+@router.put("/appraisals/{appraisal_id}/peer-input", response_model=RefView, tags=["360"])
+async def peer_input(appraisal_id: uuid.UUID, body: PeerInputBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.submit_peer_input(appraisal_id, body.scores, body.comments, by))
+
+
+@router.post("/appraisals/{appraisal_id}/peer-window/close", response_model=RefView, tags=["360"])
+async def close_peer_window(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.close_peer_window(appraisal_id, by))
+
+
+@router.put("/appraisals/{appraisal_id}/ratings", response_model=RefView, tags=["Penilaian"])
+async def rate(appraisal_id: uuid.UUID, body: RatingsBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    """The evaluator's ratings (any part; each change is an event with the previous value)."""
+    ratings = Ratings(rhks=_rhks(body.rhk_ratings), values=_values(body.value_ratings), results=body.results_rating,
+                      behaviour=body.behaviour_rating)
+    return RefView.of(await svc.rate(appraisal_id, ratings, body.reason, body.expected_version, by))
+
+
+@router.post("/appraisals/{appraisal_id}/calibration", response_model=RefView, tags=["Kalibrasi"])
+async def calibrate(appraisal_id: uuid.UUID, body: CalibrationBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.calibrate(appraisal_id, body.results_rating, body.behaviour_rating, body.reason, by))
+
+
+@router.post("/appraisals/{appraisal_id}/finalise", response_model=RefView, tags=["Penilaian"])
+async def finalise(appraisal_id: uuid.UUID, body: FinaliseBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.finalise(appraisal_id, body.justification, body.expected_version, by))
+
+
+@router.post("/appraisals/{appraisal_id}/acknowledge", response_model=RefView, tags=["Penilaian"])
+async def acknowledge(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.acknowledge(appraisal_id, by))
+
+
+@router.post("/appraisals/{appraisal_id}/objection", response_model=RefView, status_code=201, tags=["Keberatan"])
+async def file_objection(appraisal_id: uuid.UUID, body: ObjectionBody, by: CurrentPrincipal,
+                         svc: Evaluation) -> RefView:
+    return RefView.of(await svc.file_objection(appraisal_id, body.reasons, by))
+
+
+@router.post("/appraisals/{appraisal_id}/objection/explanations", response_model=RefView, tags=["Keberatan"])
+async def explain(appraisal_id: uuid.UUID, body: ExplanationBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.explain(appraisal_id, body.text, by))
+
+
+@router.post("/appraisals/{appraisal_id}/objection/decision", response_model=RefView, tags=["Keberatan"])
+async def decide(appraisal_id: uuid.UUID, body: DecisionBody, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    return RefView.of(await svc.decide_objection(appraisal_id, body.decision, body.reason, body.results_rating,
+                                                 body.behaviour_rating, by))
+
+
+# -- read models ------------------------------------------------------------------------------------
+@router.get("/team/appraisals", tags=["Read models"])
+async def team(period: PeriodKey, by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    """The evaluator's team board: each appraisal and what it is waiting on."""
+    return await svc.team(period, by)
+
+
+@router.get("/employees/{employee_id}/rating-history", tags=["Read models"])
+async def rating_history(employee_id: Nip, by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    return await svc.history(employee_id, by)
