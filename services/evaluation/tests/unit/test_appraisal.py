@@ -259,3 +259,15 @@ def test_replay_gives_the_same_state() -> None:
         Predicate.BUTUH_PERBAIKAN, Rating.DI_BAWAH, RatingSource.CALIBRATION)
     assert {k: v for k, v in vars(replayed).items() if k != "pending"} == {
         k: v for k, v in vars(live).items() if k != "pending"}
+
+
+def test_replay_of_a_unit_head_keeps_the_organisation_predicate() -> None:
+    head = opened(position_type=PositionType.KEPALA_UNIT, keep_events=True)
+    head.apply_organisation_predicate(OrganisationPredicate.KURANG, reason="Capaian unit")
+    head.apply_organisation_predicate(OrganisationPredicate.SANGAT_KURANG, reason="Koreksi capaian")
+    assert head.results_rating is Rating.DI_BAWAH
+    replayed = Appraisal.replay(head.pending)
+    assert replayed.organisation_predicate is OrganisationPredicate.SANGAT_KURANG
+    assert {k: v for k, v in vars(replayed).items() if k != "pending"} == {
+        k: v for k, v in vars(head).items() if k != "pending"}
+

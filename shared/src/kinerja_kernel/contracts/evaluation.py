@@ -330,7 +330,7 @@ class BehaviourValueRated(DomainEvent):
 
 @event("evaluation.ResultsRatingSet")
 class ResultsRatingSet(DomainEvent):
-    """The overall Rating Hasil Kerja (for a unit head: from the organisation predicate)."""
+    """The overall Rating Hasil Kerja (for a unit head: from the organisation predicate, named here)."""
 
     appraisal_id: uuid.UUID
     employee_id: str
@@ -338,6 +338,7 @@ class ResultsRatingSet(DomainEvent):
     previous: Rating | None
     source: RatingSource
     reason: str
+    organisation_predicate: OrganisationPredicate | None = None
 
 
 @event("evaluation.BehaviourRatingSet")

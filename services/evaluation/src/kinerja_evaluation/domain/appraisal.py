@@ -280,11 +280,13 @@ class Appraisal(Aggregate):
 
     def apply_organisation_predicate(self, organisation: OrganisationPredicate, *, reason: str) -> None:
         """A unit head's results rating follows the unit's organisation predicate (while still open)."""
-        if not self.unit_head or self.status is not Status.OPEN:
+        if not self.unit_head or self.status is not Status.OPEN or organisation == self.organisation_predicate:
             return
-        self.organisation_predicate = organisation
-        self._set_overall(results_rating_of_organisation(organisation), None, RatingSource.ORGANISATION,
-                          f"Predikat kinerja organisasi: {organisation.value}. {reason}")
+        why = f"Predikat kinerja organisasi: {organisation.value}. {reason}"
+        self.record(ResultsRatingSet(appraisal_id=self._id, employee_id=self.employee_id,
+                                     rating=results_rating_of_organisation(organisation), previous=self.results_rating,
+                                     source=RatingSource.ORGANISATION, reason=why, organisation_predicate=organisation))
+        self._set_overall(None, None, RatingSource.ORGANISATION, why)
 
     def calibrate(self, *, results: Rating | None, behaviour: Rating | None, reason: str) -> None:
         """A change made in calibration (HR administrator or the evaluator's superior), with its reason."""
@@ -539,6 +541,8 @@ class Appraisal(Aggregate):
 
     def _on_ResultsRatingSet(self, e: ResultsRatingSet) -> None:  # noqa: N802
         self.results_rating, self.results_source = e.rating, e.source
+        if e.organisation_predicate is not None:
+            self.organisation_predicate = e.organisation_predicate
 
     def _on_BehaviourRatingSet(self, e: BehaviourRatingSet) -> None:  # noqa: N802
         self.behaviour_rating = e.rating
