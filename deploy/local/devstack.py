@@ -108,6 +108,33 @@ async def seed_demo_office(planning: str) -> list[str]:
     return lines
 
 
+async def seed_demo_evaluation(evaluation: str) -> list[str]:
+    """The office calendar, the year's evaluation period open, and Siti's self-assessment (idempotent)."""
+    year = time.gmtime().tm_year
+    auth = {user: {"Authorization": f"Bearer {token(user)}"} for user in DEMO_USERS}
+    async with httpx.AsyncClient(base_url=evaluation, timeout=10) as client:
+        (await client.put(f"/api/v1/offices/{OFFICE}/settings", headers=auth["hr"], json={
+            "time_zone": "WIB", "peer_threshold": 3, "reason": "Kalender kantor demo"})).raise_for_status()
+        opened = await client.post(f"/api/v1/offices/{OFFICE}/periods", headers=auth["hr"], json={"period": str(year)})
+        if opened.status_code not in (201, 409):
+            opened.raise_for_status()
+        mine: list[dict[str, object]] = []
+        for _ in range(150):  # the approved SKPs reach evaluation over Kafka
+            mine = (await client.get("/api/v1/me/appraisals", headers=auth["siti"])).json()
+            if mine:
+                break
+            await asyncio.sleep(0.2)
+        if not mine:
+            return [f"  Penilaian {year}: periode dibuka; penilaian Siti belum tersedia"]
+        appraisal_id = mine[0]["appraisal_id"]
+        view = (await client.get(f"/api/v1/appraisals/{appraisal_id}", headers=auth["siti"])).json()
+        await client.put(f"/api/v1/appraisals/{appraisal_id}/self-assessment", headers=auth["siti"], json={
+            "rhk_ratings": [{"rhk_id": r["rhk_id"], "rating": "sesuai_ekspektasi"} for r in view["rhks"]],
+            "value_ratings": [{"value": v["value"], "rating": "sesuai_ekspektasi"} for v in view["values"]],
+            "summary": "Target triwulan tercapai"})
+    return [f"  Penilaian {year}: periode dibuka; Siti sudah mengisi penilaian diri  ({appraisal_id})"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".kinerja")
@@ -150,6 +177,7 @@ def main() -> int:
         for process in processes:
             process.wait_healthy(timeout=90)
         seeded = asyncio.run(seed_demo_office(processes[0].url))
+        seeded += asyncio.run(seed_demo_evaluation(processes[1].url))
         print_welcome(ports, bootstrap, server_url, state, seeded)
         while not stop and not args.no_wait:
             for process in processes:

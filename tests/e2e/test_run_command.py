@@ -38,6 +38,7 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         for name, offset in (("planning", 1), ("evaluation", 2), ("feedback", 3), ("career", 4)):
             assert httpx.get(f"http://127.0.0.1:{port_base + offset}/health").json()["service"] == name
         assert re.search(r"Budi Santoso.*: submitted", text)
+        assert re.search(r"Penilaian \d{4}: periode dibuka; Siti sudah mengisi penilaian diri", text)
 
         example = re.search(r"curl -s -H \"Authorization: Bearer ([^\"]+)\" \\\n\s+(\S+)", text)
         assert example is not None, text
