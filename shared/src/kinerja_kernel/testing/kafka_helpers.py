@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
+from kinerja_kernel.cloudevents import to_kafka
+from kinerja_kernel.envelope import GENESIS_HASH, Actor, EventEnvelope, PendingEvent, seal, utcnow
+from kinerja_kernel.kafka import idempotent_producer
+from kinerja_kernel.registry import REGISTRY, DomainEvent
 
 
 @dataclass(frozen=True)
@@ -81,3 +87,32 @@ async def wait_for_records(
             return records
         await asyncio.sleep(0.2)
     return records
+
+
+def envelope_of(
+    event: DomainEvent, *, subject: str, office_id: str, source: str, stream_id: str, stream_version: int = 1,
+    prev_hash: str = GENESIS_HASH, actor: Actor | None = None, correlation_id: str | None = None,
+    causation_id: str | None = None,
+) -> EventEnvelope:
+    """A sealed envelope for ``event``, as another service would have stored and published it (tests
+    feeding a consumer without running the producing service)."""
+    pending = PendingEvent(
+        event_type=event.event_type, event_version=event.event_version, subject=subject, office_id=office_id,
+        actor=actor or Actor(id=source.rsplit("/", 1)[-1], role="system"),
+        correlation_id=correlation_id or str(uuid.uuid4()), causation_id=causation_id,
+        payload=REGISTRY.encode(event),
+    )
+    return seal(pending, source=source, stream_id=stream_id, stream_version=stream_version, prev_hash=prev_hash,
+                recorded_at=utcnow())
+
+
+async def publish(bootstrap: str, topic: str, envelopes: Sequence[EventEnvelope]) -> None:
+    """Publish envelopes as CloudEvents records (key: subject), in order, each acknowledged."""
+    producer = idempotent_producer(bootstrap, client_id=f"test-publisher-{uuid.uuid4().hex[:6]}")
+    await producer.start()
+    try:
+        for envelope in envelopes:
+            record = to_kafka(envelope)
+            await producer.send_and_wait(topic, record.value, key=record.key, headers=record.headers)
+    finally:
+        await producer.stop()

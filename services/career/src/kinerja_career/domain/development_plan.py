@@ -7,7 +7,7 @@ include coaching.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from kinerja_kernel.aggregate import Aggregate
@@ -34,6 +34,18 @@ def _check(kind: DevelopmentPlanKind, goals: Sequence[str], activities: Sequence
     if kind is DevelopmentPlanKind.PERBAIKAN and not any(a.type is ActivityType.COACHING for a in activities):
         raise InvalidInput("Rencana perbaikan kinerja wajib memuat kegiatan coaching",
                            message_en="an improvement plan needs a coaching activity", field="activities")
+
+
+def totals(activities: Iterable[DevelopmentActivity]) -> tuple[int, Decimal, int]:
+    """Planned hours, hours done, and progress: the activities' progress weighted by their planned hours
+    (whole percent, half up)."""
+    items = list(activities)
+    planned = sum(a.hours_planned for a in items)
+    done = sum((a.hours_done for a in items), Decimal("0"))
+    if not planned:
+        return planned, done, 0
+    weighted = Decimal(sum(a.progress_percent * a.hours_planned for a in items)) / planned
+    return planned, done, int(weighted.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 class DevelopmentPlan(Aggregate):
@@ -91,20 +103,15 @@ class DevelopmentPlan(Aggregate):
 
     @property
     def hours_planned(self) -> int:
-        return sum(a.hours_planned for a in self.activities.values())
+        return totals(self.activities.values())[0]
 
     @property
     def hours_done(self) -> Decimal:
-        return sum((a.hours_done for a in self.activities.values()), Decimal("0"))
+        return totals(self.activities.values())[1]
 
     @property
     def progress_percent(self) -> int:
-        """The activities' progress weighted by their planned hours (whole percent, half up)."""
-        total = self.hours_planned
-        if not total:
-            return 0
-        weighted = Decimal(sum(a.progress_percent * a.hours_planned for a in self.activities.values())) / total
-        return int(weighted.quantize(Decimal(1), ROUND_HALF_UP))
+        return totals(self.activities.values())[2]
 
     def _on_DevelopmentPlanCreated(self, e: DevelopmentPlanCreated) -> None:  # noqa: N802
         self.idp_id, self.employee_id, self.office_id, self.year = e.idp_id, e.employee_id, e.office_id, e.year

@@ -5,14 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
+from kinerja_career.adapters.read_models import MIGRATIONS
 from kinerja_career.bootstrap import wire
 from kinerja_career.config import CareerSettings
+from kinerja_career.entrypoints.http import router
 from kinerja_kernel.app import run, service_app
 
 
 def create_app(settings: CareerSettings | None = None) -> FastAPI:
     return service_app(
-        service="career", title="Kinerja — Pengembangan Karier", settings=settings or CareerSettings(), wire=wire
+        service="career", title="Kinerja — Pengembangan Karier", settings=settings or CareerSettings(), wire=wire,
+        routers=[router], migrations=MIGRATIONS,
     )
 
 

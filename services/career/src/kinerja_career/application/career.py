@@ -1,0 +1,312 @@
+"""Career use cases: policies on evaluation and planning events, HR data entry, and the read models.
+
+Every change of a career record runs under a transaction-scoped advisory lock on its stream, so a
+consumer and an HR request touching the same employee queue instead of failing with a conflict
+(a conflict inside a consumer would otherwise dead-letter a perfectly good appraisal event).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from kinerja_career.adapters import read_models as rm
+from kinerja_career.domain import rules
+from kinerja_career.domain.career import CareerRecord
+from kinerja_career.domain.catalog import TrainingCatalog
+from kinerja_career.domain.results import entry_from_result
+from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.contracts.career import (
+    CatalogEntry,
+    EmployeeProfile,
+    FunctionalPosition,
+    PotentialAssessment,
+    Rank,
+)
+from kinerja_kernel.contracts.evaluation import AppraisalCorrected, AppraisalFinalised, Predicate, TimeZone
+from kinerja_kernel.contracts.planning import EmployeeRegistered
+from kinerja_kernel.envelope import Actor, EventEnvelope, utcnow
+from kinerja_kernel.errors import Forbidden, InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.repository import EventSourcedRepository
+
+CAREER_SYSTEM = Actor(id="kinerja-career", role="system")
+HR = Role.PENGELOLA_KEPEGAWAIAN
+
+
+def today() -> date:
+    """Today in the easternmost zone (WIT): a date that is already today in any office is never refused
+    as "in the future"."""
+    return TimeZone.WIT.local_date(utcnow())
+
+
+async def lock_stream(conn: asyncpg.Connection, stream_id: str) -> None:
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", stream_id)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One row of a rank import (already shape-checked at the edge)."""
+
+    employee_id: str
+    rank: Rank
+
+
+class CareerService:
+    def __init__(self, records: EventSourcedRepository[CareerRecord],
+                 catalogs: EventSourcedRepository[TrainingCatalog], clock: Callable[[], date] = today) -> None:
+        self.records = records
+        self.catalogs = catalogs
+        self.db = records.store.db
+        self.clock = clock
+
+    # -- policies on other services' events (run inside the inbox transaction) ---------------------------
+    async def on_employee_registered(self, conn: asyncpg.Connection, env: EventEnvelope, e: EmployeeRegistered
+                                     ) -> None:
+        profile = EmployeeProfile(name=e.name, office_id=e.office_id, unit_id=e.unit_id, position=e.position,
+                                  position_type=e.position_type, employment=e.employment,
+                                  evaluator_id=e.evaluator_id)
+        await self._change(conn, e.employee_id, e.office_id, CAREER_SYSTEM,
+                           lambda record: record.update_profile(profile, e.reason))
+
+    async def on_appraisal_finalised(self, conn: asyncpg.Connection, env: EventEnvelope, e: AppraisalFinalised
+                                     ) -> None:
+        entry = entry_from_result(e.result, source_event_id=env.event_id, subject=env.subject)
+        catalog = await self._catalog(conn, entry.office_id)
+        await self._change(conn, e.result.employee_id, entry.office_id, CAREER_SYSTEM,
+                           lambda record: record.record_result(entry, catalog))
+
+    async def on_appraisal_corrected(self, conn: asyncpg.Connection, env: EventEnvelope, e: AppraisalCorrected
+                                     ) -> None:
+        if (e.previous.employee_id, e.previous.period) != (e.result.employee_id, e.result.period):
+            raise InvalidInput("Koreksi mengubah pegawai atau periode hasil penilaian",
+                               message_en="correction changes the employee or the period", field="result")
+        entry = entry_from_result(e.result, source_event_id=env.event_id, subject=env.subject)
+        catalog = await self._catalog(conn, entry.office_id)
+        await self._change(conn, e.result.employee_id, entry.office_id, CAREER_SYSTEM,
+                           lambda record: record.correct_result(
+                               replaces_event_id=e.replaces_event_id, objection_id=e.objection_id, entry=entry,
+                               why=e.reason, catalog=catalog))
+
+    # -- HR data entry ------------------------------------------------------------------------------------
+    async def record_rank(self, office_id: str, employee_id: str, rank: Rank, reason: str | None,
+                          by: Principal) -> int:
+        self._require_hr(by, office_id)
+        async with self.db.transaction() as conn:
+            record = await self._change(conn, employee_id, office_id, by.actor(HR),
+                                        lambda r: r.record_rank(rank, reason, today=self.clock()), office_check=True)
+        return record.version
+
+    async def import_ranks(self, office_id: str, rows: Sequence[RankRow], reason: str | None, by: Principal) -> int:
+        """Record many ranks at once, all or nothing; an error names the row (``rows[3].tmt``)."""
+        self._require_hr(by, office_id)
+        changed = 0
+        async with self.db.transaction() as conn:
+            for index, row in enumerate(rows):
+                def decide(record: CareerRecord, rank: Rank = row.rank) -> None:
+                    record.record_rank(rank, reason or "Impor data pangkat", today=self.clock())
+
+                try:
+                    before = await self._version(conn, row.employee_id)
+                    record = await self._change(conn, row.employee_id, office_id, by.actor(HR), decide,
+                                                office_check=True)
+                except KinerjaError as exc:
+                    exc.field = f"rows[{index}].{exc.field or 'employee_id'}"
+                    exc.message = f"Baris {index + 1} ({row.employee_id}): {exc.message}"
+                    raise
+                changed += record.version != before
+        return changed
+
+    async def set_functional_position(self, office_id: str, employee_id: str, position: FunctionalPosition,
+                                      reason: str | None, by: Principal) -> int:
+        self._require_hr(by, office_id)
+        async with self.db.transaction() as conn:
+            record = await self._change(conn, employee_id, office_id, by.actor(HR),
+                                        lambda r: r.set_functional_position(position, reason), office_check=True)
+        return record.version
+
+    async def assess_potential(self, office_id: str, employee_id: str, assessment: PotentialAssessment,
+                               reason: str | None, by: Principal) -> int:
+        self._require_hr(by, office_id)
+        async with self.db.transaction() as conn:
+            record = await self._change(conn, employee_id, office_id, by.actor(HR),
+                                        lambda r: r.assess_potential(assessment, reason, today=self.clock()),
+                                        office_check=True)
+        return record.version
+
+    # -- read models --------------------------------------------------------------------------------------
+    async def career_page(self, employee_id: str, by: Principal, as_of: date | None) -> dict[str, Any]:
+        """Everything about one employee's career: history (with corrections), credit points, promotion
+        eligibility as of a date and why, talent box, recommendations, contract flags, IDPs."""
+        when = as_of or rules.next_promotion_period(self.clock())
+        async with self.db.connection() as conn:
+            row = await rm.employee(conn, employee_id)
+            if row is None:
+                if by.user_id == employee_id:
+                    return {"employee_id": employee_id, "known": False,
+                            "message": "Belum ada data karier: hasil penilaian atau data kepegawaian belum tercatat"}
+                raise NotFound(f"Data karier pegawai {employee_id} tidak ditemukan",
+                               message_en="no career record", field="employee_id")
+            self._require_reader(by, row)
+            results = [rm.as_dict(r) for r in await rm.results_of(conn, employee_id)]
+            points = [rm.as_dict(r) for r in await rm.credit_points_of(conn, employee_id)]
+            tracked = [rm.as_dict(r) for r in await rm.eligibility_of(conn, employee_id)]
+            recommendations = [rm.as_dict(r) for r in await rm.recommendations_of(conn, employee_id)]
+            flags = [rm.as_dict(r) for r in await rm.contract_flags_of(conn, employee_id)]
+            plans = [rm.as_dict(r) for r in await rm.plans_of(conn, employee_id)]
+            annual = (await rm.annual_predicates(conn, [employee_id])).get(employee_id, {})
+        for r in results:
+            r["predicate_label"] = rules.PREDICATE_LABELS[Predicate(r["predicate"])]
+        totals: dict[int, Decimal] = {}
+        for p in points:
+            totals.setdefault(p["year"], Decimal("0"))
+            if p["counted"]:
+                totals[p["year"]] += Decimal(p["amount"])
+        employee = rm.as_dict(row)
+        return {
+            "employee_id": employee_id, "known": True, "employee": employee,
+            "rank": self._rank_view(row, when),
+            "history": results,
+            "credit_points": {"entries": points, "by_year": {str(y): str(t) for y, t in sorted(totals.items())},
+                              "total": str(sum(totals.values(), Decimal("0")))},
+            "promotion": _assessment_view(row, annual, when),
+            "promotion_tracked": tracked,
+            "talent": _talent_view(row),
+            "recommendations": recommendations,
+            "improvement_plan": _improvement_plan(results, plans),
+            "contract_review": flags,
+            "development_plans": plans,
+        }
+
+    async def talent_grid(self, office_id: str, by: Principal) -> dict[str, Any]:
+        """The office's 9-box: who is in which box, the talent pool (7-9), the development group (1-6),
+        and who has no box yet and why."""
+        self._require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            rows = await rm.office_employees(conn, office_id)
+        grid: dict[str, list[dict[str, Any]]] = {str(b): [] for b in range(9, 0, -1)}
+        incomplete = []
+        for row in rows:
+            person = {"employee_id": row["employee_id"], "name": row["name"], "unit_id": row["unit_id"],
+                      **_talent_view(row)}
+            if row["box"] is None:
+                missing = []
+                if row["potential"] is None:
+                    missing.append("Potensi belum dinilai")
+                if row["performance"] is None and row["potential"] is not None:
+                    missing.append("Belum ada hasil penilaian kinerja")
+                elif row["potential"] is None:
+                    missing.append("Kotak dihitung setelah potensi dan hasil penilaian tersedia")
+                incomplete.append({**person, "missing": missing})
+                continue
+            grid[str(row["box"])].append(person)
+        pool = [p for b in ("9", "8", "7") for p in grid[b]]
+        development = [p for b in ("6", "5", "4", "3", "2", "1") for p in grid[b]]
+        return {"office_id": office_id, "grid": grid, "talent_pool": pool, "development_group": development,
+                "incomplete": incomplete}
+
+    async def promotions(self, office_id: str, by: Principal, as_of: date | None) -> dict[str, Any]:
+        """Who in the office is eligible for regular promotion at ``as_of`` (default: the next promotion
+        period) and why, or why not."""
+        self._require_office_reader(by, office_id)
+        when = as_of or rules.next_promotion_period(self.clock())
+        async with self.db.connection() as conn:
+            rows = await rm.office_employees(conn, office_id)
+            annual = await rm.annual_predicates(conn, [r["employee_id"] for r in rows])
+        eligible: list[dict[str, Any]] = []
+        not_eligible: list[dict[str, Any]] = []
+        for row in rows:
+            view = {"employee_id": row["employee_id"], "name": row["name"], "unit_id": row["unit_id"],
+                    "rank": {"grade": row["rank_grade"], "name": row["rank_name"],
+                             "tmt": row["rank_tmt"].isoformat() if row["rank_tmt"] else None},
+                    **_assessment_view(row, annual.get(row["employee_id"], {}), when)}
+            (eligible if view["eligible"] else not_eligible).append(view)
+        return {"office_id": office_id, "as_of": when.isoformat(), "eligible": eligible,
+                "not_eligible": not_eligible}
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    async def _catalog(self, conn: asyncpg.Connection, office_id: str) -> tuple[CatalogEntry, ...]:
+        catalog = await self.catalogs.load(office_id, conn=conn)
+        return tuple(catalog.entries.values()) if catalog else ()
+
+    async def _change(self, conn: asyncpg.Connection, employee_id: str, office_id: str, actor: Actor,
+                      decide: Callable[[CareerRecord], None], *, office_check: bool = False) -> CareerRecord:
+        """Load (under the stream lock), decide, save with the inline read models; returns the record."""
+        await lock_stream(conn, self.records.stream_id(employee_id))
+        record = await self.records.load(employee_id, conn=conn)
+        if record is None:
+            record = CareerRecord.start(employee_id, office_id)
+        elif office_check and record.office_id != office_id:
+            raise Forbidden(f"Pegawai {employee_id} terdaftar di kantor {record.office_id}, bukan {office_id}",
+                            message_en=f"employee belongs to office {record.office_id}", field="employee_id")
+        decide(record)
+        if record.pending:
+            await self.records.save(employee_id, record, actor=actor, office_id=record.office_id or office_id,
+                                    subject=employee_id, conn=conn)
+        return record
+
+    async def _version(self, conn: asyncpg.Connection, employee_id: str) -> int:
+        version = await conn.fetchval("SELECT max(stream_version) FROM events WHERE stream_id = $1",
+                                      self.records.stream_id(employee_id))
+        return int(version or 0)
+
+    @staticmethod
+    def _require_hr(by: Principal, office_id: str) -> None:
+        by.require_role(HR)
+        by.require_office(office_id)
+
+    @staticmethod
+    def _require_office_reader(by: Principal, office_id: str) -> None:
+        by.require_role(HR, Role.AUDITOR, Role.ATASAN_PENILAI)
+        by.require_office(office_id)
+
+    @staticmethod
+    def _require_reader(by: Principal, row: asyncpg.Record) -> None:
+        """The employee, their evaluator, or HR / auditors / superiors of the employee's office."""
+        if by.user_id in (row["employee_id"], row["evaluator_id"]):
+            return
+        if by.has_role(HR, Role.AUDITOR, Role.ATASAN_PENILAI) and by.in_office(row["office_id"]):
+            return
+        raise Forbidden("Anda tidak berhak melihat data karier pegawai ini",
+                        message_en="not allowed to read this career record", field="employee_id")
+
+    @staticmethod
+    def _rank_view(row: asyncpg.Record, when: date) -> dict[str, Any] | None:
+        if row["rank_tmt"] is None:
+            return None
+        months = rules.months_between(row["rank_tmt"], when)
+        return {"grade": row["rank_grade"], "name": row["rank_name"], "tmt": row["rank_tmt"].isoformat(),
+                "in_rank": f"{months // 12} tahun {months % 12} bulan", "as_of": when.isoformat()}
+
+
+def _assessment_view(row: asyncpg.Record, annual: Mapping[int, str], when: date) -> dict[str, Any]:
+    a = rules.assess_promotion(row["rank_tmt"], {y: Predicate(p) for y, p in annual.items()}, when)
+    return {"as_of": when.isoformat(), "eligible": a.eligible, "reasons": list(a.reasons),
+            "checks": [c.model_dump(mode="json") for c in a.checks]}
+
+
+def _talent_view(row: asyncpg.Record) -> dict[str, Any]:
+    box = row["box"]
+    return {"box": box, "performance": row["performance"], "potential": row["potential"],
+            "potential_source": row["potential_source"],
+            "potential_assessed_on": row["potential_assessed_on"].isoformat() if row["potential_assessed_on"] else None,
+            "basis_period": row["box_basis"],
+            "group": None if box is None else ("talent_pool" if box in rules.TALENT_POOL_BOXES else "pengembangan")}
+
+
+def _improvement_plan(results: list[dict[str, Any]], plans: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """When the latest result is Butuh Perbaikan or worse: an improvement plan with coaching is required;
+    says whether one exists for that year or later."""
+    current = [r for r in results if r["status"] == "berlaku"]  # newest period first
+    if not current or Predicate(current[0]["predicate"]) not in rules.WEAK_PREDICATES:
+        return None
+    latest = current[0]
+    plan = next((p for p in plans if p["kind"] == "perbaikan" and p["year"] >= latest["year"]), None)
+    return {"required_by": latest["period_key"], "idp_id": plan["idp_id"] if plan else None,
+            "message": "Rencana perbaikan kinerja sudah disusun" if plan else
+            f"Rencana perbaikan kinerja dengan coaching wajib disusun (predikat {latest['predicate_label']}, "
+            f"periode {latest['period_key']})"}

@@ -1,0 +1,136 @@
+"""Development use cases: the office training catalog and individual development plans (IDP)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from kinerja_career.adapters import read_models as rm
+from kinerja_career.application.career import HR, lock_stream
+from kinerja_career.domain.catalog import TrainingCatalog
+from kinerja_career.domain.development_plan import DevelopmentPlan
+from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.contracts.career import CatalogEntry, DevelopmentActivity, DevelopmentPlanKind
+from kinerja_kernel.errors import ConcurrencyError, Forbidden, NotFound
+from kinerja_kernel.repository import EventSourcedRepository
+
+
+class DevelopmentService:
+    def __init__(self, catalogs: EventSourcedRepository[TrainingCatalog],
+                 plans: EventSourcedRepository[DevelopmentPlan]) -> None:
+        self.catalogs = catalogs
+        self.plans = plans
+        self.db = plans.store.db
+
+    # -- catalog ------------------------------------------------------------------------------------------
+    async def set_catalog_entry(self, office_id: str, entry: CatalogEntry, reason: str | None, by: Principal) -> int:
+        by.require_role(HR)
+        by.require_office(office_id)
+        async with self.db.transaction() as conn:
+            catalog = await self._catalog(conn, office_id)
+            catalog.set_entry(office_id, entry, reason)
+            await self._save_catalog(conn, office_id, catalog, by)
+        return catalog.version
+
+    async def remove_catalog_entry(self, office_id: str, code: str, reason: str | None, by: Principal) -> int:
+        by.require_role(HR)
+        by.require_office(office_id)
+        async with self.db.transaction() as conn:
+            catalog = await self._catalog(conn, office_id)
+            catalog.remove_entry(office_id, code, reason)
+            await self._save_catalog(conn, office_id, catalog, by)
+        return catalog.version
+
+    async def catalog(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+        by.require_office(office_id)
+        async with self.db.connection() as conn:
+            return [rm.as_dict(r) for r in await rm.catalog_of(conn, office_id)]
+
+    # -- development plans --------------------------------------------------------------------------------
+    async def create_plan(self, *, employee_id: str, year: int, kind: DevelopmentPlanKind, goals: Sequence[str],
+                          activities: Sequence[DevelopmentActivity], by: Principal) -> tuple[uuid.UUID, int]:
+        async with self.db.connection() as conn:
+            employee = await rm.employee(conn, employee_id)
+        if employee is None:
+            raise NotFound(f"Pegawai {employee_id} belum tercatat di layanan karier (roster atau hasil penilaian)",
+                           message_en="unknown employee", field="employee_id")
+        role = self._author_role(by, employee)
+        idp_id = uuid.uuid4()
+        plan = DevelopmentPlan.create(idp_id=idp_id, employee_id=employee_id, office_id=employee["office_id"],
+                                      year=year, kind=kind, goals=goals, activities=activities, created_by=by.user_id)
+        await self.plans.save(idp_id, plan, actor=by.actor(role), office_id=employee["office_id"],
+                              subject=employee_id, expected_version=0)
+        return idp_id, plan.version
+
+    async def revise_plan(self, idp_id: uuid.UUID, *, goals: Sequence[str],
+                          activities: Sequence[DevelopmentActivity], reason: str, expected_version: int | None,
+                          by: Principal) -> int:
+        async with self.db.transaction() as conn:
+            plan, role = await self._load_plan(conn, idp_id, by, expected_version)
+            plan.revise(goals, activities, reason)
+            await self.plans.save(idp_id, plan, actor=by.actor(role), office_id=plan.office_id,
+                                  subject=plan.employee_id, conn=conn)
+        return plan.version
+
+    async def progress(self, idp_id: uuid.UUID, activity_id: uuid.UUID, *, hours_done: Decimal,
+                       progress_percent: int, note: str | None, by: Principal) -> int:
+        async with self.db.transaction() as conn:
+            plan, role = await self._load_plan(conn, idp_id, by, None)
+            plan.progress(activity_id, hours_done=hours_done, progress_percent=progress_percent, note=note)
+            await self.plans.save(idp_id, plan, actor=by.actor(role), office_id=plan.office_id,
+                                  subject=plan.employee_id, conn=conn)
+        return plan.version
+
+    async def get_plan(self, idp_id: uuid.UUID, by: Principal) -> dict[str, Any]:
+        async with self.db.connection() as conn:
+            plan, _ = await self._load_plan(conn, idp_id, by, None, reading=True)
+        return {"idp_id": str(idp_id), "version": plan.version, "employee_id": plan.employee_id,
+                "office_id": plan.office_id, "year": plan.year, "kind": plan.kind.value, "goals": list(plan.goals),
+                "activities": [a.model_dump(mode="json") for a in plan.activities.values()],
+                "hours_planned": plan.hours_planned, "hours_done": str(plan.hours_done),
+                "progress_percent": plan.progress_percent, "created_by": plan.created_by}
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    async def _catalog(self, conn: asyncpg.Connection, office_id: str) -> TrainingCatalog:
+        await lock_stream(conn, self.catalogs.stream_id(office_id))
+        return await self.catalogs.load(office_id, conn=conn) or TrainingCatalog()
+
+    async def _save_catalog(self, conn: asyncpg.Connection, office_id: str, catalog: TrainingCatalog,
+                            by: Principal) -> None:
+        await self.catalogs.save(office_id, catalog, actor=by.actor(HR), office_id=office_id, subject=office_id,
+                                 conn=conn)
+
+    async def _load_plan(self, conn: asyncpg.Connection, idp_id: uuid.UUID, by: Principal,
+                         expected_version: int | None, *, reading: bool = False) -> tuple[DevelopmentPlan, Role]:
+        plan = await self.plans.load(idp_id, conn=conn)
+        if plan is None:
+            raise NotFound(f"Rencana pengembangan {idp_id} tidak ditemukan", message_en="unknown IDP", field="idp_id")
+        employee = await rm.employee(conn, plan.employee_id)
+        assert employee is not None  # the plan was created for a known employee
+        if reading and by.has_role(Role.AUDITOR) and by.in_office(plan.office_id):
+            return plan, Role.AUDITOR
+        role = self._author_role(by, employee)
+        if expected_version is not None and expected_version != plan.version:
+            raise ConcurrencyError(self.plans.stream_id(idp_id), expected_version, f"the plan is at {plan.version}")
+        return plan, role
+
+    @staticmethod
+    def _author_role(by: Principal, employee: asyncpg.Record) -> Role:
+        """Who may write an employee's IDP: the employee, their evaluator, or HR of the employee's office."""
+        if by.user_id == employee["employee_id"]:
+            return Role.PEGAWAI
+        if by.user_id == employee["evaluator_id"]:
+            return Role.PEJABAT_PENILAI
+        if by.has_role(HR):
+            if not by.in_office(employee["office_id"]):
+                raise Forbidden(
+                    f"Pegawai {employee['employee_id']} bukan pegawai kantor Anda (terdaftar di kantor "
+                    f"{employee['office_id']})", message_en="employee of another office", field="employee_id")
+            return HR
+        raise Forbidden("Rencana pengembangan hanya disusun oleh pegawai, pejabat penilainya, atau pengelola "
+                        "kepegawaian kantornya", message_en="not allowed to write this IDP", field="employee_id")
+
