@@ -51,6 +51,8 @@ def career_service(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: s
         "KINERJA_CAREER_DATABASE_URL": database, "KINERJA_CAREER_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KINERJA_CAREER_HTTP_PORT": str(port), "KINERJA_CAREER_JWT_SECRET": jwt_secret,
         "KINERJA_CAREER_ENVIRONMENT": "production",
+        # its own consumer group: another career process on the shared test broker must not take its partitions
+        "KINERJA_CAREER_CONSUMER_GROUP": f"kinerja-career-e2e-{unique}",
     })
     process.start()
     try:

@@ -295,3 +295,45 @@ class TestDevelopmentPlans:
         response = await career.client.get(f"/api/v1/employees/{people.employee}/career", headers=stranger)
         assert response.status_code == 403
         assert (await career.get(f"/employees/{people.employee}/career", people.evaluator))["known"] is True
+
+    async def test_a_plan_is_revised_keeping_progress_and_the_catalog_can_be_changed(
+        self, career: CareerClient, people: People
+    ) -> None:
+        roster = registered(people.employee, people.office, EVALUATOR)
+        await career.feed(roster, topic=career.planning_topic)
+        await career.handled(roster.event_id)
+        created = await career.post("/development-plans", people.me, {
+            "employee_id": people.employee, "year": 2026, "goals": ["Menguasai analisis data"],
+            "activities": [{"title": "Pelatihan analisis data", "type": "pelatihan", "hours_planned": 20}]})
+        assert created.status_code == 201, created.text
+        plan = created.json()
+        [training] = plan["activities"]
+        done = await career.post(f"/development-plans/{plan['idp_id']}/activities/{training['activity_id']}/progress",
+                                 people.me, {"hours_done": "10", "progress_percent": 50})
+        assert done.json()["progress_percent"] == 50
+        revised = await career.put(f"/development-plans/{plan['idp_id']}", people.evaluator, {
+            "goals": ["Menguasai analisis data", "Membimbing rekan"], "reason": "tambah mentoring",
+            "expected_version": 2, "activities": [
+                {"activity_id": training["activity_id"], "title": "Pelatihan analisis data", "type": "pelatihan",
+                 "hours_planned": 20},
+                {"title": "Mentoring rekan baru", "type": "mentoring", "hours_planned": 20}]})
+        assert revised.status_code == 200, revised.text
+        assert revised.json()["progress_percent"] == 25 and revised.json()["version"] == 3
+        stale = await career.put(f"/development-plans/{plan['idp_id']}", people.evaluator, {
+            "goals": ["x"], "reason": "lama", "expected_version": 2,
+            "activities": [{"title": "x", "type": "pelatihan", "hours_planned": 1}]})
+        assert stale.status_code == 409
+
+        entry = {"title": "Analisis Data", "trigger": "hasil_kerja", "hours": 16}
+        assert (await career.put(f"/offices/{people.office}/training-catalog/DATA", people.hr, entry)).status_code == 200
+        listed = (await career.client.get(f"/api/v1/offices/{people.office}/training-catalog",
+                                          headers=people.me)).json()
+        assert [(c["code"], c["trigger"], c["value"]) for c in listed] == [("DATA", "hasil_kerja", None)]
+        removed = await career.client.delete(f"/api/v1/offices/{people.office}/training-catalog/DATA?reason=usang",
+                                             headers=people.hr)
+        assert removed.status_code == 200
+        assert (await career.client.get(f"/api/v1/offices/{people.office}/training-catalog",
+                                        headers=people.me)).json() == []
+        again = await career.client.delete(f"/api/v1/offices/{people.office}/training-catalog/DATA",
+                                           headers=people.hr)
+        assert again.status_code == 404 and again.json()["errors"][0]["field"] == "code"
