@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,6 +180,11 @@ class ServiceRuntime:
             self._db.on_commit(self.relay.wake)
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop), name=f"{self.service}-relay"))
         log.info("runtime.started", service=self.service, topic=self.topic)
+
+    def run_background(self, name: str, work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+        """Run ``work(stop)`` as a task of this process until shutdown: ``stop`` is set when the runtime
+        stops, and the task is awaited (like the relay) before the producer and database close."""
+        self._tasks.append(asyncio.create_task(work(self._stop), name=f"{self.service}-{name}"))
 
     async def start_consumers(self, specs: Sequence[ConsumerSpec | BatchConsumerSpec]) -> None:
         """Subscribe this service's consumer groups (their topics are created if missing)."""

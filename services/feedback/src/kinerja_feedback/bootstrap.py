@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+import httpx
 from fastapi import FastAPI
 
+from kinerja_feedback.adapters import views, webhook_store
+from kinerja_feedback.application.access import Clock
+from kinerja_feedback.application.clarifications import ClarificationService
+from kinerja_feedback.application.dialogues import DialogueService
+from kinerja_feedback.application.feedback import FeedbackService
 from kinerja_feedback.application.notifications import NotificationService
-from kinerja_feedback.domain.notifications import (
-    Notification,
-    plan_approved,
-    plan_awaiting_approval,
-    plan_returned,
-    target_achieved,
-)
-from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
+from kinerja_feedback.application.policies import Policies
+from kinerja_feedback.application.reminders import ReminderScheduler
+from kinerja_feedback.application.webhooks import DeliveryWorker, WebhookService
+from kinerja_feedback.config import FeedbackSettings
+from kinerja_feedback.domain.clarification import Clarification
+from kinerja_feedback.domain.dialogue import Dialogue
+from kinerja_feedback.domain.feedback import Feedback
+from kinerja_feedback.domain.notifications import Notification
+from kinerja_feedback.domain.reminders import Reminder
+from kinerja_feedback.domain.settings import OfficeFeedbackSettings
+from kinerja_feedback.domain.webhooks import WebhookSubscription
+from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
@@ -22,24 +33,74 @@ from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
 CONSUMER_GROUP = "kinerja-feedback"
 
 
-def build(runtime: ServiceRuntime) -> NotificationService:
-    return NotificationService(EventSourcedRepository(runtime.store, Notification, prefix="notification"))
+@dataclass(frozen=True)
+class FeedbackApp:
+    """Everything the routes, consumers and background loops use."""
+
+    notifications: NotificationService
+    policies: Policies
+    feedback: FeedbackService
+    dialogues: DialogueService
+    clarifications: ClarificationService
+    reminders: ReminderScheduler
+    webhooks: WebhookService
+    deliveries: DeliveryWorker
 
 
-def consumers(notifications: NotificationService) -> list[ConsumerSpec]:
-    return [ConsumerSpec(
-        name=CONSUMER_GROUP,
-        topics=[events_topic("planning")],
-        handlers={
-            PlanSubmitted.event_type: notifications.policy(plan_awaiting_approval),
-            PlanApproved.event_type: notifications.policy(plan_approved),
-            PlanReturned.event_type: notifications.policy(plan_returned),
-            IkiTargetAchieved.event_type: notifications.policy(target_achieved),
-        },
-    )]
+def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock = utcnow,
+          transport: httpx.AsyncBaseTransport | None = None) -> FeedbackApp:
+    store = runtime.store
+    notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification"))
+    offsets = settings.reminder_offsets_days
+    return FeedbackApp(
+        notifications=notifications,
+        policies=Policies(notifications, reminder_offsets=offsets),
+        feedback=FeedbackService(
+            EventSourcedRepository(store, Feedback, prefix="umpan-balik", projection=views.FEEDBACK_PROJECTION),
+            EventSourcedRepository(store, OfficeFeedbackSettings, prefix="pengaturan-umpan-balik"),
+            notifications, clock),
+        dialogues=DialogueService(
+            EventSourcedRepository(store, Dialogue, prefix="dialog", projection=views.DIALOGUE_PROJECTION),
+            notifications, clock),
+        clarifications=ClarificationService(
+            EventSourcedRepository(store, Clarification, prefix="klarifikasi",
+                                   projection=views.CLARIFICATION_PROJECTION), notifications),
+        reminders=ReminderScheduler(EventSourcedRepository(store, Reminder, prefix="pengingat"), notifications,
+                                    offsets=offsets, clock=clock, interval=settings.reminder_interval_seconds),
+        webhooks=WebhookService(EventSourcedRepository(store, WebhookSubscription, prefix="webhook",
+                                                       projection=webhook_store.PROJECTION), clock),
+        deliveries=DeliveryWorker(
+            runtime.db, clock, timeout=settings.webhook_timeout_seconds, max_attempts=settings.webhook_max_attempts,
+            backoff_base=settings.webhook_backoff_base_seconds, backoff_cap=settings.webhook_backoff_cap_seconds,
+            poll_interval=settings.webhook_poll_interval_seconds, transport=transport),
+    )
+
+
+def consumers(policies: Policies, group: str = CONSUMER_GROUP) -> list[ConsumerSpec]:
+    return [ConsumerSpec(name=group, topics=[events_topic("planning"), events_topic("evaluation")],
+                         handlers=policies.handlers())]
 
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
-    notifications = build(runtime)
-    app.state.notifications = notifications
-    return consumers(notifications)
+    settings: FeedbackSettings = app.state.settings
+    clock: Clock = getattr(app.state, "clock", utcnow)  # tests may set a controllable clock before start-up
+    feedback = build(runtime, settings, clock=clock)
+    app.state.feedback = feedback
+    app.state.notifications = feedback.notifications
+    issued = {"pending": False}
+
+    def note_issued(count: int) -> None:
+        issued["pending"] = issued["pending"] or count > 0
+
+    def after_commit() -> None:  # wake the delivery worker once a transaction that issued notifications commits
+        if issued["pending"]:
+            issued["pending"] = False
+            feedback.deliveries.wake()
+
+    feedback.notifications.on_issued.append(note_issued)
+    runtime.db.on_commit(after_commit)
+    if settings.reminders_enabled:
+        runtime.run_background("reminders", feedback.reminders.run)
+    if settings.webhooks_enabled:
+        runtime.run_background("webhooks", feedback.deliveries.run)
+    return consumers(feedback.policies, settings.consumer_group)

@@ -37,6 +37,7 @@ class NotificationView(BaseModel):
     body: str
     link: str | None
     office_id: str
+    recipient_role: str | None
     created_at: datetime
     read: bool
 
@@ -47,9 +48,9 @@ async def insert_notification(
 ) -> None:
     await conn.execute(
         "INSERT INTO notifications (notification_id, recipient_id, office_id, kind, title, body, link, "
-        "source_event_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "source_event_id, created_at, recipient_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         notification_id, draft.recipient_id, draft.office_id, draft.kind, draft.title, draft.body, draft.link,
-        source_event_id, created_at,
+        source_event_id, created_at, draft.recipient_role,
     )
 
 
@@ -58,12 +59,27 @@ async def mark_read(conn: asyncpg.Connection, notification_id: uuid.UUID, at: da
 
 
 async def list_notifications(
-    conn: asyncpg.Connection, recipient_id: str, *, unread_only: bool, kind: str | None, limit: int
+    conn: asyncpg.Connection, recipient_id: str, *, unread_only: bool, kind: str | None, limit: int,
+    since: datetime | None = None, office_id: str | None = None,
 ) -> list[NotificationView]:
     rows = await conn.fetch(
-        "SELECT notification_id, kind, title, body, link, office_id, created_at, read_at IS NOT NULL AS read "
-        "FROM notifications WHERE recipient_id = $1 AND ($2::bool IS FALSE OR read_at IS NULL) "
-        "AND ($3::text IS NULL OR kind = $3) ORDER BY created_at DESC LIMIT $4",
-        recipient_id, unread_only, kind, limit,
+        "SELECT notification_id, kind, title, body, link, office_id, recipient_role, created_at, "
+        "read_at IS NOT NULL AS read FROM notifications WHERE recipient_id = $1 "
+        "AND ($2::bool IS FALSE OR read_at IS NULL) AND ($3::text IS NULL OR kind = $3) "
+        "AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::text IS NULL OR office_id = $6) "
+        "ORDER BY created_at DESC LIMIT $4",
+        recipient_id, unread_only, kind, limit, since, office_id,
     )
     return [NotificationView(**dict(r)) for r in rows]
+
+
+async def unread_counts(conn: asyncpg.Connection, recipient_id: str) -> dict[str, int]:
+    rows = await conn.fetch("SELECT kind, count(*) AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL "
+                            "GROUP BY kind", recipient_id)
+    return {r["kind"]: r["n"] for r in rows}
+
+
+async def unread_ids(conn: asyncpg.Connection, recipient_id: str, kind: str | None) -> list[uuid.UUID]:
+    rows = await conn.fetch("SELECT notification_id FROM notifications WHERE recipient_id = $1 AND read_at IS NULL "
+                            "AND ($2::text IS NULL OR kind = $2) ORDER BY created_at", recipient_id, kind)
+    return [r["notification_id"] for r in rows]

@@ -1,55 +1,85 @@
-"""Policies turning other services' events into notifications, and the inbox queries."""
+"""Issuing notifications (inbox row, event, webhook deliveries — one transaction), and the inbox queries."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import asyncpg
 
+from kinerja_feedback.adapters import webhook_store
 from kinerja_feedback.adapters.inbox_view import (
     NotificationView,
     insert_notification,
     list_notifications,
     mark_read,
+    unread_counts,
+    unread_ids,
 )
 from kinerja_feedback.domain.notifications import Notification, NotificationDraft
 from kinerja_kernel.auth import Principal
-from kinerja_kernel.envelope import Actor, EventEnvelope
+from kinerja_kernel.canonical import canonical_json
+from kinerja_kernel.envelope import Actor, format_time
 from kinerja_kernel.errors import NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 
 FEEDBACK_SYSTEM = Actor(id="kinerja-feedback", role="system")
 
 
+def webhook_body(notification_id: uuid.UUID, draft: NotificationDraft, created_at: datetime) -> str:
+    """The JSON a gateway receives for one notification (RFC 8785 canonical, so the signature is over
+    exactly these bytes)."""
+    return canonical_json({
+        "type": "kinerja.notification", "notification_id": str(notification_id), "recipient_id": draft.recipient_id,
+        "recipient_role": draft.recipient_role, "office_id": draft.office_id, "kind": draft.kind,
+        "title": draft.title, "body": draft.body, "link": draft.link, "created_at": format_time(created_at),
+    }).decode()
+
+
 class NotificationService:
     def __init__(self, notifications: EventSourcedRepository[Notification]) -> None:
         self.notifications = notifications
+        self.db = notifications.store.db
+        self.on_issued: list[Callable[[int], None]] = []  # e.g. the benchmark's and the webhook worker's wake-up
 
-    def policy(self, decide: Callable[[Any], NotificationDraft]) -> Callable[..., Any]:
-        """A consumer handler: decide the notification from the event, save it with its read model."""
+    async def issue(self, conn: asyncpg.Connection, drafts: Sequence[NotificationDraft], *, source_event_id: uuid.UUID,
+                    source_event_type: str) -> list[uuid.UUID]:
+        """Put each draft in its recipient's inbox, inside the caller's transaction ``conn``.
 
-        async def handle(conn: asyncpg.Connection, envelope: EventEnvelope, event: Any) -> None:
-            draft = decide(event)
-            notification = Notification.issue(draft, source_event_id=envelope.event_id,
-                                              source_event_type=envelope.event_type)
+        Notification ids are derived from (source event, kind, recipient) and each is a new stream, so
+        the same source event can never give one recipient two notifications of a kind."""
+        issued = []
+        for draft in drafts:
+            notification = Notification.issue(draft, source_event_id=source_event_id,
+                                              source_event_type=source_event_type)
             assert notification.notification_id is not None
             sealed = await self.notifications.save(
                 notification.notification_id, notification, actor=FEEDBACK_SYSTEM, office_id=draft.office_id,
                 subject=draft.recipient_id, conn=conn,
             )
-            await insert_notification(conn, notification.notification_id, draft, sealed[0].recorded_at,
-                                      envelope.event_id)
+            at = sealed[0].recorded_at
+            await insert_notification(conn, notification.notification_id, draft, at, source_event_id)
+            await webhook_store.enqueue(conn, notification_id=notification.notification_id, office_id=draft.office_id,
+                                        kind=draft.kind, role=draft.recipient_role,
+                                        body=webhook_body(notification.notification_id, draft, at), at=at)
+            issued.append(notification.notification_id)
+        for hook in self.on_issued:
+            hook(len(issued))
+        return issued
 
-        return handle
+    async def inbox(self, by: Principal, *, unread_only: bool, kind: str | None, limit: int,
+                    since: datetime | None = None, office_id: str | None = None) -> list[NotificationView]:
+        async with self.db.connection() as conn:
+            return await list_notifications(conn, by.user_id, unread_only=unread_only, kind=kind, limit=limit,
+                                            since=since, office_id=office_id)
 
-    async def inbox(self, by: Principal, *, unread_only: bool, kind: str | None, limit: int) -> list[NotificationView]:
-        async with self.notifications.store.db.connection() as conn:
-            return await list_notifications(conn, by.user_id, unread_only=unread_only, kind=kind, limit=limit)
+    async def unread(self, by: Principal) -> dict[str, int]:
+        async with self.db.connection() as conn:
+            return await unread_counts(conn, by.user_id)
 
     async def read(self, notification_id: uuid.UUID, by: Principal) -> None:
-        async with self.notifications.store.db.transaction() as conn:
+        async with self.db.transaction() as conn:
             notification = await self.notifications.load(notification_id, conn=conn)
             if notification is None or notification.recipient_id != by.user_id:
                 raise NotFound("Notifikasi tidak ditemukan", message_en="notification not found",
@@ -60,3 +90,11 @@ class NotificationService:
                 office_id=notification.office_id, subject=by.user_id, conn=conn,
             )
             await mark_read(conn, notification_id, sealed[0].recorded_at)
+
+    async def read_all(self, by: Principal, kind: str | None) -> int:
+        """Mark every unread notification (of ``kind``) read: one event each."""
+        async with self.db.connection() as conn:
+            ids = await unread_ids(conn, by.user_id, kind)
+        for notification_id in ids:
+            await self.read(notification_id, by)
+        return len(ids)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from kinerja_feedback.domain.calendar import format_local
 from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.contracts.evaluation import (
+    AppraisalFinalised,
+    AppraisalOpened,
+    ObjectionDecided,
+    ObjectionFiled,
+    RatersAssigned,
+    TimeZone,
+)
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
 from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden
@@ -23,6 +32,7 @@ class NotificationDraft:
     title: str
     body: str
     link: str | None
+    recipient_role: str | None = None
 
 
 def notification_id_for(source_event_id: uuid.UUID, kind: str, recipient_id: str) -> uuid.UUID:
@@ -33,6 +43,7 @@ def notification_id_for(source_event_id: uuid.UUID, kind: str, recipient_id: str
 def plan_awaiting_approval(e: PlanSubmitted) -> NotificationDraft:
     return NotificationDraft(
         recipient_id=e.evaluator_id, office_id=e.office_id, kind="plan_awaiting_approval",
+        recipient_role="pejabat_penilai",
         title="SKP menunggu persetujuan Anda",
         body=f"Pegawai {e.employee_id} mengajukan SKP periode {e.period_year}. Mohon ditinjau dan disetujui "
              "atau dikembalikan dengan catatan.",
@@ -42,7 +53,7 @@ def plan_awaiting_approval(e: PlanSubmitted) -> NotificationDraft:
 
 def plan_approved(e: PlanApproved) -> NotificationDraft:
     return NotificationDraft(
-        recipient_id=e.employee_id, office_id=e.office_id, kind="plan_approved",
+        recipient_id=e.employee_id, office_id=e.office_id, kind="plan_approved", recipient_role="pegawai",
         title="SKP Anda telah disetujui",
         body=f"SKP periode {e.period_year} telah disetujui oleh pejabat penilai {e.approved_by}.",
         link=f"/skp/{e.plan_id}",
@@ -51,7 +62,7 @@ def plan_approved(e: PlanApproved) -> NotificationDraft:
 
 def plan_returned(e: PlanReturned) -> NotificationDraft:
     return NotificationDraft(
-        recipient_id=e.employee_id, office_id=e.office_id, kind="plan_returned",
+        recipient_id=e.employee_id, office_id=e.office_id, kind="plan_returned", recipient_role="pegawai",
         title="SKP Anda dikembalikan untuk diperbaiki",
         body=f"Pejabat penilai {e.evaluator_id} mengembalikan SKP periode {e.period_year} dengan catatan: "
              f"{e.comments}",
@@ -63,6 +74,7 @@ def target_achieved(e: IkiTargetAchieved) -> NotificationDraft:
     unit = f" {e.unit}" if e.unit else ""
     return NotificationDraft(
         recipient_id=e.evaluator_id, office_id=e.office_id, kind="target_achieved",
+        recipient_role="pejabat_penilai",
         title="Target IKI tercapai",
         body=f"Pegawai {e.employee_id} mencapai target IKI \"{e.iki_description}\": {e.realised}{unit} dari target "
              f"{e.target}{unit} (periode {e.period_year}).",
@@ -87,6 +99,7 @@ class Notification(Aggregate):
             notification_id=notification_id_for(source_event_id, draft.kind, draft.recipient_id),
             recipient_id=draft.recipient_id, office_id=draft.office_id, kind=draft.kind, title=draft.title,
             body=draft.body, link=draft.link, source_event_id=source_event_id, source_event_type=source_event_type,
+            recipient_role=draft.recipient_role,
         ))
         return n
 
@@ -105,3 +118,75 @@ class Notification(Aggregate):
 
     def _on_NotificationRead(self, e: NotificationRead) -> None:  # noqa: N802
         self.read = True
+
+
+# -- evaluation sources ------------------------------------------------------------------------------
+# Each decides the drafts for one event; ``zone`` is the office's time zone for the deadlines shown.
+
+
+def self_assessment_due(e: AppraisalOpened, zone: TimeZone) -> list[NotificationDraft]:
+    return [NotificationDraft(
+        recipient_id=e.employee_id, office_id=e.office_id, kind="self_assessment_due", recipient_role="pegawai",
+        title="Penilaian kinerja dibuka: isi penilaian diri",
+        body=f"Penilaian kinerja periode {e.period.key} telah dibuka. Silakan isi penilaian diri paling lambat "
+             f"{format_local(e.self_assessment_due, zone)}.",
+        link=f"/penilaian/{e.appraisal_id}/penilaian-diri",
+    )]
+
+
+def peer_review_requested(e: RatersAssigned, zone: TimeZone) -> list[NotificationDraft]:
+    """Only raters newly added by this assignment are asked (a re-assignment asks nobody twice)."""
+    before = {r.rater_id for r in e.previous}
+    return [NotificationDraft(
+        recipient_id=r.rater_id, office_id=e.office_id, kind="peer_review_requested", recipient_role="pegawai",
+        title="Permintaan penilaian perilaku (360)",
+        body=f"Anda diminta menilai perilaku kerja (BerAKHLAK) pegawai {e.employee_id} sebagai "
+             f"{'rekan kerja' if r.relation.value == 'peer' else 'bawahan'}, paling lambat "
+             f"{format_local(e.window_closes_at, zone)}.",
+        link=f"/penilaian/{e.appraisal_id}/360",
+    ) for r in e.raters if r.rater_id not in before and r.rater_id != e.employee_id]
+
+
+PREDIKAT = {"sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
+            "kurang": "Kurang/Misconduct", "sangat_kurang": "Sangat Kurang"}
+
+
+def rating_ready(e: AppraisalFinalised, zone: TimeZone) -> list[NotificationDraft]:
+    r = e.result
+    return [NotificationDraft(
+        recipient_id=r.employee_id, office_id=r.office_id, kind="rating_ready", recipient_role="pegawai",
+        title="Hasil penilaian kinerja Anda telah ditetapkan",
+        body=f"Hasil penilaian kinerja periode {r.period.key}: predikat {PREDIKAT[r.predicate.value]}. Jika tidak "
+             f"sependapat, Anda dapat mengajukan keberatan paling lambat {format_local(e.objection_deadline, zone)}.",
+        link=f"/penilaian/{r.appraisal_id}",
+    )]
+
+
+def objection_filed(e: ObjectionFiled, zone: TimeZone) -> list[NotificationDraft]:
+    to_superior = NotificationDraft(
+        recipient_id=e.superior_id, office_id=e.office_id, kind="objection_filed", recipient_role="atasan_penilai",
+        title="Keberatan atas hasil penilaian kinerja",
+        body=f"Pegawai {e.employee_id} mengajukan keberatan atas hasil penilaian kinerjanya. Mohon diputuskan "
+             f"setelah meminta penjelasan pejabat penilai ({e.evaluator_id}) dan pegawai.",
+        link=f"/penilaian/{e.appraisal_id}/keberatan/{e.objection_id}",
+    )
+    to_evaluator = NotificationDraft(
+        recipient_id=e.evaluator_id, office_id=e.office_id, kind="objection_filed", recipient_role="pejabat_penilai",
+        title="Keberatan atas penilaian yang Anda berikan",
+        body=f"Pegawai {e.employee_id} mengajukan keberatan atas hasil penilaian kinerjanya kepada atasan "
+             f"pejabat penilai ({e.superior_id}). Anda dapat diminta memberikan penjelasan.",
+        link=f"/penilaian/{e.appraisal_id}/keberatan/{e.objection_id}",
+    )
+    return [to_superior] if e.superior_id == e.evaluator_id else [to_superior, to_evaluator]
+
+
+def objection_decided(e: ObjectionDecided, zone: TimeZone) -> list[NotificationDraft]:
+    outcome = "hasil penilaian tetap (keberatan tidak diterima)" if e.decision.value == "upheld" else \
+        "hasil penilaian diubah"
+    return [NotificationDraft(
+        recipient_id=e.employee_id, office_id=e.office_id, kind="objection_decided", recipient_role="pegawai",
+        title="Keberatan Anda telah diputuskan",
+        body=f"Atasan pejabat penilai ({e.decided_by}) memutuskan: {outcome}. Alasan: {e.reason}. Keputusan ini "
+             "bersifat final.",
+        link=f"/penilaian/{e.appraisal_id}/keberatan/{e.objection_id}",
+    )]

@@ -1,0 +1,136 @@
+"""Use cases of continuous feedback and of an office's feedback settings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from kinerja_feedback.adapters import directory, views
+from kinerja_feedback.application.access import Clock, require_reader
+from kinerja_feedback.application.notifications import NotificationService
+from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedback_received
+from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_feedback.domain.reach import feedback_relation, not_on_roster
+from kinerja_feedback.domain.settings import OfficeFeedbackSettings
+from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.contracts.evaluation import EvaluationPeriod
+from kinerja_kernel.contracts.feedback import (
+    AuthorRelation,
+    FeedbackEvidence,
+    FeedbackGiven,
+    FeedbackKind,
+    FeedbackOfficeSettings,
+    FeedbackResponded,
+)
+from kinerja_kernel.contracts.planning import BerAkhlak
+from kinerja_kernel.errors import Forbidden, NotFound
+from kinerja_kernel.repository import EventSourcedRepository
+
+
+@dataclass(frozen=True)
+class GiveFeedback:
+    employee_id: str
+    kind: FeedbackKind
+    text: str
+    rhk_id: uuid.UUID | None = None
+    iki_id: uuid.UUID | None = None
+    value: BerAkhlak | None = None
+    evidence: tuple[FeedbackEvidence, ...] = ()
+
+
+class FeedbackService:
+    def __init__(self, feedback: EventSourcedRepository[Feedback],
+                 settings: EventSourcedRepository[OfficeFeedbackSettings], notifications: NotificationService,
+                 clock: Clock) -> None:
+        self.feedback = feedback
+        self.settings = settings
+        self.notifications = notifications
+        self.db = feedback.store.db
+        self.clock = clock
+
+    # -- settings ---------------------------------------------------------------------------------
+    async def change_settings(self, office_id: str, settings: FeedbackOfficeSettings, reason: str,
+                              by: Principal) -> int:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(office_id)
+        async with self.db.transaction() as conn:
+            office = await self.settings.load(office_id, conn=conn) or OfficeFeedbackSettings()
+            office.change(office_id=office_id, settings=settings, reason=reason)
+            sealed = await self.settings.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
+                                              office_id=office_id, subject=office_id, conn=conn)
+            await directory.upsert_feedback_settings(conn, office_id, settings, sealed[-1].recorded_at)
+        return office.version
+
+    async def office_settings(self, office_id: str, by: Principal) -> FeedbackOfficeSettings:
+        by.require_office(office_id)
+        async with self.db.connection() as conn:
+            return await directory.feedback_settings(conn, office_id)
+
+    # -- feedback ---------------------------------------------------------------------------------
+    async def give(self, cmd: GiveFeedback, by: Principal) -> tuple[uuid.UUID, int]:
+        async with self.db.transaction() as conn:
+            employee = await directory.person(conn, cmd.employee_id)
+            if employee is None:
+                raise not_on_roster(cmd.employee_id)
+            by.require_office(employee.office_id)
+            author = await directory.person(conn, by.user_id)
+            peers_allowed = (await directory.feedback_settings(conn, employee.office_id)).peer_feedback_allowed
+            relation = feedback_relation(by.user_id, author, employee, peer_feedback_allowed=peers_allowed)
+            zone = await directory.zone_of(conn, employee.office_id)
+            feedback_id = uuid.uuid4()
+            feedback = Feedback.give(
+                feedback_id=feedback_id, employee_id=employee.employee_id, office_id=employee.office_id,
+                author_id=by.user_id, relation=relation, kind=cmd.kind, rhk_id=cmd.rhk_id, iki_id=cmd.iki_id,
+                value=cmd.value, text=cmd.text, evidence=cmd.evidence, given_on=zone.local_date(self.clock()),
+            )
+            role = Role.PEJABAT_PENILAI if relation is AuthorRelation.EVALUATOR else Role.PEGAWAI
+            [event] = feedback.pending
+            assert isinstance(event, FeedbackGiven)
+            sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(role),
+                                              office_id=employee.office_id, subject=employee.employee_id, conn=conn)
+            kind, title, body = feedback_received(event)
+            await self.notifications.issue(conn, [NotificationDraft(
+                recipient_id=employee.employee_id, office_id=employee.office_id, kind=kind, title=title, body=body,
+                link=f"/umpan-balik/{feedback_id}", recipient_role="pegawai")],
+                source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
+        return feedback_id, feedback.version
+
+    async def respond(self, feedback_id: uuid.UUID, response: str, by: Principal) -> int:
+        async with self.db.transaction() as conn:
+            feedback = await self.feedback.load(feedback_id, conn=conn)
+            if feedback is None:
+                raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
+            feedback.respond(actor_id=by.user_id, response=response)
+            [event] = feedback.pending
+            assert isinstance(event, FeedbackResponded)
+            sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(Role.PEGAWAI),
+                                              office_id=feedback.office_id, subject=feedback.employee_id, conn=conn)
+            kind, title, body = feedback_answered(event)
+            await self.notifications.issue(conn, [NotificationDraft(
+                recipient_id=feedback.author_id, office_id=feedback.office_id, kind=kind, title=title, body=body,
+                link=f"/umpan-balik/{feedback_id}", recipient_role=None)],
+                source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
+        return feedback.version
+
+    async def of_employee(self, employee_id: str, period: str | None, by: Principal) -> list[views.FeedbackView]:
+        """An employee's feedback, optionally in one evaluation period (``2026``, ``2026-Q2``, ``2026-M03``).
+        A peer sees only what they gave."""
+        p = EvaluationPeriod.parse(period) if period else None
+        async with self.db.connection() as conn:
+            employee = await directory.person(conn, employee_id)
+            if employee is None:
+                raise not_on_roster(employee_id)
+            start, end = (p.start, p.end) if p else (None, None)
+            try:
+                require_reader(by, employee)
+            except Forbidden:
+                mine = await views.feedback_of(conn, employee_id, start, end, author_id=by.user_id)
+                if not mine:  # a peer reads back only what they gave
+                    raise
+                return mine
+            return await views.feedback_of(conn, employee_id, start, end)
+
+    async def given_by_me(self, period: str | None, by: Principal) -> list[views.FeedbackView]:
+        p = EvaluationPeriod.parse(period) if period else None
+        async with self.db.connection() as conn:
+            return await views.feedback_by(conn, by.user_id, p.start if p else None, p.end if p else None)

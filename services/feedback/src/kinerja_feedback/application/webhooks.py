@@ -1,0 +1,212 @@
+"""Outbound webhooks: subscriptions (HR of an office), and the delivery worker.
+
+Delivery: at least once, signed (see ``domain.webhooks``), one subscription at a time in order of
+creation, subscriptions in parallel — a target that hangs (bounded by the HTTP timeout) or fails delays
+only its own queue. A failed try is retried with exponential backoff; after ``max_attempts`` the
+delivery is ``parked`` with its last error until someone redelivers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import structlog
+
+from kinerja_feedback.adapters import webhook_store
+from kinerja_feedback.application.access import Clock, require_office_reader
+from kinerja_feedback.domain.webhooks import SIGNATURE_HEADER, WebhookSubscription, after_failure, sign
+from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.db import Database
+from kinerja_kernel.errors import DomainRuleViolation, NotFound
+from kinerja_kernel.repository import EventSourcedRepository
+
+log = structlog.get_logger(__name__)
+
+
+class WebhookService:
+    def __init__(self, subscriptions: EventSourcedRepository[WebhookSubscription], clock: Clock) -> None:
+        self.subscriptions = subscriptions
+        self.db = subscriptions.store.db
+        self.clock = clock
+
+    async def subscribe(self, office_id: str, *, url: str, roles: tuple[str, ...], kinds: tuple[str, ...],
+                        description: str | None, by: Principal) -> tuple[uuid.UUID, str]:
+        """Returns the subscription id and its secret (shown once; only a fingerprint is kept in events)."""
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(office_id)
+        subscription_id, secret = uuid.uuid4(), secrets.token_hex(32)
+        subscription = WebhookSubscription.subscribe(subscription_id=subscription_id, office_id=office_id, url=url,
+                                                     roles=roles, kinds=kinds, description=description, secret=secret)
+        async with self.db.transaction() as conn:
+            await webhook_store.save_secret(conn, subscription_id, secret)
+            await self.subscriptions.save(subscription_id, subscription, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
+                                          office_id=office_id, subject=office_id, conn=conn)
+        return subscription_id, secret
+
+    async def unsubscribe(self, office_id: str, subscription_id: uuid.UUID, reason: str, by: Principal) -> None:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(office_id)
+        subscription = await self.subscriptions.load(subscription_id)
+        if subscription is None or subscription.office_id != office_id:
+            raise NotFound("Langganan webhook tidak ditemukan", message_en="subscription not found",
+                           field="subscription_id")
+        subscription.unsubscribe(reason=reason)
+        await self.subscriptions.save(subscription_id, subscription, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
+                                      office_id=office_id, subject=office_id)
+
+    async def list_subscriptions(self, office_id: str, by: Principal) -> list[webhook_store.SubscriptionView]:
+        require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            return await webhook_store.subscriptions(conn, office_id)
+
+    async def deliveries(self, subscription_id: uuid.UUID, status: str | None, limit: int,
+                         by: Principal) -> list[webhook_store.DeliveryView]:
+        async with self.db.connection() as conn:
+            await self._require_office(conn, subscription_id, by)
+            return await webhook_store.deliveries(conn, subscription_id, status, limit)
+
+    async def redeliver(self, subscription_id: uuid.UUID, delivery_id: uuid.UUID, by: Principal) -> None:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        async with self.db.transaction() as conn:
+            await self._require_office(conn, subscription_id, by)
+            before = await webhook_store.redeliver(conn, subscription_id, delivery_id, self.clock())
+        if before is None:
+            raise NotFound("Pengiriman tidak ditemukan", message_en="delivery not found", field="delivery_id")
+        if before != "parked":
+            raise DomainRuleViolation(f"Hanya pengiriman yang diparkir yang dapat dikirim ulang (status: {before})",
+                                      message_en=f"delivery is {before}, not parked", field="delivery_id")
+
+    async def _require_office(self, conn: Any, subscription_id: uuid.UUID, by: Principal) -> None:
+        office = await webhook_store.subscription_office(conn, subscription_id)
+        if office is None:
+            raise NotFound("Langganan webhook tidak ditemukan", message_en="subscription not found",
+                           field="subscription_id")
+        require_office_reader(by, office)
+
+
+class DeliveryWorker:
+    """Claims due deliveries and sends them, one task per subscription."""
+
+    def __init__(self, db: Database, clock: Clock, *, timeout: float, max_attempts: int, backoff_base: float,
+                 backoff_cap: float, batch: int = 100, poll_interval: float = 1.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.db = db
+        self.clock = clock
+        self.timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.batch = batch
+        self.poll_interval = poll_interval
+        self.transport = transport
+        self._busy: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._client: httpx.AsyncClient | None = None
+
+    def wake(self, *_: object) -> None:
+        self._wake.set()
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout), transport=self.transport,
+                                             follow_redirects=False,
+                                             headers={"User-Agent": "kinerja-feedback-webhooks/1"})
+        return self._client
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """The loop of the service process, until ``stop`` (in-flight deliveries are then cancelled; their
+        lease runs out and they are retried: delivery is at least once)."""
+        try:
+            while not stop.is_set():
+                try:
+                    await self.dispatch(self.clock())
+                except Exception:
+                    log.exception("webhooks.dispatch_failed")
+                self._wake.clear()
+                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+                await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
+                for w in waiters:
+                    w.cancel()
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        for task in list(self._busy.values()):
+            task.cancel()
+        for task in list(self._busy.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def dispatch(self, now: datetime) -> list[asyncio.Task[None]]:
+        """Start sending what is due at ``now`` for every subscription not already being served."""
+        lease = now + timedelta(seconds=self.timeout * self.batch + 60)
+        async with self.db.transaction() as conn:
+            rows = await webhook_store.claim(conn, now, lease, list(self._busy), self.batch)
+            targets = await webhook_store.targets(conn, list({r["subscription_id"] for r in rows}))
+        by_subscription: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_subscription.setdefault(row["subscription_id"], []).append(row)
+        started = []
+        for subscription_id, queue in by_subscription.items():
+            task = asyncio.create_task(self._serve(subscription_id, targets.get(subscription_id), queue))
+            self._busy[subscription_id] = task
+            task.add_done_callback(self.wake)
+            started.append(task)
+        return started
+
+    async def _serve(self, subscription_id: uuid.UUID, target: dict[str, Any] | None,
+                     queue: list[dict[str, Any]]) -> None:
+        try:
+            for i, row in enumerate(queue):
+                if target is None or not target["active"]:
+                    async with self.db.transaction() as conn:
+                        await webhook_store.failed(conn, row["delivery_id"], subscription_id,
+                                                   attempts=row["attempts"], status="cancelled", next_attempt_at=None,
+                                                   error="subscription ended", status_code=None)
+                    continue
+                if not await self._deliver(subscription_id, target, row):
+                    async with self.db.transaction() as conn:
+                        await webhook_store.release(conn, [r["delivery_id"] for r in queue[i + 1:]])
+                    return
+        finally:
+            self._busy.pop(subscription_id, None)
+
+    async def _deliver(self, subscription_id: uuid.UUID, target: dict[str, Any], row: dict[str, Any]) -> bool:
+        body = str(row["body"]).encode()
+        attempts = int(row["attempts"]) + 1
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(target["secret"], body, int(time.time())),
+                   "X-Kinerja-Delivery": str(row["delivery_id"]), "X-Kinerja-Event": str(row["kind"]),
+                   "X-Kinerja-Attempt": str(attempts)}
+        status_code: int | None = None
+        try:
+            response = await self.client.post(target["url"], content=body, headers=headers)
+            status_code = response.status_code
+            error = None if 200 <= status_code < 300 else f"HTTP {status_code}: {response.text[:300]}"
+        except httpx.TimeoutException as exc:
+            error = f"timeout after {self.timeout:g}s ({type(exc).__name__})"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        now = self.clock()
+        async with self.db.transaction() as conn:
+            if error is None:
+                assert status_code is not None
+                await webhook_store.delivered(conn, row["delivery_id"], status_code, now)
+                return True
+            status, next_at = after_failure(attempts, now, max_attempts=self.max_attempts, base=self.backoff_base,
+                                            cap=self.backoff_cap)
+            await webhook_store.failed(conn, row["delivery_id"], subscription_id, attempts=attempts, status=status,
+                                       next_attempt_at=next_at, error=error, status_code=status_code)
+        log.warning("webhooks.delivery_failed", subscription_id=str(subscription_id),
+                    delivery_id=str(row["delivery_id"]), attempts=attempts, status=status, error=error)
+        return False

@@ -1,0 +1,24 @@
+"""An office's feedback settings (peer feedback allowed, dialogues expected per period)."""
+
+from __future__ import annotations
+
+from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.contracts.feedback import FeedbackOfficeSettings, FeedbackSettingsChanged
+from kinerja_kernel.errors import DomainRuleViolation
+
+
+class OfficeFeedbackSettings(Aggregate):
+    def __init__(self) -> None:
+        super().__init__()
+        self.office_id = ""
+        self.settings: FeedbackOfficeSettings | None = None
+
+    def change(self, *, office_id: str, settings: FeedbackOfficeSettings, reason: str) -> None:
+        if settings == self.settings:
+            raise DomainRuleViolation("Pengaturan tidak berubah", message_en="settings unchanged", field="settings")
+        self.record(FeedbackSettingsChanged(office_id=office_id, settings=settings, previous=self.settings,
+                                            reason=reason))
+
+    def _on_FeedbackSettingsChanged(self, e: FeedbackSettingsChanged) -> None:  # noqa: N802
+        self.office_id = e.office_id
+        self.settings = e.settings
