@@ -168,9 +168,9 @@ class TestDialogues:
         assert [a["description"] for a in mine] == ["Ikuti pelatihan layanan publik"]
         todo = (await service.client.get("/api/v1/me/actions", headers=t.as_(t.staff))).json()
         assert [a["action_id"] for a in todo] == [mine[0]["action_id"]]
+        boss_action = next(a for a in view["actions"] if a["owner_id"] == t.evaluator)
         not_owner = await service.client.post(
-            f"/api/v1/dialogues/{dialogue_id}/actions/{[a for a in view['actions'] if a['owner_id'] == t.evaluator][0]['action_id']}/complete",
-            headers=t.as_(t.staff))
+            f"/api/v1/dialogues/{dialogue_id}/actions/{boss_action['action_id']}/complete", headers=t.as_(t.staff))
         assert not_owner.status_code == 403
         done = await service.client.post(f"/api/v1/dialogues/{dialogue_id}/actions/{mine[0]['action_id']}/complete",
                                          headers=t.as_(t.staff), json={"note": "Sertifikat terlampir"})
