@@ -34,7 +34,8 @@ async def schedule_plan_due(conn: asyncpg.Connection, *, office_id: str, year: i
         "INSERT INTO reminder_schedule (reminder_key, recipient_id, office_id, kind, reference, deadline, offsets, "
         "created_at) SELECT 'plan_due/' || $2::integer::text || '/' || p.employee_id, p.employee_id, p.office_id, "
         "'plan_due', $2::integer::text, $3, $4, $5 FROM people p WHERE p.office_id = $1 AND NOT EXISTS "
-        "(SELECT 1 FROM approved_plans a WHERE a.employee_id = p.employee_id AND a.period_year = $2::integer) ON CONFLICT (reminder_key) DO NOTHING",
+        "(SELECT 1 FROM approved_plans a WHERE a.employee_id = p.employee_id AND a.period_year = $2::integer) "
+        "ON CONFLICT (reminder_key) DO NOTHING",
         office_id, year, deadline, list(offsets), at,
     )
 

@@ -159,7 +159,8 @@ class DeliveryWorker:
             by_subscription.setdefault(row["subscription_id"], []).append(row)
         started = []
         for subscription_id, queue in by_subscription.items():
-            task = asyncio.create_task(self._serve(subscription_id, targets.get(subscription_id), queue))
+            task = asyncio.create_task(self._serve(subscription_id, targets.get(subscription_id), queue),
+                                       name=f"webhook-{subscription_id}")
             self._busy[subscription_id] = task
             task.add_done_callback(self.wake)
             started.append(task)
