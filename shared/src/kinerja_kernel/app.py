@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
+from kinerja_kernel.audit_http import AuditSpec, audit_router
 from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.db import Migration
 from kinerja_kernel.http import install_http_edge
@@ -22,10 +23,11 @@ Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | Bat
 
 def service_app(
     *, service: str, title: str, settings: ServiceSettings, wire: Wire, routers: Sequence[APIRouter] = (),
-    migrations: Sequence[Migration] = (),
+    migrations: Sequence[Migration] = (), audit: AuditSpec | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app. ``wire`` is the service's bootstrap: it builds the use cases on
-    the started runtime, stores them on ``app.state``, and returns the consumers to start."""
+    the started runtime, stores them on ``app.state``, and returns the consumers to start. Every service
+    also serves the audit API for its own store (``audit`` names its aggregates and read models)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,6 +44,7 @@ def service_app(
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     install_http_edge(app)
     app.state.settings = settings
+    app.state.audit = audit or AuditSpec()
     app.state.token_verifier = TokenVerifier(
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
@@ -57,7 +60,7 @@ def service_app(
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
         }
 
-    for router in routers:
+    for router in (*routers, audit_router(service)):
         app.include_router(router)
     return app
 

@@ -5,6 +5,7 @@ and the bad input of each step, after which nothing recorded has changed."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -285,3 +286,29 @@ async def test_an_unknown_appraisal_and_another_office(setup: Setup, jwt_secret:
     monthly = await s.send("POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": "2026-M02"})
     assert monthly.status_code == 422
     assert "triwulanan" in monthly.json()["detail"]
+
+
+async def test_a_period_opened_after_the_approvals_opens_every_appraisal_at_once(
+        postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, unique: str) -> None:
+    office = f"KANTOR-{unique[:6].upper()}"
+    common = {"kafka_bootstrap_servers": kafka_bootstrap, "jwt_secret": jwt_secret, "environment": "test"}
+    planning = create_planning_app(PlanningSettings(
+        database_url=await create_database(postgres_server_url, f"pl2_{unique}"), **common))
+    evaluation = create_app(EvaluationSettings(
+        database_url=await create_database(postgres_server_url, f"ev2_{unique}"), **common),
+        clock=Clock(datetime(2026, 4, 2, 2, 0, tzinfo=UTC)))
+    async with running_app(planning) as planning_client, running_app(evaluation) as evaluation_client:
+        unit = UnitDriver(planning_client, jwt_secret, office_id=office, unit_id="SEKSI", year=YEAR, staff=2, seed=5)
+        s = Setup(unit, evaluation_client, Clock(datetime.now(UTC)), {})
+        await unit.register()
+        await unit.approve_plans()
+        await asyncio.sleep(3)  # let the approvals reach evaluation (either way, every appraisal must open)
+        opened = await s.send("POST", f"/offices/{office}/periods", unit.hr, {"period": PERIOD})
+        assert opened.status_code == 201, opened.text
+        for person in unit.everyone:
+            async def mine(p: Person = person) -> str | None:
+                found = [a for a in await s.get("/me/appraisals", p) if a["period_key"] == PERIOD]
+                return str(found[0]["appraisal_id"]) if found else None
+
+            assert await eventually(mine, attempts=100)
+        assert opened.json()["appraisals_opened"] == 4

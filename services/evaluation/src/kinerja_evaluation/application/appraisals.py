@@ -85,6 +85,7 @@ class EvaluationService:
         by.require_office(office_id)
         period = EvaluationPeriod.parse(period_key)
         async with self.db.transaction() as conn:
+            await _lock_openings(conn, office_id, period.year)
             office = await self.offices.load(office_id, conn=conn) or Office.for_office(office_id)
             opened = office.open_period(period)
             await self.offices.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
@@ -100,6 +101,7 @@ class EvaluationService:
         row = await conn.fetchrow("SELECT office_id, period_year FROM skp WHERE plan_id = $1", plan_id)
         if row is None:
             return 0
+        await _lock_openings(conn, row["office_id"], row["period_year"])
         count = 0
         for p in await rm.open_periods(conn, row["office_id"], row["period_year"]):
             period = EvaluationPeriod.parse(p["period_key"])
@@ -380,6 +382,12 @@ class EvaluationService:
             await self.appraisals.save(appraisal_id, appraisal, actor=by.actor(role), office_id=appraisal.office_id,
                                        subject=appraisal.employee_id, expected_version=expected_version, conn=conn)
         return Ref(appraisal_id, appraisal.version)
+
+
+async def _lock_openings(conn: asyncpg.Connection, office_id: str, year: int) -> None:
+    """Opening a period and learning of an approval serialise per office and year: otherwise each could
+    miss the other's uncommitted write and an approved SKP would get no appraisal."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"evaluation-open/{office_id}/{year}")
 
 
 def waiting_on(row: Any) -> list[str]:

@@ -12,7 +12,9 @@ import asyncpg
 from kinerja_kernel.contracts import planning as ev
 from kinerja_kernel.db import Migration
 from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.rebuild import ReadModels
 from kinerja_kernel.repository import Projection
+from kinerja_planning.domain.interactions import add_up
 from kinerja_planning.domain.plan import PlanStatus, SupervisorPlan
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -172,6 +174,17 @@ PROJECTION = Projection({
     ev.PlanRevisionStarted.event_type: _status(PlanStatus.REVISING),
     ev.PlanClosed.event_type: _status(PlanStatus.CLOSED),
 })
+
+
+
+
+async def _interaction(conn: asyncpg.Connection, env: EventEnvelope, e: ev.ServiceInteractionRecorded) -> None:
+    """Live, a batch adds its new interactions in one statement; a rebuild adds them one by one."""
+    await add_interaction_totals(conn, add_up([e.interaction]))
+
+
+READ_MODELS = ReadModels("planning", MIGRATIONS, Projection({
+    **PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction}))
 
 
 # -- queries --------------------------------------------------------------------------------------

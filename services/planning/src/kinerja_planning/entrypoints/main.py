@@ -6,17 +6,24 @@ from fastapi import FastAPI
 
 import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
 from kinerja_kernel.app import run, service_app
-from kinerja_planning.adapters.read_models import MIGRATIONS
+from kinerja_kernel.audit_http import AuditSpec
+from kinerja_planning.adapters.read_models import MIGRATIONS, READ_MODELS
 from kinerja_planning.bootstrap import wire
 from kinerja_planning.config import PlanningSettings
+from kinerja_planning.domain.plan import PerformancePlan
+from kinerja_planning.domain.realisation import Realisation
+from kinerja_planning.domain.roster import RosterEntry
 from kinerja_planning.entrypoints.http import router
 from kinerja_planning.entrypoints.http_realisation import router as realisation_router
+
+AUDIT = AuditSpec(aggregates={"skp": PerformancePlan, "pegawai": RosterEntry, "realisasi": Realisation},
+                  read_models=READ_MODELS)
 
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
                        settings=settings or PlanningSettings(), wire=wire, routers=[router, realisation_router],
-                       migrations=MIGRATIONS)
+                       migrations=MIGRATIONS, audit=AUDIT)
 
 
 def main() -> None:

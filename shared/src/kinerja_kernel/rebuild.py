@@ -1,0 +1,181 @@
+"""Rebuilding a service's read models from events, beside the live ones, and comparing the two.
+
+The service's read-model migrations run again in a fresh schema (``rebuild_<id>``) with
+``search_path = rebuild_<id>, public``: the same unqualified ``CREATE TABLE`` statements create empty
+twins there, and the same projection handlers fill them. Sources, in this order:
+
+1. other services' topics the service consumes (``foreign``), from the beginning, each event once;
+2. the service's own events, from its own topic from the beginning (``source="kafka"``) or from its
+   store in commit order (``source="store"``).
+
+Then every twin is compared row by row with its live table (``EXCEPT ALL`` both ways). With ``apply``
+the twins replace the live tables (stop the service first: live writes during the swap would be lost);
+otherwise the schema is dropped.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import asyncpg
+
+from kinerja_kernel.cloudevents import MalformedMessage, from_kafka
+from kinerja_kernel.db import Migration
+from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.eventstore import CommitCursor, read_committed
+from kinerja_kernel.inbox import Handler
+from kinerja_kernel.kafka import events_topic
+from kinerja_kernel.registry import REGISTRY, EventRegistry
+from kinerja_kernel.repository import Projection
+from kinerja_kernel.testing.kafka_helpers import read_topic
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True)
+class ReadModels:
+    """What a service's read models are made of: their migrations, the projection of its own events,
+    and the table-only handlers of the foreign events it consumes (by topic; never policies that append)."""
+
+    service: str
+    migrations: Sequence[Migration]
+    projection: Projection
+    foreign: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
+    ignore_columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass
+class TableComparison:
+    table: str
+    live: int
+    rebuilt: int
+    missing: int  # live rows the rebuild did not produce
+    extra: int  # rebuilt rows that are not live
+
+    @property
+    def equal(self) -> bool:
+        return self.missing == 0 and self.extra == 0
+
+
+@dataclass
+class RebuildReport:
+    service: str
+    source: str
+    events: int
+    seconds: float
+    tables: list[TableComparison]
+    applied: bool
+
+    @property
+    def equal(self) -> bool:
+        return all(t.equal for t in self.tables)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "source": self.source, "events": self.events,
+                "seconds": round(self.seconds, 3), "events_per_second": round(self.events_per_second),
+                "equal": self.equal, "applied": self.applied,
+                "tables": [{**vars(t), "equal": t.equal} for t in self.tables]}
+
+
+async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka"] = "store",
+                  bootstrap: str | None = None, apply: bool = False, progress: Progress | None = None,
+                  registry: EventRegistry = REGISTRY) -> RebuildReport:
+    if (source == "kafka" or spec.foreign) and not bootstrap:
+        raise ValueError("a Kafka bootstrap address is needed to read topics")
+    schema = f"rebuild_{uuid.uuid4().hex[:10]}"
+    shadow = await asyncpg.connect(dsn)
+    reader = await asyncpg.connect(dsn)
+    started = time.perf_counter()
+    events = 0
+    applied = False
+    try:
+        await shadow.execute(f"CREATE SCHEMA {schema}")
+        await shadow.execute(f"SET search_path TO {schema}, public")
+        for step in sorted(spec.migrations, key=lambda m: (m.component, m.version)):
+            await shadow.execute(step.sql)
+        tables = [r["table_name"] for r in await shadow.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", schema)]
+
+        async def apply_events(phase: str, envelopes: Sequence[EventEnvelope], handlers: Mapping[str, Handler],
+                               seen: set[uuid.UUID]) -> None:
+            nonlocal events
+            async with shadow.transaction():
+                for envelope in envelopes:
+                    handler = handlers.get(envelope.event_type)
+                    if handler is None or envelope.event_id in seen:
+                        continue
+                    seen.add(envelope.event_id)
+                    await handler(shadow, envelope, registry.decode(envelope.event_type, envelope.event_version,
+                                                                    envelope.payload))
+                    events += 1
+            if progress:
+                progress(phase, events, 0)
+
+        for topic, handlers in spec.foreign.items():
+            assert bootstrap is not None
+            await apply_events(topic, _envelopes(await read_topic(bootstrap, topic, timeout=300)), handlers, set())
+        own = spec.projection.handlers
+        if source == "kafka":
+            assert bootstrap is not None
+            records = await read_topic(bootstrap, events_topic(spec.service), timeout=300)
+            envelopes = _envelopes(records)
+            seen_topic: set[uuid.UUID] = set()
+            for i in range(0, len(envelopes), 1000):
+                await apply_events("topic", envelopes[i:i + 1000], own, seen_topic)
+        else:
+            total = await reader.fetchval("SELECT count(*) FROM events")
+            cursor = CommitCursor()
+            seen_store: set[uuid.UUID] = set()
+            while batch := await read_committed(reader, cursor, limit=1000):
+                await apply_events("store", [s.event for s in batch], own, seen_store)
+                cursor = batch[-1].cursor
+                if progress:
+                    progress("store", len(seen_store), total)
+        seconds = time.perf_counter() - started
+        comparisons = [await _compare(shadow, schema, t, spec.ignore_columns.get(t, ())) for t in tables]
+        if apply:
+            async with shadow.transaction():
+                for t in tables:
+                    await shadow.execute(f"DROP TABLE public.{t} CASCADE")
+                    await shadow.execute(f"ALTER TABLE {schema}.{t} SET SCHEMA public")
+            applied = True
+        return RebuildReport(spec.service, source, events, seconds, comparisons, applied)
+    finally:
+        await shadow.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        await shadow.close()
+        await reader.close()
+
+
+def _envelopes(records: Sequence[Any]) -> list[EventEnvelope]:
+    """Topic records as envelopes (records that are not our CloudEvents are skipped: they were
+    dead-lettered by the live consumer too)."""
+    out = []
+    for r in sorted(records, key=lambda x: (x.partition, x.offset)):
+        try:
+            out.append(from_kafka(r.value, r.headers))
+        except MalformedMessage:
+            continue
+    return out
+
+
+async def _compare(conn: asyncpg.Connection, schema: str, table: str, ignored: Sequence[str]) -> TableComparison:
+    columns = [r["column_name"] for r in await conn.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 "
+        "ORDER BY ordinal_position", schema, table) if r["column_name"] not in ignored]
+    cols = ", ".join(f'"{c}"' for c in columns)
+    live = f"SELECT {cols} FROM public.{table}"  # noqa: S608 - names from information_schema
+    rebuilt = f"SELECT {cols} FROM {schema}.{table}"  # noqa: S608
+    row = await conn.fetchrow(
+        f"SELECT (SELECT count(*) FROM public.{table}) AS live, (SELECT count(*) FROM {schema}.{table}) AS rebuilt, "  # noqa: S608
+        f"(SELECT count(*) FROM ({live} EXCEPT ALL {rebuilt}) m) AS missing, "
+        f"(SELECT count(*) FROM ({rebuilt} EXCEPT ALL {live}) x) AS extra")
+    assert row is not None
+    return TableComparison(table, row["live"], row["rebuilt"], row["missing"], row["extra"])
