@@ -3,7 +3,7 @@
 
 Run from the workspace root (after ``uv sync --all-groups``)::
 
-    uv run python tests/benchmarks/audit.py              # 400 employees (about 80k events)
+    uv run python tests/benchmarks/audit.py              # 400 employees (34,000 events)
     uv run python tests/benchmarks/audit.py --quick      # 60 employees
 
 It starts its own embedded PostgreSQL and Kafka in a temporary directory, runs the evaluation service's
