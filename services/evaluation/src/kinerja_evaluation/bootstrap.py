@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from kinerja_evaluation.adapters.read_models import PROJECTION
 from kinerja_evaluation.application.appraisals import Clock, EvaluationService
-from kinerja_evaluation.application.planning_policy import planning_handlers
+from kinerja_evaluation.application.planning_policy import consumer_handlers
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_kernel.envelope import utcnow
@@ -32,4 +32,5 @@ def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     service = build(runtime, getattr(app.state, "clock", None) or utcnow)
     app.state.evaluation = service
-    return [ConsumerSpec(name=CONSUMER_GROUP, topics=[events_topic("planning")], handlers=planning_handlers(service))]
+    return [ConsumerSpec(name=CONSUMER_GROUP, topics=[events_topic("planning"), events_topic("feedback")],
+                         handlers=consumer_handlers(service))]

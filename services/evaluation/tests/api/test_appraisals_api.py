@@ -9,7 +9,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,8 +18,11 @@ import pytest_asyncio
 
 from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.entrypoints.main import create_app
+from kinerja_kernel.contracts.feedback import AuthorRelation, FeedbackGiven, FeedbackKind
+from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.infra.postgres import create_database
 from kinerja_kernel.testing.http import running_app
+from kinerja_kernel.testing.kafka_helpers import envelope_of, publish
 from kinerja_kernel.testing.office import Person, UnitDriver, eventually
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.main import create_app as create_planning_app
@@ -312,3 +315,23 @@ async def test_a_period_opened_after_the_approvals_opens_every_appraisal_at_once
 
             assert await eventually(mine, attempts=100)
         assert opened.json()["appraisals_opened"] == 4
+
+
+async def test_continuous_feedback_shows_in_the_appraisal_as_context(setup: Setup, kafka_bootstrap: str) -> None:
+    s, unit = setup, setup.unit
+    employee = unit.staff[3]
+    given = [FeedbackGiven(feedback_id=uuid.uuid4(), employee_id=employee.nip, office_id=unit.office_id,
+                           author_id=unit.head.nip, relation=AuthorRelation.EVALUATOR, kind=kind, rhk_id=None,
+                           iki_id=None, value=BerAkhlak.KOLABORATIF, text=text, given_on=on)
+             for kind, text, on in ((FeedbackKind.APRESIASI, "Koordinasi lintas seksi sangat baik", date(2026, 2, 3)),
+                                    (FeedbackKind.KONSTRUKTIF, "Laporan di luar periode", date(2026, 5, 3)))]
+    envelopes = [envelope_of(g, subject=employee.nip, office_id=unit.office_id, source="/kinerja/feedback",
+                             stream_id=f"umpan-balik-{g.feedback_id}") for g in given]
+    await publish(kafka_bootstrap, "kinerja.feedback.events", [*envelopes, envelopes[0]])  # one redelivered
+
+    async def shown() -> list[dict[str, Any]] | None:
+        return (await s.appraisal(employee, unit.head))["feedback"] or None
+
+    feedback = await eventually(shown)
+    assert [(f["kind"], f["text"], f["value"]) for f in feedback] == [
+        ("apresiasi", "Koordinasi lintas seksi sangat baik", "kolaboratif")]  # only the period's, once

@@ -18,6 +18,7 @@ import asyncpg
 from kinerja_kernel.contracts import planning as ev
 from kinerja_kernel.db import Migration
 from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.inbox import Handler
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("evaluation-planning", 1, "roster, SKPs, RHKs and realisation learned from planning events", """
@@ -131,7 +132,7 @@ async def realisation_commented(conn: asyncpg.Connection, env: EventEnvelope, e:
                        e.entry_id, comment)
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler] = {
     ev.EmployeeRegistered.event_type: employee_registered,
     ev.PlanDrafted.event_type: plan_drafted,
     ev.RhkAdded.event_type: rhk_changed,

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from kinerja_evaluation.adapters import feedback_context
 from kinerja_evaluation.adapters import planning_facts as facts
 from kinerja_evaluation.adapters import read_models as rm
 from kinerja_evaluation.domain.appraisal import Appraisal, Ratings
@@ -337,11 +338,16 @@ class EvaluationService:
             raise Forbidden("Anda tidak berhak melihat penilaian ini", message_en="not allowed to read this appraisal")
         async with self.db.connection() as conn:
             settings = await rm.office_settings(conn, appraisal.office_id)
+            assert appraisal.period is not None
+            assert appraisal.plan_id is not None
+            period = appraisal.period
             realisation = [] if is_employee and not (is_evaluator or oversight) else await facts.realisation_for(
-                conn, appraisal.plan_id, appraisal.period.start, appraisal.period.end)  # type: ignore[arg-type,union-attr]
+                conn, appraisal.plan_id, period.start, period.end)
+            feedback = await feedback_context.feedback_for(conn, appraisal.employee_id, period.start, period.end)
         peer = summarise(appraisal.peer_inputs, assigned=len(appraisal.raters), threshold=settings.peer_threshold,
                          with_comments=(is_evaluator or oversight) and settings.peer_comments_to_evaluator)
-        return appraisal_view(appraisal, peer=peer, realisation=realisation, show_raters=not is_employee)
+        return {**appraisal_view(appraisal, peer=peer, realisation=realisation, show_raters=not is_employee),
+                "feedback": feedback}
 
     async def history(self, employee_id: str, by: Principal) -> list[dict[str, Any]]:
         """An employee's rating history: every published result, corrections naming what they replace."""

@@ -1,5 +1,5 @@
-"""The consumer of planning events: keep what evaluation needs to know of planning, and open the
-appraisals of already-open periods when an SKP is approved."""
+"""The consumer of other services' events: keep what evaluation needs to know of planning (opening the
+appraisals of already-open periods when an SKP is approved) and the continuous feedback given."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from kinerja_evaluation.adapters import feedback_context
 from kinerja_evaluation.adapters import planning_facts as facts
 from kinerja_evaluation.application.appraisals import EvaluationService
 from kinerja_kernel.contracts.planning import PlanApproved
@@ -14,7 +15,7 @@ from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.inbox import Handler
 
 
-def planning_handlers(service: EvaluationService) -> dict[str, Handler]:
+def consumer_handlers(service: EvaluationService) -> dict[str, Handler]:
     handlers: dict[str, Handler] = dict(facts.HANDLERS)
     record_approval = handlers[PlanApproved.event_type]
 
@@ -23,4 +24,4 @@ def planning_handlers(service: EvaluationService) -> dict[str, Handler]:
         await service.open_for_approved_plan(conn, event.plan_id)
 
     handlers[PlanApproved.event_type] = on_approved
-    return handlers
+    return {**handlers, **feedback_context.HANDLERS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
-from kinerja_evaluation.adapters import planning_facts
+from kinerja_evaluation.adapters import feedback_context, planning_facts
 from kinerja_evaluation.adapters.read_models import MIGRATIONS, PROJECTION
 from kinerja_evaluation.application.appraisals import Clock
 from kinerja_evaluation.bootstrap import wire
@@ -18,8 +18,9 @@ from kinerja_kernel.audit_http import AuditSpec
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.rebuild import ReadModels
 
-READ_MODELS = ReadModels("evaluation", [*planning_facts.MIGRATIONS, *MIGRATIONS], PROJECTION,
-                         foreign={events_topic("planning"): planning_facts.HANDLERS})
+READ_MODELS = ReadModels("evaluation", [*planning_facts.MIGRATIONS, *feedback_context.MIGRATIONS, *MIGRATIONS],
+                         PROJECTION, foreign={events_topic("planning"): planning_facts.HANDLERS,
+                                              events_topic("feedback"): feedback_context.HANDLERS})
 AUDIT = AuditSpec(aggregates={"penilaian": Appraisal, "kantor": Office, "predikat-organisasi": UnitPredicate},
                   read_models=READ_MODELS)
 
