@@ -6,9 +6,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import random
+import re
 import shutil
 import subprocess
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,10 @@ import httpx
 import pytest
 import rfc8785
 from fastapi import FastAPI
+from polyfactory.factories.pydantic_factory import ModelFactory
 from pydantic import Field
 
+from kinerja_kernel.canonical import canonical_json
 from kinerja_kernel.catalog import (
     IncompatibleSchemaChange,
     asyncapi_document,
@@ -443,3 +448,84 @@ class TestHttp:
         response = await get(catalog_app, "/api/v1/events/asyncapi.json")
         assert response.status_code == 200
         assert response.json() == json.loads((DOCS / "asyncapi.json").read_text())
+
+
+class WireFactory(ModelFactory[Any]):
+    """Random instances, with well-formed NIPs where a field is validated as one."""
+
+    __is_base_factory__ = True
+
+    @classmethod
+    def get_field_value(cls, field_meta: Any, field_build_parameters: Any = None, build_context: Any = None) -> Any:
+        if field_meta.name == "employee_id":
+            return f"1990010120150110{random.randint(10, 99)}"
+        return super().get_field_value(field_meta, field_build_parameters, build_context)
+
+
+def violations(value: Any, node: dict[str, Any], root: dict[str, Any], path: str = "") -> list[str]:
+    """A small JSON Schema check covering what pydantic emits ($ref, anyOf, type, enum, const, objects, maps,
+    arrays, formats, bounds), so the test needs no validator library."""
+    while "$ref" in node:
+        node = {**root["$defs"][node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    if "anyOf" in node:
+        options = [violations(value, option, root, path) for option in node["anyOf"]]
+        return [] if any(not o for o in options) else [f"{path}: matches no alternative {options}"]
+    if "const" in node and value != node["const"]:
+        return [f"{path}: {value!r} is not {node['const']!r}"]
+    if "enum" in node and value not in node["enum"]:
+        return [f"{path}: {value!r} not in enum"]
+    kinds = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+    kind = node.get("type")
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or (kind == "integer" and isinstance(value, float)):
+            return [f"{path}: {value!r} is not an {kind}"]
+        if value < node.get("minimum", value) or value > node.get("maximum", value):
+            return [f"{path}: {value!r} out of bounds"]
+    elif kind is not None and not isinstance(value, kinds[kind]):
+        return [f"{path}: {value!r} is not {kind}"]
+    problems: list[str] = []
+    if isinstance(value, str):
+        checks = {"uuid": lambda v: uuid.UUID(v), "date": date.fromisoformat, "date-time": datetime.fromisoformat,
+                  "decimal": Decimal}
+        try:
+            checks.get(node.get("format", ""), str)(value)
+        except (ValueError, ArithmeticError):
+            problems.append(f"{path}: {value!r} is not {node['format']}")
+        if not node.get("minLength", 0) <= len(value) <= node.get("maxLength", len(value)):
+            problems.append(f"{path}: length out of bounds")
+        if "pattern" in node and not re.search(node["pattern"], value):
+            problems.append(f"{path}: does not match {node['pattern']}")
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        problems += [f"{path}.{name}: missing" for name in node.get("required", []) if name not in value]
+        for name, inner in value.items():
+            if name in properties:
+                problems += violations(inner, properties[name], root, f"{path}.{name}")
+            elif node.get("additionalProperties", True) is False:
+                problems.append(f"{path}.{name}: not allowed")
+            elif isinstance(node.get("additionalProperties"), dict):
+                problems += violations(inner, node["additionalProperties"], root, f"{path}{{{name}}}")
+            if "propertyNames" in node:
+                problems += violations(name, node["propertyNames"], root, f"{path}{{key}}")
+    if isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            problems += violations(item, node["items"], root, f"{path}[{index}]")
+    return problems
+
+
+class TestSchemasDescribeTheWire:
+    @pytest.mark.parametrize("model", published_models(), ids=lambda m: m.event_type)
+    def test_what_the_relay_publishes_is_valid_against_the_published_schema(self, model: type[DomainEvent]) -> None:
+        schema = json.loads((SCHEMAS / schema_file_name(model.event_type, model.event_version)).read_text())
+        factory = WireFactory.create_factory(model)
+        for _ in range(5):
+            value = json.loads(canonical_json(REGISTRY.encode(factory.build())))
+            assert violations(value, schema, schema) == []
+
+    def test_the_validator_used_here_does_reject_a_wrong_payload(self) -> None:
+        schema = json.loads((SCHEMAS / "planning.PlanDrafted.v2.json").read_text())
+        payload = json.loads((DOCS / "examples" / "chain.json").read_text())[0]["value"]
+        good = json.loads(payload)
+        assert violations(good, schema, schema) == []
+        assert violations({**good, "approach": "lain", "extra": 1}, schema, schema) == [
+            ".approach: 'lain' not in enum", ".extra: not allowed"]
