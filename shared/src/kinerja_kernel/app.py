@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from kinerja_kernel.audit_http import AuditSpec, audit_router
 from kinerja_kernel.auth import TokenVerifier
+from kinerja_kernel.catalog import catalog_router
 from kinerja_kernel.db import Migration
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
@@ -60,7 +61,7 @@ def service_app(
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
         }
 
-    for router in (*routers, audit_router(service)):
+    for router in (*routers, audit_router(service), catalog_router()):
         app.include_router(router)
     return app
 
