@@ -209,6 +209,8 @@ class AppraisalResult(_Value):
 # -- office ----------------------------------------------------------------------------------------
 @event("evaluation.OfficeSettingsChanged")
 class OfficeSettingsChanged(DomainEvent):
+    """HR changed the office's evaluation settings and calendar (the previous settings and the reason)."""
+
     office_id: str
     settings: OfficeSettings
     previous: OfficeSettings | None
@@ -228,6 +230,8 @@ class EvaluationPeriodOpened(DomainEvent):
 
 @event("evaluation.OrganisationPredicateSet")
 class OrganisationPredicateSet(DomainEvent):
+    """A unit's organisation predicate for a period, set by the leader of the unit above (or HR on instruction)."""
+
     office_id: str
     unit_id: str
     period_key: str
@@ -241,6 +245,8 @@ class OrganisationPredicateSet(DomainEvent):
 # -- the appraisal ---------------------------------------------------------------------------------
 @event("evaluation.AppraisalOpened")
 class AppraisalOpened(DomainEvent):
+    """An appraisal opened for an employee with an approved SKP: the RHKs to rate, evaluator, superior, deadlines."""
+
     appraisal_id: uuid.UUID
     employee_id: str
     office_id: str
@@ -259,6 +265,8 @@ class AppraisalOpened(DomainEvent):
 
 @event("evaluation.SelfAssessmentSubmitted")
 class SelfAssessmentSubmitted(DomainEvent):
+    """The employee's self-assessment per RHK and per value; a revision carries the previous one."""
+
     appraisal_id: uuid.UUID
     employee_id: str
     rhk_ratings: tuple[RhkRating, ...]
@@ -298,6 +306,8 @@ class PeerInputSubmitted(DomainEvent):
 
 @event("evaluation.PeerWindowClosed")
 class PeerWindowClosed(DomainEvent):
+    """No more 360 input for this appraisal (closed by the evaluator or HR, or at finalisation)."""
+
     appraisal_id: uuid.UUID
     employee_id: str
     answered: int
@@ -306,6 +316,8 @@ class PeerWindowClosed(DomainEvent):
 
 @event("evaluation.RhkRated")
 class RhkRated(DomainEvent):
+    """The evaluator (or an objection decision) rated one RHK, with the previous rating and the reason."""
+
     appraisal_id: uuid.UUID
     employee_id: str
     rhk_id: uuid.UUID
@@ -318,6 +330,8 @@ class RhkRated(DomainEvent):
 
 @event("evaluation.BehaviourValueRated")
 class BehaviourValueRated(DomainEvent):
+    """The evaluator rated one BerAKHLAK value, with feedback, the previous rating and the reason."""
+
     appraisal_id: uuid.UUID
     employee_id: str
     value: BerAkhlak
@@ -390,6 +404,8 @@ class AppraisalFinalised(DomainEvent):
 
 @event("evaluation.ResultAcknowledged")
 class ResultAcknowledged(DomainEvent):
+    """The employee acknowledged receiving the final result."""
+
     appraisal_id: uuid.UUID
     employee_id: str
 
@@ -410,6 +426,8 @@ class ObjectionFiled(DomainEvent):
 
 @event("evaluation.ObjectionExplanationGiven")
 class ObjectionExplanationGiven(DomainEvent):
+    """The employee or the evaluator explained their side of an objection to the superior."""
+
     appraisal_id: uuid.UUID
     objection_id: uuid.UUID
     employee_id: str

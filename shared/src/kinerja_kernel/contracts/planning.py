@@ -176,6 +176,8 @@ REGISTRY.register_upcaster("planning.PlanDrafted", 1, _plan_drafted_v1_to_v2)
 
 @event("planning.RhkAdded")
 class RhkAdded(DomainEvent):
+    """An RHK with its IKIs and targets was added to a draft SKP."""
+
     plan_id: uuid.UUID
     employee_id: str
     rhk: Rhk
@@ -183,6 +185,8 @@ class RhkAdded(DomainEvent):
 
 @event("planning.RhkUpdated")
 class RhkUpdated(DomainEvent):
+    """An RHK of a draft SKP changed (the previous RHK is included)."""
+
     plan_id: uuid.UUID
     employee_id: str
     previous: Rhk
@@ -191,6 +195,8 @@ class RhkUpdated(DomainEvent):
 
 @event("planning.RhkRemoved")
 class RhkRemoved(DomainEvent):
+    """An RHK was removed from a draft SKP."""
+
     plan_id: uuid.UUID
     employee_id: str
     rhk_id: uuid.UUID
