@@ -42,18 +42,6 @@ class NotificationView(BaseModel):
     read: bool
 
 
-async def insert_notification(
-    conn: asyncpg.Connection, notification_id: uuid.UUID, draft: NotificationDraft, created_at: datetime,
-    source_event_id: uuid.UUID,
-) -> None:
-    await conn.execute(
-        "INSERT INTO notifications (notification_id, recipient_id, office_id, kind, title, body, link, "
-        "source_event_id, created_at, recipient_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        notification_id, draft.recipient_id, draft.office_id, draft.kind, draft.title, draft.body, draft.link,
-        source_event_id, created_at, draft.recipient_role,
-    )
-
-
 async def mark_read(conn: asyncpg.Connection, notification_id: uuid.UUID, at: datetime) -> None:
     await conn.execute("UPDATE notifications SET read_at = $2 WHERE notification_id = $1", notification_id, at)
 
@@ -83,3 +71,17 @@ async def unread_ids(conn: asyncpg.Connection, recipient_id: str, kind: str | No
     rows = await conn.fetch("SELECT notification_id FROM notifications WHERE recipient_id = $1 AND read_at IS NULL "
                             "AND ($2::text IS NULL OR kind = $2) ORDER BY created_at", recipient_id, kind)
     return [r["notification_id"] for r in rows]
+
+
+async def insert_notifications(conn: asyncpg.Connection, rows: list[tuple[uuid.UUID, NotificationDraft]],
+                               created_at: datetime, source_event_id: uuid.UUID) -> None:
+    """Many inbox rows in one statement."""
+    await conn.execute(
+        "INSERT INTO notifications (notification_id, recipient_id, office_id, kind, title, body, link, "
+        "source_event_id, created_at, recipient_role) SELECT n.id, n.recipient, n.office, n.kind, n.title, n.body, "
+        "n.link, $8, $9, n.role FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+        "$7::text[], $10::text[]) AS n(id, recipient, office, kind, title, body, link, role)",
+        [i for i, _ in rows], [d.recipient_id for _, d in rows], [d.office_id for _, d in rows],
+        [d.kind for _, d in rows], [d.title for _, d in rows], [d.body for _, d in rows], [d.link for _, d in rows],
+        source_event_id, created_at, [d.recipient_role for _, d in rows],
+    )

@@ -79,17 +79,19 @@ async def subscription_office(conn: asyncpg.Connection, subscription_id: uuid.UU
     return office
 
 
-async def enqueue(conn: asyncpg.Connection, *, notification_id: uuid.UUID, office_id: str, kind: str,
-                  role: str | None, body: str, at: datetime) -> None:
-    """One pending delivery per active subscription of the office whose filters match (in the
-    notification's own transaction, so nothing is lost between the inbox and the queue)."""
+async def enqueue(conn: asyncpg.Connection, notifications: list[tuple[uuid.UUID, str, str, str | None, str]],
+                  at: datetime) -> None:
+    """One pending delivery per (notification, active subscription of its office whose filters match),
+    in one statement and in the notifications' own transaction: nothing is lost between inbox and queue.
+    ``notifications``: (id, office, kind, recipient role, body)."""
     await conn.execute(
         "INSERT INTO webhook_deliveries (delivery_id, subscription_id, notification_id, kind, body, status, "
-        "next_attempt_at, created_at) SELECT gen_random_uuid(), s.subscription_id, $1, $3, $5, 'pending', $6, $6 "
-        "FROM webhook_subscriptions s WHERE s.office_id = $2 AND s.active "
-        "AND (cardinality(s.kinds) = 0 OR $3 = ANY (s.kinds)) "
-        "AND (cardinality(s.roles) = 0 OR $4::text = ANY (s.roles)) ON CONFLICT DO NOTHING",
-        notification_id, office_id, kind, role, body, at,
+        "next_attempt_at, created_at) SELECT gen_random_uuid(), s.subscription_id, n.id, n.kind, n.body, 'pending', "
+        "$6, $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS n(id, office, kind, role, "
+        "body) JOIN webhook_subscriptions s ON s.office_id = n.office AND s.active "
+        "AND (cardinality(s.kinds) = 0 OR n.kind = ANY (s.kinds)) "
+        "AND (cardinality(s.roles) = 0 OR n.role = ANY (s.roles)) ON CONFLICT DO NOTHING",
+        *[list(c) for c in zip(*notifications, strict=True)], at,
     )
 
 

@@ -11,7 +11,7 @@ import asyncpg
 from kinerja_feedback.adapters import webhook_store
 from kinerja_feedback.adapters.inbox_view import (
     NotificationView,
-    insert_notification,
+    insert_notifications,
     list_notifications,
     mark_read,
     unread_counts,
@@ -20,8 +20,9 @@ from kinerja_feedback.adapters.inbox_view import (
 from kinerja_feedback.domain.notifications import Notification, NotificationDraft
 from kinerja_kernel.auth import Principal
 from kinerja_kernel.canonical import canonical_json
-from kinerja_kernel.envelope import Actor, format_time
+from kinerja_kernel.envelope import Actor, PendingEvent, format_time
 from kinerja_kernel.errors import NotFound
+from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 
 FEEDBACK_SYSTEM = Actor(id="kinerja-feedback", role="system")
@@ -47,26 +48,35 @@ class NotificationService:
                     source_event_type: str) -> list[uuid.UUID]:
         """Put each draft in its recipient's inbox, inside the caller's transaction ``conn``.
 
-        Notification ids are derived from (source event, kind, recipient) and each is a new stream, so
-        the same source event can never give one recipient two notifications of a kind."""
-        issued = []
+        Notification ids are derived from (source event, kind, recipient) and each is a new one-event
+        stream, so the same source event can never give one recipient two notifications of a kind (an
+        existing stream is skipped). Three statements however many recipients: the events, the inbox
+        rows, the webhook deliveries."""
+        repo = self.notifications
+        items: list[tuple[str, PendingEvent]] = []
+        by_id: dict[uuid.UUID, NotificationDraft] = {}
         for draft in drafts:
             notification = Notification.issue(draft, source_event_id=source_event_id,
                                               source_event_type=source_event_type)
             assert notification.notification_id is not None
-            sealed = await self.notifications.save(
-                notification.notification_id, notification, actor=FEEDBACK_SYSTEM, office_id=draft.office_id,
-                subject=draft.recipient_id, conn=conn,
-            )
-            at = sealed[0].recorded_at
-            await insert_notification(conn, notification.notification_id, draft, at, source_event_id)
-            await webhook_store.enqueue(conn, notification_id=notification.notification_id, office_id=draft.office_id,
-                                        kind=draft.kind, role=draft.recipient_role,
-                                        body=webhook_body(notification.notification_id, draft, at), at=at)
-            issued.append(notification.notification_id)
+            [event] = notification.pending
+            by_id[notification.notification_id] = draft
+            items.append((repo.stream_id(notification.notification_id), PendingEvent(
+                event_type=event.event_type, event_version=event.event_version, subject=draft.recipient_id,
+                office_id=draft.office_id, actor=FEEDBACK_SYSTEM, correlation_id=correlation_id(),
+                causation_id=causation_id(), payload=repo.registry.encode(event))))
+        written = await repo.store.append_new_streams(items, conn=conn)
+        if not written:
+            return []
+        at = written[0].recorded_at
+        rows = [(uuid.UUID(str(e.payload["notification_id"])), by_id[uuid.UUID(str(e.payload["notification_id"]))])
+                for e in written]
+        await insert_notifications(conn, rows, at, source_event_id)
+        await webhook_store.enqueue(conn, [(i, d.office_id, d.kind, d.recipient_role, webhook_body(i, d, at))
+                                           for i, d in rows], at)
         for hook in self.on_issued:
-            hook(len(issued))
-        return issued
+            hook(len(rows))
+        return [i for i, _ in rows]
 
     async def inbox(self, by: Principal, *, unread_only: bool, kind: str | None, limit: int,
                     since: datetime | None = None, office_id: str | None = None) -> list[NotificationView]:
