@@ -1,0 +1,63 @@
+"""Settings of the web portal (``KINERJA_PORTAL_*``); nothing is read from the environment elsewhere."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kinerja_kernel.auth import Role
+
+
+class DemoUser(BaseModel):
+    """A user the development sign-in offers with one click."""
+
+    nip: str
+    name: str
+    roles: list[Role]
+    offices: list[str]
+
+
+class PortalSettings(BaseSettings):
+    """Where the services are, how sessions are signed, and how people sign in."""
+
+    model_config = SettingsConfigDict(env_prefix="KINERJA_PORTAL_", extra="ignore", frozen=True)
+
+    environment: Literal["development", "test", "production"] = "development"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8105
+    log_level: str = "INFO"
+    log_json: bool | None = None
+
+    planning_url: str = "http://127.0.0.1:8101"
+    evaluation_url: str = "http://127.0.0.1:8102"
+    feedback_url: str = "http://127.0.0.1:8103"
+    career_url: str = "http://127.0.0.1:8104"
+    service_timeout_s: float = Field(default=15.0, gt=0)
+    notification_poll_seconds: float = Field(default=15.0, gt=0, description="how often pages ask for new ones")
+
+    session_secret: SecretStr = Field(default=SecretStr("kinerja-portal-dev-session-change-me"),
+                                      description="signs the session cookie; set a long random value in production")
+    session_hours: float = Field(default=8.0, gt=0, le=24)
+    secure_cookies: bool = Field(default=False, description="true behind HTTPS (always in production)")
+
+    # development sign-in: the portal mints the service token itself (never in production)
+    dev_signin: bool = True
+    jwt_secret: SecretStr | None = Field(default=None, description="the services' HS256 development secret")
+    jwt_issuer: str = "kinerja-dev"
+    jwt_audience: str = "kinerja"
+    jwt_public_key: str | None = Field(default=None, description="the IdP's PEM key (production): verifies tokens")
+    demo_users: list[DemoUser] = Field(default_factory=list, description="JSON list offered on the sign-in page")
+
+    # production sign-in (OIDC authorisation code + PKCE against the agency IdP) — not built yet
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment == "production"
+
+    @property
+    def dev_signin_enabled(self) -> bool:
+        return self.dev_signin and self.environment != "production" and self.jwt_secret is not None

@@ -1,0 +1,109 @@
+"""``kinerja-portal``: the web application process (server-rendered pages that call the services)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import structlog
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import RedirectResponse, Response
+
+from kinerja_kernel.auth import TokenVerifier
+from kinerja_kernel.http import install_http_edge
+from kinerja_kernel.logging import configure_logging
+from kinerja_portal.clients import ApiError, Services, ServiceUnavailable, SessionExpired
+from kinerja_portal.config import PortalSettings
+from kinerja_portal.i18n import translate
+from kinerja_portal.pages import account, audit, employee, evaluator, hr, notifications
+from kinerja_portal.web import CsrfRejected, SignInRequired, flash, language, render
+
+log = structlog.get_logger(__name__)
+STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+def create_app(settings: PortalSettings | None = None) -> FastAPI:
+    settings = settings or PortalSettings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services({
+            "planning": settings.planning_url, "evaluation": settings.evaluation_url,
+            "feedback": settings.feedback_url, "career": settings.career_url,
+        }, timeout=settings.service_timeout_s)
+        try:
+            yield
+        finally:
+            await app.state.services.aclose()
+
+    app = FastAPI(title="Kinerja — Portal", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    install_http_edge(app)  # correlation ids and request logs; the HTML error pages below replace its problems
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret.get_secret_value(),
+                       session_cookie="kinerja_sesi", max_age=int(settings.session_hours * 3600), same_site="lax",
+                       https_only=settings.secure_cookies or settings.environment == "production")
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(
+        secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+        public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (account, employee, notifications, evaluator, hr, audit):
+        app.include_router(module.router)
+    _install_error_pages(app)
+    return app
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    async def sign_in_required(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        if exc.expired:
+            flash(request, "error.session")
+        return RedirectResponse(f"/masuk?next={exc.next_path}", status_code=303)
+
+    async def session_expired(request: Request, exc: Exception) -> Response:
+        request.session.pop("token", None)
+        flash(request, "error.session")
+        return RedirectResponse(f"/masuk?next={request.url.path}", status_code=303)
+
+    async def csrf_rejected(request: Request, exc: Exception) -> Response:
+        return _error_page(request, 400, translate(language(request), "form.csrf"))
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ServiceUnavailable)
+        return _error_page(request, 503, translate(language(request), "error.unavailable", service=exc.service))
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return _error_page(request, exc.status, exc.detail)  # the services explain in Indonesian
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("portal.unhandled_error", error=repr(exc))
+        return _error_page(request, 500, translate(language(request), "error.title"))
+
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(SessionExpired, session_expired)
+    app.add_exception_handler(CsrfRejected, csrf_rejected)
+    app.add_exception_handler(ServiceUnavailable, unavailable)
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def main() -> None:
+    settings = PortalSettings()
+    configure_logging(service="portal", json=settings.json_logs, level=settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None,
+                access_log=False)

@@ -1,0 +1,158 @@
+"""Pejabat penilai: the team board, approving or returning SKPs, rating an appraisal and finalising it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from kinerja_kernel.contracts.planning import BerAkhlak
+from kinerja_portal.clients import ApiError, FormErrors, Services
+from kinerja_portal.forms import Checker
+from kinerja_portal.i18n import LABELS
+from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+
+router = APIRouter()
+RATINGS = set(LABELS["rating"])
+VALUES = [v.value for v in BerAkhlak]
+
+
+def _year(request: Request) -> int:
+    raw = request.query_params.get("tahun", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else date.today().year
+
+
+@router.get("/tim")
+async def team_board(request: Request, viewer: CurrentViewer, api: Api) -> Response:
+    """Who is waiting on what: SKPs to approve and appraisals by what they wait on."""
+    year = _year(request)
+    period = request.query_params.get("periode") or str(year)
+    plans = await api.call("planning", "GET", "/team/plans", viewer.token, params={"period_year": year})
+    appraisals = await api.call("evaluation", "GET", "/team/appraisals", viewer.token, params={"period": period})
+    return render(request, "team.html", {"plans": plans, "appraisals": appraisals, "year": year, "period": period})
+
+
+async def _review_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, *,
+                       errors: FormErrors | None = None, values: dict[str, str] | None = None,
+                       status: int = 200) -> Response:
+    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
+    return render(request, "plan_review.html", {"plan": plan}, errors=errors, values=values, status=status)
+
+
+@router.get("/tim/skp/{plan_id}")
+async def review_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
+    return await _review_page(request, viewer, api, plan_id)
+
+
+def _versioned(form: Any) -> dict[str, Any]:
+    version = text(form, "expected_version")
+    return {"expected_version": int(version)} if version.isdigit() else {}
+
+
+@router.post("/tim/skp/{plan_id}/setujui")
+async def approve_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/approve", viewer.token, json=_versioned(form))
+    except ApiError as error:
+        return await _review_page(request, viewer, api, plan_id, status=error.status,
+                                  errors=FormErrors.from_api(error, {}))
+    flash(request, "team.approved")
+    return RedirectResponse("/tim", status_code=303)
+
+
+@router.post("/tim/skp/{plan_id}/kembalikan")
+async def return_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
+    check = Checker(language(request))
+    comments = check.required("comments", text(form, "comments"))
+    if check.errors:
+        return await _review_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
+                                  status=422)
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/return", viewer.token,
+                       json={"comments": comments, **_versioned(form)})
+    except ApiError as error:
+        return await _review_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
+                                  errors=FormErrors.from_api(error, {"comments": "comments"}))
+    flash(request, "team.returned")
+    return RedirectResponse("/tim", status_code=303)
+
+
+# -- appraisal -------------------------------------------------------------------------------------------
+async def _appraisal_page(request: Request, viewer: Viewer, api: Services, appraisal_id: uuid.UUID, *,
+                          errors: FormErrors | None = None, values: dict[str, str] | None = None,
+                          status: int = 200) -> Response:
+    view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
+    name = view["employee_id"]
+    if viewer.nip == view["evaluator_id"]:
+        team = await api.call("evaluation", "GET", "/team/appraisals", viewer.token,
+                              params={"period": view["period"]["key"]})
+        name = next((row.get("name") or name for row in team if row["appraisal_id"] == str(appraisal_id)), name)
+    # the form starts from what the evaluator already recorded; what was just typed wins
+    recorded = {f"rhk_{r['rhk_id']}": (r.get("evaluator") or {}).get("rating") or "" for r in view["rhks"]}
+    recorded |= {f"value_{v['value']}": (v.get("evaluator") or {}).get("rating") or "" for v in view["values"]}
+    recorded |= {"results_rating": view.get("results_rating") or "",
+                 "behaviour_rating": view.get("behaviour_rating") or ""}
+    values = recorded | (values or {})
+    return render(request, "appraisal.html", {
+        "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"],
+        "open": view["status"] == "open",
+    }, errors=errors, values=values, status=status)
+
+
+@router.get("/penilaian/{appraisal_id}")
+async def appraisal(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
+    return await _appraisal_page(request, viewer, api, appraisal_id)
+
+
+@router.post("/penilaian/{appraisal_id}/nilai")
+async def rate(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
+    """The evaluator's ratings: any part, per RHK and value and overall; saved together or not at all."""
+    check = Checker(language(request))
+    body: dict[str, Any] = {"rhk_ratings": [], "value_ratings": []}
+    mapping: dict[str, str] = {"results_rating": "results_rating", "behaviour_rating": "behaviour_rating",
+                               "reason": "reason"}
+    for name in form:
+        if name.startswith("rhk_") and (chosen := check.choice(name, text(form, name), RATINGS, required=False)):
+            mapping[f"rhk_ratings.{len(body['rhk_ratings'])}"] = name
+            mapping[f"rhk_ratings.{name.removeprefix('rhk_')}"] = name
+            body["rhk_ratings"].append({"rhk_id": name.removeprefix("rhk_"), "rating": chosen})
+    for value in VALUES:
+        if chosen := check.choice(f"value_{value}", text(form, f"value_{value}"), RATINGS, required=False):
+            mapping[f"value_ratings.{len(body['value_ratings'])}"] = f"value_{value}"
+            mapping[f"value_ratings.{value}"] = f"value_{value}"
+            body["value_ratings"].append({"value": value, "rating": chosen})
+    for overall in ("results_rating", "behaviour_rating"):
+        if chosen := check.choice(overall, text(form, overall), RATINGS, required=False):
+            body[overall] = chosen
+    if text(form, "reason"):
+        body["reason"] = text(form, "reason")
+    body |= _versioned(form)
+    if check.errors:
+        return await _appraisal_page(request, viewer, api, appraisal_id, errors=check.errors,
+                                     values=values_of(form), status=422)
+    try:
+        await api.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", viewer.token, json=body)
+    except ApiError as error:
+        return await _appraisal_page(request, viewer, api, appraisal_id, values=values_of(form),
+                                     status=error.status, errors=FormErrors.from_api(error, mapping))
+    flash(request, "appr.rated")
+    return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)
+
+
+@router.post("/penilaian/{appraisal_id}/finalisasi")
+async def finalise(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
+                   form: Form) -> Response:
+    body: dict[str, Any] = _versioned(form)
+    if text(form, "justification"):
+        body["justification"] = text(form, "justification")
+    try:
+        await api.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", viewer.token, json=body)
+    except ApiError as error:
+        errors = FormErrors.from_api(error, {"justification": "justification"})
+        return await _appraisal_page(request, viewer, api, appraisal_id, errors=errors, status=error.status,
+                                     values={"justification": text(form, "justification")})
+    flash(request, "appr.finalised")
+    return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)

@@ -1,0 +1,195 @@
+"""What every page shares: the signed-in user from the session, the language, CSRF, flash messages, and
+rendering a template with all of it."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+from starlette.responses import HTMLResponse
+
+from kinerja_kernel.auth import Principal, Role, TokenVerifier
+from kinerja_kernel.errors import Unauthenticated
+from kinerja_portal.clients import FormErrors, Services
+from kinerja_portal.i18n import label, normalise_language, options, translate
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+class SignInRequired(Exception):
+    """No valid session: the page redirects to the sign-in page (and back afterwards)."""
+
+    def __init__(self, next_path: str, expired: bool = False) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+        self.expired = expired
+
+
+class CsrfRejected(Exception):
+    """A form came without this session's CSRF token."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user: who they are (from their token) and the token the services receive."""
+
+    principal: Principal
+    token: str
+
+    @property
+    def nip(self) -> str:
+        return self.principal.user_id
+
+    @property
+    def office(self) -> str:
+        return sorted(self.principal.offices)[0] if self.principal.offices else ""
+
+    def has(self, *roles: Role) -> bool:
+        return self.principal.has_role(*roles)
+
+
+def _session(request: Request) -> dict[str, Any]:
+    """The session, or an empty one where the session middleware did not run (the last-resort error page)."""
+    found = request.scope.get("session")
+    return found if isinstance(found, dict) else {}
+
+
+def language(request: Request) -> str:
+    return normalise_language(_session(request).get("lang"))
+
+
+def csrf_token(request: Request) -> str:
+    session = _session(request)
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        session["csrf"] = token
+    return token
+
+
+def flash(request: Request, key: str, **values: object) -> None:
+    """A one-time message (an i18n key) shown on the next page."""
+    request.session["flash"] = [key, {k: str(v) for k, v in values.items()}]
+
+
+def _pop_flash(request: Request) -> str | None:
+    stored = _session(request).pop("flash", None)
+    if not isinstance(stored, list) or len(stored) != 2:
+        return None
+    return translate(language(request), str(stored[0]), **dict(stored[1]))
+
+
+def viewer_of(request: Request) -> Viewer | None:
+    session = _session(request)
+    token = session.get("token")
+    if not isinstance(token, str):
+        return None
+    verifier: TokenVerifier = request.app.state.token_verifier
+    try:
+        return Viewer(verifier.verify(token), token)
+    except Unauthenticated:
+        session.pop("token", None)
+        return None
+
+
+def _current_path(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+async def require_viewer(request: Request) -> Viewer:
+    """FastAPI dependency: the signed-in user, or a redirect to the sign-in page."""
+    had_token = "token" in _session(request)
+    viewer = viewer_of(request)
+    if viewer is None:
+        raise SignInRequired(_current_path(request), expired=had_token)
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(require_viewer)]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Api = Annotated[Services, Depends(services)]
+
+
+async def checked_form(request: Request) -> FormData:
+    """The submitted form, after checking its CSRF token against the session's."""
+    form = await request.form()
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not secrets.compare_digest(sent, csrf_token(request)):
+        raise CsrfRejected()
+    return form
+
+
+Form = Annotated[FormData, Depends(checked_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    """A text field, stripped ('' when absent or a file)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def values_of(form: FormData) -> dict[str, str]:
+    """Everything the user typed, to put back in a re-rendered form."""
+    return {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
+
+
+def show_time(value: str | None, tz: ZoneInfo = WIB) -> str:
+    """An instant from a service, in the office's zone (WIB by default) as people read it."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+
+
+def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
+    if viewer is None:
+        return []
+    items = [("/beranda", translate(lang, "nav.home"))]
+    if viewer.has(Role.PEGAWAI):
+        items.append(("/skp", translate(lang, "nav.skp")))
+    if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
+        items.append(("/tim", translate(lang, "nav.team")))
+    if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
+        items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration"))]
+    if viewer.has(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN):
+        items.append(("/audit", translate(lang, "nav.audit")))
+    items.append(("/notifikasi", translate(lang, "nav.notifications")))
+    return items
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200,
+           errors: FormErrors | None = None, values: dict[str, str] | None = None) -> HTMLResponse:
+    """A page: the template with the user, language, translations, CSRF token, flash and form state."""
+    lang = language(request)
+    viewer = viewer_of(request)
+    settings = request.app.state.settings
+    base: dict[str, Any] = {
+        "request": request, "lang": lang, "viewer": viewer, "nav": _nav(lang, viewer),
+        "t": lambda key, **v: translate(lang, key, **v), "label": lambda group, code: label(lang, group, code),
+        "options": lambda group: options(lang, group), "csrf": csrf_token(request), "flash": _pop_flash(request),
+        "errors": errors or FormErrors(), "values": values or {}, "current_path": request.url.path,
+        "here": quote(_current_path(request), safe="/?=&"), "show_time": show_time,
+        "poll_seconds": settings.notification_poll_seconds,
+    }
+    response = TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
