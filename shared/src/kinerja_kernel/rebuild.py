@@ -46,6 +46,7 @@ class ReadModels:
     projection: Projection
     foreign: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
     ignore_columns: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    tables: Sequence[str] | None = None  # the tables rebuilt and compared (default: all the migrations create)
 
 
 @dataclass
@@ -102,7 +103,8 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
         for step in sorted(spec.migrations, key=lambda m: (m.component, m.version)):
             await shadow.execute(step.sql)
         tables = [r["table_name"] for r in await shadow.fetch(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", schema)]
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", schema)
+            if spec.tables is None or r["table_name"] in spec.tables]
 
         async def apply_events(phase: str, envelopes: Sequence[EventEnvelope], handlers: Mapping[str, Handler],
                                seen: set[uuid.UUID]) -> None:
