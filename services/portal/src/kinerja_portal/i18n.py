@@ -247,6 +247,24 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "audit.pack": {"id": "Unduh paket bukti ({service})", "en": "Download the evidence pack ({service})"},
 }
 
+# a form field's name -> the key of its label, so an error summary says which field each message is about
+FIELD_LABELS: Final[dict[str, str]] = {
+    "nip": "signin.nip", "office": "signin.office", "roles": "signin.roles", "demo": "signin.as",
+    "period_year": "skp.period", "title": "skp.rhk_title", "kind": "skp.rhk_kind", "link": "skp.cascade",
+    "source_kind": "skp.source", "source_ref": "skp.source_ref", "iki_description": "skp.iki",
+    "target_kuantitas_value": "aspect.kuantitas", "target_kuantitas_unit": "skp.target_unit",
+    "target_kualitas_value": "aspect.kualitas", "target_kualitas_unit": "skp.target_unit",
+    "target_waktu_value": "aspect.waktu", "target_waktu_unit": "skp.target_unit",
+    "iki_id": "real.iki", "value": "real.value", "occurred_on": "real.date", "description": "real.description",
+    "evidence_url": "real.evidence", "file": "real.file", "comments": "team.comments",
+    "results_rating": "appr.results", "behaviour_rating": "appr.behaviour", "reason": "common.reason",
+    "justification": "appr.justification", "time_zone": "office.time_zone", "periodic_cadence": "office.cadence",
+    "self_assessment_due_days": "office.self_due", "rating_due_days": "office.rating_due",
+    "peer_threshold": "office.peer_threshold", "curve_enforcement": "office.curve",
+    "objection_window_days": "office.objection_days", "period": "office.period", "predicate": "calib.org_predicate",
+    "instructed_by": "calib.instructed_by", "sejak": "audit.since", "sampai": "audit.until",
+}
+
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
     "plan_status": {
         "not_started": {"id": "Belum disusun", "en": "Not started"},
@@ -323,6 +341,16 @@ def label(lang: str, group: str, code: str | None) -> str:
     if entry is None:
         return code
     return entry.get(lang) or entry["id"]
+
+
+def field_label(lang: str, name: str) -> str:
+    """The label of a form field, for the error summary (aspect targets read "Target Kuantitas")."""
+    key = FIELD_LABELS.get(name)
+    if key is None:
+        return name
+    if key.startswith("aspect."):
+        return f"{translate(lang, 'skp.target')} {label(lang, 'aspect', key.removeprefix('aspect.'))}"
+    return translate(lang, key)
 
 
 def options(lang: str, group: str) -> list[tuple[str, str]]:

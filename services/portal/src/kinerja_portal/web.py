@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from kinerja_kernel.auth import Principal, Role, TokenVerifier
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal.clients import FormErrors, Services
-from kinerja_portal.i18n import label, normalise_language, options, translate
+from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 WIB = ZoneInfo("Asia/Jakarta")
@@ -185,7 +185,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     base: dict[str, Any] = {
         "request": request, "lang": lang, "viewer": viewer, "nav": _nav(lang, viewer),
         "t": lambda key, **v: translate(lang, key, **v), "label": lambda group, code: label(lang, group, code),
-        "options": lambda group: options(lang, group), "csrf": csrf_token(request), "flash": _pop_flash(request),
+        "options": lambda group: options(lang, group), "field_label": lambda name: field_label(lang, name),
+        "csrf": csrf_token(request), "flash": _pop_flash(request),
         "errors": errors or FormErrors(), "values": values or {}, "current_path": request.url.path,
         "here": quote(_current_path(request), safe="/?=&"), "show_time": show_time,
         "poll_seconds": settings.notification_poll_seconds,

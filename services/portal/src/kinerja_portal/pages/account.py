@@ -34,12 +34,12 @@ async def health() -> dict[str, str]:
 
 
 def _signin_page(request: Request, *, errors: FormErrors | None = None, values: dict[str, str] | None = None,
-                 status: int = 200) -> Response:
+                 status: int = 200, next_path: str | None = None) -> Response:
     settings: PortalSettings = request.app.state.settings
     return render(request, "signin.html", {
         "demo_users": settings.demo_users if settings.dev_signin_enabled else [],
         "dev_signin": settings.dev_signin_enabled, "sso": bool(settings.oidc_issuer),
-        "roles": [r.value for r in SIGN_IN_ROLES], "next": _safe_next(request.query_params.get("next")),
+        "roles": [r.value for r in SIGN_IN_ROLES], "next": _safe_next(next_path or request.query_params.get("next")),
     }, errors=errors, values=values, status=status)
 
 
@@ -62,7 +62,7 @@ async def signin(request: Request, form: Form) -> Response:
         if user is None:
             errors = FormErrors()
             errors.add("demo", translate(language(request), "form.choice"))
-            return _signin_page(request, errors=errors, status=422)
+            return _signin_page(request, errors=errors, status=422, next_path=text(form, "next"))
     else:
         errors = FormErrors()
         nip, office = text(form, "nip"), text(form, "office")
@@ -81,7 +81,8 @@ async def signin(request: Request, form: Form) -> Response:
             errors.add("roles", translate(lang, "form.choice"))
         if errors:
             values = values_of(form)
-            return _signin_page(request, errors=errors, values={**values, "roles": ",".join(roles)}, status=422)
+            return _signin_page(request, errors=errors, values={**values, "roles": ",".join(roles)}, status=422,
+                                next_path=text(form, "next"))
         user = DemoUser(nip=nip, name=text(form, "name") or nip, roles=[Role(r) for r in roles], offices=[office])
     request.session["token"] = development_token(settings, user)
     request.session.pop("flash", None)

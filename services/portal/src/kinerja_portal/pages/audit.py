@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from kinerja_kernel.identity import nip_problem
-from kinerja_portal.clients import SERVICES, ApiError, FormErrors, Services
+from kinerja_portal.clients import SERVICES, ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.forms import Checker
 from kinerja_portal.web import Api, CurrentViewer, Viewer, language, render
 
@@ -17,9 +17,13 @@ router = APIRouter()
 
 
 async def _timeline(api: Services, viewer: Viewer, service: str, params: dict[str, Any]) -> dict[str, Any]:
-    timeline, verified = await asyncio.gather(
-        api.call(service, "GET", "/audit/timeline", viewer.token, params=params),
-        api.call(service, "GET", "/audit/verify", viewer.token, params={"subject": params["subject"]}))
+    """One service's part; a service that does not answer is named on the page, the others still show."""
+    try:
+        timeline, verified = await asyncio.gather(
+            api.call(service, "GET", "/audit/timeline", viewer.token, params=params),
+            api.call(service, "GET", "/audit/verify", viewer.token, params={"subject": params["subject"]}))
+    except ServiceUnavailable:
+        return {"service": service, "entries": [], "verify": None}
     return {"service": service, "entries": timeline["entries"], "verify": verified}
 
 

@@ -50,7 +50,7 @@ async def draft_plan(request: Request, viewer: CurrentViewer, api: Api, form: Fo
 # -- one SKP -------------------------------------------------------------------------------------------
 async def _plan_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, *,
                      errors: FormErrors | None = None, values: dict[str, str] | None = None,
-                     status: int = 200) -> Response:
+                     submit_errors: FormErrors | None = None, status: int = 200) -> Response:
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     cascade: dict[str, Any] | None = None
     editable = plan["status"] in ("draft", "returned", "revising") and plan["employee_id"] == viewer.nip
@@ -61,7 +61,7 @@ async def _plan_page(request: Request, viewer: Viewer, api: Services, plan_id: u
                 "target_waktu_value": "12", "target_waktu_unit": "bulan"}
     return render(request, "skp_detail.html", {
         "plan": plan, "cascade": cascade, "editable": editable, "cascaded": plan["position_type"] in CASCADED,
-        "aspects": ASPECTS,
+        "aspects": ASPECTS, "submit_errors": submit_errors or FormErrors(),
     }, errors=errors, values=values if values is not None else defaults, status=status)
 
 
@@ -133,7 +133,7 @@ async def submit_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
         await api.call("planning", "POST", f"/plans/{plan_id}/submit", viewer.token, json=body)
     except ApiError as error:
         errors = FormErrors(general=[error.detail] + [e.message for e in error.errors if e.message != error.detail])
-        return await _plan_page(request, viewer, api, plan_id, errors=errors, status=error.status)
+        return await _plan_page(request, viewer, api, plan_id, submit_errors=errors, status=error.status)
     flash(request, "skp.submitted")
     return RedirectResponse(f"/skp/{plan_id}", status_code=303)
 

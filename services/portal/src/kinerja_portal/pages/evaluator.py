@@ -47,6 +47,12 @@ async def review_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
     return await _review_page(request, viewer, api, plan_id)
 
 
+def _board(form: Any) -> str:
+    """Back to the team board of the SKP's year."""
+    year = text(form, "period_year")
+    return f"/tim?tahun={year}" if year.isdigit() else "/tim"
+
+
 def _versioned(form: Any) -> dict[str, Any]:
     version = text(form, "expected_version")
     return {"expected_version": int(version)} if version.isdigit() else {}
@@ -60,7 +66,7 @@ async def approve_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentView
         return await _review_page(request, viewer, api, plan_id, status=error.status,
                                   errors=FormErrors.from_api(error, {}))
     flash(request, "team.approved")
-    return RedirectResponse("/tim", status_code=303)
+    return RedirectResponse(_board(form), status_code=303)
 
 
 @router.post("/tim/skp/{plan_id}/kembalikan")
@@ -77,7 +83,7 @@ async def return_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
         return await _review_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
                                   errors=FormErrors.from_api(error, {"comments": "comments"}))
     flash(request, "team.returned")
-    return RedirectResponse("/tim", status_code=303)
+    return RedirectResponse(_board(form), status_code=303)
 
 
 # -- appraisal -------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // 2. After a rejected form, focus moves to the summary of what to fix.
 (function () {
   "use strict";
-  var summary = document.getElementById("form-errors");
+  var summary = document.querySelector(".errors[tabindex]");
   if (summary) { summary.focus(); }
 
   var badge = document.getElementById("notif-badge");
