@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -24,7 +25,8 @@ from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database
 from kinerja_kernel.infra.processes import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_OFFSETS = {"planning": 1, "evaluation": 2, "feedback": 3, "career": 4}
+SERVICE_OFFSETS = {"planning": 1, "evaluation": 2, "feedback": 3, "career": 4, "portal": 5}
+BACKENDS = ("planning", "evaluation", "feedback", "career")  # the portal has no database; it calls these
 OFFICE = "KANREG-DEMO"
 
 # The demo office: the head of office (evaluates the head of division), the head of division (evaluates
@@ -141,7 +143,7 @@ def main() -> int:
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("KINERJA_KAFKA_PORT", "19092")))
     parser.add_argument("--postgres-port", type=int, default=int(os.environ.get("KINERJA_POSTGRES_PORT", "15432")))
     parser.add_argument("--http-port-base", type=int, default=int(os.environ.get("KINERJA_HTTP_PORT_BASE", "8100")),
-                        help="services listen on base+1 (planning) .. base+4 (career)")
+                        help="services listen on base+1 (planning) .. base+4 (career), the portal on base+5")
     parser.add_argument("--no-wait", action="store_true", help="seed, print and stop (for smoke tests)")
     args = parser.parse_args()
     ports = {name: args.http_port_base + offset for name, offset in SERVICE_OFFSETS.items()}
@@ -164,7 +166,8 @@ def main() -> int:
     try:
         print("Kinerja: starting Kafka (KRaft, from Maven Central artifacts) ...", flush=True)
         bootstrap = kafka.start()
-        for name, port in ports.items():
+        for name in BACKENDS:
+            port = ports[name]
             database = asyncio.run(create_database(server_url, f"kinerja_{name}"))
             prefix = f"KINERJA_{name.upper()}_"
             process = ServiceProcess(name, port=port, log_path=state / "logs" / f"{name}.log", env={
@@ -178,6 +181,16 @@ def main() -> int:
             process.wait_healthy(timeout=90)
         seeded = asyncio.run(seed_demo_office(processes[0].url))
         seeded += asyncio.run(seed_demo_evaluation(processes[1].url))
+        portal = ServiceProcess("portal", port=ports["portal"], log_path=state / "logs" / "portal.log", env={
+            **{f"KINERJA_PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in BACKENDS},
+            "KINERJA_PORTAL_HTTP_PORT": str(ports["portal"]), "KINERJA_PORTAL_JWT_SECRET": DEV_SECRET,
+            "KINERJA_PORTAL_ENVIRONMENT": "development", "KINERJA_PORTAL_DEMO_USERS": json.dumps([
+                {"nip": nip, "name": who, "roles": roles, "offices": [OFFICE]}
+                for nip, who, roles in DEMO_USERS.values()]),
+        })
+        portal.start()
+        processes.append(portal)
+        portal.wait_healthy(timeout=60)
         print_welcome(ports, bootstrap, server_url, state, seeded)
         while not stop and not args.no_wait:
             for process in processes:
@@ -202,8 +215,11 @@ def print_welcome(ports: dict[str, int], bootstrap: str, server_url: str, state:
 ==============================================================================
  Kinerja berjalan — demo office {OFFICE}
 ==============================================================================
+ Start here — the web application (sign in as a demo user):
+   http://127.0.0.1:{ports["portal"]}/
+
  Services (OpenAPI docs at /docs):
-""" + "\n".join(f"   {name:<11} http://127.0.0.1:{port}/docs" for name, port in ports.items()) + f"""
+""" + "\n".join(f"   {name:<11} http://127.0.0.1:{ports[name]}/docs" for name in BACKENDS) + f"""
  Kafka bootstrap:  {bootstrap}   (topics kinerja.<service>.events)
  PostgreSQL:       {server_url.rsplit('/', 1)[0]}/kinerja_<service>
  Logs:             {state / 'logs'}

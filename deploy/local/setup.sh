@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what Kinerja needs on a fresh Debian machine of this kind: uv, the Python dependencies
-# (from the lock file), Java + Maven and the Kafka artifacts. Safe to run again: it skips what is there.
+# (from the lock file), Java + Maven, Chromium (browser tests) and the Kafka artifacts. Safe to run again: it
+# skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,6 +23,11 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 if ! command -v useradd >/dev/null 2>&1; then  # the embedded PostgreSQL server runs as its own user
   as_root apt-get update -qq && as_root apt-get install -y -qq passwd >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ]; then  # the portal's browser tests drive Debian's headless Chromium (Playwright)
+  echo "setup: installing chromium" >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 echo "setup: Python dependencies (uv sync --frozen)" >&2

@@ -38,6 +38,11 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         for name, offset in (("planning", 1), ("evaluation", 2), ("feedback", 3), ("career", 4)):
             assert httpx.get(f"http://127.0.0.1:{port_base + offset}/health").json()["service"] == name
         assert re.search(r"Budi Santoso.*: submitted", text)
+        # the web application is where people start: its URL comes first, its sign-in page is Indonesian
+        portal = re.search(r"Start here.*\n\s+(http://\S+)", text)
+        assert portal is not None and portal.group(1) == f"http://127.0.0.1:{port_base + 5}/", text
+        signin = httpx.get(f"{portal.group(1)}masuk")
+        assert signin.status_code == 200 and "Masuk sebagai Siti Rahmawati" in signin.text, signin.text[:500]
         assert re.search(r"Penilaian \d{4}: periode dibuka; Siti sudah mengisi penilaian diri", text)
 
         example = re.search(r"curl -s -H \"Authorization: Bearer ([^\"]+)\" \\\n\s+(\S+)", text)

@@ -227,6 +227,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "calib.set_org": {"id": "Tetapkan predikat organisasi", "en": "Set the organisation predicate"},
     "calib.instructed_by": {"id": "NIP pimpinan yang menginstruksikan", "en": "NIP of the instructing leader"},
     "calib.org_saved": {"id": "Predikat organisasi tersimpan.", "en": "Organisation predicate saved."},
+    "calib.no_predicates": {"id": "Belum ada pegawai di unit ini yang sudah berpredikat.",
+                            "en": "No employee in this unit has a predicate yet."},
     "calib.chart_label": {"id": "Grafik jumlah pegawai per predikat", "en": "Chart of employees per predicate"},
     # audit
     "audit.title": {"id": "Jejak audit", "en": "Audit trail"},

@@ -67,6 +67,10 @@ async def _plan_page(request: Request, viewer: Viewer, api: Services, plan_id: u
 
 @router.get("/skp/{plan_id}")
 async def plan_detail(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
+    """The owner's SKP page; the evaluator (arriving from a notification) gets the review page."""
+    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
+    if plan["employee_id"] != viewer.nip and plan["evaluator_id"] == viewer.nip:
+        return RedirectResponse(f"/tim/skp/{plan_id}", status_code=303)
     return await _plan_page(request, viewer, api, plan_id)
 
 
