@@ -28,8 +28,8 @@ from aiokafka import AIOKafkaProducer
 from kinerja_kernel.auth import Role
 from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.infra.kafka import LocalKafka
-from kinerja_kernel.infra.postgres import create_database, free_port
-from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.infra.postgres import free_port
+from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.testing.http import bearer
 from kinerja_kernel.testing.kafka_helpers import read_topic
 from kinerja_kernel.testing.office import Person, UnitDriver, eventually
@@ -47,25 +47,12 @@ OFFICE = "KANREG-AUDIT"
 def stack(postgres_server_url: str, jwt_secret: str, tmp_path: Path, unique: str) -> Iterator[dict[str, Any]]:
     kafka = LocalKafka(tmp_path / "kafka", port=free_port(), controller_port=free_port())
     bootstrap = kafka.start()
-    started: dict[str, ServiceProcess] = {}
-    databases: dict[str, str] = {}
     try:
-        for name in SERVICES:
-            databases[name] = asyncio.run(create_database(postgres_server_url, f"audit_{name}_{unique}"))
-            prefix = f"KINERJA_{name.upper()}_"
-            port = free_port()
-            process = ServiceProcess(name, port=port, log_path=tmp_path / f"{name}.log", env={
-                f"{prefix}DATABASE_URL": databases[name], f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": jwt_secret,
-                f"{prefix}ENVIRONMENT": "production"})
-            process.start()
-            started[name] = process
-        for process in started.values():
-            process.wait_healthy()
-        yield {"processes": started, "databases": databases, "bootstrap": bootstrap}
+        with running_services(SERVICES, server_url=postgres_server_url, bootstrap=bootstrap, jwt_secret=jwt_secret,
+                              log_dir=tmp_path, database_prefix=f"audit_{unique}") as started:
+            yield {"processes": started, "bootstrap": bootstrap,
+                   "databases": {name: p.database_url for name, p in started.items()}}
     finally:
-        for process in started.values():
-            process.stop()
         kafka.stop()
 
 

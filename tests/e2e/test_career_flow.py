@@ -31,8 +31,7 @@ from kinerja_kernel.contracts.evaluation import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
 from kinerja_kernel.envelope import utcnow
-from kinerja_kernel.infra.postgres import create_database, free_port
-from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.testing.http import bearer
 from kinerja_kernel.testing.kafka_helpers import TopicRecord, envelope_of, publish, read_topic
 
@@ -45,21 +44,12 @@ HR = "197001012000011003"
 @pytest.fixture
 def career_service(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
                    unique: str) -> Iterator[ServiceProcess]:
-    database = asyncio.run(create_database(postgres_server_url, f"e2e_career_{unique}"))
-    port = free_port()
-    process = ServiceProcess("career", port=port, log_path=tmp_path / "career.log", env={
-        "KINERJA_CAREER_DATABASE_URL": database, "KINERJA_CAREER_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "KINERJA_CAREER_HTTP_PORT": str(port), "KINERJA_CAREER_JWT_SECRET": jwt_secret,
-        "KINERJA_CAREER_ENVIRONMENT": "production",
-        # its own consumer group: another career process on the shared test broker must not take its partitions
-        "KINERJA_CAREER_CONSUMER_GROUP": f"kinerja-career-e2e-{unique}",
-    })
-    process.start()
-    try:
-        process.wait_healthy()
-        yield process
-    finally:
-        process.stop()
+    # its own consumer group: another career process on the shared test broker must not take its partitions
+    with running_services(("career",), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
+                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_career_{unique}",
+                          extra_env={"career": {"KINERJA_CAREER_CONSUMER_GROUP": f"kinerja-career-e2e-{unique}"}}
+                          ) as started:
+        yield started["career"]
 
 
 def annual(employee_id: str, office_id: str, year: int, predicate: Predicate, results: Rating,

@@ -26,8 +26,7 @@ from kinerja_feedback.domain.webhooks import verify
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts import evaluation as ev
 from kinerja_kernel.contracts import planning as pl
-from kinerja_kernel.infra.postgres import create_database, free_port
-from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.testing.http import bearer
 from kinerja_kernel.testing.kafka_helpers import envelope_of, publish, read_topic
 
@@ -42,19 +41,10 @@ def nip() -> str:
 @pytest.fixture
 def feedback(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
              unique: str) -> Iterator[ServiceProcess]:
-    database = asyncio.run(create_database(postgres_server_url, f"e2e_feedback_flow_{unique}"))
-    port = free_port()
-    p = "KINERJA_FEEDBACK_"
-    process = ServiceProcess("feedback", port=port, log_path=tmp_path / "feedback.log", env={
-        f"{p}DATABASE_URL": database, f"{p}KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, f"{p}HTTP_PORT": str(port),
-        f"{p}JWT_SECRET": jwt_secret, f"{p}ENVIRONMENT": "production", f"{p}WEBHOOK_POLL_INTERVAL_SECONDS": "0.2",
-    })
-    process.start()
-    try:
-        process.wait_healthy()
-        yield process
-    finally:
-        process.stop()
+    with running_services(("feedback",), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
+                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_feedback_flow_{unique}",
+                          extra_env={"feedback": {"KINERJA_FEEDBACK_WEBHOOK_POLL_INTERVAL_SECONDS": "0.2"}}) as started:
+        yield started["feedback"]
 
 
 @contextlib.asynccontextmanager

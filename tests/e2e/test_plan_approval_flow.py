@@ -17,8 +17,7 @@ import httpx
 import pytest
 
 from kinerja_kernel.auth import Role
-from kinerja_kernel.infra.postgres import create_database, free_port
-from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.testing.http import bearer
 from kinerja_kernel.testing.kafka_helpers import read_topic
 
@@ -30,25 +29,9 @@ OFFICE = "KANREG-E2E"
 @pytest.fixture
 def services(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
              unique: str) -> Iterator[dict[str, ServiceProcess]]:
-    started: dict[str, ServiceProcess] = {}
-    try:
-        for name in ("planning", "feedback"):
-            database = asyncio.run(create_database(postgres_server_url, f"e2e_{name}_{unique}"))
-            prefix = f"KINERJA_{name.upper()}_"
-            port = free_port()
-            process = ServiceProcess(name, port=port, log_path=tmp_path / f"{name}.log", env={
-                f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": jwt_secret,
-                f"{prefix}ENVIRONMENT": "production",
-            })
-            process.start()
-            started[name] = process
-        for process in started.values():
-            process.wait_healthy()
+    with running_services(("planning", "feedback"), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
+                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_{unique}") as started:
         yield started
-    finally:
-        for process in started.values():
-            process.stop()
 
 
 async def wait_for_notification(client: httpx.AsyncClient, url: str, headers: dict[str, str], kind: str,

@@ -115,6 +115,22 @@ class Predicate(enum.StrEnum):
     SANGAT_KURANG = "sangat_kurang"
 
 
+PREDICATE_LABELS: dict[Predicate, str] = {
+    Predicate.SANGAT_BAIK: "Sangat Baik",
+    Predicate.BAIK: "Baik",
+    Predicate.BUTUH_PERBAIKAN: "Butuh Perbaikan",
+    Predicate.KURANG: "Kurang/Misconduct",
+    Predicate.SANGAT_KURANG: "Sangat Kurang",
+}
+"""The official names, as people read them."""
+
+RATING_LABELS: dict[Rating, str] = {
+    Rating.DI_ATAS: "Di Atas Ekspektasi",
+    Rating.SESUAI: "Sesuai Ekspektasi",
+    Rating.DI_BAWAH: "Di Bawah Ekspektasi",
+}
+
+
 class OrganisationPredicate(enum.StrEnum):
     """Predikat kinerja organisasi, set per unit and period by the leader of the unit above."""
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
+
+from kinerja_kernel.infra.postgres import create_database, free_port
 
 
 def service_command(name: str) -> list[str]:
@@ -33,6 +38,10 @@ class ServiceProcess:
         self.port = port
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def database_url(self) -> str | None:
+        return self.env.get(f"KINERJA_{self.name.upper()}_DATABASE_URL")
 
     @property
     def url(self) -> str:
@@ -70,3 +79,29 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+@contextlib.contextmanager
+def running_services(
+    names: Sequence[str], *, server_url: str, bootstrap: str, jwt_secret: str, log_dir: Path, database_prefix: str,
+    environment: str = "production", extra_env: Mapping[str, Mapping[str, str]] | None = None,
+) -> Iterator[dict[str, ServiceProcess]]:
+    """Service processes, each with a new database ``<prefix>_<name>`` on ``server_url``, on ``bootstrap``,
+    started together and healthy; stopped (SIGTERM) on exit. ``extra_env`` adds settings per service."""
+    started: dict[str, ServiceProcess] = {}
+    try:
+        for name in names:
+            database = asyncio.run(create_database(server_url, f"{database_prefix}_{name}"))
+            prefix, port = f"KINERJA_{name.upper()}_", free_port()
+            process = ServiceProcess(name, port=port, log_path=log_dir / f"{name}.log", env={
+                f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": jwt_secret,
+                f"{prefix}ENVIRONMENT": environment, **(extra_env or {}).get(name, {})})
+            process.start()
+            started[name] = process
+        for process in started.values():
+            process.wait_healthy()
+        yield started
+    finally:
+        for process in started.values():
+            process.stop()

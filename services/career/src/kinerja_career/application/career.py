@@ -28,7 +28,13 @@ from kinerja_kernel.contracts.career import (
     PotentialAssessment,
     Rank,
 )
-from kinerja_kernel.contracts.evaluation import AppraisalCorrected, AppraisalFinalised, Predicate, TimeZone
+from kinerja_kernel.contracts.evaluation import (
+    PREDICATE_LABELS,
+    AppraisalCorrected,
+    AppraisalFinalised,
+    Predicate,
+    TimeZone,
+)
 from kinerja_kernel.contracts.planning import EmployeeRegistered
 from kinerja_kernel.envelope import Actor, EventEnvelope, utcnow
 from kinerja_kernel.errors import Forbidden, InvalidInput, KinerjaError, NotFound
@@ -160,7 +166,7 @@ class CareerService:
             plans = [rm.as_dict(r) for r in await rm.plans_of(conn, employee_id)]
             annual = (await rm.annual_predicates(conn, [employee_id])).get(employee_id, {})
         for r in results:
-            r["predicate_label"] = rules.PREDICATE_LABELS[Predicate(r["predicate"])]
+            r["predicate_label"] = PREDICATE_LABELS[Predicate(r["predicate"])]
         totals: dict[int, Decimal] = {}
         for p in points:
             totals.setdefault(p["year"], Decimal("0"))

@@ -20,22 +20,10 @@ from kinerja_kernel.contracts.career import (
     Recommendation,
     RecommendationKind,
 )
-from kinerja_kernel.contracts.evaluation import PeriodKind, Predicate, Rating
+from kinerja_kernel.contracts.evaluation import PREDICATE_LABELS, PeriodKind, Predicate, Rating
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
 
 # -- labels people read ------------------------------------------------------------------------------
-PREDICATE_LABELS: dict[Predicate, str] = {
-    Predicate.SANGAT_BAIK: "Sangat Baik",
-    Predicate.BAIK: "Baik",
-    Predicate.BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    Predicate.KURANG: "Kurang/Misconduct",
-    Predicate.SANGAT_KURANG: "Sangat Kurang",
-}
-RATING_LABELS: dict[Rating, str] = {
-    Rating.DI_ATAS: "Di Atas Ekspektasi",
-    Rating.SESUAI: "Sesuai Ekspektasi",
-    Rating.DI_BAWAH: "Di Bawah Ekspektasi",
-}
 POTENTIAL_LABELS: dict[Potential, str] = {
     Potential.TINGGI: "Tinggi", Potential.MENENGAH: "Menengah", Potential.RENDAH: "Rendah",
 }

@@ -17,14 +17,14 @@ from kinerja_evaluation.domain.appraisal import Appraisal, Ratings
 from kinerja_evaluation.domain.office import Office, UnitPredicate, unit_predicate_key
 from kinerja_evaluation.domain.peers import summarise
 from kinerja_evaluation.domain.rules import (
-    PREDICATE_LABELS,
-    RATING_LABELS,
     CurveReport,
     check_curve,
     suggested_results_rating,
 )
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import (
+    PREDICATE_LABELS,
+    RATING_LABELS,
     AppraisalFinalised,
     AppraisedRhk,
     EvaluationPeriod,

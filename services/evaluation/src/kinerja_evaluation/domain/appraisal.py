@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kinerja_evaluation.domain.rules import (
-    PREDICATE_LABELS,
     UNIT_HEADS,
     CurveReport,
     predicate,
@@ -27,6 +26,7 @@ from kinerja_evaluation.domain.rules import (
 )
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.evaluation import (
+    PREDICATE_LABELS,
     AppraisalCorrected,
     AppraisalFinalised,
     AppraisalOpened,

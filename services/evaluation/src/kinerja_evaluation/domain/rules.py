@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kinerja_kernel.contracts.evaluation import OrganisationPredicate, Predicate, Rating
+from kinerja_kernel.contracts.evaluation import PREDICATE_LABELS, OrganisationPredicate, Predicate, Rating
 from kinerja_kernel.contracts.planning import PositionType, RhkKind
 
 # -- the predicate matrix ------------------------------------------------------------------------
@@ -26,20 +26,6 @@ _MATRIX: dict[tuple[Rating, Rating], Predicate] = {
     (Rating.DI_BAWAH, Rating.DI_BAWAH): Predicate.SANGAT_KURANG,
     (Rating.DI_BAWAH, Rating.SESUAI): Predicate.BUTUH_PERBAIKAN,
     (Rating.DI_BAWAH, Rating.DI_ATAS): Predicate.BUTUH_PERBAIKAN,
-}
-
-PREDICATE_LABELS: dict[Predicate, str] = {
-    Predicate.SANGAT_BAIK: "Sangat Baik",
-    Predicate.BAIK: "Baik",
-    Predicate.BUTUH_PERBAIKAN: "Butuh Perbaikan",
-    Predicate.KURANG: "Kurang/Misconduct",
-    Predicate.SANGAT_KURANG: "Sangat Kurang",
-}
-
-RATING_LABELS: dict[Rating, str] = {
-    Rating.DI_ATAS: "Di Atas Ekspektasi",
-    Rating.SESUAI: "Sesuai Ekspektasi",
-    Rating.DI_BAWAH: "Di Bawah Ekspektasi",
 }
 
 UNIT_HEADS = frozenset({PositionType.KEPALA_UNIT, PositionType.JPT})
