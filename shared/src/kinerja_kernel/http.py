@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -152,3 +153,15 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class RequestBody(BaseModel):
+    """Base of every request body: an unknown field is refused (422 naming it), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class VersionedBody(RequestBody):
+    """A command on an aggregate the client has seen: a stale ``expected_version`` is a 409."""
+
+    expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from kinerja_career.application.career import CareerService, RankRow
 from kinerja_career.application.development import DevelopmentService
@@ -32,7 +32,7 @@ from kinerja_kernel.contracts.career import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.errors import InvalidInput
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1")
@@ -86,12 +86,10 @@ Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,40}$")]
 Reason = Annotated[str | None, Field(default=None, max_length=1000)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # -- bodies ---------------------------------------------------------------------------------------
-class RankBody(Body):
+class RankBody(RequestBody):
     grade: Grade = Field(description="golongan/ruang, e.g. III/c")
     name: str = Field(min_length=1, max_length=80, description="pangkat, e.g. Penata")
     tmt: date = Field(description="TMT (terhitung mulai tanggal) of the current rank")
@@ -105,12 +103,12 @@ class RankImportRow(RankBody):
     employee_id: Nip
 
 
-class RankImportBody(Body):
+class RankImportBody(RequestBody):
     rows: list[RankImportRow] = Field(min_length=1, max_length=5000)
     reason: Reason = None
 
 
-class FunctionalBody(Body):
+class FunctionalBody(RequestBody):
     level: LevelField
     coefficient: Decimal | None = Field(default=None, gt=0, le=100, max_digits=6, decimal_places=2,
                                         description="annual coefficient; default from the level")
@@ -118,14 +116,14 @@ class FunctionalBody(Body):
     reason: Reason = None
 
 
-class PotentialBody(Body):
+class PotentialBody(RequestBody):
     potential: PotentialField = Field(description="tinggi / menengah / rendah")
     source: str = Field(min_length=1, max_length=200, description="the assessment, e.g. Assessment Center")
     assessed_on: date
     reason: Reason = None
 
 
-class CatalogBody(Body):
+class CatalogBody(RequestBody):
     title: str = Field(min_length=1, max_length=200)
     trigger: TriggerField = Field(description="nilai (a weak BerAKHLAK value) or hasil_kerja (weak results)")
     value: ValueField | None = None
@@ -134,7 +132,7 @@ class CatalogBody(Body):
     reason: Reason = None
 
 
-class ActivityBody(Body):
+class ActivityBody(RequestBody):
     activity_id: uuid.UUID | None = Field(default=None, description="keep an existing activity's id when revising")
     title: str = Field(min_length=1, max_length=300)
     type: ActivityTypeField
@@ -148,7 +146,7 @@ class ActivityBody(Body):
                                    catalog_code=self.catalog_code)
 
 
-class PlanBody(Body):
+class PlanBody(RequestBody):
     employee_id: Nip
     year: int = Field(ge=2000, le=2100)
     kind: KindField = DevelopmentPlanKind.PENGEMBANGAN
@@ -156,14 +154,14 @@ class PlanBody(Body):
     activities: list[ActivityBody] = Field(max_length=50)
 
 
-class PlanRevisionBody(Body):
+class PlanRevisionBody(RequestBody):
     goals: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(max_length=20)
     activities: list[ActivityBody] = Field(max_length=50)
     reason: str = Field(min_length=1, max_length=1000)
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class ProgressBody(Body):
+class ProgressBody(RequestBody):
     hours_done: Decimal = Field(ge=0, le=10000, max_digits=7, decimal_places=2)
     progress_percent: int = Field(ge=0, le=100)
     note: str | None = Field(default=None, max_length=1000)

@@ -21,7 +21,7 @@ from kinerja_kernel.contracts.evaluation import (
     ValueRating,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody, VersionedBody
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1")
@@ -36,12 +36,8 @@ Evaluation = Annotated[EvaluationService, Depends(evaluation)]
 PeriodKey = Annotated[str, Query(min_length=4, max_length=8, description="2026, 2026-Q1 .. Q4, 2026-M01 .. M12")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class Versioned(Body):
-    expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")
 
 
 class SettingsBody(OfficeSettings):
@@ -50,47 +46,47 @@ class SettingsBody(OfficeSettings):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class PeriodBody(Body):
+class PeriodBody(RequestBody):
     period: str = Field(min_length=4, max_length=8, description="2026, 2026-Q1 .. 2026-Q4, 2026-M01 .. 2026-M12")
 
 
 Comment = Annotated[str, Field(max_length=2000)]
 
 
-class RhkRatingBody(Body):
+class RhkRatingBody(RequestBody):
     rhk_id: uuid.UUID
     rating: Rating
     comment: Comment | None = None
 
 
-class ValueRatingBody(Body):
+class ValueRatingBody(RequestBody):
     value: BerAkhlak
     rating: Rating
     comment: Comment | None = None
 
 
-class SelfAssessmentBody(Versioned):
+class SelfAssessmentBody(VersionedBody):
     rhk_ratings: list[RhkRatingBody] = Field(max_length=50)
     value_ratings: list[ValueRatingBody] = Field(max_length=7)
     summary: Comment | None = None
 
 
-class RaterBody(Body):
+class RaterBody(RequestBody):
     rater_id: Nip
     relation: RaterRelation
 
 
-class RatersBody(Body):
+class RatersBody(RequestBody):
     raters: list[RaterBody] = Field(max_length=20)
     window_closes_at: AwareDatetime | None = Field(default=None, description="default: the rating deadline")
 
 
-class PeerInputBody(Body):
+class PeerInputBody(RequestBody):
     scores: dict[BerAkhlak, Annotated[int, Field(ge=1, le=5)]]
     comments: dict[BerAkhlak, Annotated[str, Field(max_length=1000)]] = Field(default_factory=dict)
 
 
-class RatingsBody(Versioned):
+class RatingsBody(VersionedBody):
     rhk_ratings: list[RhkRatingBody] = Field(default_factory=list, max_length=50)
     value_ratings: list[ValueRatingBody] = Field(default_factory=list, max_length=7)
     results_rating: Rating | None = None
@@ -98,33 +94,33 @@ class RatingsBody(Versioned):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class FinaliseBody(Versioned):
+class FinaliseBody(VersionedBody):
     justification: str | None = Field(default=None, min_length=10, max_length=2000,
                                       description="required when the unit's distribution breaks the curve")
 
 
-class ObjectionBody(Body):
+class ObjectionBody(RequestBody):
     reasons: str = Field(min_length=10, max_length=5000)
 
 
-class ExplanationBody(Body):
+class ExplanationBody(RequestBody):
     text: str = Field(min_length=1, max_length=5000)
 
 
-class DecisionBody(Body):
+class DecisionBody(RequestBody):
     decision: ObjectionDecision
     reason: str = Field(min_length=1, max_length=2000)
     results_rating: Rating | None = None
     behaviour_rating: Rating | None = None
 
 
-class OrganisationPredicateBody(Body):
+class OrganisationPredicateBody(RequestBody):
     predicate: OrganisationPredicate
     reason: str = Field(min_length=1, max_length=1000)
     instructed_by: Nip | None = Field(default=None, description="the leader who instructed HR")
 
 
-class CalibrationBody(Body):
+class CalibrationBody(RequestBody):
     results_rating: Rating | None = None
     behaviour_rating: Rating | None = None
     reason: str = Field(min_length=1, max_length=1000)

@@ -7,57 +7,55 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from kinerja_feedback.adapters.views import ActionView, DialogueView
 from kinerja_feedback.entrypoints.http import App
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1", tags=["Dialog kinerja"])
 PeriodQ = Annotated[str, Query(max_length=8, description="periode: 2026-Q1, 2026-M03 atau 2026")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class ScheduleBody(Body):
+class ScheduleBody(RequestBody):
     employee_id: Nip
     scheduled_at: AwareDatetime
     period: str | None = Field(default=None, max_length=8, description="default: the office's period of scheduled_at")
     agenda: str | None = Field(default=None, max_length=2000)
 
 
-class RescheduleBody(Body):
+class RescheduleBody(RequestBody):
     scheduled_at: AwareDatetime
     reason: str = Field(min_length=1, max_length=1000)
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class ActionBody(Body):
+class ActionBody(RequestBody):
     action_id: uuid.UUID | None = Field(default=None, description="keep an existing action's id when revising")
     description: str = Field(min_length=1, max_length=1000)
     owner_id: Nip | None = Field(default=None, description="default: the employee")
     due_on: date | None = None
 
 
-class NotesBody(Body):
+class NotesBody(RequestBody):
     notes: str = Field(min_length=1, max_length=10_000)
     actions: list[ActionBody] = Field(default_factory=list, max_length=30)
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class TextBody(Body):
+class TextBody(RequestBody):
     response: str = Field(min_length=1, max_length=4000)
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class AckBody(Body):
+class AckBody(RequestBody):
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class DoneBody(Body):
+class DoneBody(RequestBody):
     note: str | None = Field(default=None, max_length=1000)
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from kinerja_feedback.adapters.views import ClarificationView, FeedbackView
 from kinerja_feedback.application.feedback import GiveFeedback
@@ -19,23 +19,21 @@ from kinerja_kernel.contracts.feedback import (
     RatingAspect,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1")
 Period = Annotated[str | None, Query(max_length=8, description="periode: 2026, 2026-Q2 atau 2026-M03")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class EvidenceBody(Body):
+class EvidenceBody(RequestBody):
     uri: str = Field(min_length=1, max_length=2000)
     description: str | None = Field(default=None, max_length=500)
 
 
-class FeedbackBody(Body):
+class FeedbackBody(RequestBody):
     employee_id: Nip
     kind: FeedbackKind
     rhk_id: uuid.UUID | None = None
@@ -45,7 +43,7 @@ class FeedbackBody(Body):
     evidence: list[EvidenceBody] = Field(default_factory=list, max_length=10)
 
 
-class ResponseBody(Body):
+class ResponseBody(RequestBody):
     response: str = Field(min_length=1, max_length=4000)
 
 
@@ -58,25 +56,25 @@ class Versioned(BaseModel):
     version: int
 
 
-class SettingsBody(Body):
+class SettingsBody(RequestBody):
     peer_feedback_allowed: bool = False
     dialogues_per_period: int = Field(default=1, ge=0, le=12)
     reason: str = Field(min_length=1, max_length=500)
 
 
-class TopicBody(Body):
+class TopicBody(RequestBody):
     rhk_id: uuid.UUID | None = None
     value: BerAkhlak | None = None
     aspect: RatingAspect | None = None
 
 
-class ClarificationBody(Body):
+class ClarificationBody(RequestBody):
     appraisal_id: uuid.UUID
     topic: TopicBody
     question: str = Field(min_length=1, max_length=4000)
 
 
-class MessageBody(Body):
+class MessageBody(RequestBody):
     text: str = Field(min_length=1, max_length=4000)
 
 

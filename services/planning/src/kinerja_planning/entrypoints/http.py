@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from kinerja_kernel.contracts.planning import (
     Approach,
@@ -25,7 +25,7 @@ from kinerja_kernel.contracts.planning import (
     SourceKind,
     Target,
 )
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody, VersionedBody
 from kinerja_kernel.identity import Nip
 from kinerja_planning.application.handlers import PlanningService, PlanRef
 from kinerja_planning.domain.commands import (
@@ -56,12 +56,10 @@ Planning = Annotated[PlanningService, Depends(planning)]
 Year = Annotated[int, Query(ge=2000, le=2100, description="periode (tahun)")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # -- bodies ---------------------------------------------------------------------------------------
-class EmployeeBody(Body):
+class EmployeeBody(RequestBody):
     name: str = Field(min_length=1, max_length=200)
     unit_id: str = Field(min_length=1, max_length=64)
     position: str = Field(min_length=1, max_length=200)
@@ -72,19 +70,19 @@ class EmployeeBody(Body):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class DraftPlanBody(Body):
+class DraftPlanBody(RequestBody):
     period_year: int = Field(ge=2000, le=2100)
     approach: Approach = Approach.KUANTITATIF
 
 
-class TargetBody(Body):
+class TargetBody(RequestBody):
     aspect: Aspect
     value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
     unit: str | None = Field(default=None, max_length=40)
     description: str | None = Field(default=None, max_length=500)
 
 
-class IkiBody(Body):
+class IkiBody(RequestBody):
     iki_id: uuid.UUID | None = Field(default=None, description="keep the id of an existing IKI when updating")
     description: str = Field(min_length=1, max_length=500)
     targets: list[TargetBody] = Field(max_length=4)
@@ -92,17 +90,17 @@ class IkiBody(Body):
     service_type: str | None = Field(default=None, max_length=80)
 
 
-class InterventionBody(Body):
+class InterventionBody(RequestBody):
     plan_id: uuid.UUID
     rhk_id: uuid.UUID
 
 
-class SourceBody(Body):
+class SourceBody(RequestBody):
     kind: SourceKind
     reference: str = Field(min_length=1, max_length=300)
 
 
-class RhkBody(Body):
+class RhkBody(RequestBody):
     title: str = Field(min_length=1, max_length=500)
     kind: RhkKind = RhkKind.UTAMA
     ikis: list[IkiBody] = Field(max_length=20)
@@ -121,24 +119,22 @@ class RhkBody(Body):
         )
 
 
-class RhkChange(Body):
+class RhkChange(RequestBody):
     rhk: RhkBody
     expected_version: int | None = Field(default=None, ge=0)
 
 
-class Versioned(Body):
-    expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")
 
 
-class BehaviourBody(Versioned):
+class BehaviourBody(VersionedBody):
     expectations: dict[BerAkhlak, Annotated[str, Field(max_length=1000)] | None]
 
 
-class CommentsBody(Versioned):
+class CommentsBody(VersionedBody):
     comments: str = Field(min_length=1, max_length=2000)
 
 
-class ReasonBody(Versioned):
+class ReasonBody(VersionedBody):
     reason: str = Field(min_length=1, max_length=1000)
 
 
@@ -247,7 +243,7 @@ async def set_behaviour(plan_id: uuid.UUID, body: BehaviourBody, by: CurrentPrin
 
 
 @router.post("/plans/{plan_id}/submit", response_model=PlanRefView, tags=["SKP"])
-async def submit_plan(plan_id: uuid.UUID, body: Versioned, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+async def submit_plan(plan_id: uuid.UUID, body: VersionedBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
     return PlanRefView.of(await svc.submit(SubmitPlan(plan_id=plan_id, expected_version=body.expected_version), by))
 
 
@@ -258,7 +254,7 @@ async def return_plan(plan_id: uuid.UUID, body: CommentsBody, by: CurrentPrincip
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanRefView, tags=["SKP"])
-async def approve_plan(plan_id: uuid.UUID, body: Versioned, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+async def approve_plan(plan_id: uuid.UUID, body: VersionedBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
     return PlanRefView.of(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version), by))
 
 

@@ -10,12 +10,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import Evidence, EvidenceKind, Origin, ServiceInteraction
 from kinerja_kernel.errors import Forbidden, InvalidInput
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, RequestBody
 from kinerja_planning.application.realisation import RealisationService
 from kinerja_planning.domain.realisation import NewEntry
 
@@ -32,18 +32,16 @@ def realisation(request: Request) -> RealisationService:
 Realisations = Annotated[RealisationService, Depends(realisation)]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
-class EvidenceBody(Body):
+class EvidenceBody(RequestBody):
     kind: EvidenceKind
     uri: str = Field(min_length=1, max_length=2000)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     description: str | None = Field(default=None, max_length=500)
 
 
-class EntryBody(Body):
+class EntryBody(RequestBody):
     entry_id: uuid.UUID | None = Field(default=None, description="client id: an entry sent twice is kept once")
     iki_id: uuid.UUID
     value: Decimal = Field(max_digits=18, decimal_places=4)
@@ -57,15 +55,15 @@ class EntryBody(Body):
                         evidence=tuple(Evidence(**e.model_dump()) for e in self.evidence))
 
 
-class EntriesBody(Body):
+class EntriesBody(RequestBody):
     entries: list[EntryBody] = Field(min_length=1, max_length=MAX_ENTRIES)
 
 
-class CommentBody(Body):
+class CommentBody(RequestBody):
     comment: str = Field(min_length=1, max_length=2000)
 
 
-class InteractionsBody(Body):
+class InteractionsBody(RequestBody):
     interactions: list[ServiceInteraction] = Field(min_length=1, max_length=MAX_ENTRIES)
 
 
