@@ -12,7 +12,7 @@ import os
 import sys
 import urllib.request
 
-DEFAULT_PORTS = {"planning": 8101, "evaluation": 8102, "feedback": 8103, "career": 8104}
+DEFAULT_PORTS = {"planning": 8101, "evaluation": 8102, "feedback": 8103, "career": 8104, "portal": 8105}
 
 
 def _service() -> str | None:
