@@ -459,3 +459,97 @@ def test_sign_in_with_a_malformed_nip_says_what_is_wrong_and_english_can_be_chos
     expect(page.get_by_role("heading", level=1)).to_have_text("My SKP")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     snap(page, "english")
+
+
+# -- pegawai: appraisal ------------------------------------------------------------------------------------
+def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) -> str:
+    """``staff``'s SKP of the stack's year approved with one RHK, and the id of their appraisal of ``period``
+    (opened by the approval over Kafka)."""
+    unit, year = stack.unit, stack.year
+    stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
+    plan_id = stack.call("planning", "POST", "/plans", staff, {"period_year": year}, expect=201)["plan_id"]
+    cite = {"intervention": {"plan_id": unit.head.plan_id, "rhk_id": unit.head.rhk_ids[0]}}
+    stack.call("planning", "POST", f"/plans/{plan_id}/rhks", staff, rhk_body(title, **cite), expect=201)
+    stack.call("planning", "POST", f"/plans/{plan_id}/submit", staff, {})
+    stack.call("planning", "POST", f"/plans/{plan_id}/approve", unit.head, {})
+    found = wait_for(lambda: [a for a in stack.call("evaluation", "GET", "/me/appraisals", staff)
+                              if a["period_key"] == period], f"the appraisal {period} of the approved SKP")
+    return str(found[0]["appraisal_id"])
+
+
+def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
+        browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    snap = Screens(tmp_path, "pegawai-penilaian")
+    unit, year, me = stack.unit, stack.year, stack.unit.staff[2]
+    stack.call("evaluation", "PUT", f"/offices/{unit.office_id}/settings", unit.hr,
+               {"time_zone": "WITA", "reason": "Kantor di Makassar"})
+    period = f"{year}-Q3"
+    appraisal_id = _approved_appraisal(stack, me, period, "Terselesaikannya pengaduan layanan")
+
+    page = sign_in(browser, stack, me.name)
+    menu(page, "Penilaian saya")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Penilaian saya")
+    snap(page, "daftar-penilaian")
+    page.get_by_role("link", name=f"Buka penilaian {period}").click()
+    expect(page.get_by_role("heading", level=2, name="Penilaian diri")).to_be_visible()
+
+    # one value left unrated: refused beside its group, the other choices kept, nothing saved
+    page.get_by_role("group", name="RHK: Terselesaikannya pengaduan layanan").get_by_label(
+        "Di Atas Ekspektasi").check()
+    for value in VALUES[:-1]:
+        page.locator(f"#f-self_value_{value}").get_by_label("Sesuai Ekspektasi").check()
+    page.get_by_label("Catatan penilaian diri (opsional)").fill("Semua pengaduan terselesaikan tepat waktu")
+    page.get_by_role("button", name="Kirim penilaian diri").click()
+    expect(field_error(page, "self_value_kolaboratif")).to_have_text("wajib diisi")
+    expect(page.get_by_role("alert")).to_contain_text("Perilaku: Kolaboratif: wajib diisi")
+    expect(page.locator("#f-self_value_akuntabel").get_by_label("Sesuai Ekspektasi")).to_be_checked()
+    expect(page.get_by_role("group", name=re.compile("RHK: Terselesaikannya")).get_by_label(
+        "Di Atas Ekspektasi")).to_be_checked()
+    expect(page.get_by_label("Catatan penilaian diri (opsional)")).to_have_value(
+        "Semua pengaduan terselesaikan tepat waktu")
+    snap(page, "penilaian-diri-ditolak")
+    assert all(v["self"] is None for v in stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", me)["values"])
+
+    page.locator("#f-self_value_kolaboratif").get_by_label("Di Atas Ekspektasi").check()
+    page.get_by_role("button", name="Kirim penilaian diri").click()
+    expect(page.get_by_role("status").first).to_have_text("Penilaian diri tersimpan.")
+    expect(page.locator("#f-self_value_kolaboratif").get_by_label("Di Atas Ekspektasi")).to_be_checked()
+    snap(page, "penilaian-diri-tersimpan")
+
+    # the evaluator rates (with feedback on one value) and finalises over HTTP
+    view = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", unit.head)
+    stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", unit.head, {
+        "rhk_ratings": [{"rhk_id": r["rhk_id"], "rating": "sesuai_ekspektasi"} for r in view["rhks"]],
+        "value_ratings": [{"value": v, "rating": "sesuai_ekspektasi",
+                           **({"comment": "Aktif membantu rekan satu tim"} if v == "kolaboratif" else {})}
+                          for v in VALUES],
+        "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi",
+        "reason": "Penilaian triwulan"})
+    stack.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", unit.head,
+               {"justification": "Distribusi unit sudah dibahas bersama pimpinan"})
+
+    # the notification's link leads to the result: predicate, feedback per value, the deadline in WITA
+    page.goto(f"/penilaian/{appraisal_id}/penilaian-diri")
+    expect(page).to_have_url(re.compile(rf"/penilaian/{appraisal_id}#penilaian-diri$"))
+    expect(page.locator("#predicate")).to_have_text("Baik")
+    expect(page.locator("#value-feedback")).to_contain_text("Aktif membantu rekan satu tim")
+    expect(page.locator("#objection-deadline")).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2} WITA$"))
+    snap(page, "hasil-final")
+    page.get_by_role("button", name="Saya sudah menerima hasil penilaian").click()
+    expect(page.get_by_role("status").first).to_have_text("Tanda terima hasil penilaian tercatat.")
+    expect(page.locator("#acknowledged")).to_be_visible()
+
+    # an objection: too short is refused by the service beside the field, then filed
+    page.get_by_label("Alasan keberatan (minimal 10 karakter)").fill("Kurang")
+    page.get_by_role("button", name="Ajukan keberatan").click()
+    expect(field_error(page, "reasons")).to_be_visible()
+    expect(page.get_by_label("Alasan keberatan (minimal 10 karakter)")).to_have_value("Kurang")
+    snap(page, "keberatan-ditolak")
+    page.get_by_label("Alasan keberatan (minimal 10 karakter)").fill(
+        "Capaian pengaduan melebihi target; rating hasil kerja seharusnya di atas ekspektasi")
+    page.get_by_role("button", name="Ajukan keberatan").click()
+    expect(page.get_by_role("status").first).to_have_text(
+        "Keberatan diajukan. Atasan pejabat penilai akan memutuskannya.")
+    expect(page.locator("#objection")).to_contain_text("menunggu keputusan atasan pejabat penilai")
+    snap(page, "keberatan-diajukan")
+    assert stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", me)["status"] == "objected"

@@ -18,6 +18,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "nav.home": {"id": "Beranda", "en": "Home"},
     "nav.skp": {"id": "SKP saya", "en": "My SKP"},
     "nav.notifications": {"id": "Notifikasi", "en": "Notifications"},
+    "nav.appraisals": {"id": "Penilaian saya", "en": "My appraisals"},
     "nav.team": {"id": "Tim saya", "en": "My team"},
     "nav.office": {"id": "Kantor", "en": "Office"},
     "nav.calibration": {"id": "Kalibrasi", "en": "Calibration"},
@@ -188,6 +189,43 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "appr.choose": {"id": "— pilih —", "en": "— choose —"},
     "appr.unit_head_note": {"id": "Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi.",
                             "en": "A unit head's results rating follows the organisation predicate."},
+    "appr.mine": {"id": "Penilaian saya", "en": "My appraisals"},
+    "appr.mine_caption": {"id": "Penilaian kinerja Anda per periode", "en": "Your appraisals by period"},
+    "appr.period": {"id": "Periode", "en": "Period"},
+    "appr.none_mine": {"id": "Belum ada penilaian. Penilaian dibuka setelah SKP Anda disetujui dan periode "
+                             "penilaian dibuka.",
+                       "en": "No appraisals yet. One opens once your SKP is approved and the period is opened."},
+    "appr.open_mine": {"id": "Buka penilaian {period}", "en": "Open the appraisal {period}"},
+    "appr.self_title": {"id": "Penilaian diri", "en": "Self-assessment"},
+    "appr.self_intro": {"id": "Beri rating untuk setiap RHK dan setiap nilai BerAKHLAK. Anda dapat mengubahnya "
+                              "selama penilaian masih berjalan.",
+                        "en": "Rate every RHK and every BerAKHLAK value. You can change it while the appraisal "
+                              "is open."},
+    "appr.self_due": {"id": "Batas penilaian diri", "en": "Self-assessment deadline"},
+    "appr.self_rhk": {"id": "RHK: {title}", "en": "RHK: {title}"},
+    "appr.self_value": {"id": "Perilaku: {value}", "en": "Behaviour: {value}"},
+    "appr.summary": {"id": "Catatan penilaian diri (opsional)", "en": "Self-assessment comments (optional)"},
+    "appr.self_submit": {"id": "Kirim penilaian diri", "en": "Submit the self-assessment"},
+    "appr.self_saved": {"id": "Penilaian diri tersimpan.", "en": "Self-assessment saved."},
+    "appr.result_title": {"id": "Hasil penilaian", "en": "Result"},
+    "appr.feedback_title": {"id": "Penilaian dan umpan balik pejabat per perilaku",
+                            "en": "The evaluator's rating and feedback per value"},
+    "appr.comment": {"id": "Catatan", "en": "Comment"},
+    "appr.acknowledge": {"id": "Saya sudah menerima hasil penilaian", "en": "I acknowledge the result"},
+    "appr.acknowledged": {"id": "Tanda terima hasil penilaian tercatat.", "en": "Acknowledgement recorded."},
+    "appr.acknowledged_note": {"id": "Anda sudah menandai hasil ini sebagai diterima.",
+                               "en": "You have acknowledged this result."},
+    "appr.objection_title": {"id": "Keberatan atas hasil penilaian", "en": "Objection to the result"},
+    "appr.objection_deadline": {"id": "Batas pengajuan keberatan", "en": "Objection deadline"},
+    "appr.objection_reasons": {"id": "Alasan keberatan (minimal 10 karakter)",
+                               "en": "Reasons for the objection (at least 10 characters)"},
+    "appr.objection_submit": {"id": "Ajukan keberatan", "en": "File the objection"},
+    "appr.objection_filed": {"id": "Keberatan diajukan. Atasan pejabat penilai akan memutuskannya.",
+                             "en": "Objection filed. The evaluator's superior will decide it."},
+    "appr.objection_status": {"id": "Keberatan Anda", "en": "Your objection"},
+    "appr.objection_decision": {"id": "Keputusan", "en": "Decision"},
+    "appr.objection_pending": {"id": "menunggu keputusan atasan pejabat penilai",
+                               "en": "waiting for the evaluator's superior"},
     # HR
     "office.title": {"id": "Pengaturan kantor {office}", "en": "Office settings {office}"},
     "office.settings": {"id": "Kalender dan aturan penilaian", "en": "Calendar and appraisal rules"},
@@ -264,7 +302,8 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "self_assessment_due_days": "office.self_due", "rating_due_days": "office.rating_due",
     "peer_threshold": "office.peer_threshold", "curve_enforcement": "office.curve",
     "objection_window_days": "office.objection_days", "period": "office.period", "predicate": "calib.org_predicate",
-    "instructed_by": "calib.instructed_by", "sejak": "audit.since", "sampai": "audit.until",
+    "instructed_by": "calib.instructed_by", "summary": "appr.summary", "reasons": "appr.objection_reasons",
+    "sejak": "audit.since", "sampai": "audit.until",
 }
 
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
@@ -353,6 +392,18 @@ def field_label(lang: str, name: str) -> str:
     if key.startswith("aspect."):
         return f"{translate(lang, 'skp.target')} {label(lang, 'aspect', key.removeprefix('aspect.'))}"
     return translate(lang, key)
+
+
+def appraisal_field_label(lang: str, name: str, rhk_titles: dict[str, str]) -> str:
+    """The label of a rating field of the appraisal page (``self_rhk_<id>``, ``value_<code>`` ...), whose
+    names carry the RHK or value they rate; other names as ``field_label``."""
+    for prefix in ("self_rhk_", "rhk_"):
+        if name.startswith(prefix) and name.removeprefix(prefix) in rhk_titles:
+            return translate(lang, "appr.self_rhk", title=rhk_titles[name.removeprefix(prefix)])
+    for prefix in ("self_value_", "value_"):
+        if name.startswith(prefix) and name.removeprefix(prefix) in LABELS["value"]:
+            return translate(lang, "appr.self_value", value=label(lang, "value", name.removeprefix(prefix)))
+    return field_label(lang, name)
 
 
 def options(lang: str, group: str) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse
 
 from kinerja_kernel.auth import Principal, Role, TokenVerifier
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal.clients import FormErrors, Services
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
@@ -160,12 +161,29 @@ def show_time(value: str | None, tz: ZoneInfo = WIB) -> str:
     return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
 
 
+def show_local_time(value: str | None, zone: str | None = None) -> str:
+    """An instant (a deadline) in the office's zone, named: ``31-01-2031 23:59 WITA``. Without a known
+    ``zone`` it stays in the zone the service expressed it in (named by its offset)."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if zone is not None and zone in TimeZone.__members__ and moment.tzinfo is not None:
+        moment = moment.astimezone(TimeZone(zone).tzinfo)
+    found = TimeZone.of(moment) if moment.tzinfo is not None else None
+    offset = moment.strftime("%z")
+    name = found.value if found else (f"UTC{offset[:3]}:{offset[3:]}" if offset else "")
+    return f"{moment:%d-%m-%Y %H:%M} {name}".strip()
+
+
 def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
     if viewer is None:
         return []
     items = [("/beranda", translate(lang, "nav.home"))]
     if viewer.has(Role.PEGAWAI):
-        items.append(("/skp", translate(lang, "nav.skp")))
+        items += [("/skp", translate(lang, "nav.skp")), ("/penilaian", translate(lang, "nav.appraisals"))]
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
         items.append(("/tim", translate(lang, "nav.team")))
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
@@ -189,6 +207,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "csrf": csrf_token(request), "flash": _pop_flash(request),
         "errors": errors or FormErrors(), "values": values or {}, "current_path": request.url.path,
         "here": quote(_current_path(request), safe="/?=&"), "show_time": show_time,
+        "show_local_time": show_local_time,
         "poll_seconds": settings.notification_poll_seconds,
     }
     response = TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status)

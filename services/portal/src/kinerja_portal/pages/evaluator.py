@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
-from kinerja_portal.i18n import LABELS
+from kinerja_portal.i18n import LABELS, appraisal_field_label
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
 
 router = APIRouter()
@@ -87,7 +87,7 @@ async def return_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
 
 
 # -- appraisal -------------------------------------------------------------------------------------------
-async def _appraisal_page(request: Request, viewer: Viewer, api: Services, appraisal_id: uuid.UUID, *,
+async def appraisal_page(request: Request, viewer: Viewer, api: Services, appraisal_id: uuid.UUID, *,
                           errors: FormErrors | None = None, values: dict[str, str] | None = None,
                           status: int = 200) -> Response:
     view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
@@ -101,16 +101,27 @@ async def _appraisal_page(request: Request, viewer: Viewer, api: Services, appra
     recorded |= {f"value_{v['value']}": (v.get("evaluator") or {}).get("rating") or "" for v in view["values"]}
     recorded |= {"results_rating": view.get("results_rating") or "",
                  "behaviour_rating": view.get("behaviour_rating") or ""}
+    is_employee = viewer.nip == view["employee_id"]
+    if is_employee:
+        name = viewer.principal.name or name
+        recorded = {f"self_rhk_{r['rhk_id']}": (r.get("self") or {}).get("rating") or "" for r in view["rhks"]}
+        recorded |= {f"self_value_{v['value']}": (v.get("self") or {}).get("rating") or "" for v in view["values"]}
+        recorded["summary"] = view.get("self_summary") or ""
     values = recorded | (values or {})
+    office = await api.call("evaluation", "GET", f"/offices/{view['office_id']}", viewer.token)
+    lang = language(request)
+    titles = {str(r["rhk_id"]): str(r["title"]) for r in view["rhks"]}
     return render(request, "appraisal.html", {
-        "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"],
-        "open": view["status"] == "open",
+        "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"], "is_employee": is_employee,
+        "open": view["status"] == "open", "zone": (office.get("settings") or {}).get("time_zone"),
+        "can_object": is_employee and view["status"] == "finalised" and view.get("objection") is None,
+        "field_label": lambda field_name: appraisal_field_label(lang, field_name, titles),
     }, errors=errors, values=values, status=status)
 
 
 @router.get("/penilaian/{appraisal_id}")
 async def appraisal(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
-    return await _appraisal_page(request, viewer, api, appraisal_id)
+    return await appraisal_page(request, viewer, api, appraisal_id)
 
 
 @router.post("/penilaian/{appraisal_id}/nilai")
@@ -137,12 +148,12 @@ async def rate(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer,
         body["reason"] = text(form, "reason")
     body |= _versioned(form)
     if check.errors:
-        return await _appraisal_page(request, viewer, api, appraisal_id, errors=check.errors,
+        return await appraisal_page(request, viewer, api, appraisal_id, errors=check.errors,
                                      values=values_of(form), status=422)
     try:
         await api.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", viewer.token, json=body)
     except ApiError as error:
-        return await _appraisal_page(request, viewer, api, appraisal_id, values=values_of(form),
+        return await appraisal_page(request, viewer, api, appraisal_id, values=values_of(form),
                                      status=error.status, errors=FormErrors.from_api(error, mapping))
     flash(request, "appr.rated")
     return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)
@@ -158,7 +169,7 @@ async def finalise(request: Request, appraisal_id: uuid.UUID, viewer: CurrentVie
         await api.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", viewer.token, json=body)
     except ApiError as error:
         errors = FormErrors.from_api(error, {"justification": "justification"})
-        return await _appraisal_page(request, viewer, api, appraisal_id, errors=errors, status=error.status,
+        return await appraisal_page(request, viewer, api, appraisal_id, errors=errors, status=error.status,
                                      values={"justification": text(form, "justification")})
     flash(request, "appr.finalised")
     return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)

@@ -1,0 +1,60 @@
+"""The appraisal pages' pure parts: deadlines in the office's zone, rating field labels, the self-assessment body."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from kinerja_portal.forms import Checker
+from kinerja_portal.i18n import appraisal_field_label
+from kinerja_portal.pages.appraisal import self_assessment_body
+from kinerja_portal.web import show_local_time
+
+VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
+
+
+class TestDeadlines:
+    def test_a_utc_instant_is_shown_in_the_offices_zone_and_named(self) -> None:
+        assert show_local_time("2031-01-31T15:59:59Z", "WITA") == "31-01-2031 23:59 WITA"
+        assert show_local_time("2031-01-31T15:59:59+00:00", "WIT") == "01-02-2031 00:59 WIT"
+
+    def test_without_a_zone_the_services_own_offset_is_kept(self) -> None:
+        assert show_local_time("2031-01-31T23:59:59+08:00") == "31-01-2031 23:59 WITA"
+        assert show_local_time("2031-01-31T15:59:59+00:00") == "31-01-2031 15:59 UTC+00:00"
+        assert show_local_time("2031-01-31T15:59:59+00:00", "Mars") == "31-01-2031 15:59 UTC+00:00"
+
+    def test_nothing_or_garbage(self) -> None:
+        assert show_local_time(None) == "—"
+        assert show_local_time("besok") == "besok"
+
+
+class TestRatingLabels:
+    def test_rhk_and_value_fields_are_named_after_what_they_rate(self) -> None:
+        titles = {"r1": "Terlayaninya pengaduan"}
+        assert appraisal_field_label("id", "self_rhk_r1", titles) == "RHK: Terlayaninya pengaduan"
+        assert appraisal_field_label("id", "rhk_r1", titles) == "RHK: Terlayaninya pengaduan"
+        assert appraisal_field_label("id", "self_value_kolaboratif", titles) == "Perilaku: Kolaboratif"
+        assert appraisal_field_label("en", "value_akuntabel", titles) == "Behaviour: Accountable"
+
+    def test_other_fields_as_everywhere(self) -> None:
+        assert appraisal_field_label("id", "reasons", {}) == "Alasan keberatan (minimal 10 karakter)"
+        assert appraisal_field_label("id", "self_rhk_unknown", {}) == "self_rhk_unknown"
+
+
+class TestSelfAssessmentBody:
+    def test_every_rating_is_required_and_the_choices_made_are_kept_in_the_body(self) -> None:
+        form = FormData([("self_rhk_r1", "di_atas_ekspektasi"), ("summary", " Catatan "), ("expected_version", "3")]
+                        + [(f"self_value_{v}", "sesuai_ekspektasi") for v in VALUES[:-1]])
+        check = Checker("id")
+        body, mapping = self_assessment_body(form, ["r1", "r2"], check)
+        assert check.errors.fields == {"self_rhk_r2": "wajib diisi", "self_value_kolaboratif": "wajib diisi"}
+        assert body["rhk_ratings"] == [{"rhk_id": "r1", "rating": "di_atas_ekspektasi"}]
+        assert len(body["value_ratings"]) == 6
+        assert body["summary"] == "Catatan" and body["expected_version"] == 3
+        assert mapping["rhk_ratings.0"] == "self_rhk_r1" and mapping["value_ratings.5"] == "self_value_adaptif"
+
+    def test_an_unknown_rating_is_refused(self) -> None:
+        form = FormData([("self_rhk_r1", "luar_biasa")] + [(f"self_value_{v}", "sesuai_ekspektasi") for v in VALUES])
+        check = Checker("id")
+        body, _ = self_assessment_body(form, ["r1"], check)
+        assert check.errors.fields == {"self_rhk_r1": "pilihan tidak dikenal"}
+        assert body["rhk_ratings"] == [] and "expected_version" not in body
