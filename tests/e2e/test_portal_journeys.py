@@ -462,16 +462,24 @@ def test_sign_in_with_a_malformed_nip_says_what_is_wrong_and_english_can_be_chos
 
 
 # -- pegawai: appraisal ------------------------------------------------------------------------------------
-def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) -> str:
-    """``staff``'s SKP of the stack's year approved with one RHK, and the id of their appraisal of ``period``
-    (opened by the approval over Kafka)."""
+def _approve_skp(stack: Stack, staff: Person, title: str) -> None:
+    """``staff``'s SKP of the stack's year approved with one RHK (unless an earlier journey did it)."""
     unit, year = stack.unit, stack.year
-    stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
+    if any(p["period_year"] == year and p["status"] == "approved" for p in stack.call("planning", "GET", "/me/plans",
+                                                                                        staff)):
+        return
     plan_id = stack.call("planning", "POST", "/plans", staff, {"period_year": year}, expect=201)["plan_id"]
     cite = {"intervention": {"plan_id": unit.head.plan_id, "rhk_id": unit.head.rhk_ids[0]}}
     stack.call("planning", "POST", f"/plans/{plan_id}/rhks", staff, rhk_body(title, **cite), expect=201)
     stack.call("planning", "POST", f"/plans/{plan_id}/submit", staff, {})
     stack.call("planning", "POST", f"/plans/{plan_id}/approve", unit.head, {})
+
+
+def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) -> str:
+    """``staff``'s appraisal of ``period`` (newly opened), their SKP approved (the appraisal arrives over Kafka)."""
+    unit = stack.unit
+    stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
+    _approve_skp(stack, staff, title)
     found = wait_for(lambda: [a for a in stack.call("evaluation", "GET", "/me/appraisals", staff)
                               if a["period_key"] == period], f"the appraisal {period} of the approved SKP")
     return str(found[0]["appraisal_id"])
@@ -553,3 +561,49 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
     expect(page.locator("#objection")).to_contain_text("menunggu keputusan atasan pejabat penilai")
     snap(page, "keberatan-diajukan")
     assert stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", me)["status"] == "objected"
+
+
+# -- pegawai: 360 ---------------------------------------------------------------------------------------
+def test_an_assigned_peer_answers_the_360_and_revises_it_before_the_window_closes(
+        browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    snap = Screens(tmp_path, "penilai-360")
+    unit, rated, rater = stack.unit, stack.unit.staff[1], stack.unit.staff[0]
+    appraisal_id = _approved_appraisal(stack, rated, f"{stack.year}-Q4", "Tersusunnya laporan layanan")
+    stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/raters", unit.head,
+               {"raters": [{"rater_id": rater.nip, "relation": "peer"}]})
+
+    page = sign_in(browser, stack, rater.name)
+    menu(page, "Permintaan 360")
+    row = page.locator(f"#peer-requests tr[data-nip='{rated.nip}']")
+    expect(row).to_contain_text("Rekan kerja")
+    expect(row).to_contain_text("Belum dijawab")
+    snap(page, "daftar-permintaan")
+
+    # the notification's link opens the form; a value left without a score is refused, the rest kept
+    page.goto(f"/penilaian/{appraisal_id}/360")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Penilaian 360 untuk {rated.name}")
+    for value in VALUES[:-1]:
+        page.locator(f"#f-score_{value}").get_by_label("4", exact=True).check()
+    page.get_by_label("Catatan untuk Akuntabel (opsional)").fill("Laporan selalu tepat waktu")
+    page.get_by_role("button", name="Kirim penilaian 360").click()
+    expect(field_error(page, "score_kolaboratif")).to_have_text("wajib diisi")
+    expect(page.get_by_role("alert")).to_contain_text("Nilai 360: Kolaboratif: wajib diisi")
+    expect(page.locator("#f-score_akuntabel").get_by_label("4", exact=True)).to_be_checked()
+    expect(page.get_by_label("Catatan untuk Akuntabel (opsional)")).to_have_value("Laporan selalu tepat waktu")
+    snap(page, "360-ditolak")
+
+    page.get_by_role("group", name="Nilai 360: Kolaboratif").get_by_label("5", exact=True).check()
+    page.get_by_role("button", name="Kirim penilaian 360").click()
+    expect(page.get_by_role("status").first).to_contain_text("Penilaian 360 tersimpan.")
+    expect(page.locator(f"#peer-requests tr[data-nip='{rated.nip}']")).to_contain_text("Sudah dijawab")
+    snap(page, "360-tersimpan")
+
+    # revised before the window closes: the new answer replaces the old one
+    page.locator(f"#peer-requests tr[data-nip='{rated.nip}']").get_by_role("link").click()
+    expect(page.locator("#answered-note")).to_be_visible()
+    for value in VALUES:
+        page.locator(f"#f-score_{value}").get_by_label("3", exact=True).check()
+    page.get_by_role("button", name="Kirim penilaian 360").click()
+    expect(page.get_by_role("status").first).to_contain_text("Penilaian 360 tersimpan.")
+    peer = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", unit.head)["peer"]
+    assert peer["answered"] == 1

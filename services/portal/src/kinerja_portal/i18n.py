@@ -19,6 +19,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "nav.skp": {"id": "SKP saya", "en": "My SKP"},
     "nav.notifications": {"id": "Notifikasi", "en": "Notifications"},
     "nav.appraisals": {"id": "Penilaian saya", "en": "My appraisals"},
+    "nav.peer": {"id": "Permintaan 360", "en": "360 requests"},
     "nav.team": {"id": "Tim saya", "en": "My team"},
     "nav.office": {"id": "Kantor", "en": "Office"},
     "nav.calibration": {"id": "Kalibrasi", "en": "Calibration"},
@@ -226,6 +227,33 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "appr.objection_decision": {"id": "Keputusan", "en": "Decision"},
     "appr.objection_pending": {"id": "menunggu keputusan atasan pejabat penilai",
                                "en": "waiting for the evaluator's superior"},
+    # 360
+    "peer.title": {"id": "Permintaan penilaian 360", "en": "360 requests"},
+    "peer.caption": {"id": "Pegawai yang meminta penilaian perilaku dari Anda",
+                     "en": "Colleagues whose behaviour you are asked to rate"},
+    "peer.none": {"id": "Tidak ada permintaan penilaian 360 untuk Anda.", "en": "Nobody has asked you for 360 input."},
+    "peer.employee": {"id": "Pegawai", "en": "Employee"},
+    "peer.relation": {"id": "Hubungan", "en": "Relation"},
+    "peer.closes": {"id": "Batas waktu", "en": "Closes"},
+    "peer.answered": {"id": "Sudah dijawab (dapat diubah sampai batas waktu)",
+                      "en": "Answered (can be changed until it closes)"},
+    "peer.waiting": {"id": "Belum dijawab", "en": "Not answered"},
+    "peer.closed": {"id": "Ditutup", "en": "Closed"},
+    "peer.answer": {"id": "Isi penilaian 360 untuk {name}", "en": "Answer the 360 for {name}"},
+    "peer.form_title": {"id": "Penilaian 360 untuk {name}", "en": "360 input for {name}"},
+    "peer.intro": {"id": "Beri nilai 1 (sangat kurang) sampai 5 (sangat baik) untuk setiap nilai BerAKHLAK. "
+                         "Jawaban Anda hanya ditampilkan sebagai rata-rata, tanpa nama.",
+                   "en": "Score every BerAKHLAK value from 1 (very poor) to 5 (very good). Your answer is only "
+                         "shown as an average, without your name."},
+    "peer.revise_note": {"id": "Anda sudah menjawab; jawaban baru menggantikan yang lama. Isi lagi semua nilai.",
+                         "en": "You have answered; a new answer replaces it. Fill in every value again."},
+    "peer.score": {"id": "Nilai 360: {value}", "en": "360 score: {value}"},
+    "peer.comment": {"id": "Catatan untuk {value} (opsional)", "en": "Comment on {value} (optional)"},
+    "peer.submit": {"id": "Kirim penilaian 360", "en": "Submit the 360 input"},
+    "peer.saved": {"id": "Penilaian 360 tersimpan. Anda dapat mengubahnya sampai batas waktu.",
+                   "en": "360 input saved. You can change it until the window closes."},
+    "peer.not_found": {"id": "Anda tidak diminta memberi penilaian 360 untuk penilaian ini.",
+                       "en": "You are not asked for 360 input on this appraisal."},
     # HR
     "office.title": {"id": "Pengaturan kantor {office}", "en": "Office settings {office}"},
     "office.settings": {"id": "Kalender dan aturan penilaian", "en": "Calendar and appraisal rules"},
@@ -350,6 +378,7 @@ LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
              "atasan_penilai": {"id": "Atasan Pejabat Penilai", "en": "Evaluator's superior"},
              "pengelola_kepegawaian": {"id": "Pengelola Kepegawaian", "en": "HR administrator"},
              "auditor": {"id": "Auditor", "en": "Auditor"}},
+    "relation": {"peer": {"id": "Rekan kerja", "en": "Peer"}, "subordinate": {"id": "Bawahan", "en": "Subordinate"}},
     "cadence": {"quarterly": {"id": "Triwulanan", "en": "Quarterly"}, "monthly": {"id": "Bulanan", "en": "Monthly"}},
     "curve": {"warn": {"id": "Peringatan, finalisasi dengan justifikasi",
                        "en": "Warn; finalise with a justification"},
@@ -400,9 +429,10 @@ def appraisal_field_label(lang: str, name: str, rhk_titles: dict[str, str]) -> s
     for prefix in ("self_rhk_", "rhk_"):
         if name.startswith(prefix) and name.removeprefix(prefix) in rhk_titles:
             return translate(lang, "appr.self_rhk", title=rhk_titles[name.removeprefix(prefix)])
-    for prefix in ("self_value_", "value_"):
+    for prefix, key in (("self_value_", "appr.self_value"), ("value_", "appr.self_value"), ("score_", "peer.score"),
+                        ("comment_", "peer.comment")):
         if name.startswith(prefix) and name.removeprefix(prefix) in LABELS["value"]:
-            return translate(lang, "appr.self_value", value=label(lang, "value", name.removeprefix(prefix)))
+            return translate(lang, key, value=label(lang, "value", name.removeprefix(prefix)))
     return field_label(lang, name)
 
 

@@ -183,7 +183,8 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
         return []
     items = [("/beranda", translate(lang, "nav.home"))]
     if viewer.has(Role.PEGAWAI):
-        items += [("/skp", translate(lang, "nav.skp")), ("/penilaian", translate(lang, "nav.appraisals"))]
+        items += [("/skp", translate(lang, "nav.skp")), ("/penilaian", translate(lang, "nav.appraisals")),
+                  ("/360", translate(lang, "nav.peer"))]
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
         items.append(("/tim", translate(lang, "nav.team")))
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):

@@ -7,6 +7,7 @@ from starlette.datastructures import FormData
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import appraisal_field_label
 from kinerja_portal.pages.appraisal import self_assessment_body
+from kinerja_portal.pages.peer import peer_input_body
 from kinerja_portal.web import show_local_time
 
 VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
@@ -58,3 +59,24 @@ class TestSelfAssessmentBody:
         body, _ = self_assessment_body(form, ["r1"], check)
         assert check.errors.fields == {"self_rhk_r1": "pilihan tidak dikenal"}
         assert body["rhk_ratings"] == [] and "expected_version" not in body
+
+
+class TestPeerInputBody:
+    def test_every_value_needs_a_score_from_1_to_5_and_comments_are_optional(self) -> None:
+        form = FormData([(f"score_{v}", "4") for v in VALUES[:-1]] + [("score_kolaboratif", "6"),
+                                                                       ("comment_akuntabel", " Tepat waktu "),
+                                                                       ("comment_loyal", "")])
+        check = Checker("id")
+        body, mapping = peer_input_body(form, check)
+        assert check.errors.fields == {"score_kolaboratif": "pilihan tidak dikenal"}
+        assert body["scores"] == dict.fromkeys(VALUES[:-1], 4)
+        assert body["comments"] == {"akuntabel": "Tepat waktu"}
+        assert mapping["scores.kolaboratif"] == "score_kolaboratif"
+        assert mapping["comments.loyal"] == "comment_loyal"
+
+    def test_a_missing_score_is_required_and_its_field_is_named_in_the_summary(self) -> None:
+        check = Checker("id")
+        peer_input_body(FormData([(f"score_{v}", "3") for v in VALUES[1:]]), check)
+        assert check.errors.fields == {"score_berorientasi_pelayanan": "wajib diisi"}
+        assert appraisal_field_label("id", "score_berorientasi_pelayanan", {}) == "Nilai 360: Berorientasi Pelayanan"
+        assert appraisal_field_label("id", "comment_loyal", {}) == "Catatan untuk Loyal (opsional)"
