@@ -1,5 +1,5 @@
 """The web portal in a real browser (Debian's headless Chromium driven by Playwright), against the real
-planning, evaluation and feedback processes on real Kafka and PostgreSQL, plus the portal process.
+planning, evaluation, feedback and career processes on real Kafka and PostgreSQL, plus the portal process.
 
 One journey per role — pegawai, pejabat penilai, pengelola kepegawaian, auditor — with the error paths a
 user meets on the way: a rejected form shows the field's message in Indonesian, keeps what was typed, and
@@ -18,6 +18,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def stack(postgres_server_url: str, kafka_bootstrap: str, tmp_path_factory: pyte
     year = 2030 + int(unique[:4], 16) % 60
     started: dict[str, ServiceProcess] = {}
     try:
-        for name in ("planning", "evaluation", "feedback"):
+        for name in ("planning", "evaluation", "feedback", "career"):
             database = asyncio.run(create_database(postgres_server_url, f"e2e_portal_{name}_{unique}"))
             prefix = f"KINERJA_{name.upper()}_"
             port = free_port()
@@ -109,7 +110,7 @@ def stack(postgres_server_url: str, kafka_bootstrap: str, tmp_path_factory: pyte
             "KINERJA_PORTAL_PLANNING_URL": started["planning"].url,
             "KINERJA_PORTAL_EVALUATION_URL": started["evaluation"].url,
             "KINERJA_PORTAL_FEEDBACK_URL": started["feedback"].url,
-            "KINERJA_PORTAL_CAREER_URL": "http://127.0.0.1:9",  # not used by these journeys
+            "KINERJA_PORTAL_CAREER_URL": started["career"].url,
             "KINERJA_PORTAL_JWT_SECRET": TEST_JWT_SECRET, "KINERJA_PORTAL_DEMO_USERS": json.dumps(demo),
             "KINERJA_PORTAL_NOTIFICATION_POLL_SECONDS": "1",
         })
@@ -413,10 +414,8 @@ def test_auditor_reads_an_employees_timeline_verifies_it_and_downloads_the_evide
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("PlanDrafted")
     expect(timeline).to_contain_text("PlanApproved")
-    for service in ("planning", "evaluation", "feedback"):
+    for service in ("planning", "evaluation", "feedback", "career"):
         expect(page.locator("#verification")).to_contain_text(f"{service}: utuh")
-    # the career service is not running here: it is named, the rest of the trail still shows
-    expect(page.locator("#verification")).to_contain_text("career: Layanan career sedang tidak dapat dihubungi")
     snap(page, "jejak-dan-verifikasi")
 
     page.get_by_label("Jenis peristiwa (opsional)").fill("PlanApproved")
@@ -485,6 +484,19 @@ def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) ->
     return str(found[0]["appraisal_id"])
 
 
+def _rate_and_finalise(stack: Stack, appraisal_id: str, comment: str | None = None) -> None:
+    """The evaluator rates everything Sesuai Ekspektasi (predicate Baik), ``comment`` on Kolaboratif, and finalises."""
+    head = stack.unit.head
+    view = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", head)
+    stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", head, {
+        "rhk_ratings": [{"rhk_id": r["rhk_id"], "rating": "sesuai_ekspektasi"} for r in view["rhks"]],
+        "value_ratings": [{"value": v, "rating": "sesuai_ekspektasi",
+                           **({"comment": comment} if comment and v == "kolaboratif" else {})} for v in VALUES],
+        "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi", "reason": "Penilaian periode"})
+    stack.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", head,
+               {"justification": "Distribusi unit sudah dibahas bersama pimpinan"})
+
+
 def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "pegawai-penilaian")
@@ -525,16 +537,7 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
     snap(page, "penilaian-diri-tersimpan")
 
     # the evaluator rates (with feedback on one value) and finalises over HTTP
-    view = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", unit.head)
-    stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", unit.head, {
-        "rhk_ratings": [{"rhk_id": r["rhk_id"], "rating": "sesuai_ekspektasi"} for r in view["rhks"]],
-        "value_ratings": [{"value": v, "rating": "sesuai_ekspektasi",
-                           **({"comment": "Aktif membantu rekan satu tim"} if v == "kolaboratif" else {})}
-                          for v in VALUES],
-        "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi",
-        "reason": "Penilaian triwulan"})
-    stack.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", unit.head,
-               {"justification": "Distribusi unit sudah dibahas bersama pimpinan"})
+    _rate_and_finalise(stack, appraisal_id, comment="Aktif membantu rekan satu tim")
 
     # the notification's link leads to the result: predicate, feedback per value, the deadline in WITA
     page.goto(f"/penilaian/{appraisal_id}/penilaian-diri")
@@ -607,3 +610,52 @@ def test_an_assigned_peer_answers_the_360_and_revises_it_before_the_window_close
     expect(page.get_by_role("status").first).to_contain_text("Penilaian 360 tersimpan.")
     peer = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", unit.head)["peer"]
     assert peer["answered"] == 1
+
+
+# -- pengelola kepegawaian: career -------------------------------------------------------------------------
+def test_pengelola_kepegawaian_reads_the_talent_grid_and_who_is_eligible_for_promotion(
+        browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    snap = Screens(tmp_path, "talenta-dan-kenaikan-pangkat")
+    unit, year, staff = stack.unit, stack.year, stack.unit.staff[0]
+    # a finalised result (Baik: performance Sesuai) and a high potential put the employee in box 8
+    appraisal_id = _approved_appraisal(stack, staff, f"{year}-Q1", "Terlayaninya permohonan informasi publik")
+    _rate_and_finalise(stack, appraisal_id)
+    stack.call("career", "PUT", f"/offices/{unit.office_id}/employees/{staff.nip}/potential", unit.hr, {
+        "potential": "tinggi", "source": "Assessment Center BKN", "assessed_on": date.today().isoformat(),
+        "reason": "Hasil asesmen talenta"})
+
+    def box_of_staff() -> str | None:
+        found = stack.call("career", "GET", f"/offices/{unit.office_id}/talent", unit.hr)
+        return next((box for box, people in found["grid"].items() for p in people
+                     if p["employee_id"] == staff.nip), None)
+
+    assert wait_for(box_of_staff, "the employee's talent box (the result travels over Kafka)") == "8"
+
+    page = sign_in(browser, stack, unit.hr.name)
+    menu(page, "Talenta")
+    grid = page.get_by_role("table", name="Kotak talenta: potensi (baris) terhadap kinerja (kolom)")
+    expect(grid.locator("tbody tr")).to_have_count(3)
+    expect(grid.locator("tbody td")).to_have_count(9)
+    expect(grid.get_by_role("rowheader")).to_have_text(["Tinggi", "Menengah", "Rendah"])
+    expect(grid.get_by_role("columnheader")).to_contain_text(["Kinerja", "Potensi", "Di Bawah Ekspektasi",
+                                                              "Sesuai Ekspektasi", "Di Atas Ekspektasi"])
+    cell = grid.locator("td[data-box='8']")
+    expect(cell).to_contain_text(staff.name)
+    expect(cell).to_contain_text("Kotak 8")
+    expect(page.locator("#talent-pool")).to_contain_text(f"{staff.name} — Kotak 8")
+    snap(page, "talenta-9-box")
+
+    # promotions: a date that is not one is refused beside the field and kept; then the reasons per employee
+    page.goto("/kenaikan-pangkat?per=kemarin")
+    expect(field_error(page, "per")).to_have_text("harus berupa tanggal (YYYY-MM-DD)")
+    expect(page.get_by_role("alert")).to_contain_text("Per tanggal: harus berupa tanggal (YYYY-MM-DD)")
+    snap(page, "kenaikan-pangkat-ditolak")
+    menu(page, "Kenaikan pangkat")
+    page.get_by_label("Per tanggal").fill(f"{year + 1}-04-01")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.get_by_role("heading", level=2, name=f"Belum memenuhi syarat per {year + 1}-04-01")).to_be_visible()
+    row = page.locator(f"#not-eligible tr[data-nip='{staff.nip}']")
+    expect(row).to_contain_text("Pangkat dan TMT belum dicatat oleh pengelola kepegawaian")
+    expect(row).to_contain_text(f"Belum ada predikat tahunan {year}")
+    expect(page.get_by_label("Per tanggal")).to_have_value(f"{year + 1}-04-01")
+    snap(page, "kenaikan-pangkat")

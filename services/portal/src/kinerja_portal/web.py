@@ -188,7 +188,8 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
         items.append(("/tim", translate(lang, "nav.team")))
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
-        items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration"))]
+        items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
+                  ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions"))]
     if viewer.has(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN):
         items.append(("/audit", translate(lang, "nav.audit")))
     items.append(("/notifikasi", translate(lang, "nav.notifications")))

@@ -7,6 +7,7 @@ from starlette.datastructures import FormData
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import appraisal_field_label
 from kinerja_portal.pages.appraisal import self_assessment_body
+from kinerja_portal.pages.career import nine_box
 from kinerja_portal.pages.peer import peer_input_body
 from kinerja_portal.web import show_local_time
 
@@ -80,3 +81,16 @@ class TestPeerInputBody:
         assert check.errors.fields == {"score_berorientasi_pelayanan": "wajib diisi"}
         assert appraisal_field_label("id", "score_berorientasi_pelayanan", {}) == "Nilai 360: Berorientasi Pelayanan"
         assert appraisal_field_label("id", "comment_loyal", {}) == "Catatan untuk Loyal (opsional)"
+
+
+class TestNineBox:
+    def test_rows_run_from_high_to_low_potential_and_columns_from_below_to_above_expectation(self) -> None:
+        person = {"employee_id": "1", "box": 8}
+        rows = nine_box({"8": [person], "1": []})
+        assert [potential for potential, _ in rows] == ["tinggi", "menengah", "rendah"]
+        assert [[box for box, _ in cells] for _, cells in rows] == [[6, 8, 9], [3, 5, 7], [1, 2, 4]]
+        assert rows[0][1][1] == (8, [person])
+        assert rows[2][1][0] == (1, [])
+
+    def test_every_box_appears_once(self) -> None:
+        assert sorted(box for _, cells in nine_box({}) for box, _ in cells) == list(range(1, 10))
