@@ -475,9 +475,11 @@ def _approve_skp(stack: Stack, staff: Person, title: str) -> None:
 
 
 def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) -> str:
-    """``staff``'s appraisal of ``period`` (newly opened), their SKP approved (the appraisal arrives over Kafka)."""
+    """``staff``'s appraisal of ``period`` (opened if need be), their SKP approved (the appraisal arrives over Kafka)."""
     unit = stack.unit
-    stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
+    opened = stack.call("evaluation", "GET", f"/offices/{unit.office_id}", unit.hr)["periods"]
+    if period not in {p["period_key"] for p in opened}:
+        stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
     _approve_skp(stack, staff, title)
     found = wait_for(lambda: [a for a in stack.call("evaluation", "GET", "/me/appraisals", staff)
                               if a["period_key"] == period], f"the appraisal {period} of the approved SKP")
@@ -659,3 +661,38 @@ def test_pengelola_kepegawaian_reads_the_talent_grid_and_who_is_eligible_for_pro
     expect(row).to_contain_text(f"Belum ada predikat tahunan {year}")
     expect(page.get_by_label("Per tanggal")).to_have_value(f"{year + 1}-04-01")
     snap(page, "kenaikan-pangkat")
+
+
+# -- pejabat penilai: 360 raters ----------------------------------------------------------------------------
+def test_pejabat_penilai_assigns_360_raters_on_the_appraisal_page(browser: Browser, stack: Stack,
+                                                                  tmp_path: Path) -> None:
+    snap = Screens(tmp_path, "penugasan-penilai-360")
+    unit, rated = stack.unit, stack.unit.staff[0]
+    appraisal_id = _approved_appraisal(stack, rated, f"{stack.year}-Q4", "Terlayaninya permohonan informasi publik")
+    page = sign_in(browser, stack, unit.head.name)
+    page.goto(f"/penilaian/{appraisal_id}")
+    expect(page.get_by_role("heading", level=2, name="Penilai 360")).to_be_visible()
+
+    # the employee as their own rater is refused beside that row; what was typed stays
+    page.get_by_label("NIP penilai 1").fill(rated.nip)
+    page.get_by_label("Hubungan penilai 1").select_option("peer")
+    page.get_by_label("NIP penilai 2").fill(unit.staff[1].nip)
+    page.get_by_role("button", name="Simpan penilai 360").click()
+    expect(field_error(page, "rater_1_relation")).to_have_text("wajib diisi")
+    page.get_by_label("Hubungan penilai 2").select_option("peer")
+    page.get_by_role("button", name="Simpan penilai 360").click()
+    expect(field_error(page, "rater_0_nip")).to_have_text("Pegawai tidak dapat menilai dirinya sendiri")
+    expect(page.get_by_label("NIP penilai 2")).to_have_value(unit.staff[1].nip)
+    expect(page.get_by_label("Hubungan penilai 2")).to_have_value("peer")
+    snap(page, "penilai-ditolak")
+    assert stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", unit.head)["peer"]["raters"] == []
+
+    page.get_by_label("NIP penilai 1").fill(unit.staff[2].nip)
+    page.get_by_role("button", name="Simpan penilai 360").click()
+    expect(page.get_by_role("status").first).to_have_text("Penilai 360 tersimpan. Mereka akan menerima notifikasi.")
+    for rater in (unit.staff[2], unit.staff[1]):
+        expect(page.locator(f"#raters tr[data-nip='{rater.nip}']")).to_contain_text("Belum dijawab")
+    expect(page.get_by_label("NIP penilai 1")).to_have_value(unit.staff[2].nip)
+    snap(page, "penilai-tersimpan")
+    wait_for(lambda: [r for r in stack.call("evaluation", "GET", "/me/peer-requests", unit.staff[2])
+                      if r["appraisal_id"] == appraisal_id], "the rater's request")

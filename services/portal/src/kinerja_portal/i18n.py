@@ -7,6 +7,7 @@ it is noticed in review rather than hidden.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 LANGUAGES: Final = ("id", "en")
@@ -256,6 +257,23 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                    "en": "360 input saved. You can change it until the window closes."},
     "peer.not_found": {"id": "Anda tidak diminta memberi penilaian 360 untuk penilaian ini.",
                        "en": "You are not asked for 360 input on this appraisal."},
+    "raters.title": {"id": "Penilai 360", "en": "360 raters"},
+    "raters.intro": {"id": "Rekan kerja setingkat (satu pejabat penilai) atau bawahan langsung pegawai. Baris "
+                             "yang NIP-nya dikosongkan dihapus dari daftar; penilai yang sudah menjawab tidak "
+                             "dapat dihapus.",
+                     "en": "Peers (same evaluator) or direct subordinates of the employee. A row left without a "
+                           "NIP is removed; a rater who has answered cannot be removed."},
+    "raters.current": {"id": "Penilai saat ini", "en": "Current raters"},
+    "raters.row": {"id": "Penilai {n}", "en": "Rater {n}"},
+    "raters.nip": {"id": "NIP penilai {n}", "en": "Rater {n} NIP"},
+    "raters.relation": {"id": "Hubungan penilai {n}", "en": "Rater {n} relation"},
+    "raters.closes": {"id": "Batas pengisian 360 (opsional)", "en": "360 closes on (optional)"},
+    "raters.closes_hint": {"id": "Sampai pukul 23:59 waktu kantor; kosongkan untuk batas penilaian pejabat.",
+                           "en": "Until 23:59 office time; leave empty for the rating deadline."},
+    "raters.submit": {"id": "Simpan penilai 360", "en": "Save the 360 raters"},
+    "raters.saved": {"id": "Penilai 360 tersimpan. Mereka akan menerima notifikasi.",
+                     "en": "360 raters saved. They will be notified."},
+    "raters.window": {"id": "Batas pengisian", "en": "Closes"},
     # career
     "talent.title": {"id": "Peta talenta (9-box) {office}", "en": "Talent map (9-box) {office}"},
     "talent.caption": {"id": "Kotak talenta: potensi (baris) terhadap kinerja (kolom)",
@@ -355,7 +373,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "peer_threshold": "office.peer_threshold", "curve_enforcement": "office.curve",
     "objection_window_days": "office.objection_days", "period": "office.period", "predicate": "calib.org_predicate",
     "instructed_by": "calib.instructed_by", "summary": "appr.summary", "reasons": "appr.objection_reasons",
-    "sejak": "audit.since", "sampai": "audit.until", "per": "promo.as_of",
+    "sejak": "audit.since", "sampai": "audit.until", "per": "promo.as_of", "window_closes_on": "raters.closes",
 }
 
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
@@ -455,6 +473,8 @@ def appraisal_field_label(lang: str, name: str, rhk_titles: dict[str, str]) -> s
     for prefix in ("self_rhk_", "rhk_"):
         if name.startswith(prefix) and name.removeprefix(prefix) in rhk_titles:
             return translate(lang, "appr.self_rhk", title=rhk_titles[name.removeprefix(prefix)])
+    if (found := re.fullmatch(r"rater_(\d+)_(nip|relation)", name)) is not None:
+        return translate(lang, f"raters.{found[2]}", n=int(found[1]) + 1)
     for prefix, key in (("self_value_", "appr.self_value"), ("value_", "appr.self_value"), ("score_", "peer.score"),
                         ("comment_", "peer.comment")):
         if name.startswith(prefix) and name.removeprefix(prefix) in LABELS["value"]:

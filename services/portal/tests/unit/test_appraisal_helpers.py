@@ -8,7 +8,9 @@ from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import appraisal_field_label
 from kinerja_portal.pages.appraisal import self_assessment_body
 from kinerja_portal.pages.career import nine_box
+from kinerja_portal.pages.evaluator import rater_rows
 from kinerja_portal.pages.peer import peer_input_body
+from kinerja_portal.pages.raters import raters_body
 from kinerja_portal.web import show_local_time
 
 VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
@@ -94,3 +96,32 @@ class TestNineBox:
 
     def test_every_box_appears_once(self) -> None:
         assert sorted(box for _, cells in nine_box({}) for box, _ in cells) == list(range(1, 10))
+
+
+class TestRaters:
+    def test_rows_without_a_nip_are_dropped_and_the_api_paths_point_at_the_rows_sent(self) -> None:
+        form = FormData([("rater_0_nip", ""), ("rater_0_relation", "peer"), ("rater_1_nip", "199001012015011010"),
+                         ("rater_1_relation", "peer"), ("rater_2_nip", "199001012015012011"),
+                         ("rater_2_relation", "subordinate"), ("window_closes_on", "2031-01-31")])
+        check = Checker("id")
+        body, mapping = raters_body(form, check, "WITA")
+        assert not check.errors
+        assert body["raters"] == [{"rater_id": "199001012015011010", "relation": "peer"},
+                                  {"rater_id": "199001012015012011", "relation": "subordinate"}]
+        assert body["window_closes_at"] == "2031-01-31T23:59:59+08:00"
+        assert mapping["raters.0.rater_id"] == "rater_1_nip" and mapping["raters.1.relation"] == "rater_2_relation"
+
+    def test_a_rater_needs_a_relation_and_the_date_must_be_one(self) -> None:
+        form = FormData([("rater_0_nip", "199001012015011010"), ("rater_0_relation", ""),
+                         ("window_closes_on", "besok")])
+        check = Checker("id")
+        body, _ = raters_body(form, check, None)
+        assert check.errors.fields == {"rater_0_relation": "wajib diisi",
+                                       "window_closes_on": "harus berupa tanggal (YYYY-MM-DD)"}
+        assert "window_closes_at" not in body
+
+    def test_the_form_shows_the_assigned_raters_plus_empty_rows(self) -> None:
+        assert rater_rows({}, 0) == 3
+        assert rater_rows({"rater_0_nip": "x", "rater_1_nip": "y"}, 2) == 5
+        assert rater_rows({"rater_6_nip": "x"}, 0) == 7
+        assert appraisal_field_label("id", "rater_1_relation", {}) == "Hubungan penilai 2"

@@ -20,7 +20,18 @@ from kinerja_kernel.logging import configure_logging
 from kinerja_portal.clients import ApiError, Services, ServiceUnavailable, SessionExpired
 from kinerja_portal.config import PortalSettings
 from kinerja_portal.i18n import translate
-from kinerja_portal.pages import account, appraisal, audit, career, employee, evaluator, hr, notifications, peer
+from kinerja_portal.pages import (
+    account,
+    appraisal,
+    audit,
+    career,
+    employee,
+    evaluator,
+    hr,
+    notifications,
+    peer,
+    raters,
+)
 from kinerja_portal.web import CsrfRejected, SignInRequired, flash, language, render
 
 log = structlog.get_logger(__name__)
@@ -52,7 +63,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, employee, notifications, evaluator, appraisal, peer, hr, career, audit):
+    for module in (account, employee, notifications, evaluator, appraisal, raters, peer, hr, career, audit):
         app.include_router(module.router)
     _install_error_pages(app)
     return app

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
@@ -18,6 +19,14 @@ from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language
 router = APIRouter()
 RATINGS = set(LABELS["rating"])
 VALUES = [v.value for v in BerAkhlak]
+EXTRA_RATER_ROWS = 3
+
+
+def rater_rows(values: dict[str, str], assigned: int) -> int:
+    """How many rows the form shows: the assigned raters (or the rows just sent) plus empty ones."""
+    sent = [int(key.split("_")[1]) for key in values if key.startswith("rater_") and key.endswith("_nip")
+            and key.split("_")[1].isdigit()]
+    return max(assigned + EXTRA_RATER_ROWS, max(sent, default=-1) + 1)
 
 
 def _year(request: Request) -> int:
@@ -107,6 +116,9 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
         recorded = {f"self_rhk_{r['rhk_id']}": (r.get("self") or {}).get("rating") or "" for r in view["rhks"]}
         recorded |= {f"self_value_{v['value']}": (v.get("self") or {}).get("rating") or "" for v in view["values"]}
         recorded["summary"] = view.get("self_summary") or ""
+    raters = (view.get("peer") or {}).get("raters") or []
+    for n, rater in enumerate(raters):
+        recorded |= {f"rater_{n}_nip": rater["rater_id"], f"rater_{n}_relation": rater["relation"]}
     values = recorded | (values or {})
     office = await api.call("evaluation", "GET", f"/offices/{view['office_id']}", viewer.token)
     lang = language(request)
@@ -114,6 +126,9 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
     return render(request, "appraisal.html", {
         "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"], "is_employee": is_employee,
         "open": view["status"] == "open", "zone": (office.get("settings") or {}).get("time_zone"),
+        "can_assign": view["status"] == "open" and not is_employee and (
+            viewer.nip == view["evaluator_id"] or viewer.has(Role.PENGELOLA_KEPEGAWAIAN)),
+        "rater_rows": rater_rows(values, len(raters)),
         "can_object": is_employee and view["status"] == "finalised" and view.get("objection") is None,
         "field_label": lambda field_name: appraisal_field_label(lang, field_name, titles),
     }, errors=errors, values=values, status=status)

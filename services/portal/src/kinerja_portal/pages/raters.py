@@ -1,0 +1,62 @@
+"""Pejabat penilai / pengelola kepegawaian: who gives 360 input on an appraisal (``PUT /raters``), from the
+appraisal page; the list is replaced as a whole."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import RedirectResponse, Response
+
+from kinerja_kernel.contracts.evaluation import TimeZone
+from kinerja_portal.clients import ApiError, FormErrors
+from kinerja_portal.forms import Checker
+from kinerja_portal.pages.evaluator import appraisal_page
+from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, text, values_of
+
+router = APIRouter()
+RELATIONS = {"peer", "subordinate"}
+
+
+def raters_body(form: Any, check: Checker, zone: str | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The rater list from rows ``rater_<n>_nip``/``rater_<n>_relation`` (rows without a NIP are dropped),
+    the window's last day as 23:59:59 in the office's zone, and the API's field paths back onto the rows."""
+    rows = sorted({int(key.split("_")[1]) for key in form if key.startswith("rater_") and key.endswith("_nip")
+                   and key.split("_")[1].isdigit()})
+    body: dict[str, Any] = {"raters": []}
+    mapping = {"window_closes_at": "window_closes_on", "raters": "rater_0_nip"}
+    for n in rows:
+        nip = text(form, f"rater_{n}_nip")
+        if not nip:
+            continue
+        relation = check.choice(f"rater_{n}_relation", text(form, f"rater_{n}_relation"), RELATIONS)
+        index = len(body["raters"])
+        mapping |= {f"raters.{index}": f"rater_{n}_nip", f"raters.{index}.rater_id": f"rater_{n}_nip",
+                    f"raters.{index}.relation": f"rater_{n}_relation"}
+        body["raters"].append({"rater_id": nip, "relation": relation})
+    day = text(form, "window_closes_on")
+    if day and (closes := check.day("window_closes_on", day)) is not None:
+        office_zone = TimeZone(zone) if zone is not None and zone in TimeZone.__members__ else TimeZone.WIB
+        body["window_closes_at"] = datetime.combine(date.fromisoformat(closes), time(23, 59, 59),
+                                                    office_zone.tzinfo).isoformat()
+    return body, mapping
+
+
+@router.post("/penilaian/{appraisal_id}/penilai-360")
+async def assign(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
+    view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
+    office = await api.call("evaluation", "GET", f"/offices/{view['office_id']}", viewer.token)
+    check = Checker(language(request))
+    body, mapping = raters_body(form, check, (office.get("settings") or {}).get("time_zone"))
+    if check.errors:
+        return await appraisal_page(request, viewer, api, appraisal_id, errors=check.errors, values=values_of(form),
+                                    status=422)
+    try:
+        await api.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/raters", viewer.token, json=body)
+    except ApiError as error:
+        return await appraisal_page(request, viewer, api, appraisal_id, values=values_of(form), status=error.status,
+                                    errors=FormErrors.from_api(error, mapping))
+    flash(request, "raters.saved")
+    return RedirectResponse(f"/penilaian/{appraisal_id}#penilai-360", status_code=303)
