@@ -131,6 +131,8 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
         "rater_rows": rater_rows(values, len(raters)),
         "can_object": is_employee and view["status"] == "finalised" and view.get("objection") is None,
         "field_label": lambda field_name: appraisal_field_label(lang, field_name, titles),
+        # the menu marks "Penilaian saya" only on one's own appraisal, else the team board
+        "current_path": "/penilaian" if is_employee else "/tim",
     }, errors=errors, values=values, status=status)
 
 
