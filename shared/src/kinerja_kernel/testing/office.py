@@ -8,6 +8,7 @@ in-process app (``running_app``) and against service processes alike.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,9 +21,11 @@ from kinerja_kernel.testing.http import bearer
 T = TypeVar("T")
 
 
-def nip(birth_year: int, sequence: int, sex: int = 1) -> str:
-    """A well-formed NIP: born 1 Jan ``birth_year``, appointed Jan ``birth_year + 25``."""
-    return f"{birth_year}0101{birth_year + 25}01{sex}{sequence:03d}"
+def nip(birth_year: int, sequence: int, sex: int = 1, *, salt: int = 0) -> str:
+    """A well-formed NIP: born ``birth_year`` (day and month from ``salt``), appointed 25 years later
+    (month from ``salt``)."""
+    day, month, appointed = salt % 28 + 1, salt // 28 % 12 + 1, salt // 336 % 12 + 1
+    return f"{birth_year}{month:02d}{day:02d}{birth_year + 25}{appointed:02d}{sex}{sequence:03d}"
 
 
 @dataclass
@@ -49,19 +52,22 @@ class UnitDriver:
 
     def __init__(self, planning: httpx.AsyncClient, secret: str, *, office_id: str, unit_id: str, year: int,
                  staff: int, seed: int = 0) -> None:
+        """NIPs are national: tests sharing a broker must not reuse them (another test's events about the
+        same NIP would reach this test's consumers), so each driver draws its own birth dates."""
         self.planning = planning
         self.secret = secret
         self.office_id = office_id
         self.unit_id = unit_id
         self.year = year
+        salt = random.randrange(336 * 12)
         evaluator_roles = [Role.PEGAWAI, Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI]
-        self.top = self.person(nip(1960, seed * 100 + 99), "Pimpinan Instansi", evaluator_roles)
-        self.leader = self.person(nip(1965, seed * 100 + 1), "Kepala Kantor", evaluator_roles)
-        self.head = self.person(nip(1975, seed * 100 + 2), "Kepala Bidang", evaluator_roles)
-        self.hr = self.person(nip(1982, seed * 100 + 3, 2), "Pengelola Kepegawaian",
+        self.top = self.person(nip(1960, seed * 100 + 99, salt=salt), "Pimpinan Instansi", evaluator_roles)
+        self.leader = self.person(nip(1965, seed * 100 + 1, salt=salt), "Kepala Kantor", evaluator_roles)
+        self.head = self.person(nip(1975, seed * 100 + 2, salt=salt), "Kepala Bidang", evaluator_roles)
+        self.hr = self.person(nip(1982, seed * 100 + 3, 2, salt=salt), "Pengelola Kepegawaian",
                               [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN])
-        self.auditor = self.person(nip(1970, seed * 100 + 4), "Auditor", [Role.AUDITOR])
-        self.staff = [self.person(nip(1990, seed * 100 + 10 + i, 1 + i % 2), f"Staf {i + 1}", [Role.PEGAWAI])
+        self.auditor = self.person(nip(1970, seed * 100 + 4, salt=salt), "Auditor", [Role.AUDITOR])
+        self.staff = [self.person(nip(1990, seed * 100 + 10 + i, 1 + i % 2, salt=salt), f"Staf {i + 1}", [Role.PEGAWAI])
                       for i in range(staff)]
 
     def person(self, employee_id: str, name: str, roles: list[Role]) -> Person:
