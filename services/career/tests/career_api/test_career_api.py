@@ -18,11 +18,12 @@ from kinerja_kernel.cloudevents import to_kafka
 from kinerja_kernel.contracts.evaluation import Predicate, Rating
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment
 from kinerja_kernel.envelope import GENESIS_HASH, Actor, PendingEvent, seal
+from kinerja_kernel.testing.appraisals import result
 from kinerja_kernel.testing.http import running_app
 from kinerja_kernel.testing.kafka_helpers import publish as publish_envelopes
 from kinerja_kernel.testing.kafka_helpers import read_topic
 
-from .support import CareerClient, corrected, finalised, nip, registered, result
+from .support import CareerClient, corrected, finalised, nip, registered
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
