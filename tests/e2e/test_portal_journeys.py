@@ -9,164 +9,32 @@ copied to ``tests/e2e/artifacts/portal/`` (gitignored) for people to look at.
 
 from __future__ import annotations
 
-import asyncio
-import json
 import re
-import shutil
-import time
-import uuid
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from kinerja_kernel.infra.postgres import create_database, free_port
-from kinerja_kernel.infra.processes import ServiceProcess
-from kinerja_kernel.testing.office import Person, UnitDriver, rhk_body
-from kinerja_kernel.testing.plugin import TEST_JWT_SECRET
+from kinerja_kernel.testing.office import rhk_body
+
+from .portal_support import (
+    VALUES,
+    Screens,
+    Stack,
+    approved_appraisal,
+    browser,
+    field_error,
+    menu,
+    rate_and_finalise,
+    sign_in,
+    stack,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.e2e]
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "portal"
-VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
-
-
-@dataclass
-class Stack:
-    processes: dict[str, ServiceProcess]
-    unit: UnitDriver
-    year: int
-
-    def url(self, name: str) -> str:
-        return self.processes[name].url
-
-    def call(self, service: str, method: str, path: str, who: Person, body: Any = None, expect: int = 200) -> Any:
-        response = httpx.request(method, f"{self.url(service)}/api/v1{path}", headers=who.headers, json=body,
-                                 timeout=15)
-        assert response.status_code == expect, response.text
-        return response.json() if response.content else None
-
-
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
-    """Poll until ``probe`` returns something (events travel through Kafka between the services)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"waited {timeout}s for {what}")
-
-
-@pytest.fixture(scope="module")
-def stack(postgres_server_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run deploy/local/setup.sh (it installs it)")
-    unique = uuid.uuid4().hex[:10]
-    logs = tmp_path_factory.mktemp("portal-logs")
-    office = f"KANWIL-{unique[:6].upper()}"
-    year = 2030 + int(unique[:4], 16) % 60
-    started: dict[str, ServiceProcess] = {}
-    try:
-        for name in ("planning", "evaluation", "feedback", "career"):
-            database = asyncio.run(create_database(postgres_server_url, f"e2e_portal_{name}_{unique}"))
-            prefix = f"KINERJA_{name.upper()}_"
-            port = free_port()
-            started[name] = ServiceProcess(name, port=port, log_path=logs / f"{name}.log", env={
-                f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-                f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": TEST_JWT_SECRET,
-                f"{prefix}ENVIRONMENT": "test", f"{prefix}CONSUMER_GROUP": f"kinerja-{name}-{unique}",
-            })
-            started[name].start()
-        for process in started.values():
-            process.wait_healthy(timeout=90)
-
-        async def seed() -> UnitDriver:
-            async with httpx.AsyncClient(base_url=started["planning"].url, timeout=15) as planning:
-                unit = UnitDriver(planning, TEST_JWT_SECRET, office_id=office, unit_id="BIDANG-LAYANAN", year=year,
-                                  staff=3)
-                await unit.register()
-                # the leader's and the head's SKPs approved: the staff have RHKs to cascade from
-                agreement = {"source": {"kind": "perjanjian_kinerja", "reference": f"Perjanjian Kinerja {year}"}}
-                await unit._plan(unit.leader, unit.top, 1, perspective="penerima_layanan", **agreement)
-                await unit._plan(unit.head, unit.leader, 2, **agreement)
-                return unit
-
-        unit = asyncio.run(seed())
-        demo = [{"nip": p.nip, "name": p.name, "roles": roles, "offices": [office]} for p, roles in (
-            (unit.staff[0], ["pegawai"]), (unit.staff[1], ["pegawai"]), (unit.staff[2], ["pegawai"]),
-            (unit.head, ["pegawai", "pejabat_penilai", "atasan_penilai"]),
-            (unit.hr, ["pegawai", "pengelola_kepegawaian"]), (unit.auditor, ["auditor"]))]
-        port = free_port()
-        started["portal"] = ServiceProcess("portal", port=port, log_path=logs / "portal.log", env={
-            "KINERJA_PORTAL_HTTP_PORT": str(port), "KINERJA_PORTAL_ENVIRONMENT": "test",
-            "KINERJA_PORTAL_PLANNING_URL": started["planning"].url,
-            "KINERJA_PORTAL_EVALUATION_URL": started["evaluation"].url,
-            "KINERJA_PORTAL_FEEDBACK_URL": started["feedback"].url,
-            "KINERJA_PORTAL_CAREER_URL": started["career"].url,
-            "KINERJA_PORTAL_JWT_SECRET": TEST_JWT_SECRET, "KINERJA_PORTAL_DEMO_USERS": json.dumps(demo),
-            "KINERJA_PORTAL_NOTIFICATION_POLL_SECONDS": "1",
-        })
-        started["portal"].start()
-        started["portal"].wait_healthy(timeout=60)
-        yield Stack(started, unit, year)
-    finally:
-        for process in reversed(started.values()):
-            process.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(stack: Stack) -> Iterator[Browser]:
-    """Started after the stack: Playwright's sync API runs its own event loop in this thread."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
-
-
-class Screens:
-    """Saves a full-page screenshot per step, numbered, in ``tmp_path`` and in the artifacts folder."""
-
-    def __init__(self, tmp_path: Path, journey: str) -> None:
-        self.dir = tmp_path / "screens"
-        self.dir.mkdir()
-        self.journey = journey
-        self.count = 0
-        (ARTIFACTS / journey).mkdir(parents=True, exist_ok=True)
-        for old in (ARTIFACTS / journey).glob("*.png"):
-            old.unlink()
-
-    def __call__(self, page: Page, name: str) -> None:
-        self.count += 1
-        path = self.dir / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        shutil.copy(path, ARTIFACTS / self.journey / path.name)
-
-
-def sign_in(browser: Browser, stack: Stack, name: str, *, phone: bool = True) -> Page:
-    """A fresh browser session signed in through the development sign-in page as a demo user."""
-    context = browser.new_context(viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
-                                  locale="id-ID", base_url=stack.url("portal"))
-    page = context.new_page()
-    page.goto("/masuk")
-    page.get_by_role("button", name=f"Masuk sebagai {name}", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Selamat datang, {name}")
-    return page
-
-
-def menu(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name).click()
-
-
-def field_error(page: Page, field: str) -> Any:
-    return page.locator(f"#e-{field}")
+__all__ = ["browser", "stack"]  # the fixtures, imported so this module gets its own stack
 
 
 # -- pegawai ---------------------------------------------------------------------------------------------
@@ -461,44 +329,6 @@ def test_sign_in_with_a_malformed_nip_says_what_is_wrong_and_english_can_be_chos
 
 
 # -- pegawai: appraisal ------------------------------------------------------------------------------------
-def _approve_skp(stack: Stack, staff: Person, title: str) -> None:
-    """``staff``'s SKP of the stack's year approved with one RHK (unless an earlier journey did it)."""
-    unit, year = stack.unit, stack.year
-    if any(p["period_year"] == year and p["status"] == "approved" for p in stack.call("planning", "GET", "/me/plans",
-                                                                                        staff)):
-        return
-    plan_id = stack.call("planning", "POST", "/plans", staff, {"period_year": year}, expect=201)["plan_id"]
-    cite = {"intervention": {"plan_id": unit.head.plan_id, "rhk_id": unit.head.rhk_ids[0]}}
-    stack.call("planning", "POST", f"/plans/{plan_id}/rhks", staff, rhk_body(title, **cite), expect=201)
-    stack.call("planning", "POST", f"/plans/{plan_id}/submit", staff, {})
-    stack.call("planning", "POST", f"/plans/{plan_id}/approve", unit.head, {})
-
-
-def _approved_appraisal(stack: Stack, staff: Person, period: str, title: str) -> str:
-    """``staff``'s appraisal of ``period`` (opened if need be), their SKP approved (the appraisal arrives over Kafka)."""
-    unit = stack.unit
-    opened = stack.call("evaluation", "GET", f"/offices/{unit.office_id}", unit.hr)["periods"]
-    if period not in {p["period_key"] for p in opened}:
-        stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": period}, expect=201)
-    _approve_skp(stack, staff, title)
-    found = wait_for(lambda: [a for a in stack.call("evaluation", "GET", "/me/appraisals", staff)
-                              if a["period_key"] == period], f"the appraisal {period} of the approved SKP")
-    return str(found[0]["appraisal_id"])
-
-
-def _rate_and_finalise(stack: Stack, appraisal_id: str, comment: str | None = None) -> None:
-    """The evaluator rates everything Sesuai Ekspektasi (predicate Baik), ``comment`` on Kolaboratif, and finalises."""
-    head = stack.unit.head
-    view = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", head)
-    stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", head, {
-        "rhk_ratings": [{"rhk_id": r["rhk_id"], "rating": "sesuai_ekspektasi"} for r in view["rhks"]],
-        "value_ratings": [{"value": v, "rating": "sesuai_ekspektasi",
-                           **({"comment": comment} if comment and v == "kolaboratif" else {})} for v in VALUES],
-        "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi", "reason": "Penilaian periode"})
-    stack.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", head,
-               {"justification": "Distribusi unit sudah dibahas bersama pimpinan"})
-
-
 def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "pegawai-penilaian")
@@ -506,7 +336,7 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
     stack.call("evaluation", "PUT", f"/offices/{unit.office_id}/settings", unit.hr,
                {"time_zone": "WITA", "reason": "Kantor di Makassar"})
     period = f"{year}-Q3"
-    appraisal_id = _approved_appraisal(stack, me, period, "Terselesaikannya pengaduan layanan")
+    appraisal_id = approved_appraisal(stack, me, period, "Terselesaikannya pengaduan layanan")
 
     page = sign_in(browser, stack, me.name)
     menu(page, "Penilaian saya")
@@ -539,7 +369,7 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
     snap(page, "penilaian-diri-tersimpan")
 
     # the evaluator rates (with feedback on one value) and finalises over HTTP
-    _rate_and_finalise(stack, appraisal_id, comment="Aktif membantu rekan satu tim")
+    rate_and_finalise(stack, appraisal_id, comment="Aktif membantu rekan satu tim")
 
     # the notification's link leads to the result: predicate, feedback per value, the deadline in WITA
     page.goto(f"/penilaian/{appraisal_id}/penilaian-diri")
@@ -574,7 +404,7 @@ def test_an_assigned_peer_answers_the_360_and_revises_it_before_the_window_close
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "penilai-360")
     unit, rated, rater = stack.unit, stack.unit.staff[1], stack.unit.staff[0]
-    appraisal_id = _approved_appraisal(stack, rated, f"{stack.year}-Q4", "Tersusunnya laporan layanan")
+    appraisal_id = approved_appraisal(stack, rated, f"{stack.year}-Q4", "Tersusunnya laporan layanan")
     stack.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/raters", unit.head,
                {"raters": [{"rater_id": rater.nip, "relation": "peer"}]})
 
@@ -621,8 +451,8 @@ def test_pengelola_kepegawaian_reads_the_talent_grid_and_who_is_eligible_for_pro
     snap = Screens(tmp_path, "talenta-dan-kenaikan-pangkat")
     unit, year, staff = stack.unit, stack.year, stack.unit.staff[0]
     # a finalised result (Baik: performance Sesuai) and a high potential put the employee in box 8
-    appraisal_id = _approved_appraisal(stack, staff, f"{year}-Q1", "Terlayaninya permohonan informasi publik")
-    _rate_and_finalise(stack, appraisal_id)
+    appraisal_id = approved_appraisal(stack, staff, f"{year}-Q1", "Terlayaninya permohonan informasi publik")
+    rate_and_finalise(stack, appraisal_id)
     stack.call("career", "PUT", f"/offices/{unit.office_id}/employees/{staff.nip}/potential", unit.hr, {
         "potential": "tinggi", "source": "Assessment Center BKN", "assessed_on": date.today().isoformat(),
         "reason": "Hasil asesmen talenta"})
@@ -669,7 +499,7 @@ def test_pejabat_penilai_assigns_360_raters_on_the_appraisal_page(browser: Brows
                                                                   tmp_path: Path) -> None:
     snap = Screens(tmp_path, "penugasan-penilai-360")
     unit, rated = stack.unit, stack.unit.staff[0]
-    appraisal_id = _approved_appraisal(stack, rated, f"{stack.year}-Q4", "Terlayaninya permohonan informasi publik")
+    appraisal_id = approved_appraisal(stack, rated, f"{stack.year}-Q4", "Terlayaninya permohonan informasi publik")
     page = sign_in(browser, stack, unit.head.name)
     page.goto(f"/penilaian/{appraisal_id}")
     expect(page.get_by_role("heading", level=2, name="Penilai 360")).to_be_visible()

@@ -24,6 +24,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "nav.talent": {"id": "Talenta", "en": "Talent"},
     "nav.promotions": {"id": "Kenaikan pangkat", "en": "Promotions"},
     "nav.team": {"id": "Tim saya", "en": "My team"},
+    "nav.feedback": {"id": "Umpan balik & dialog", "en": "Feedback & dialogues"},
+    "nav.career": {"id": "Karier saya", "en": "My career"},
+    "nav.personnel": {"id": "Data kepegawaian", "en": "Personnel data"},
     "nav.office": {"id": "Kantor", "en": "Office"},
     "nav.calibration": {"id": "Kalibrasi", "en": "Calibration"},
     "nav.audit": {"id": "Audit", "en": "Audit"},
@@ -432,6 +435,25 @@ LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
                   "WIT": {"id": "WIT (UTC+9)", "en": "WIT (UTC+9)"}},
 }
 
+
+
+def _merge_area_texts() -> None:
+    """Add the per-area modules of ``kinerja_portal.texts``; a key defined twice is a mistake, not an override."""
+    from kinerja_portal.texts import audit, career, feedback
+
+    for module in (feedback, career, audit):
+        for mine, theirs in ((STRINGS, module.STRINGS), (FIELD_LABELS, module.FIELD_LABELS)):
+            clash = mine.keys() & theirs.keys()
+            if clash:
+                raise RuntimeError(f"{module.__name__} redefines {sorted(clash)}")
+            mine.update(theirs)
+        for group, codes in module.LABELS.items():
+            if group in LABELS:
+                raise RuntimeError(f"{module.__name__} redefines the label group {group}")
+            LABELS[group] = codes
+
+
+_merge_area_texts()
 
 def normalise_language(value: str | None) -> str:
     """The language to use: a supported one, else Indonesian."""

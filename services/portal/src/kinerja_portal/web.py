@@ -184,12 +184,14 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
     items = [("/beranda", translate(lang, "nav.home"))]
     if viewer.has(Role.PEGAWAI):
         items += [("/skp", translate(lang, "nav.skp")), ("/penilaian", translate(lang, "nav.appraisals")),
-                  ("/360", translate(lang, "nav.peer"))]
+                  ("/360", translate(lang, "nav.peer")), ("/umpan-balik", translate(lang, "nav.feedback")),
+                  ("/karier", translate(lang, "nav.career"))]
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
         items.append(("/tim", translate(lang, "nav.team")))
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
         items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
-                  ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions"))]
+                  ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions")),
+                  ("/kepegawaian", translate(lang, "nav.personnel"))]
     if viewer.has(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN):
         items.append(("/audit", translate(lang, "nav.audit")))
     items.append(("/notifikasi", translate(lang, "nav.notifications")))

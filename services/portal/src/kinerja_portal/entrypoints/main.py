@@ -27,9 +27,12 @@ from kinerja_portal.pages import (
     career,
     employee,
     evaluator,
+    feedback,
     hr,
     notifications,
+    objection,
     peer,
+    personnel,
     raters,
 )
 from kinerja_portal.web import CsrfRejected, SignInRequired, flash, language, render
@@ -63,7 +66,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, employee, notifications, evaluator, appraisal, raters, peer, hr, career, audit):
+    for module in (account, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
+                   personnel, career, audit):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
