@@ -137,6 +137,70 @@ async def seed_demo_evaluation(evaluation: str) -> list[str]:
     return [f"  Penilaian {year}: periode dibuka; Siti sudah mengisi penilaian diri  ({appraisal_id})"]
 
 
+# Personnel data HR keeps in the career service: (grade, rank name, TMT, functional level or None, potential)
+PERSONNEL = {
+    "kakan": ("IV/c", "Pembina Utama Muda", "2019-04-01", None, "tinggi"),
+    "kepala": ("IV/a", "Pembina", "2020-10-01", None, "tinggi"),
+    "siti": ("III/c", "Penata", "2021-04-01", "ahli_muda", "tinggi"),
+    "budi": ("III/b", "Penata Muda Tingkat I", "2022-04-01", "ahli_pertama", "menengah"),
+    "dewi": ("III/a", "Penata Muda", "2019-03-01", None, "menengah"),
+    "hr": ("III/d", "Penata Tingkat I", "2018-10-01", None, "menengah"),
+}
+CATALOG = {  # the office's training catalog: code -> (title, trigger, BerAKHLAK value, hours)
+    "PEL-KOLAB-01": ("Pelatihan Kerja Sama Tim Lintas Unit", "nilai", "kolaboratif", 16),
+    "PEL-LAYAN-01": ("Pelatihan Pelayanan Prima", "nilai", "berorientasi_pelayanan", 24),
+    "PEL-KINERJA-01": ("Pelatihan Manajemen Kinerja dan Target", "hasil_kerja", None, 32),
+}
+
+
+async def _until_accepted(client: httpx.AsyncClient, path: str, headers: dict[str, str], body: object) -> None:
+    """POST until accepted: the feedback service learns who evaluates whom from planning's events (Kafka),
+    which may not have arrived yet right after the roster was written."""
+    for _ in range(150):
+        answer = await client.post(path, headers=headers, json=body)
+        if answer.status_code < 400:
+            return
+        await asyncio.sleep(0.2)
+    answer.raise_for_status()
+
+
+async def seed_demo_people(feedback: str, career: str) -> list[str]:
+    """Ranks, functional positions, potential and the training catalog (career), and a first piece of
+    feedback and a dialogue from the head of division to Siti (feedback). Idempotent."""
+    year = time.gmtime().tm_year
+    auth = {user: {"Authorization": f"Bearer {token(user)}"} for user in DEMO_USERS}
+    async with httpx.AsyncClient(base_url=career, timeout=10) as client:
+        for user, (grade, name, tmt, level, potential) in PERSONNEL.items():
+            base = f"/api/v1/offices/{OFFICE}/employees/{DEMO_USERS[user][0]}"
+            (await client.put(f"{base}/rank", headers=auth["hr"], json={
+                "grade": grade, "name": name, "tmt": tmt, "reason": "Data awal kepegawaian"})).raise_for_status()
+            if level is not None:
+                (await client.put(f"{base}/functional-position", headers=auth["hr"], json={
+                    "level": level, "effective_year": year - 2, "reason": "Data awal kepegawaian"})).raise_for_status()
+            (await client.put(f"{base}/potential", headers=auth["hr"], json={
+                "potential": potential, "source": "Assessment Center BKN", "assessed_on": f"{year - 1}-09-15",
+                "reason": "Hasil uji kompetensi"})).raise_for_status()
+        for code, (title, trigger, value, hours) in CATALOG.items():
+            (await client.put(f"/api/v1/offices/{OFFICE}/training-catalog/{code}", headers=auth["hr"], json={
+                "title": title, "trigger": trigger, "value": value, "hours": hours,
+                "provider": "BPSDM Provinsi"})).raise_for_status()
+    siti = DEMO_USERS["siti"][0]
+    async with httpx.AsyncClient(base_url=feedback, timeout=10) as client:
+        given = (await client.get("/api/v1/me/feedback/given", headers=auth["kepala"])).json()
+        if not any(item.get("employee_id") == siti for item in given):
+            await _until_accepted(client, "/api/v1/feedback", auth["kepala"], {
+                "employee_id": siti, "kind": "apresiasi", "value": "kolaboratif",
+                "text": "Analisis kebutuhan mutasi triwulan ini rapi dan disusun bersama unit lain. Terima kasih."})
+        dialogues = (await client.get(f"/api/v1/employees/{siti}/dialogues", headers=auth["kepala"])).json()
+        if not dialogues:
+            when = time.strftime("%Y-%m-%dT09:00:00+07:00", time.gmtime(time.time() + 7 * 86400))
+            await _until_accepted(client, "/api/v1/dialogues", auth["kepala"], {
+                "employee_id": siti, "scheduled_at": when,
+                "agenda": "Capaian triwulan, kendala data mutasi, rencana pelatihan"})
+    return ["  Data kepegawaian: pangkat/TMT, jabatan fungsional, potensi, katalog pelatihan (3)",
+            "  Umpan balik dan dialog kinerja: Kepala Bidang -> Siti"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".kinerja")
@@ -181,6 +245,7 @@ def main() -> int:
             process.wait_healthy(timeout=90)
         seeded = asyncio.run(seed_demo_office(processes[0].url))
         seeded += asyncio.run(seed_demo_evaluation(processes[1].url))
+        seeded += asyncio.run(seed_demo_people(processes[2].url, processes[3].url))
         portal = ServiceProcess("portal", port=ports["portal"], log_path=state / "logs" / "portal.log", env={
             **{f"KINERJA_PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{ports[name]}" for name in BACKENDS},
             "KINERJA_PORTAL_HTTP_PORT": str(ports["portal"]), "KINERJA_PORTAL_JWT_SECRET": DEV_SECRET,

@@ -44,6 +44,14 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         signin = httpx.get(f"{portal.group(1)}masuk")
         assert signin.status_code == 200 and "Masuk sebagai Siti Rahmawati" in signin.text, signin.text[:500]
         assert re.search(r"Penilaian \d{4}: periode dibuka; Siti sudah mengisi penilaian diri", text)
+        # the demo office has people data to look at: a rank and potential in career, feedback for Siti
+        siti = "199001012015012001"
+        career = httpx.get(f"http://127.0.0.1:{port_base + 4}/api/v1/me/career",
+                           headers={"Authorization": f"Bearer {_token_of(text, 'siti')}"}).json()
+        assert career["rank"]["grade"] == "III/c", career
+        feedback = httpx.get(f"http://127.0.0.1:{port_base + 3}/api/v1/employees/{siti}/feedback",
+                             headers={"Authorization": f"Bearer {_token_of(text, 'siti')}"}).json()
+        assert [f["kind"] for f in feedback] == ["apresiasi"], feedback
 
         example = re.search(r"curl -s -H \"Authorization: Bearer ([^\"]+)\" \\\n\s+(\S+)", text)
         assert example is not None, text
@@ -61,3 +69,10 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         code = process.wait(timeout=120)
     assert code == 0, output.read_text()
     assert "Kinerja: stopped." in output.read_text()
+
+
+def _token_of(text: str, user: str) -> str:
+    """A demo user's token from the welcome text (``   siti    Siti ...`` then the token on the next line)."""
+    found = re.search(rf"^\s+{user}\s+.*\n\s+(\S+)$", text, re.MULTILINE)
+    assert found is not None, text
+    return found.group(1)
