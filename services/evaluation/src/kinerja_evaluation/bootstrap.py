@@ -9,14 +9,13 @@ from fastapi import FastAPI
 from kinerja_evaluation.adapters.read_models import PROJECTION
 from kinerja_evaluation.application.appraisals import Clock, EvaluationService
 from kinerja_evaluation.application.planning_policy import consumer_handlers
+from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
-
-CONSUMER_GROUP = "kinerja-evaluation"
 
 
 def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
@@ -32,5 +31,7 @@ def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     service = build(runtime, getattr(app.state, "clock", None) or utcnow)
     app.state.evaluation = service
-    return [ConsumerSpec(name=CONSUMER_GROUP, topics=[events_topic("planning"), events_topic("feedback")],
+    settings = runtime.settings
+    assert isinstance(settings, EvaluationSettings)
+    return [ConsumerSpec(name=settings.consumer_group, topics=[events_topic("planning"), events_topic("feedback")],
                          handlers=consumer_handlers(service))]
