@@ -241,6 +241,60 @@ class TestHrDataEntry:
         assert reasons[second][0] == "Masa kerja dalam pangkat baru 2 tahun 0 bulan (minimal 4 tahun)"
         assert reasons[people.employee] == ["Belum ada predikat tahunan 2025", "Belum ada predikat tahunan 2024"]
 
+    async def test_a_csv_import_names_every_bad_row_and_saves_none(self, career: CareerClient, people: People,
+                                                                   unique: str) -> None:
+        second, third = nip(unique[4:10], sex=2), nip(unique[2:8])
+        # rows 3 and 4 are malformed: every one is named, not only the first
+        bad = (f"nip;golongan;pangkat;tmt\n{people.employee};III/c;Penata;2022-04-01\n"
+               f"{second};III/z;Penata Muda;2024-04-01\n{third};III/a;;1 April 2024\n")
+        response = await career.client.post(f"/api/v1/offices/{people.office}/ranks/import", content=bad,
+                                            headers={**people.hr, "content-type": "text/csv"})
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == ["baris 3.golongan", "baris 4.pangkat",
+                                                                   "baris 4.tmt"]
+        assert "Golongan 'III/z' tidak dikenal" in response.json()["errors"][0]["message"]
+        # well-formed rows the rules refuse (a TMT after today) are named by their line too, and nothing is saved
+        future = (f"nip;golongan;pangkat;tmt\n{people.employee};III/c;Penata;2022-04-01\n"
+                  f"{second};III/a;Penata Muda;2099-04-01\n{third};III/a;Penata Muda;2098-04-01\n")
+        response = await career.client.post(f"/api/v1/offices/{people.office}/ranks/import", content=future,
+                                            headers={**people.hr, "content-type": "text/csv"})
+        assert response.status_code == 422
+        errors = response.json()["errors"]
+        assert [e["field"] for e in errors] == ["baris 3.tmt", "baris 4.tmt"]
+        assert errors[0]["message"] == f"Baris 3 ({second}): TMT pangkat 2099-04-01 belum berlaku (setelah hari ini)"
+        listed = await career.client.get(f"/api/v1/offices/{people.office}/employees", headers=people.hr)
+        assert listed.json() == []  # nothing half-saved: not even the good first row
+        json_rows = await career.post(f"/offices/{people.office}/ranks/import", people.hr, {"rows": [
+            {"employee_id": people.employee, "grade": "III/c", "name": "Penata", "tmt": "2022-04-01"},
+            {"employee_id": second, "grade": "III/a", "name": "Penata Muda", "tmt": "2099-04-01"}]})
+        assert json_rows.status_code == 422 and json_rows.json()["errors"][0]["field"] == "rows.1.tmt"
+
+
+class TestOfficePersonnel:
+    async def test_hr_reads_each_employees_rank_position_potential_and_box(self, career: CareerClient,
+                                                                            people: People) -> None:
+        await hr_setup(career, people, tmt="2021-10-01", potential="tinggi")
+        roster = registered(people.employee, people.office, EVALUATOR)
+        annual = finalised(result("2025", B, employee_id=people.employee, office_id=people.office))
+        await career.feed(roster, topic=career.planning_topic)
+        await career.feed(annual)
+        await career.handled(roster.event_id, annual.event_id)
+        response = await career.client.get(f"/api/v1/offices/{people.office}/employees", headers=people.hr)
+        assert response.status_code == 200, response.text
+        [me] = response.json()
+        assert me["employee_id"] == people.employee and me["name"] == f"Pegawai {people.employee[-3:]}"
+        assert me["rank"] == {"grade": "III/b", "name": "Penata Muda Tingkat I", "tmt": "2021-10-01"}
+        assert me["functional_position"] == {"level": "ahli_pertama", "coefficient": "12.5", "effective_year": 2023}
+        assert (me["talent"]["potential"], me["talent"]["potential_source"]) == ("tinggi", "Assessment Center BKN")
+        assert me["talent"]["box"] == 8
+
+    async def test_only_readers_of_the_office_see_its_personnel_data(self, career: CareerClient,
+                                                                      people: People) -> None:
+        path = f"/api/v1/offices/{people.office}/employees"
+        assert (await career.client.get(path, headers=people.me)).status_code == 403
+        other_hr = career.token(HR_NIP, [Role.PENGELOLA_KEPEGAWAIAN], ["KANTOR-LAIN"])
+        assert (await career.client.get(path, headers=other_hr)).status_code == 403
+
 
 class TestDevelopmentPlans:
     async def test_an_improvement_plan_with_coaching_is_tracked_on_the_career_page(

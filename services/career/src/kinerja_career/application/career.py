@@ -56,10 +56,22 @@ async def lock_stream(conn: asyncpg.Connection, stream_id: str) -> None:
 
 @dataclass(frozen=True)
 class RankRow:
-    """One row of a rank import (already shape-checked at the edge)."""
+    """One row of a rank import (already shape-checked at the edge); ``line`` is its line in a CSV file."""
 
     employee_id: str
     rank: Rank
+    line: int | None = None
+
+    def where(self, index: int) -> tuple[str, str]:
+        """The row as errors name it: the field prefix (``baris 3.`` in a CSV file, ``rows.2.`` in JSON)
+        and the row as people read it (``Baris 3``)."""
+        if self.line is not None:
+            return f"baris {self.line}.", f"Baris {self.line}"
+        return f"rows.{index}.", f"Baris {index + 1}"
+
+
+MAX_IMPORT_ERRORS = 50
+CSV_COLUMN_OF = {"employee_id": "nip", "grade": "golongan", "name": "pangkat", "tmt": "tmt"}
 
 
 class CareerService:
@@ -108,9 +120,12 @@ class CareerService:
         return record.version
 
     async def import_ranks(self, office_id: str, rows: Sequence[RankRow], reason: str | None, by: Principal) -> int:
-        """Record many ranks at once, all or nothing; an error names the row (``rows[3].tmt``)."""
+        """Record many ranks at once, all or nothing. Every row is tried; when any is refused nothing is
+        saved and the error names each refused row and field (``baris 3.tmt`` in a CSV file, ``rows.2.tmt``
+        in JSON), up to ``MAX_IMPORT_ERRORS``."""
         self._require_hr(by, office_id)
         changed = 0
+        refused: list[tuple[str, str]] = []
         async with self.db.transaction() as conn:
             for index, row in enumerate(rows):
                 def decide(record: CareerRecord, rank: Rank = row.rank) -> None:
@@ -119,12 +134,21 @@ class CareerService:
                 try:
                     before = await self._version(conn, row.employee_id)
                     record = await self._change(conn, row.employee_id, office_id, by.actor(HR), decide,
-                                                office_check=True)
+                                                office_check=True, save=not refused)
                 except KinerjaError as exc:
-                    exc.field = f"rows[{index}].{exc.field or 'employee_id'}"
-                    exc.message = f"Baris {index + 1} ({row.employee_id}): {exc.message}"
-                    raise
+                    prefix, name = row.where(index)
+                    field = exc.field or "employee_id"
+                    if row.line is not None:  # the CSV file's column names
+                        field = CSV_COLUMN_OF.get(field, field)
+                    refused.append((prefix + field, f"{name} ({row.employee_id}): {exc.message}"))
+                    if len(refused) >= MAX_IMPORT_ERRORS:
+                        break
+                    continue
                 changed += record.version != before
+            if refused:  # raising inside the transaction rolls back the rows already saved
+                (first_field, first_message), *more = refused
+                raise InvalidInput(first_message, message_en=f"{len(refused)} rank rows refused", field=first_field,
+                                   details=more)
         return changed
 
     async def set_functional_position(self, office_id: str, employee_id: str, position: FunctionalPosition,
@@ -188,6 +212,23 @@ class CareerService:
             "development_plans": plans,
         }
 
+    async def office_personnel(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+        """The personnel data the service holds for each employee of the office: rank and TMT, functional
+        position and coefficient, potential, talent box (what HR entered, and what follows from it)."""
+        self._require_office_reader(by, office_id)
+        async with self.db.connection() as conn:
+            rows = await rm.office_employees(conn, office_id)
+        return [{
+            "employee_id": r["employee_id"], "name": r["name"], "unit_id": r["unit_id"], "position": r["position"],
+            "position_type": r["position_type"], "employment": r["employment"],
+            "rank": None if r["rank_tmt"] is None else {
+                "grade": r["rank_grade"], "name": r["rank_name"], "tmt": r["rank_tmt"].isoformat()},
+            "functional_position": None if r["functional_level"] is None else {
+                "level": r["functional_level"], "coefficient": str(r["coefficient"]),
+                "effective_year": r["coefficient_from"]},
+            "talent": _talent_view(r),
+        } for r in rows]
+
     async def talent_grid(self, office_id: str, by: Principal) -> dict[str, Any]:
         """The office's 9-box: who is in which box, the talent pool (7-9), the development group (1-6),
         and who has no box yet and why."""
@@ -240,8 +281,10 @@ class CareerService:
         return tuple(catalog.entries.values()) if catalog else ()
 
     async def _change(self, conn: asyncpg.Connection, employee_id: str, office_id: str, actor: Actor,
-                      decide: Callable[[CareerRecord], None], *, office_check: bool = False) -> CareerRecord:
-        """Load (under the stream lock), decide, save with the inline read models; returns the record."""
+                      decide: Callable[[CareerRecord], None], *, office_check: bool = False,
+                      save: bool = True) -> CareerRecord:
+        """Load (under the stream lock), decide, save with the inline read models (unless ``save`` is false:
+        only checking); returns the record."""
         await lock_stream(conn, self.records.stream_id(employee_id))
         record = await self.records.load(employee_id, conn=conn)
         if record is None:
@@ -250,7 +293,7 @@ class CareerService:
             raise Forbidden(f"Pegawai {employee_id} terdaftar di kantor {record.office_id}, bukan {office_id}",
                             message_en=f"employee belongs to office {record.office_id}", field="employee_id")
         decide(record)
-        if record.pending:
+        if record.pending and save:
             await self.records.save(employee_id, record, actor=actor, office_id=record.office_id or office_id,
                                     subject=employee_id, conn=conn)
         return record

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
-from kinerja_career.application.career import CareerService, RankRow
+from kinerja_career.application.career import MAX_IMPORT_ERRORS, CareerService, RankRow
 from kinerja_career.application.development import DevelopmentService
 from kinerja_career.domain import rules
 from kinerja_kernel.contracts.career import (
@@ -287,6 +287,13 @@ async def employee_career(employee_id: Nip, by: CurrentPrincipal, svc: Career, a
     return await svc.career_page(employee_id, by, _as_of(as_of, year))
 
 
+@router.get("/offices/{office_id}/employees", tags=["Read models"])
+async def office_personnel(office_id: str, by: CurrentPrincipal, svc: Career) -> list[dict[str, Any]]:
+    """Each employee's rank and TMT, functional position, potential and talent box as this service knows
+    them (HR, auditors and superiors of the office)."""
+    return await svc.office_personnel(office_id, by)
+
+
 @router.get("/offices/{office_id}/talent", tags=["Read models"])
 async def talent_grid(office_id: str, by: CurrentPrincipal, svc: Career) -> dict[str, Any]:
     """The office's talent 9-box: boxes, talent pool (7-9), development group (1-6), who has no box yet."""
@@ -317,18 +324,27 @@ _MESSAGES = {"missing": "wajib diisi", "date_from_datetime_parsing": "harus beru
              "string_too_long": "terlalu panjang"}
 
 
-def _invalid(exc: ValidationError, *, prefix: str, rename: Mapping[str, str] | None = None) -> InvalidInput:
-    """One problem naming every invalid field (``rows.3.tmt``, or ``baris 4.tmt`` for CSV)."""
+def _problems(exc: ValidationError, *, prefix: str, rename: Mapping[str, str] | None = None
+              ) -> list[tuple[str, str]]:
+    """(field, Indonesian message) per invalid field (``rows.3.tmt``, or ``baris 4.tmt`` for CSV)."""
     details = []
-    for err in exc.errors()[:50]:
+    for err in exc.errors()[:MAX_IMPORT_ERRORS]:
         path = ".".join(str(p) for p in err["loc"])
         field = prefix + (rename or {}).get(path, path)
         message = (str(err["msg"]).removeprefix("Value error, ") if err["type"] == "value_error"
                    else _MESSAGES.get(err["type"], "nilainya tidak valid"))
         details.append((field, message))
-    first_field, first_message = details[0]
-    return InvalidInput(f"{first_field}: {first_message}", message_en=f"invalid import: {exc.errors()[:3]}",
-                        field=first_field, details=details[1:])
+    return details
+
+
+def _refused(details: list[tuple[str, str]], message_en: str) -> InvalidInput:
+    """One problem naming every invalid field; the first one is its detail."""
+    (first_field, first_message), *more = details
+    return InvalidInput(f"{first_field}: {first_message}", message_en=message_en, field=first_field, details=more)
+
+
+def _invalid(exc: ValidationError, *, prefix: str) -> InvalidInput:
+    return _refused(_problems(exc, prefix=prefix), f"invalid import: {exc.errors()[:3]}")
 
 
 _CSV_COLUMNS = {"nip": "employee_id", "golongan": "grade", "pangkat": "name", "tmt": "tmt"}
@@ -347,14 +363,20 @@ def _parse_rank_csv(raw: bytes) -> list[RankRow]:
         raise InvalidInput(f"Kolom CSV belum ada: {', '.join(missing)} (wajib: nip;golongan;pangkat;tmt)",
                            message_en=f"missing CSV columns {missing}", field="csv")
     rows: list[RankRow] = []
+    problems: list[tuple[str, str]] = []
     for line, record in enumerate(reader, start=2):
         values = {_CSV_COLUMNS[k.strip().lower()]: (v or "").strip() for k, v in record.items()
                   if k and k.strip().lower() in _CSV_COLUMNS}
+        if not any(values.values()):
+            continue  # a blank line
         try:
             row = RankImportRow.model_validate(values)
-        except ValidationError as exc:
-            raise _invalid(exc, prefix=f"baris {line}.", rename={v: k for k, v in _CSV_COLUMNS.items()}) from exc
-        rows.append(RankRow(row.employee_id, row.to_rank()))
+        except ValidationError as exc:  # every row is checked, so the file can be fixed in one go
+            problems += _problems(exc, prefix=f"baris {line}.", rename={v: k for k, v in _CSV_COLUMNS.items()})
+            continue
+        rows.append(RankRow(row.employee_id, row.to_rank(), line=line))
+    if problems:
+        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid CSV fields")
     if not rows:
         raise InvalidInput("Berkas CSV tidak memuat baris data", message_en="empty CSV", field="csv")
     return rows
