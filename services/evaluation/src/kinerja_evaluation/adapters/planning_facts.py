@@ -186,6 +186,25 @@ async def relations_to(conn: asyncpg.Connection, employee_id: str, candidates: l
     return {r["employee_id"]: {k for k in ("peer", "subordinate") if r[k]} for r in rows}
 
 
+async def rater_candidates(conn: asyncpg.Connection, employee_id: str) -> list[asyncpg.Record]:
+    """Who may give 360 input on ``employee_id`` per the roster (the same relations ``relations_to`` checks):
+    peers (same evaluator, same office) and subordinates (evaluated by the employee), never the employee."""
+    return list(await conn.fetch(
+        """SELECT c.employee_id, c.name, c.position, c.unit_id,
+                  CASE WHEN c.evaluator_id = e.employee_id THEN 'subordinate' ELSE 'peer' END AS relation
+           FROM staff c JOIN staff e ON e.employee_id = $1
+           WHERE c.employee_id <> e.employee_id
+             AND (c.evaluator_id = e.employee_id
+                  OR (c.evaluator_id IS NOT NULL AND c.evaluator_id = e.evaluator_id AND c.office_id = e.office_id))
+           ORDER BY relation, c.name, c.employee_id""", employee_id))
+
+
+async def names_of(conn: asyncpg.Connection, ids: list[str]) -> dict[str, str]:
+    """The roster's names of ``ids`` (those it knows)."""
+    rows = await conn.fetch("SELECT employee_id, name FROM staff WHERE employee_id = ANY($1::text[])", ids)
+    return {r["employee_id"]: r["name"] for r in rows}
+
+
 async def realisation_for(conn: asyncpg.Connection, plan_id: uuid.UUID, start: date, end: date
                           ) -> list[dict[str, Any]]:
     """Each RHK of the plan with its IKIs, targets and the realisation entries (with evidence) in the period."""

@@ -115,6 +115,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX rating_history_employee_idx ON rating_history (employee_id, year, period_key);
     """),
+    Migration("evaluation", 2, "objections awaiting the superior and the evaluator", """
+        ALTER TABLE appraisals ADD COLUMN objection_filed_at timestamptz, ADD COLUMN objection_decided_at timestamptz,
+          ADD COLUMN explanations integer NOT NULL DEFAULT 0;
+        CREATE INDEX appraisals_superior_objection_idx ON appraisals (superior_id) WHERE objection_status IS NOT NULL;
+    """),
 )
 
 
@@ -237,9 +242,11 @@ PROJECTION = Projection({
     ev.CurveOverrideJustified.event_type: _update(""),
     ev.AppraisalFinalised.event_type: _finalised,
     ev.ResultAcknowledged.event_type: _acknowledged,
-    ev.ObjectionFiled.event_type: _update("status = 'objected', objection_status = 'filed'"),
-    ev.ObjectionExplanationGiven.event_type: _update(""),
-    ev.ObjectionDecided.event_type: _update("status = 'decided', objection_status = $4", "decision"),
+    ev.ObjectionFiled.event_type: _update("status = 'objected', objection_status = 'filed', "
+                                          "objection_filed_at = $3"),
+    ev.ObjectionExplanationGiven.event_type: _update("explanations = explanations + 1"),
+    ev.ObjectionDecided.event_type: _update("status = 'decided', objection_status = $4, objection_decided_at = $3",
+                                            "decision"),
     ev.AppraisalCorrected.event_type: _corrected,
 })
 
@@ -293,11 +300,28 @@ async def unit_heads(conn: asyncpg.Connection, office_id: str, unit_id: str, per
 
 
 async def peer_requests(conn: asyncpg.Connection, rater_id: str) -> list[asyncpg.Record]:
+    """The 360 inputs asked of ``rater_id``, with whether the window is closed and the office's zone."""
     return list(await conn.fetch(
-        """SELECT q.*, a.period_key, a.status, s.name AS employee_name
+        """SELECT q.*, a.period_key, a.status, s.name AS employee_name, a.peer_window_closed,
+                  coalesce(o.settings->>'time_zone', 'WIB') AS time_zone
            FROM peer_requests q JOIN appraisals a USING (appraisal_id)
            LEFT JOIN staff s ON s.employee_id = q.employee_id
+           LEFT JOIN office_settings o ON o.office_id = a.office_id
            WHERE q.rater_id = $1 ORDER BY q.window_closes_at""", rater_id))
+
+
+async def objections_for(conn: asyncpg.Connection, person_id: str) -> list[asyncpg.Record]:
+    """Objections where ``person_id`` is the superior who decides or the evaluator who explains: those
+    awaiting a decision first (oldest first), then the decided ones (newest first)."""
+    return list(await conn.fetch(
+        """SELECT a.appraisal_id, a.employee_id, s.name, a.office_id, a.unit_id, a.period_key, a.status,
+                  a.objection_status, a.objection_filed_at, a.objection_decided_at, a.objection_deadline,
+                  a.explanations, a.evaluator_id, a.superior_id, a.results_rating, a.behaviour_rating, a.predicate,
+                  CASE WHEN a.superior_id = $1 THEN 'atasan_penilai' ELSE 'pejabat_penilai' END AS my_role
+           FROM appraisals a LEFT JOIN staff s USING (employee_id)
+           WHERE a.objection_status IS NOT NULL AND (a.superior_id = $1 OR a.evaluator_id = $1)
+           ORDER BY a.objection_status <> 'filed', CASE WHEN a.objection_status = 'filed'
+                    THEN a.objection_filed_at END, a.objection_decided_at DESC""", person_id))
 
 
 async def rating_history(conn: asyncpg.Connection, employee_id: str) -> list[asyncpg.Record]:

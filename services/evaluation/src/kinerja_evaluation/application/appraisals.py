@@ -186,11 +186,48 @@ class EvaluationService:
 
     async def close_peer_window(self, appraisal_id: uuid.UUID, by: Principal) -> Ref:
         appraisal = await self._load(appraisal_id, by)
-        if not (by.has_role(Role.PENGELOLA_KEPEGAWAIAN) or by.user_id == appraisal.evaluator_id):
+        as_hr = by.has_role(Role.PENGELOLA_KEPEGAWAIAN)
+        if not (as_hr or by.user_id == appraisal.evaluator_id):
             raise Forbidden("Masa 360 ditutup oleh pejabat penilai atau pengelola kepegawaian",
                             message_en="only the evaluator or HR closes the window")
-        appraisal.close_peer_window(reason=f"Ditutup oleh {by.user_id}")
-        return await self._save(appraisal_id, appraisal, by, Role.PEJABAT_PENILAI, None)
+        appraisal.close_peer_window_now(actor_id=by.user_id)
+        role = Role.PENGELOLA_KEPEGAWAIAN if as_hr else Role.PEJABAT_PENILAI
+        return await self._save(appraisal_id, appraisal, by, role, None)
+
+    async def rater_candidates(self, appraisal_id: uuid.UUID, by: Principal) -> list[dict[str, Any]]:
+        """Who may be assigned as a 360 rater (for those who assign): the roster's peers and subordinates,
+        each saying whether they are assigned already."""
+        appraisal = await self._load(appraisal_id, by)
+        if not (by.has_role(Role.PENGELOLA_KEPEGAWAIAN) or by.user_id == appraisal.evaluator_id):
+            raise Forbidden("Penilai 360 ditugaskan oleh pejabat penilai atau pengelola kepegawaian",
+                            message_en="only the evaluator or HR assigns raters")
+        async with self.db.connection() as conn:
+            rows = await facts.rater_candidates(conn, appraisal.employee_id)
+        return [{**rm.as_dict(r), "assigned": r["employee_id"] in appraisal.raters,
+                 "answered": r["employee_id"] in appraisal.peer_inputs} for r in rows]
+
+    async def my_peer_input(self, appraisal_id: uuid.UUID, by: Principal) -> dict[str, Any]:
+        """The caller's own 360 request on this appraisal and, once sent, their answer (to revise it)."""
+        appraisal = await self._load(appraisal_id, by)
+        rater = appraisal.raters.get(by.user_id)
+        if rater is None:
+            raise Forbidden("Anda tidak ditugaskan sebagai penilai 360 untuk pegawai ini",
+                            message_en="not an assigned rater", field="rater_id")
+        async with self.db.connection() as conn:
+            settings = await rm.office_settings(conn, appraisal.office_id)
+            names = await facts.names_of(conn, [appraisal.employee_id])
+        given = appraisal.peer_inputs.get(by.user_id)
+        closed = appraisal.status.value != "open" or appraisal.peer_window_closed or (
+            appraisal.window_closes_at is not None and self.clock() > appraisal.window_closes_at)
+        assert appraisal.period is not None
+        return {
+            "appraisal_id": appraisal.appraisal_id, "employee_id": appraisal.employee_id,
+            "employee_name": names.get(appraisal.employee_id), "period_key": appraisal.period.key,
+            "relation": rater.relation.value, "window_closes_at": appraisal.window_closes_at,
+            "time_zone": settings.time_zone.value, "closed": closed, "answered": given is not None,
+            "scores": {k.value: v for k, v in given.scores.items()} if given else None,
+            "comments": {k.value: v for k, v in given.comments.items()} if given else None,
+        }
 
     # -- the evaluator ------------------------------------------------------------------------------
     async def rate(self, appraisal_id: uuid.UUID, ratings: Ratings, reason: str | None,
@@ -278,7 +315,8 @@ class EvaluationService:
             "pending": sum(1 for m in members if m["predicate"] is None), "counts": counts,
             "labels": {p.value: PREDICATE_LABELS[p] for p in Predicate},
             "bounds": [{"label": c.label, "at_most": c.at_most, "count": c.count, "limit": c.limit,
-                        "violated": c.violated, "explanation": c.explanation} for c in curve.checks] if curve else [],
+                        "violated": c.violated, "explanation": c.explanation,
+                        "predicates": [p.value for p in c.predicates]} for c in curve.checks] if curve else [],
             "violations": list(curve.violations) if curve else [],
             "message": None if organisation else "Predikat kinerja organisasi unit ini belum ditetapkan; kurva "
                                                  "distribusi belum dapat diterapkan",
@@ -308,6 +346,11 @@ class EvaluationService:
         return check_curve(organisation, [Predicate(m["predicate"]) if m["predicate"] else None for m in members])
 
     # -- objection ----------------------------------------------------------------------------------
+    async def my_objections(self, by: Principal) -> list[dict[str, Any]]:
+        """Objections the caller decides (as the evaluator's superior) or explains (as the evaluator)."""
+        async with self.db.connection() as conn:
+            return [rm.as_dict(r) for r in await rm.objections_for(conn, by.user_id)]
+
     async def explain(self, appraisal_id: uuid.UUID, text: str, by: Principal) -> Ref:
         return await self._change(appraisal_id, by, Role.PEGAWAI, None,
                                   lambda a: a.explain(actor_id=by.user_id, text=text))
@@ -344,10 +387,14 @@ class EvaluationService:
             realisation = [] if is_employee and not (is_evaluator or oversight) else await facts.realisation_for(
                 conn, appraisal.plan_id, period.start, period.end)
             feedback = await feedback_context.feedback_for(conn, appraisal.employee_id, period.start, period.end)
+            people = [appraisal.employee_id, appraisal.evaluator_id, *([appraisal.superior_id] if appraisal.superior_id
+                                                                       else []), *appraisal.raters]
+            names = await facts.names_of(conn, people)
         peer = summarise(appraisal.peer_inputs, assigned=len(appraisal.raters), threshold=settings.peer_threshold,
                          with_comments=(is_evaluator or oversight) and settings.peer_comments_to_evaluator)
-        return {**appraisal_view(appraisal, peer=peer, realisation=realisation, show_raters=not is_employee),
-                "feedback": feedback}
+        return {**appraisal_view(appraisal, peer=peer, realisation=realisation, show_raters=not is_employee,
+                                 names=names),
+                "time_zone": settings.time_zone.value, "feedback": feedback}
 
     async def history(self, employee_id: str, by: Principal) -> list[dict[str, Any]]:
         """An employee's rating history: every published result, corrections naming what they replace."""
@@ -415,12 +462,17 @@ def waiting_on(row: Any) -> list[str]:
 
 
 def appraisal_view(appraisal: Appraisal, *, peer: Any, realisation: list[dict[str, Any]],
-                   show_raters: bool) -> dict[str, Any]:
+                   show_raters: bool, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The appraisal as JSON; ``names`` (from the roster) names the employee, evaluator, superior and raters."""
     a = appraisal
     assert a.period is not None
     rating = _rating
+    named = names or {}
+    previous = a.previous_result
     return {
         "appraisal_id": a.appraisal_id, "version": a.version, "employee_id": a.employee_id, "office_id": a.office_id,
+        "employee_name": named.get(a.employee_id), "evaluator_name": named.get(a.evaluator_id),
+        "superior_name": named.get(a.superior_id) if a.superior_id else None,
         "unit_id": a.unit_id, "period": a.period.model_dump(mode="json"), "plan_id": a.plan_id,
         "evaluator_id": a.evaluator_id, "superior_id": a.superior_id, "unit_head": a.unit_head,
         "position_type": a.position_type.value, "employment": a.employment.value, "status": a.status.value,
@@ -441,7 +493,7 @@ def appraisal_view(appraisal: Appraisal, *, peer: Any, realisation: list[dict[st
                  "visible": peer.visible, "averages": {k.value: str(v) for k, v in peer.averages.items()},
                  "comments": {k.value: v for k, v in peer.comments.items()}, "message": peer.message,
                  "window_closes_at": a.window_closes_at, "closed": a.peer_window_closed,
-                 "raters": [{"rater_id": r.rater_id, "relation": r.relation.value,
+                 "raters": [{"rater_id": r.rater_id, "name": named.get(r.rater_id), "relation": r.relation.value,
                              "answered": r.rater_id in a.peer_inputs} for r in a.raters.values()]
                  if show_raters else []},
         "objection_deadline": a.objection_deadline, "acknowledged": a.acknowledged, "corrected": a.corrected,
@@ -449,7 +501,10 @@ def appraisal_view(appraisal: Appraisal, *, peer: Any, realisation: list[dict[st
             "objection_id": a.objection.objection_id, "reasons": a.objection.reasons,
             "explanations": [{"author_id": x[0], "role": x[1], "text": x[2]} for x in a.objection.explanations],
             "decision": a.objection.decision, "decided_by": a.objection.decided_by,
-            "reason": a.objection.decision_reason},
+            "reason": a.objection.decision_reason,
+            "previous": None if previous is None else {
+                "results_rating": previous.results_rating, "behaviour_rating": previous.behaviour_rating,
+                "predicate": previous.predicate, "predicate_label": PREDICATE_LABELS[previous.predicate]}},
         "realisation": realisation,
     }
 

@@ -145,6 +145,7 @@ class Appraisal(Aggregate):
         self.acknowledged = False
         self.objection: Objection | None = None
         self.corrected = False
+        self.previous_result: AppraisalResult | None = None  # what the objection decision replaced
 
     # -- opening ----------------------------------------------------------------------------------
     @classmethod
@@ -246,6 +247,17 @@ class Appraisal(Aggregate):
             scores=ordered, comments=dict(comments), previous_scores=dict(previous.scores) if previous else None,
             reason="Masukan 360" if previous is None else "Masukan 360 direvisi",
         ))
+
+    def close_peer_window_now(self, *, actor_id: str) -> None:
+        """The evaluator or HR closes the 360 window before its deadline (no more input or revisions)."""
+        self._require_open("Penutupan masa penilaian 360")
+        if not self.raters:
+            raise DomainRuleViolation("Belum ada penilai 360 yang ditugaskan; tidak ada masa penilaian 360 yang "
+                                      "dapat ditutup", message_en="no raters assigned", field="raters")
+        if self.peer_window_closed:
+            raise DomainRuleViolation("Masa penilaian 360 sudah ditutup", message_en="360 window already closed",
+                                      field="raters")
+        self.close_peer_window(reason=f"Ditutup oleh {actor_id}")
 
     def close_peer_window(self, *, reason: str) -> None:
         if self.peer_window_closed:
@@ -467,16 +479,15 @@ class Appraisal(Aggregate):
 
     def _check_complete(self, rhks: Sequence[RhkRating], values: Sequence[ValueRating], *, prefix: str) -> None:
         self._check_items(rhks, values, prefix=prefix)
-        rated = {r.rhk_id for r in rhks}
-        for rid, rhk in self.rhks.items():
-            if rid not in rated:
-                raise InvalidInput(f"RHK '{rhk.title}' belum dinilai", message_en="rhk missing",
-                                   field=f"{prefix}rhk_ratings")
-        given = {v.value for v in values}
-        for value in BerAkhlak:
-            if value not in given:
-                raise InvalidInput(f"Perilaku '{value.value}' belum dinilai", message_en="value missing",
-                                   field=f"{prefix}value_ratings")
+        rated, given = {r.rhk_id for r in rhks}, {v.value for v in values}
+        # a missing item has no index in what was sent: each is named by its key (as ``missing_ratings``)
+        missing = [(f"{prefix}rhk_ratings.{rid}", f"RHK '{rhk.title}' belum dinilai")
+                   for rid, rhk in self.rhks.items() if rid not in rated]
+        missing += [(f"{prefix}value_ratings.{value.value}", f"Perilaku '{value.value}' belum dinilai")
+                    for value in BerAkhlak if value not in given]
+        if missing:
+            raise InvalidInput(missing[0][1], message_en="ratings missing", field=missing[0][0],
+                               details=missing[1:])
 
     def _set_overall(self, results: Rating | None, behaviour: Rating | None, source: RatingSource,
                      reason: str) -> None:
@@ -579,5 +590,6 @@ class Appraisal(Aggregate):
                                    decided_by=e.decided_by, decision_reason=e.reason)
 
     def _on_AppraisalCorrected(self, e: AppraisalCorrected) -> None:  # noqa: N802
+        self.previous_result = e.previous
         self.result = e.result
         self.corrected = True

@@ -128,6 +128,7 @@ class BoundCheck:
     limit: int  # allowed (at most) or required (at least)
     pending: int  # employees without a predicate yet
     violated: bool
+    predicates: tuple[Predicate, ...] = ()  # the group the bound counts, in the matrix's order
 
     @property
     def explanation(self) -> str:
@@ -164,6 +165,7 @@ def check_curve(organisation: OrganisationPredicate, predicates: Iterable[Predic
         limit = bound.limit(n)
         violated = count > limit if bound.at_most else count + pending < limit
         checks.append(BoundCheck(label=bound.label, at_most=bound.at_most, count=count, limit=limit,
-                                 pending=pending, violated=violated))
+                                 pending=pending, violated=violated,
+                                 predicates=tuple(p for p in Predicate if p in bound.predicates)))
     return CurveReport(organisation=organisation, total=n, counts={p: counts[p] for p in Predicate},
                        pending=pending, checks=tuple(checks))

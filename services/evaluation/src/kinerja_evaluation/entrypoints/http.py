@@ -212,9 +212,23 @@ async def peer_input(appraisal_id: uuid.UUID, body: PeerInputBody, by: CurrentPr
     return RefView.of(await svc.submit_peer_input(appraisal_id, body.scores, body.comments, by))
 
 
+@router.get("/appraisals/{appraisal_id}/peer-input", tags=["360"])
+async def my_peer_input(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> dict[str, Any]:
+    """The caller's own 360 request on this appraisal and their answer once sent (to revise it)."""
+    return await svc.my_peer_input(appraisal_id, by)
+
+
 @router.post("/appraisals/{appraisal_id}/peer-window/close", response_model=RefView, tags=["360"])
 async def close_peer_window(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> RefView:
+    """Close the 360 window before its deadline (the evaluator or HR); refused when nobody is assigned or it
+    is closed already."""
     return RefView.of(await svc.close_peer_window(appraisal_id, by))
+
+
+@router.get("/appraisals/{appraisal_id}/rater-candidates", tags=["360"])
+async def rater_candidates(appraisal_id: uuid.UUID, by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    """Who may rate this employee per the roster: peers (same evaluator) and subordinates, with names."""
+    return await svc.rater_candidates(appraisal_id, by)
 
 
 @router.put("/appraisals/{appraisal_id}/ratings", response_model=RefView, tags=["Penilaian"])
@@ -258,6 +272,12 @@ async def decide(appraisal_id: uuid.UUID, body: DecisionBody, by: CurrentPrincip
 
 
 # -- read models ------------------------------------------------------------------------------------
+@router.get("/me/objections", tags=["Keberatan"])
+async def my_objections(by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
+    """Objections the caller decides (``my_role`` atasan_penilai) or explains (pejabat_penilai); pending first."""
+    return await svc.my_objections(by)
+
+
 @router.get("/team/appraisals", tags=["Read models"])
 async def team(period: PeriodKey, by: CurrentPrincipal, svc: Evaluation) -> list[dict[str, Any]]:
     """The evaluator's team board: each appraisal and what it is waiting on."""
