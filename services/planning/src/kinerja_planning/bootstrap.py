@@ -6,11 +6,14 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
+from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
+from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
 from kinerja_planning.adapters.repository import plan_repository, roster_repository
 from kinerja_planning.application.handlers import PlanningService
 from kinerja_planning.application.realisation import RealisationService
+from kinerja_planning.config import PlanningSettings
 from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.entrypoints.kafka import interactions_consumer
 
@@ -23,4 +26,8 @@ def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:
     app.state.planning, app.state.realisation = build(runtime)
-    return [interactions_consumer(app.state.realisation)]
+    settings = runtime.settings
+    assert isinstance(settings, PlanningSettings)
+    return [interactions_consumer(app.state.realisation),
+            ConsumerSpec(name=settings.consumer_group, topics=[events_topic("evaluation")],
+                         handlers=EVALUATION_HANDLERS)]

@@ -8,14 +8,18 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
 
 from kinerja_kernel.auth import Role
-from kinerja_kernel.kafka import idempotent_producer
+from kinerja_kernel.cloudevents import from_kafka
+from kinerja_kernel.contracts.evaluation import OfficeSettings, OfficeSettingsChanged, TimeZone
+from kinerja_kernel.kafka import events_topic, idempotent_producer
 from kinerja_kernel.testing.http import bearer, running_app
-from kinerja_kernel.testing.kafka_helpers import read_topic
+from kinerja_kernel.testing.kafka_helpers import envelope_of, publish, read_topic
+from kinerja_kernel.testing.office import eventually
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.main import create_app
 
@@ -29,8 +33,9 @@ SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 class Approved:
     """The head of division's approved SKP: a manual IKI (12 dokumen) and a service IKI (3 konsultasi)."""
 
-    def __init__(self, office: Office, plan_id: str, manual: str, service: str) -> None:
+    def __init__(self, office: Office, plan_id: str, manual: str, service: str, database_url: str) -> None:
         self.office, self.plan_id, self.manual, self.service = office, plan_id, manual, service
+        self.database_url = database_url
 
     async def progress(self) -> dict[str, Any]:
         response = await self.office.client.get(f"/api/v1/plans/{self.plan_id}/realisation", headers=self.office.head)
@@ -44,7 +49,8 @@ class Approved:
 @pytest_asyncio.fixture(loop_scope="session")
 async def approved(database_url: str, kafka_bootstrap: str, jwt_secret: str) -> AsyncIterator[Approved]:
     settings = PlanningSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap,
-                                jwt_secret=jwt_secret, environment="test")
+                                jwt_secret=jwt_secret, environment="test",
+                                consumer_group=f"planning-test-{uuid.uuid4().hex[:8]}")
     async with running_app(create_app(settings)) as client:
         office = Office(client, jwt_secret)
         for nip, kind, evaluator in ((SUPERIOR, "jpt", "195501011980031001"), (HEAD, "kepala_unit", SUPERIOR),
@@ -61,7 +67,7 @@ async def approved(database_url: str, kafka_bootstrap: str, jwt_secret: str) -> 
         manual, service = (i["iki_id"] for i in added.json()["rhk"]["ikis"])
         assert (await office.post(f"/plans/{plan_id}/submit", office.head)).status_code == 200
         assert (await office.post(f"/plans/{plan_id}/approve", office.superior)).status_code == 200
-        yield Approved(office, plan_id, manual, service)
+        yield Approved(office, plan_id, manual, service, database_url)
 
 
 def entry(iki_id: str, value: str, **extra: Any) -> dict[str, Any]:
@@ -139,6 +145,37 @@ class TestInteractionsOverHttp:
         await o.client.post("/api/v1/interactions", json={"interactions": [interaction()]}, headers=system)
         service = await approved.iki(approved.service)
         assert (service["realised"], service["achieved"]) == ("3", True)
+
+    async def test_an_interaction_counts_in_the_year_of_its_offices_time_zone(
+        self, approved: Approved, jwt_secret: str, kafka_bootstrap: str
+    ) -> None:
+        """Evaluation owns the office's settings; planning learns the zone from its topic. 16:30 UTC on
+        31 December is 23:30 WIB (still 2026) but 00:30 WITA: in an office on WITA it counts in 2027."""
+        o = approved.office
+        system = bearer(jwt_secret, "loket-antrian", [Role.SYSTEM], [OFFICE])
+        before = interaction(occurred_at="2026-12-31T16:30:00Z")
+        assert (await o.client.post("/api/v1/interactions", json={"interactions": [before]},
+                                    headers=system)).status_code == 202
+        changed = OfficeSettingsChanged(office_id=OFFICE, settings=OfficeSettings(time_zone=TimeZone.WITA),
+                                        previous=None, reason="Kantor regional di Makassar")
+        await publish(kafka_bootstrap, events_topic("evaluation"), [envelope_of(
+            changed, subject=OFFICE, office_id=OFFICE, source="/kinerja/evaluation", stream_id=f"kantor-{OFFICE}")])
+        connection = await asyncpg.connect(approved.database_url)
+        try:
+            zone = await eventually(lambda: connection.fetchval(
+                "SELECT time_zone FROM office_time_zones WHERE office_id = $1", OFFICE))
+            assert zone == "WITA"
+        finally:
+            await connection.close()
+        after = interaction(occurred_at="2026-12-31T16:30:00Z")
+        assert (await o.client.post("/api/v1/interactions", json={"interactions": [after]},
+                                    headers=system)).status_code == 202
+
+        payloads = [from_kafka(r.value, r.headers).payload for r in await read_topic(kafka_bootstrap,
+                                                                                      events_topic("planning"))
+                    if r.header("ce_type") == "planning.ServiceInteractionRecorded"]
+        recorded = {p["interaction"]["interaction_id"]: p["period_year"] for p in payloads}
+        assert (recorded[before["interaction_id"]], recorded[after["interaction_id"]]) == (2026, 2027)
 
     async def test_bad_interactions_are_named_and_nothing_of_the_batch_is_kept(
         self, approved: Approved, jwt_secret: str

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import (
     Aspect,
     Channel,
@@ -133,12 +134,17 @@ def interaction(satisfaction: int | None, service_type: str = "konsultasi",
 
 class TestServiceInteractions:
     def test_a_batch_adds_up_per_employee_period_and_service_type(self) -> None:
-        totals = add_up([interaction(5), interaction(3), interaction(None), interaction(4, "pengaduan")])
-        assert totals == {(EMPLOYEE, 2026, "konsultasi"): (3, 8, 2), (EMPLOYEE, 2026, "pengaduan"): (1, 4, 1)}
+        batch = [interaction(5), interaction(3), interaction(None), interaction(4, "pengaduan")]
+        totals = add_up([(i, 2026) for i in batch] + [(interaction(2), 2027)])
+        assert totals == {(EMPLOYEE, 2026, "konsultasi"): (3, 8, 2), (EMPLOYEE, 2026, "pengaduan"): (1, 4, 1),
+                          (EMPLOYEE, 2027, "konsultasi"): (1, 2, 1)}
 
     def test_an_interaction_counts_in_the_year_of_the_office_zone(self) -> None:
         new_year_in_wib = datetime(2026, 12, 31, 18, tzinfo=UTC)  # 01:00 WIB on 1 January 2027
         assert period_year_of(interaction(5, at=new_year_in_wib)) == 2027
+        half_past_eleven_wib = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)  # 00:30 WITA, 01:30 WIT
+        assert [period_year_of(interaction(5, at=half_past_eleven_wib), zone) for zone in TimeZone] == [
+            2026, 2027, 2027]
 
     def test_satisfaction_outside_one_to_five_is_refused(self) -> None:
         with pytest.raises(ValueError, match="satisfaction"):

@@ -4,14 +4,18 @@ overview and the cascade tree). Updated in the same transaction as each append; 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
 from kinerja_kernel.contracts import planning as ev
+from kinerja_kernel.contracts.evaluation import OfficeSettingsChanged, TimeZone
 from kinerja_kernel.db import Migration
 from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.inbox import Handler
+from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.rebuild import ReadModels
 from kinerja_kernel.repository import Projection
 from kinerja_planning.domain.interactions import add_up
@@ -99,6 +103,33 @@ async def add_interaction_totals(conn: asyncpg.Connection, totals: dict[tuple[st
     )
 
 
+MIGRATIONS = (*MIGRATIONS, Migration("planning", 3, "office time zones (from evaluation's office settings)", """
+    CREATE TABLE office_time_zones (
+        office_id   text PRIMARY KEY,
+        time_zone   text NOT NULL,
+        updated_at  timestamptz NOT NULL
+    );
+"""))
+
+
+async def office_time_zones(conn: asyncpg.Connection, office_ids: Iterable[str]) -> dict[str, TimeZone]:
+    """The zone of each office evaluation has told us about (the others are on WIB)."""
+    rows = await conn.fetch("SELECT office_id, time_zone FROM office_time_zones WHERE office_id = ANY($1::text[])",
+                            sorted(set(office_ids)))
+    return {r["office_id"]: TimeZone(r["time_zone"]) for r in rows}
+
+
+async def _office_settings(conn: asyncpg.Connection, env: EventEnvelope, e: OfficeSettingsChanged) -> None:
+    await conn.execute(
+        """INSERT INTO office_time_zones VALUES ($1, $2, $3)
+           ON CONFLICT (office_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = excluded.updated_at""",
+        e.office_id, e.settings.time_zone.value, env.occurred_at)
+
+
+EVALUATION_HANDLERS: Mapping[str, Handler] = {OfficeSettingsChanged.event_type: _office_settings}
+"""Planning reads one thing from evaluation's topic: each office's time zone (the year interactions count in)."""
+
+
 async def interaction_totals(conn: asyncpg.Connection, employee_id: str, period_year: int) -> list[asyncpg.Record]:
     return list(await conn.fetch("SELECT * FROM interaction_totals WHERE employee_id = $1 AND period_year = $2",
                                  employee_id, period_year))
@@ -180,11 +211,12 @@ PROJECTION = Projection({
 
 async def _interaction(conn: asyncpg.Connection, env: EventEnvelope, e: ev.ServiceInteractionRecorded) -> None:
     """Live, a batch adds its new interactions in one statement; a rebuild adds them one by one."""
-    await add_interaction_totals(conn, add_up([e.interaction]))
+    await add_interaction_totals(conn, add_up([(e.interaction, e.period_year)]))
 
 
 READ_MODELS = ReadModels("planning", MIGRATIONS, Projection({
-    **PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction}))
+    **PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction}),
+    foreign={events_topic("evaluation"): EVALUATION_HANDLERS})
 
 
 # -- queries --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import (
     Origin,
     RealisationRecorded,
@@ -92,15 +93,17 @@ class RealisationService:
 
     async def _ingest(self, interactions: list[ServiceInteraction], actor: Actor) -> Ingested:
         async with self.db.transaction() as conn:
+            zones = await rm.office_time_zones(conn, (i.office_id for i in interactions))
+            years = {i.interaction_id: period_year_of(i, zones.get(i.office_id, TimeZone.WIB)) for i in interactions}
             written = await self.store.append_new_streams(
-                [(stream_of(i), _recorded(i, actor)) for i in interactions], conn=conn)
+                [(stream_of(i), _recorded(i, years[i.interaction_id], actor)) for i in interactions], conn=conn)
             new_ids = {e.stream_id for e in written}
-            fresh = [i for i in interactions if stream_of(i) in new_ids]
-            totals = add_up(fresh)
+            totals = add_up((i, years[i.interaction_id]) for i in interactions if stream_of(i) in new_ids)
+            fresh = sum(t[0] for t in totals.values())
             await rm.add_interaction_totals(conn, totals)
             for employee_id, period_year in sorted({(k[0], k[1]) for k in totals}):
                 await self._announce_service_targets(conn, employee_id, period_year)
-        return Ingested(accepted=len(fresh), duplicates=len(interactions) - len(fresh))
+        return Ingested(accepted=fresh, duplicates=len(interactions) - fresh)
 
     async def _announce_service_targets(self, conn: asyncpg.Connection, employee_id: str, period_year: int) -> None:
         plan_id = plan_id_for(employee_id, period_year)
@@ -129,8 +132,8 @@ class RealisationService:
                                      subject=plan.employee_id)
 
 
-def _recorded(interaction: ServiceInteraction, actor: Actor) -> PendingEvent:
-    event = ServiceInteractionRecorded(interaction=interaction, period_year=period_year_of(interaction))
+def _recorded(interaction: ServiceInteraction, period_year: int, actor: Actor) -> PendingEvent:
+    event = ServiceInteractionRecorded(interaction=interaction, period_year=period_year)
     return PendingEvent(
         event_type=event.event_type, event_version=event.event_version, subject=interaction.employee_id,
         office_id=interaction.office_id, actor=actor, occurred_at=interaction.occurred_at,

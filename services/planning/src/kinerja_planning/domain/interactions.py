@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta, timezone
+from collections.abc import Iterable
 
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ServiceInteraction
 
-WIB = timezone(timedelta(hours=7), "WIB")
 
-
-def period_year_of(interaction: ServiceInteraction, office_zone: timezone = WIB) -> int:
-    """The SKP period an interaction counts in: its year in the office's time zone (WIB by default)."""
-    return interaction.occurred_at.astimezone(office_zone).year
+def period_year_of(interaction: ServiceInteraction, office_zone: TimeZone = TimeZone.WIB) -> int:
+    """The SKP period an interaction counts in: its year in the office's time zone (WIB until the office
+    says otherwise). An interaction at 23:30 WIB on 31 December, 00:30 WITA, counts in the next year in an
+    office on WITA: the employee's year is the office's calendar."""
+    return office_zone.local_date(interaction.occurred_at).year
 
 
 def stream_of(interaction: ServiceInteraction) -> str:
@@ -23,11 +24,12 @@ def stream_of(interaction: ServiceInteraction) -> str:
 Key = tuple[str, int, str]  # employee, period, service type
 
 
-def add_up(interactions: list[ServiceInteraction]) -> dict[Key, tuple[int, int, int]]:
-    """(count, satisfaction sum, rated count) per employee, period and service type, in a stable order."""
+def add_up(recorded: Iterable[tuple[ServiceInteraction, int]]) -> dict[Key, tuple[int, int, int]]:
+    """(count, satisfaction sum, rated count) per employee, period and service type, in a stable order;
+    each interaction with the period year it was recorded in."""
     totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for i in interactions:
-        t = totals[(i.employee_id, period_year_of(i), i.service_type)]
+    for i, period_year in recorded:
+        t = totals[(i.employee_id, period_year, i.service_type)]
         t[0] += 1
         if i.satisfaction is not None:
             t[1] += i.satisfaction
