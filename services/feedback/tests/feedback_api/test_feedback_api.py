@@ -88,6 +88,17 @@ class TestContinuousFeedback:
         assert (await service.client.get(f"/api/v1/employees/{t.staff}/feedback",
                                          headers=t.as_(t.stranger))).status_code == 403
 
+        # one item, where notifications link: for the employee, the author and readers of the employee, with names
+        for reader in (t.as_(t.staff), t.boss, t.hr_token):
+            one = await service.client.get(f"/api/v1/feedback/{feedback_id}", headers=reader)
+            assert one.status_code == 200, one.text
+            assert one.json()["response"] == "Terima kasih, akan saya pertahankan"
+            assert one.json()["author_name"] == f"Pegawai {t.evaluator[-3:]}"
+            assert one.json()["employee_name"] == f"Pegawai {t.staff[-3:]}"
+        assert (await service.client.get(f"/api/v1/feedback/{feedback_id}",
+                                         headers=t.as_(t.stranger))).status_code == 403
+        assert (await service.client.get(f"/api/v1/feedback/{uuid.uuid4()}", headers=t.boss)).status_code == 404
+
         # published for other services (evaluation reads it as context)
         records = [r for r in await read_topic(service.bootstrap, "kinerja.feedback.events")
                    if r.header("ce_type") == "feedback.FeedbackGiven" and r.key == t.staff.encode()]
@@ -136,11 +147,11 @@ class TestDialogues:
                                                                               unique: str) -> None:
         t = await Team(service, unique).registered()
         scheduled = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
-            "employee_id": t.staff, "scheduled_at": "2031-02-10T09:00:00+07:00", "agenda": "Capaian triwulan I"})
+            "employee_id": t.staff, "scheduled_at": "2031-03-10T09:00:00+07:00", "agenda": "Capaian triwulan I"})
         assert scheduled.status_code == 201, scheduled.text
         dialogue_id = scheduled.json()["id"]
         [told] = await service.wait_inbox(t.staff, t.office, "dialogue_scheduled")
-        assert "10 Februari 2031 pukul 09.00 WIB" in told["body"] and "2031-Q1" in told["body"]
+        assert "10 Maret 2031 pukul 09.00 WIB" in told["body"] and "2031-Q1" in told["body"]
 
         early = await service.client.post(f"/api/v1/dialogues/{dialogue_id}/acknowledge", headers=t.as_(t.staff))
         assert early.status_code == 409
@@ -185,17 +196,17 @@ class TestDialogues:
     ) -> None:
         t = await Team(service, unique).registered()
         other = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
-            "employee_id": t.stranger, "scheduled_at": "2031-02-10T09:00:00+07:00"})
+            "employee_id": t.stranger, "scheduled_at": "2031-03-10T09:00:00+07:00"})
         assert other.status_code == 403 and problem_field(other) == "employee_id"
         as_staff = await service.client.post("/api/v1/dialogues", headers=t.as_(t.staff), json={
-            "employee_id": t.peer, "scheduled_at": "2031-02-10T09:00:00+07:00"})
+            "employee_id": t.peer, "scheduled_at": "2031-03-10T09:00:00+07:00"})
         assert as_staff.status_code == 403
         bad_period = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
-            "employee_id": t.staff, "scheduled_at": "2031-02-10T09:00:00+07:00", "period": "2031-Q5"})
+            "employee_id": t.staff, "scheduled_at": "2031-03-10T09:00:00+07:00", "period": "2031-Q5"})
         assert bad_period.status_code == 422 and problem_field(bad_period) == "period"
 
         held = (await service.client.post("/api/v1/dialogues", headers=t.boss, json={
-            "employee_id": t.staff, "scheduled_at": "2031-02-10T09:00:00+07:00"})).json()["id"]
+            "employee_id": t.staff, "scheduled_at": "2031-03-10T09:00:00+07:00"})).json()["id"]
         assert (await service.client.post(f"/api/v1/dialogues/{held}/notes", headers=t.boss,
                                           json={"notes": "Baik"})).status_code == 200
         await service.client.post("/api/v1/dialogues", headers=t.boss, json={
@@ -209,8 +220,41 @@ class TestDialogues:
         assert {m["employee_id"] for m in office["missing"]} == {t.peer, t.evaluator, t.stranger}
         q2 = (await service.client.get("/api/v1/team/dialogues/missing?period=2031-Q2", headers=t.boss)).json()
         assert {m["employee_id"] for m in q2["missing"]} == {t.staff, t.peer}
+        assert {m["name"] for m in q2["missing"]} == {f"Pegawai {t.staff[-3:]}", f"Pegawai {t.peer[-3:]}"}
         assert (await service.client.get(f"/api/v1/offices/{t.office}/dialogues/missing?period=2031-Q1",
                                          headers=t.as_(t.staff))).status_code == 403
+
+
+    async def test_a_dialogue_before_today_and_an_action_due_before_the_dialogue_are_refused(
+        self, service: Service, unique: str
+    ) -> None:
+        t = await Team(service, unique).registered()
+        past = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
+            "employee_id": t.staff, "scheduled_at": "2031-02-28T09:00:00+07:00"})  # the service clock: 1 March 2031
+        assert past.status_code == 422 and problem_field(past) == "scheduled_at"
+        assert "sudah lewat" in past.json()["detail"]
+        assert (await service.client.get(f"/api/v1/employees/{t.staff}/dialogues", headers=t.boss)).json() == []
+        # earlier today in the office's zone is still today (a dialogue held this morning)
+        today = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
+            "employee_id": t.staff, "scheduled_at": "2031-03-01T07:30:00+07:00"})
+        assert today.status_code == 201, today.text
+        dialogue_id = today.json()["id"]
+        back = await service.client.post(f"/api/v1/dialogues/{dialogue_id}/reschedule", headers=t.boss, json={
+            "scheduled_at": "2031-02-27T09:00:00+07:00", "reason": "Rapat pimpinan"})
+        assert back.status_code == 422 and problem_field(back) == "scheduled_at"
+
+        early = await service.client.post(f"/api/v1/dialogues/{dialogue_id}/notes", headers=t.boss, json={
+            "notes": "Capaian baik", "actions": [{"description": "Pelatihan", "due_on": "2031-03-05"},
+                                                 {"description": "Mentoring", "due_on": "2031-02-28"}]})
+        assert early.status_code == 422 and problem_field(early) == "actions.1.due_on"
+        assert "01-03-2031" in early.json()["detail"]
+        view = (await service.client.get(f"/api/v1/dialogues/{dialogue_id}", headers=t.boss)).json()
+        assert view["status"] == "scheduled" and view["notes"] is None and view["actions"] == []
+        assert view["employee_name"] == f"Pegawai {t.staff[-3:]}"
+        assert view["evaluator_name"] == f"Pegawai {t.evaluator[-3:]}"
+        same_day = await service.client.post(f"/api/v1/dialogues/{dialogue_id}/notes", headers=t.boss, json={
+            "notes": "Capaian baik", "actions": [{"description": "Mentoring", "due_on": "2031-03-01"}]})
+        assert same_day.status_code == 200, same_day.text
 
 
 class TestClarification:
@@ -232,6 +276,7 @@ class TestClarification:
         assert asked.status_code == 201, asked.text
         thread = asked.json()["id"]
         await service.wait_inbox(t.evaluator, t.office, "clarification_asked")
+        assert (await service.client.get(f"/api/v1/clarifications/{thread}", headers=t.boss)).json()["closed"] is False
         answered = await service.client.post(f"/api/v1/clarifications/{thread}/messages", headers=t.boss,
                                              json={"text": "Kualitas dokumen belum memenuhi standar"})
         assert answered.status_code == 200, answered.text
@@ -254,6 +299,7 @@ class TestClarification:
                                            headers=t.hr_token)).json()
         assert [m["party"] for m in record[0]["messages"]] == ["employee", "evaluator", "employee"]
         assert record[0]["topic"] == {"rhk_id": rhk} and record[0]["status"] == "awaiting_answer"
+        assert record[0]["closed"] is True and record[0]["employee_name"] == f"Pegawai {t.staff[-3:]}"
         assert (await service.client.get(f"/api/v1/clarifications/{thread}",
                                          headers=t.as_(t.peer))).status_code == 403
         assert fb.ClarificationReplied.event_type == "feedback.ClarificationReplied"

@@ -24,7 +24,7 @@ async def test_rebuilt_inbox_feedback_and_dialogues_equal_the_live_ones(service:
                                           json={"response": "Terima kasih"})
     assert responded.status_code == 200, responded.text
     scheduled = await service.client.post("/api/v1/dialogues", headers=t.boss, json={
-        "employee_id": t.staff, "scheduled_at": "2031-02-10T09:00:00+07:00", "agenda": "Capaian triwulan I"})
+        "employee_id": t.staff, "scheduled_at": "2031-03-10T09:00:00+07:00", "agenda": "Capaian triwulan I"})
     assert scheduled.status_code == 201, scheduled.text
     [told] = await service.wait_inbox(t.staff, t.office, "dialogue_scheduled")
     read = await service.client.post(f"/api/v1/notifications/{told['notification_id']}/read", headers=t.as_(t.staff))

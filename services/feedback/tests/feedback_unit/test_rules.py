@@ -10,12 +10,13 @@ import pytest
 
 from kinerja_feedback.domain import notifications as tell
 from kinerja_feedback.domain.clarification import Clarification
-from kinerja_feedback.domain.dialogue import Dialogue, DialogueStatus, missing_dialogues
+from kinerja_feedback.domain.dialogue import Dialogue, DialogueStatus, missing_dialogues, require_not_past
 from kinerja_feedback.domain.feedback import Feedback
 from kinerja_feedback.domain.reach import Person, feedback_relation, require_subordinate
 from kinerja_feedback.domain.reminders import due_offsets, plan_due_deadline, reminder_text, send_instant
 from kinerja_feedback.domain.webhooks import after_failure, backoff, check_url, sign, verify
 from kinerja_kernel.contracts import evaluation as ev
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.feedback import AgreedAction, AuthorRelation, ClarificationTopic, FeedbackKind
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
@@ -255,3 +256,22 @@ class TestEvaluationNotifications:
                               previous=(), window_closes_at=datetime(2031, 7, 1, tzinfo=UTC), assigned_by=OTHER)
         [draft] = tell.peer_review_requested(e, WIB)
         assert draft.recipient_id == PEER and "bawahan" in draft.body
+
+
+class TestDialogueDates:
+    def test_no_action_falls_due_before_the_dialogue_day(self) -> None:
+        d = scheduled()
+        late = AgreedAction(action_id=uuid.uuid4(), description="Pelatihan", owner_id=STAFF, due_on=date(2031, 2, 9))
+        with pytest.raises(InvalidInput) as e:
+            d.record_notes(actor_id=BOSS, notes="x", actions=(action(), late), held_on=date(2031, 2, 10))
+        assert e.value.field == "actions.1.due_on" and "10-02-2031" in e.value.message
+        on_the_day = late.model_copy(update={"due_on": date(2031, 2, 10)})
+        d.record_notes(actor_id=BOSS, notes="x", actions=(on_the_day,), held_on=date(2031, 2, 10))
+
+    def test_a_dialogue_is_scheduled_for_today_or_later_in_the_offices_zone(self) -> None:
+        now = datetime(2031, 3, 1, 1, tzinfo=UTC)  # 08:00 WIB, 10:00 WIT
+        require_not_past(datetime(2031, 3, 1, 0, 30, tzinfo=UTC), now, TimeZone.WIB)  # earlier today
+        with pytest.raises(InvalidInput) as e:
+            require_not_past(datetime(2031, 2, 28, 16, 59, tzinfo=UTC), now, TimeZone.WIB)  # 23:59 WIB yesterday
+        assert e.value.field == "scheduled_at"
+        require_not_past(datetime(2031, 2, 28, 15, 30, tzinfo=UTC), now, TimeZone.WIT)  # 00:30 WIT today

@@ -29,6 +29,11 @@ async def person(conn: asyncpg.Connection, employee_id: str) -> Person | None:
     return Person(**dict(row)) if row else None
 
 
+async def names(conn: asyncpg.Connection, employee_ids: list[str]) -> dict[str, str]:
+    rows = await conn.fetch("SELECT employee_id, name FROM people WHERE employee_id = ANY ($1)", employee_ids)
+    return {r["employee_id"]: r["name"] for r in rows}
+
+
 async def subordinates(conn: asyncpg.Connection, evaluator_id: str) -> list[str]:
     rows = await conn.fetch("SELECT employee_id FROM people WHERE evaluator_id = $1 ORDER BY employee_id", evaluator_id)
     return [r["employee_id"] for r in rows]

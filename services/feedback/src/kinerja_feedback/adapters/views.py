@@ -54,6 +54,12 @@ class FeedbackView(BaseModel):
     response: str | None
     responded_at: datetime | None
     version: int
+    employee_name: str | None = None
+    author_name: str | None = None
+
+
+_FEEDBACK = ("SELECT f.*, e.name AS employee_name, a.name AS author_name FROM feedback f "
+             "LEFT JOIN people e ON e.employee_id = f.employee_id LEFT JOIN people a ON a.employee_id = f.author_id ")
 
 
 def _feedback(row: asyncpg.Record) -> FeedbackView:
@@ -65,7 +71,7 @@ def _feedback(row: asyncpg.Record) -> FeedbackView:
 async def feedback_of(conn: asyncpg.Connection, employee_id: str, start: date | None, end: date | None,
                       author_id: str | None = None) -> list[FeedbackView]:
     rows = await conn.fetch(
-        "SELECT * FROM feedback WHERE employee_id = $1 AND ($2::date IS NULL OR given_on >= $2) "
+        _FEEDBACK + "WHERE f.employee_id = $1 AND ($2::date IS NULL OR given_on >= $2) "
         "AND ($3::date IS NULL OR given_on <= $3) AND ($4::text IS NULL OR author_id = $4) ORDER BY given_at DESC",
         employee_id, start, end, author_id)
     return [_feedback(r) for r in rows]
@@ -74,9 +80,14 @@ async def feedback_of(conn: asyncpg.Connection, employee_id: str, start: date | 
 async def feedback_by(conn: asyncpg.Connection, author_id: str, start: date | None,
                       end: date | None) -> list[FeedbackView]:
     rows = await conn.fetch(
-        "SELECT * FROM feedback WHERE author_id = $1 AND ($2::date IS NULL OR given_on >= $2) "
+        _FEEDBACK + "WHERE author_id = $1 AND ($2::date IS NULL OR given_on >= $2) "
         "AND ($3::date IS NULL OR given_on <= $3) ORDER BY given_at DESC", author_id, start, end)
     return [_feedback(r) for r in rows]
+
+
+async def one_feedback(conn: asyncpg.Connection, feedback_id: uuid.UUID) -> FeedbackView | None:
+    row = await conn.fetchrow(_FEEDBACK + "WHERE f.feedback_id = $1", feedback_id)
+    return _feedback(row) if row else None
 
 
 # -- dialogues -------------------------------------------------------------------------------------
@@ -162,6 +173,8 @@ class DialogueView(BaseModel):
     evaluator_ack_at: datetime | None
     version: int
     actions: list[ActionView]
+    employee_name: str | None = None
+    evaluator_name: str | None = None
 
 
 async def _with_actions(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[DialogueView]:
@@ -170,8 +183,12 @@ async def _with_actions(conn: asyncpg.Connection, rows: list[asyncpg.Record]) ->
     for a in await conn.fetch("SELECT * FROM dialogue_actions WHERE dialogue_id = ANY ($1) ORDER BY due_on NULLS LAST, "
                               "description", ids):
         actions[a["dialogue_id"]].append(ActionView(**dict(a)))
-    columns = set(DialogueView.model_fields) - {"actions"}
-    return [DialogueView(**{k: v for k, v in dict(r).items() if k in columns}, actions=actions[r["dialogue_id"]])
+    columns = set(DialogueView.model_fields) - {"actions", "employee_name", "evaluator_name"}
+    names = {r["employee_id"]: r["name"] for r in await conn.fetch(
+        "SELECT employee_id, name FROM people WHERE employee_id = ANY ($1)",
+        list({r["employee_id"] for r in rows} | {r["evaluator_id"] for r in rows}))}
+    return [DialogueView(**{k: v for k, v in dict(r).items() if k in columns}, actions=actions[r["dialogue_id"]],
+                         employee_name=names.get(r["employee_id"]), evaluator_name=names.get(r["evaluator_id"]))
             for r in rows]
 
 
@@ -253,6 +270,9 @@ class ClarificationView(BaseModel):
     updated_at: datetime
     version: int
     messages: list[MessageView]
+    closed: bool = False
+    employee_name: str | None = None
+    evaluator_name: str | None = None
 
 
 async def _threads(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[ClarificationView]:
@@ -266,12 +286,16 @@ async def _threads(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list
             for r in rows]
 
 
+_THREADS = ("SELECT c.*, coalesce(a.final, false) AS closed, e.name AS employee_name, v.name AS evaluator_name "
+            "FROM clarifications c LEFT JOIN appraisals a USING (appraisal_id) "
+            "LEFT JOIN people e ON e.employee_id = c.employee_id LEFT JOIN people v ON v.employee_id = c.evaluator_id ")
+
+
 async def clarification(conn: asyncpg.Connection, clarification_id: uuid.UUID) -> ClarificationView | None:
-    found = await _threads(conn, await conn.fetch("SELECT * FROM clarifications WHERE clarification_id = $1",
-                                                  clarification_id))
+    found = await _threads(conn, await conn.fetch(_THREADS + "WHERE c.clarification_id = $1", clarification_id))
     return found[0] if found else None
 
 
 async def clarifications_of(conn: asyncpg.Connection, appraisal_id: uuid.UUID) -> list[ClarificationView]:
-    return await _threads(conn, await conn.fetch("SELECT * FROM clarifications WHERE appraisal_id = $1 "
-                                                 "ORDER BY created_at", appraisal_id))
+    return await _threads(conn, await conn.fetch(_THREADS + "WHERE c.appraisal_id = $1 ORDER BY c.created_at",
+                                                 appraisal_id))

@@ -13,11 +13,11 @@ from kinerja_feedback.adapters import directory, views
 from kinerja_feedback.application.access import Clock, require_office_reader, require_reader
 from kinerja_feedback.application.notifications import NotificationService
 from kinerja_feedback.domain.calendar import format_local
-from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues
+from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
 from kinerja_feedback.domain.notifications import NotificationDraft
 from kinerja_feedback.domain.reach import not_on_roster, require_subordinate
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.contracts.evaluation import EvaluationPeriod, OfficeSettings, PeriodKind
+from kinerja_kernel.contracts.evaluation import EvaluationPeriod, OfficeSettings, PeriodKind, TimeZone
 from kinerja_kernel.contracts.feedback import AgreedAction, DialogueParty
 from kinerja_kernel.errors import ConcurrencyError, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
@@ -49,6 +49,7 @@ class DialogueService:
             by.require_office(employee.office_id)
             require_subordinate(by.user_id, employee)
             calendar = await directory.calendar(conn, employee.office_id)
+            require_not_past(scheduled_at, self.clock(), calendar.time_zone)
             period_key = EvaluationPeriod.parse(period).key if period else period_of(scheduled_at, calendar)
             dialogue_id = uuid.uuid4()
             dialogue = Dialogue.schedule(dialogue_id=dialogue_id, employee_id=employee_id, evaluator_id=by.user_id,
@@ -65,22 +66,25 @@ class DialogueService:
 
     async def reschedule(self, dialogue_id: uuid.UUID, scheduled_at: datetime, reason: str, by: Principal,
                          expected_version: int | None) -> int:
+        def decide(d: Dialogue, zone: TimeZone) -> None:
+            d.reschedule(actor_id=by.user_id, scheduled_at=scheduled_at, reason=reason)
+            require_not_past(scheduled_at, self.clock(), zone)
+
         async def then(conn: asyncpg.Connection, d: Dialogue, event_id: uuid.UUID, event_type: str) -> None:
             zone = await directory.zone_of(conn, d.office_id)
             await self._tell(conn, event_id, event_type, d, "dialogue_scheduled", DialogueParty.EMPLOYEE,
                              "Jadwal dialog kinerja diubah",
                              f"Dialog kinerja dipindahkan ke {format_local(scheduled_at, zone)}. Alasan: {reason}")
-        return await self._change(dialogue_id, by, expected_version,
-                                  lambda d: d.reschedule(actor_id=by.user_id, scheduled_at=scheduled_at, reason=reason),
-                                  then)
+        return await self._change(dialogue_id, by, expected_version, decide, then)
 
     async def record_notes(self, dialogue_id: uuid.UUID, notes: str, actions: list[dict[str, Any]], by: Principal,
                            expected_version: int | None) -> int:
-        def decide(d: Dialogue) -> None:
+        def decide(d: Dialogue, zone: TimeZone) -> None:
             agreed = tuple(AgreedAction(action_id=a.get("action_id") or uuid.uuid4(), description=a["description"],
                                         owner_id=a.get("owner_id") or d.employee_id, due_on=a.get("due_on"))
                            for a in actions)
-            d.record_notes(actor_id=by.user_id, notes=notes, actions=agreed)
+            held_on = zone.local_date(d.scheduled_at) if d.scheduled_at else None
+            d.record_notes(actor_id=by.user_id, notes=notes, actions=agreed, held_on=held_on)
 
         async def then(conn: asyncpg.Connection, d: Dialogue, event_id: uuid.UUID, event_type: str) -> None:
             await self._tell(conn, event_id, event_type, d, "dialogue_notes_recorded", DialogueParty.EMPLOYEE,
@@ -92,15 +96,15 @@ class DialogueService:
     async def respond(self, dialogue_id: uuid.UUID, response: str, by: Principal,
                       expected_version: int | None) -> int:
         return await self._change(dialogue_id, by, expected_version,
-                                  lambda d: d.respond(actor_id=by.user_id, response=response))
+                                  lambda d, _: d.respond(actor_id=by.user_id, response=response))
 
     async def acknowledge(self, dialogue_id: uuid.UUID, by: Principal, expected_version: int | None) -> int:
-        return await self._change(dialogue_id, by, expected_version, lambda d: d.acknowledge(actor_id=by.user_id))
+        return await self._change(dialogue_id, by, expected_version, lambda d, _: d.acknowledge(actor_id=by.user_id))
 
     async def complete_action(self, dialogue_id: uuid.UUID, action_id: uuid.UUID, note: str | None,
                               by: Principal) -> int:
         return await self._change(dialogue_id, by, None,
-                                  lambda d: d.complete_action(actor_id=by.user_id, action_id=action_id, note=note))
+                                  lambda d, _: d.complete_action(actor_id=by.user_id, action_id=action_id, note=note))
 
     # -- queries ----------------------------------------------------------------------------------
     async def get(self, dialogue_id: uuid.UUID, by: Principal) -> views.DialogueView:
@@ -152,18 +156,20 @@ class DialogueService:
                        required: dict[str, int]) -> dict[str, Any]:
         ids = [p[0] for p in people]
         held = await views.held_counts(conn, ids, key)
+        names = await directory.names(conn, ids)
         scheduled = await views.scheduled_counts(conn, ids, key)
         missing = []
         for employee_id, office_id, evaluator_id in people:
             for who, count in missing_dialogues(held, [employee_id], required.get(office_id, 1)):
-                missing.append({"employee_id": who, "evaluator_id": evaluator_id, "office_id": office_id,
-                                "held": count, "required": required.get(office_id, 1),
+                missing.append({"employee_id": who, "name": names.get(who), "evaluator_id": evaluator_id,
+                                "office_id": office_id, "held": count, "required": required.get(office_id, 1),
                                 "scheduled": scheduled.get(who, 0)})
         return {"period": key, "employees": len(people), "missing": missing}
 
     # -- helpers ----------------------------------------------------------------------------------
     async def _change(
-        self, dialogue_id: uuid.UUID, by: Principal, expected_version: int | None, decide: Callable[[Dialogue], None],
+        self, dialogue_id: uuid.UUID, by: Principal, expected_version: int | None,
+        decide: Callable[[Dialogue, TimeZone], None],
         then: Callable[[asyncpg.Connection, Dialogue, uuid.UUID, str], Any] | None = None,
     ) -> int:
         async with self.db.transaction() as conn:
@@ -174,7 +180,7 @@ class DialogueService:
             if expected_version is not None and expected_version != dialogue.version:
                 raise ConcurrencyError(self.dialogues.stream_id(dialogue_id), expected_version,
                                        f"the dialogue is at {dialogue.version}")
-            decide(dialogue)
+            decide(dialogue, await directory.zone_of(conn, dialogue.office_id))
             party = dialogue.party_of(by.user_id)
             role = Role.PEJABAT_PENILAI if party is DialogueParty.EVALUATOR else Role.PEGAWAI
             sealed = await self.dialogues.save(dialogue_id, dialogue, actor=by.actor(role),

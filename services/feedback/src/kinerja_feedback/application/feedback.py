@@ -130,6 +130,19 @@ class FeedbackService:
                 return mine
             return await views.feedback_of(conn, employee_id, start, end)
 
+    async def get(self, feedback_id: uuid.UUID, by: Principal) -> views.FeedbackView:
+        """One piece of feedback: for the employee, its author, and those who may read the employee's record."""
+        async with self.db.connection() as conn:
+            found = await views.one_feedback(conn, feedback_id)
+            employee = await directory.person(conn, found.employee_id) if found else None
+        if found is None:
+            raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
+        if by.user_id not in (found.employee_id, found.author_id):
+            if employee is None:
+                raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
+            require_reader(by, employee)
+        return found
+
     async def given_by_me(self, period: str | None, by: Principal) -> list[views.FeedbackView]:
         p = EvaluationPeriod.parse(period) if period else None
         async with self.db.connection() as conn:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.feedback import (
     AgreedAction,
     DialogueAcknowledged,
@@ -84,7 +85,9 @@ class Dialogue(Aggregate):
         self.record(DialogueRescheduled(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
                                         scheduled_at=scheduled_at, previous=self.scheduled_at, reason=reason))
 
-    def record_notes(self, *, actor_id: str, notes: str, actions: tuple[AgreedAction, ...]) -> None:
+    def record_notes(self, *, actor_id: str, notes: str, actions: tuple[AgreedAction, ...],
+                     held_on: date | None = None) -> None:
+        """``held_on``: the dialogue's day in the office's zone; no agreed action falls due before it."""
         self._require_evaluator(actor_id)
         self._require_open()
         if not notes.strip():
@@ -95,6 +98,10 @@ class Dialogue(Aggregate):
             if a.owner_id not in (self.employee_id, self.evaluator_id):
                 raise InvalidInput("Penanggung jawab tindak lanjut harus pegawai atau pejabat penilai",
                                    message_en="action owner must be a party", field=f"actions.{i}.owner_id")
+            if held_on is not None and a.due_on is not None and a.due_on < held_on:
+                raise InvalidInput(f"Tenggat tindak lanjut tidak boleh sebelum tanggal dialog ({held_on:%d-%m-%Y})",
+                                   message_en="an action cannot fall due before the dialogue",
+                                   field=f"actions.{i}.due_on")
         assert self.dialogue_id is not None
         self.record(DialogueNotesRecorded(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
                                           notes=notes.strip(), actions=actions, previous_notes=self.notes))
@@ -155,6 +162,13 @@ class Dialogue(Aggregate):
 
     def _on_DialogueActionCompleted(self, e: DialogueActionCompleted) -> None:  # noqa: N802
         self.done.add(e.action_id)
+
+
+def require_not_past(scheduled_at: datetime, now: datetime, zone: TimeZone) -> None:
+    """A dialogue is scheduled for today or later in the office's zone (today: one held this morning)."""
+    if zone.local_date(scheduled_at) < zone.local_date(now):
+        raise InvalidInput("Tanggal dialog sudah lewat; pilih hari ini atau tanggal sesudahnya",
+                           message_en="the dialogue date is in the past", field="scheduled_at")
 
 
 def missing_dialogues(held: dict[str, int], subordinates: list[str], required: int) -> list[tuple[str, int]]:

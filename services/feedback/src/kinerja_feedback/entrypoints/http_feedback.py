@@ -95,6 +95,12 @@ async def respond_to_feedback(feedback_id: uuid.UUID, body: ResponseBody, by: Cu
     return Versioned(version=await svc.feedback.respond(feedback_id, body.response, by))
 
 
+@router.get("/feedback/{feedback_id}", response_model=FeedbackView, tags=["Umpan balik"])
+async def get_feedback(feedback_id: uuid.UUID, by: CurrentPrincipal, svc: App) -> FeedbackView:
+    """One piece of feedback with the employee's response (where notifications link)."""
+    return await svc.feedback.get(feedback_id, by)
+
+
 @router.get("/employees/{employee_id}/feedback", response_model=list[FeedbackView], tags=["Umpan balik"])
 async def employee_feedback(employee_id: Nip, by: CurrentPrincipal, svc: App,
                             period: Period = None) -> list[FeedbackView]:
