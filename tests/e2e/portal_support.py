@@ -96,7 +96,9 @@ def stack(postgres_server_url: str, kafka_bootstrap: str, tmp_path_factory: pyte
         demo = [{"nip": p.nip, "name": p.name, "roles": roles, "offices": [office]} for p, roles in (
             (unit.staff[0], ["pegawai"]), (unit.staff[1], ["pegawai"]), (unit.staff[2], ["pegawai"]),
             (unit.head, ["pegawai", "pejabat_penilai", "atasan_penilai"]),
-            (unit.hr, ["pegawai", "pengelola_kepegawaian"]), (unit.auditor, ["auditor"]))]
+            (unit.hr, ["pegawai", "pengelola_kepegawaian"]), (unit.auditor, ["auditor"]),
+            # the staff's atasan penilai (decides their objections) and the head's evaluator
+            (unit.leader, ["pegawai", "pejabat_penilai", "atasan_penilai"]))]
         port = free_port()
         started["portal"] = ServiceProcess("portal", port=port, log_path=logs / "portal.log", env={
             "KINERJA_PORTAL_HTTP_PORT": str(port), "KINERJA_PORTAL_ENVIRONMENT": "test",
