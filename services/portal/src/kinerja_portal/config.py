@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja_kernel.auth import Role
@@ -50,9 +50,28 @@ class PortalSettings(BaseSettings):
     jwt_public_key: str | None = Field(default=None, description="the IdP's PEM key (production): verifies tokens")
     demo_users: list[DemoUser] = Field(default_factory=list, description="JSON list offered on the sign-in page")
 
-    # production sign-in (OIDC authorisation code + PKCE against the agency IdP) — not built yet
-    oidc_issuer: str | None = None
+    # production sign-in (OIDC authorisation code + PKCE S256 against the agency IdP, ``signin.py``); the IdP's
+    # access tokens are verified with ``jwt_public_key``, ``jwt_issuer`` and ``jwt_audience`` like the services do
+    oidc_issuer: str | None = Field(default=None, description="the IdP's issuer URL (discovery is read from it)")
     oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(default=None, description="only for a confidential client")
+    oidc_scope: str = "openid profile"
+    oidc_redirect_uri: str | None = Field(default=None, description="the callback URL registered at the IdP "
+                                          "(default: this host's /masuk/sso/kembali)")
+    oidc_post_logout_redirect_uri: str | None = Field(default=None, description="where the IdP sends people after "
+                                                      "sign-out (default: this host's /masuk?keluar=1)")
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> PortalSettings:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("oidc_issuer needs oidc_client_id")
+        if self.oidc_issuer and not self.jwt_public_key:
+            raise ValueError("oidc_issuer needs jwt_public_key: the IdP's key that verifies its access tokens")
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def json_logs(self) -> bool:

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp
 
 from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.http import install_http_edge
@@ -35,10 +36,26 @@ from kinerja_portal.pages import (
     personnel,
     raters,
 )
+from kinerja_portal.security import SecurityHeaders
+from kinerja_portal.signin import OidcClient
 from kinerja_portal.web import CsrfRejected, SignInRequired, flash, language, render
 
 log = structlog.get_logger(__name__)
 STATIC = Path(__file__).resolve().parents[1] / "static"
+
+
+class PortalApp(FastAPI):
+    """The portal's app: security headers wrap the whole stack, so even the last-resort 500 page has them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: PortalSettings = self.state.settings
+
+        def form_origins() -> list[str]:
+            oidc: OidcClient | None = getattr(self.state, "oidc", None)
+            return oidc.form_origins() if oidc is not None else []
+
+        return SecurityHeaders(super().build_middleware_stack(), form_origins=form_origins,
+                               hsts=settings.secure_cookies or settings.environment == "production")
 
 
 def create_app(settings: PortalSettings | None = None) -> FastAPI:
@@ -50,13 +67,17 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
             "planning": settings.planning_url, "evaluation": settings.evaluation_url,
             "feedback": settings.feedback_url, "career": settings.career_url,
         }, timeout=settings.service_timeout_s)
+        app.state.oidc = OidcClient(settings) if settings.oidc_enabled else None
         try:
             yield
         finally:
             await app.state.services.aclose()
+            if app.state.oidc is not None:
+                await app.state.oidc.aclose()
 
-    app = FastAPI(title="Kinerja — Portal", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    app = PortalApp(title="Kinerja — Portal", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                    openapi_url=None)
+    app.state.settings = settings
     install_http_edge(app)  # correlation ids and request logs; the HTML error pages below replace its problems
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret.get_secret_value(),
                        session_cookie="kinerja_sesi", max_age=int(settings.session_hours * 3600), same_site="lax",
