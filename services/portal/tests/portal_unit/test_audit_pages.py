@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import time
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
@@ -84,7 +84,7 @@ class TestStateAsPeopleReadIt:
                  "value_ratings": {"kolaboratif": {"value": "kolaboratif", "rating": "di_atas_ekspektasi",
                                                    "comment": None}},
                  "objection_deadline": "2030-03-08T16:59:59Z", "raters": [], "peer_window_closed": True}
-        rows = dict((name, texts(shown)) for name, shown in show_state(state, "id", TimeZone.WIB, "Appraisal"))
+        rows = {name: texts(shown) for name, shown in show_state(state, "id", TimeZone.WIB, "Appraisal")}
         assert rows == {
             "Status": "Final", "NIP pegawai": "199001012015011001", "Rating hasil kerja": "Sesuai Ekspektasi",
             "Predikat kinerja": "Baik", "Predikat kinerja organisasi": "Baik", "Diterima pegawai": "Tidak",
@@ -95,10 +95,10 @@ class TestStateAsPeopleReadIt:
     def test_an_skps_status_and_lists_and_english(self) -> None:
         state = {"status": "submitted", "revision_reasons": ["Target berubah"], "period_year": 2030,
                  "unheard_of_member": "as is"}
-        assert dict((n, texts(s)) for n, s in show_state(state, "id", TimeZone.WIB, "PerformancePlan")) == {
+        assert {n: texts(s) for n, s in show_state(state, "id", TimeZone.WIB, "PerformancePlan")} == {
             "Status": "Diajukan", "Alasan revisi": ["Target berubah"], "Tahun": "2030", "unheard of member": "as is"}
-        assert dict((n, texts(s)) for n, s in show_state({"status": "submitted"}, "en", TimeZone.WIB,
-                                                           "PerformancePlan")) == {"Status": "Submitted"}
+        assert {n: texts(s) for n, s in show_state({"status": "submitted"}, "en", TimeZone.WIB,
+                                                           "PerformancePlan")} == {"Status": "Submitted"}
 
     def test_nothing_and_deep_values_stay_readable(self) -> None:
         assert show_state(None, "id", TimeZone.WIB, None) == []
