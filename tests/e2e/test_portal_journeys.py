@@ -10,6 +10,7 @@ copied to ``tests/e2e/artifacts/portal/`` (gitignored) for people to look at.
 from __future__ import annotations
 
 import re
+import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from .portal_support import (
     VALUES,
     Screens,
     Stack,
+    approve_skp,
     approved_appraisal,
     browser,
     field_error,
@@ -215,6 +217,45 @@ def test_pejabat_penilai_returns_and_approves_an_skp_then_rates_and_finalises_th
 
 
 # -- pengelola kepegawaian ---------------------------------------------------------------------------------
+def test_pejabat_penilai_comments_on_a_realisation_entry_and_the_employee_reads_it(
+        browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    snap = Screens(tmp_path, "pejabat-catatan-realisasi")
+    unit, year, staff = stack.unit, stack.year, stack.unit.staff[1]
+    approve_skp(stack, staff, "Terkelolanya arsip mutasi")
+    plan = next(p for p in stack.call("planning", "GET", "/me/plans", staff) if p["period_year"] == year)
+    plan_id = plan["plan_id"]
+    iki_id = stack.call("planning", "GET", f"/plans/{plan_id}", staff)["rhks"][0]["ikis"][0]["iki_id"]
+    entry_id = str(uuid.uuid4())
+    stack.call("planning", "POST", f"/plans/{plan_id}/realisation", staff, {"entries": [{
+        "entry_id": entry_id, "iki_id": iki_id, "value": "2", "occurred_on": f"{year}-04-07",
+        "description": "Menata arsip mutasi triwulan I"}]}, expect=201)
+
+    page = sign_in(browser, stack, unit.head.name)
+    page.goto(f"/tim/skp/{plan_id}")
+    page.get_by_role("link", name="Lihat realisasi").click()
+    row = page.locator(f"#entri-{entry_id}")
+    expect(row).to_contain_text("Menata arsip mutasi triwulan I")
+    # an empty comment is refused beside its field; nothing reaches the service
+    row.get_by_role("button", name="Kirim catatan").click()
+    expect(field_error(page, f"comment_{entry_id}")).to_have_text("wajib diisi")
+    expect(page.locator("#comment-errors")).to_contain_text("Catatan untuk entri ini: wajib diisi")
+    snap(page, "catatan-ditolak")
+    entries = stack.call("planning", "GET", f"/plans/{plan_id}/realisation", staff)["entries"]
+    assert next(e for e in entries if e["entry_id"] == entry_id)["comments"] == []
+    page.locator(f"#entri-{entry_id}").get_by_label("Catatan untuk entri ini").fill("Lampirkan daftar arsip")
+    page.locator(f"#entri-{entry_id}").get_by_role("button", name="Kirim catatan").click()
+    expect(page.locator(".flash")).to_contain_text("Catatan terkirim")
+    expect(page.locator(f"#entri-{entry_id} ul.comments")).to_have_text("Lampirkan daftar arsip")
+    snap(page, "catatan-terkirim")
+
+    # the employee reads it on their realisation page, without a comment form of their own
+    mine = sign_in(browser, stack, staff.name)
+    mine.goto(f"/skp/{plan_id}/realisasi")
+    expect(mine.locator(f"#entri-{entry_id} ul.comments")).to_have_text("Lampirkan daftar arsip")
+    expect(mine.get_by_role("button", name="Kirim catatan")).to_have_count(0)
+    snap(mine, "pegawai-membaca-catatan")
+
+
 def test_pengelola_kepegawaian_sets_the_calendar_opens_a_period_and_calibrates_against_the_curve(
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "pengelola-kepegawaian")

@@ -142,6 +142,12 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "real.evidence_hint": {"id": "mis. tautan dokumen di arsip kantor", "en": "e.g. a link to the office archive"},
     "real.saved": {"id": "Realisasi tersimpan.", "en": "Realisation saved."},
     "real.entries": {"id": "Riwayat realisasi", "en": "Realisation history"},
+    "real.comments": {"id": "Catatan pejabat penilai", "en": "Evaluator's comments"},
+    "real.comment": {"id": "Catatan untuk entri ini", "en": "Comment on this entry"},
+    "real.comment_send": {"id": "Kirim catatan", "en": "Send comment"},
+    "real.commented": {"id": "Catatan terkirim; pegawai mendapat notifikasi.",
+                       "en": "Comment sent; the employee is notified."},
+    "real.view": {"id": "Lihat realisasi", "en": "View realisation"},
     "real.import": {"id": "Impor CSV", "en": "Import CSV"},
     "real.import_hint": {"id": "Kolom: iki_id;value;occurred_on;description (opsional: entry_id, evidence_url). "
                                 "Semua baris diperiksa dulu; bila ada yang salah, tidak ada yang disimpan.",

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
-from kinerja_portal.i18n import translate
+from kinerja_portal.i18n import field_label, translate
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
 
 router = APIRouter()
@@ -149,10 +149,38 @@ async def _realisation_page(request: Request, viewer: Viewer, api: Services, pla
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
     fresh = {"entry_id": str(uuid.uuid4()), "occurred_on": date.today().isoformat()}
+    lang = language(request)
     return render(request, "realisation.html", {
         "plan": plan, "progress": progress, "import_errors": import_errors or FormErrors(),
         "can_report": plan["status"] in ("approved", "revising") and plan["employee_id"] == viewer.nip,
+        "can_comment": plan["evaluator_id"] == viewer.nip,
+        "entry_field_label": lambda name: (translate(lang, "real.comment") if name.startswith(COMMENT_PREFIX)
+                                           else field_label(lang, name)),
     }, errors=errors, values=values if values is not None else fresh, status=status)
+
+
+COMMENT_PREFIX = "comment_"
+
+
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/catatan")
+async def comment_on_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
+                           api: Api, form: Form) -> Response:
+    """The evaluator's comment on one realisation entry (its field is named after the entry, so the error
+    shows beside the right one when the page has many)."""
+    name = f"{COMMENT_PREFIX}{entry_id}"
+    check = Checker(language(request))
+    comment = check.required(name, text(form, name))
+    if check.errors:
+        return await _realisation_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
+                                       status=422)
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/comments", viewer.token,
+                       json={"comment": comment})
+    except ApiError as error:
+        return await _realisation_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
+                                       errors=FormErrors.from_api(error, {"comment": name, "entry_id": name}))
+    flash(request, "real.commented")
+    return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
 @router.get("/skp/{plan_id}/realisasi")
