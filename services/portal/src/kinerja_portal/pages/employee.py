@@ -154,6 +154,7 @@ async def _realisation_page(request: Request, viewer: Viewer, api: Services, pla
         "plan": plan, "progress": progress, "import_errors": import_errors or FormErrors(),
         "can_report": plan["status"] in ("approved", "revising") and plan["employee_id"] == viewer.nip,
         "can_comment": plan["evaluator_id"] == viewer.nip,
+        **({"current_path": "/tim"} if plan["evaluator_id"] == viewer.nip else {}),  # the menu marks the team
         "entry_field_label": lambda name: (translate(lang, "real.comment") if name.startswith(COMMENT_PREFIX)
                                            else field_label(lang, name)),
     }, errors=errors, values=values if values is not None else fresh, status=status)
