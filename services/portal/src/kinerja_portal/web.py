@@ -187,7 +187,7 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
                   ("/360", translate(lang, "nav.peer")), ("/umpan-balik", translate(lang, "nav.feedback")),
                   ("/karier", translate(lang, "nav.career"))]
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
-        items.append(("/tim", translate(lang, "nav.team")))
+        items += [("/tim", translate(lang, "nav.team")), ("/keberatan", translate(lang, "obj.nav"))]
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
         items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
                   ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions")),

@@ -30,11 +30,13 @@ def self_assessment_body(form: Any, rhk_ids: list[str], check: Checker) -> tuple
     mapping = {"summary": "summary"}
     for rhk_id in rhk_ids:
         name = f"self_rhk_{rhk_id}"
+        mapping[f"rhk_ratings.{rhk_id}"] = name  # the service names a missing item by its key
         if chosen := check.choice(name, text(form, name), RATINGS):
             mapping[f"rhk_ratings.{len(body['rhk_ratings'])}"] = name
             body["rhk_ratings"].append({"rhk_id": rhk_id, "rating": chosen})
     for value in VALUES:
         name = f"self_value_{value}"
+        mapping[f"value_ratings.{value}"] = name
         if chosen := check.choice(name, text(form, name), RATINGS):
             mapping[f"value_ratings.{len(body['value_ratings'])}"] = name
             body["value_ratings"].append({"value": value, "rating": chosen})
@@ -102,4 +104,5 @@ async def self_assessment_link(appraisal_id: uuid.UUID, viewer: CurrentViewer) -
 
 @router.get("/penilaian/{appraisal_id}/keberatan/{objection_id}")
 async def objection_link(appraisal_id: uuid.UUID, objection_id: uuid.UUID, viewer: CurrentViewer) -> Response:
-    return RedirectResponse(f"/penilaian/{appraisal_id}#keberatan", status_code=303)
+    """The objection page (``pages/objection.py``), for the superior, the evaluator and the employee."""
+    return RedirectResponse(f"/penilaian/{appraisal_id}/keberatan", status_code=303)

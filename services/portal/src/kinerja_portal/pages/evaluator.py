@@ -100,11 +100,7 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
                           errors: FormErrors | None = None, values: dict[str, str] | None = None,
                           status: int = 200) -> Response:
     view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
-    name = view["employee_id"]
-    if viewer.nip == view["evaluator_id"]:
-        team = await api.call("evaluation", "GET", "/team/appraisals", viewer.token,
-                              params={"period": view["period"]["key"]})
-        name = next((row.get("name") or name for row in team if row["appraisal_id"] == str(appraisal_id)), name)
+    name = view.get("employee_name") or view["employee_id"]
     # the form starts from what the evaluator already recorded; what was just typed wins
     recorded = {f"rhk_{r['rhk_id']}": (r.get("evaluator") or {}).get("rating") or "" for r in view["rhks"]}
     recorded |= {f"value_{v['value']}": (v.get("evaluator") or {}).get("rating") or "" for v in view["values"]}
@@ -120,14 +116,19 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
     for n, rater in enumerate(raters):
         recorded |= {f"rater_{n}_nip": rater["rater_id"], f"rater_{n}_relation": rater["relation"]}
     values = recorded | (values or {})
-    office = await api.call("evaluation", "GET", f"/offices/{view['office_id']}", viewer.token)
     lang = language(request)
     titles = {str(r["rhk_id"]): str(r["title"]) for r in view["rhks"]}
+    # the evaluator or HR manage the 360 raters while the appraisal is open; raters from the roster's list
+    manages_360 = view["status"] == "open" and not is_employee and (
+        viewer.nip == view["evaluator_id"] or viewer.has(Role.PENGELOLA_KEPEGAWAIAN))
+    can_assign = manages_360 and not (view.get("peer") or {}).get("closed")
+    candidates = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}/rater-candidates",
+                                viewer.token) if can_assign else []
     return render(request, "appraisal.html", {
         "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"], "is_employee": is_employee,
-        "open": view["status"] == "open", "zone": (office.get("settings") or {}).get("time_zone"),
-        "can_assign": view["status"] == "open" and not is_employee and (
-            viewer.nip == view["evaluator_id"] or viewer.has(Role.PENGELOLA_KEPEGAWAIAN)),
+        "open": view["status"] == "open", "zone": view.get("time_zone"),
+        "manages_360": manages_360, "can_assign": can_assign,
+        "candidates": [c for c in candidates if not c.get("assigned")],
         "rater_rows": rater_rows(values, len(raters)),
         "can_object": is_employee and view["status"] == "finalised" and view.get("objection") is None,
         "field_label": lambda field_name: appraisal_field_label(lang, field_name, titles),

@@ -50,15 +50,25 @@ async def requests(request: Request, viewer: CurrentViewer, api: Api) -> Respons
 async def _form_page(request: Request, viewer: Viewer, api: Services, appraisal_id: uuid.UUID, *,
                      errors: FormErrors | None = None, values: dict[str, str] | None = None,
                      status: int = 200) -> Response:
-    rows = await api.call("evaluation", "GET", "/me/peer-requests", viewer.token)
-    found = next((r for r in rows if str(r["appraisal_id"]) == str(appraisal_id)), None)
-    if found is None:
+    try:
+        found = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}/peer-input", viewer.token)
+    except ApiError as error:
+        if error.status not in (403, 404):
+            raise
         return render(request, "error.html", {"message": translate(language(request), "peer.not_found")}, status=404)
     lang = language(request)
     return render(request, "peer_form.html", {
-        "req": found, "zone": await _zone(api, viewer), "values_list": VALUES, "scores": [(s, s) for s in SCORES],
+        "req": found, "zone": found.get("time_zone"), "values_list": VALUES, "scores": [(s, s) for s in SCORES],
         "field_label": lambda name: appraisal_field_label(lang, name, {}),
-    }, errors=errors, values=values, status=status)
+    }, errors=errors, status=status,
+        # once closed the form shows only what was saved (it can no longer change), not what was just typed
+        values=saved_answer(found) | ({} if found.get("closed") else values or {}))
+
+
+def saved_answer(found: dict[str, Any]) -> dict[str, str]:
+    """The rater's saved answer as form values (``score_<value>``, ``comment_<value>``), to revise it."""
+    saved = {f"score_{value}": str(score) for value, score in (found.get("scores") or {}).items()}
+    return saved | {f"comment_{value}": str(comment) for value, comment in (found.get("comments") or {}).items()}
 
 
 @router.get("/360/{appraisal_id}")
