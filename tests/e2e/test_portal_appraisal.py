@@ -133,6 +133,8 @@ def test_atasan_penilai_decides_an_objection_after_the_evaluator_explains(browse
     # the employee sees the outcome and the corrected predicate on their appraisal page
     page = sign_in(browser, stack, me.name)
     menu(page, "Penilaian saya")
+    expect(page.locator(f"#my-appraisals tr[data-period='{stack.year}-Q1']")).to_contain_text(
+        "Final (keberatan diputus)")
     page.get_by_role("link", name=f"Buka penilaian {stack.year}-Q1").click()
     expect(page.locator("#appraisal-status")).to_have_text("Final (keberatan diputus)")
     expect(page.locator("#predicate")).to_have_text("Sangat Baik")
