@@ -90,15 +90,17 @@ class TestObjectionList:
             "mine": ["a"], "evaluated": ["b"], "decided": ["c"]}
 
 
+CANDIDATES = {"199001012015011011": "peer", "199101012016012012": "subordinate"}
+
+
 class TestRaterPicker:
-    CANDIDATES = {"199001012015011011": "peer", "199101012016012012": "subordinate"}
 
     def test_ticked_candidates_join_the_typed_rows_with_their_roster_relation(self) -> None:
         form = FormData([("rater_0_nip", "199202022016022002"), ("rater_0_relation", "peer"), ("rater_1_nip", ""),
                          ("candidate", "199101012016012012"), ("candidate", "199001012015011011"),
                          ("candidate", "199101012016012012")])
         check = Checker("id")
-        body, mapping = raters_body(form, check, "WITA", self.CANDIDATES)
+        body, mapping = raters_body(form, check, "WITA", CANDIDATES)
         assert not check.errors
         assert body["raters"] == [{"rater_id": "199202022016022002", "relation": "peer"},
                                   {"rater_id": "199101012016012012", "relation": "subordinate"},
@@ -108,7 +110,7 @@ class TestRaterPicker:
 
     def test_a_ticked_nip_outside_the_roster_list_is_refused(self) -> None:
         check = Checker("id")
-        body, _ = raters_body(FormData([("candidate", "199909092020091009")]), check, None, self.CANDIDATES)
+        body, _ = raters_body(FormData([("candidate", "199909092020091009")]), check, None, CANDIDATES)
         assert check.errors.fields == {"candidates": "pilihan tidak dikenal"}
         assert body["raters"] == []
 
