@@ -177,7 +177,8 @@ class TestPersonnelForms:
 class TestRankImportAndRoster:
     def test_a_refused_import_lists_each_row_column_and_reason(self) -> None:
         error = ApiError("career", 422, "baris 3.golongan: ...", [
-            FieldError("baris 3.golongan", "Golongan 'III/z' tidak dikenal; tulis seperti III/c (I-IV, a-e)"),
+            FieldError("baris 3.golongan",
+                       "baris 3.golongan: Golongan 'III/z' tidak dikenal; tulis seperti III/c (I-IV, a-e)"),
             FieldError("baris 5.tmt", "Baris 5 (199001012015011001): TMT pangkat 2099-04-01 belum berlaku"),
             FieldError("csv", "tidak dipakai")])
         assert import_problems(error) == [

@@ -77,6 +77,18 @@ def period_label(lang: str, key: str) -> str:
     return translate(lang, "car.period_annual", year=year)
 
 
+def day_input(value: str | None) -> str:
+    """The type of a date field showing ``value``: ``date`` (the phone's date picker) for nothing or a date,
+    ``text`` for anything else typed, so a refused value stays visible (a date input would blank it)."""
+    if not value:
+        return "date"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "text"
+    return "date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "text"
+
+
 def can_write_plans(viewer: Viewer, employee: dict[str, Any]) -> bool:
     """Who may write an employee's IDP (as the career service decides): the employee, their evaluator, or HR
     of the employee's office."""
@@ -141,7 +153,7 @@ async def career_page(request: Request, viewer: Viewer, api: Services, nip: str 
         "base": "/karier" if own else f"/karier/{found.get('employee_id')}",
         "period_label": lambda key: period_label(lang, key),
         "field_label": lambda field: career_field_label(lang, field, titles),
-        "query_errors": check.errors,
+        "query_errors": check.errors, "day_input": day_input,
     }, errors=all_errors, values={"per": typed} | (values or {}), status=status if not check.errors else 422)
 
 
@@ -360,4 +372,5 @@ async def _plan_form(request: Request, viewer: Viewer, api: Services, plan: dict
         "name": employee.get("name") or employee_id, "back": _career_path(viewer, employee_id),
         "catalog": [(code, f"{code} — {row['title']} ({row['hours']} JP)") for code, row in catalog.items()],
         "field_label": lambda field: career_field_label(lang, field, {}), "focus_row": rows[-1] if extra_row else None,
+        "day_input": day_input,
     }, errors=errors, values=values, status=status)

@@ -14,6 +14,7 @@ from kinerja_kernel.contracts.career import DEFAULT_COEFFICIENTS, FunctionalLeve
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
+from kinerja_portal.pages.career import day_input
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
 
 router = APIRouter()
@@ -110,7 +111,7 @@ def import_problems(error: ApiError) -> list[dict[str, str]]:
         found = re.fullmatch(r"baris (\d+)\.(\w+)", item.field)
         if found is None:
             continue
-        message = re.sub(r"^Baris \d+ \([^)]*\): ", "", item.message)
+        message = re.sub(r"^(baris \d+\.\w+|Baris \d+ \([^)]*\)): ", "", item.message)
         problems.append({"line": found[1], "column": found[2], "message": message})
     return problems
 
@@ -194,7 +195,7 @@ async def _employee_page(request: Request, viewer: Viewer, api: Services, nip: s
     lang = language(request)
     return render(request, "personnel_employee.html", {
         "row": row, "name": row["name"] or nip, "defaults": _coefficient_defaults(lang),
-        "ranks": list(PNS_RANKS.items()),
+        "ranks": list(PNS_RANKS.items()), "day_input": day_input,
     }, errors=errors, values=_recorded(row) | (values or {}), status=status)
 
 

@@ -104,10 +104,12 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "car.idp_kind": {"id": "Jenis rencana", "en": "Kind of plan"},
     "car.idp_goals": {"id": "Tujuan pengembangan", "en": "Development goals"},
     "car.idp_goals_hint": {"id": "Satu tujuan per baris.", "en": "One goal per line."},
-    "car.idp_activities_hint": {"id": "Isi minimal satu kegiatan; baris yang kosong tidak dipakai. Rencana "
-                                      "perbaikan kinerja wajib memuat kegiatan coaching.",
-                                "en": "Fill in at least one activity; empty rows are ignored. An improvement plan "
-                                      "needs a coaching activity."},
+    "car.idp_activities_hint": {"id": "Isi minimal satu kegiatan; baris yang kosong tidak dipakai. Pelatihan dari "
+                                      "katalog mengisi nama dan jamnya bila dikosongkan. Rencana perbaikan kinerja "
+                                      "wajib memuat kegiatan coaching.",
+                                "en": "Fill in at least one activity; empty rows are ignored. A catalog training "
+                                      "fills in an empty name and hours. An improvement plan needs a coaching "
+                                      "activity."},
     "car.activity_n": {"id": "Kegiatan {n}", "en": "Activity {n}"},
     "car.act_title": {"id": "Nama kegiatan", "en": "Activity"},
     "car.act_type": {"id": "Jenis kegiatan", "en": "Kind of activity"},
@@ -224,6 +226,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                               "en": "leave empty: a training for work results names no BerAKHLAK value"},
     "kp.cat_hours": {"id": "Jam pelajaran (JP)", "en": "Hours"},
     "kp.cat_provider": {"id": "Penyelenggara (opsional)", "en": "Provider (optional)"},
+    "kp.provider": {"id": "Penyelenggara", "en": "Provider"},
+    "kp.cat_for_value": {"id": "Nilai {value} di bawah ekspektasi", "en": "{value} below expectation"},
     "kp.cat_add": {"id": "Tambah pelatihan", "en": "Add a training"},
     "kp.cat_edit": {"id": "Ubah pelatihan {code}", "en": "Edit the training {code}"},
     "kp.cat_edit_short": {"id": "Ubah", "en": "Edit"},
