@@ -224,7 +224,7 @@ def test_pengelola_kepegawaian_imports_ranks_from_csv_and_a_bad_row_is_named(bro
            f"{second.nip};III/z;Penata Muda;2021-04-01\n"
            f"{unit.head.nip};IV/a;;kemarin\n")
     expect(field_error(page, "rank_csv")).to_have_text(
-        "Berkas ditolak: 3 isian perlu diperbaiki. Tidak ada yang disimpan.")
+        "Berkas ditolak: 3 isian perlu diperbaiki (daftarnya di bawah). Tidak ada yang disimpan.")
     problems = page.get_by_role("table", name="Baris yang perlu diperbaiki")
     expect(problems.locator("tbody tr")).to_have_count(3)
     expect(problems.locator("tbody tr").nth(0)).to_contain_text("Baris 3")

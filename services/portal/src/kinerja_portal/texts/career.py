@@ -155,8 +155,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "kp.import_submit": {"id": "Impor pangkat", "en": "Import ranks"},
     "kp.imported": {"id": "{rows} baris diimpor; data {changed} pegawai berubah.",
                     "en": "{rows} rows imported; {changed} employees changed."},
-    "kp.import_refused": {"id": "Berkas ditolak: {count} isian perlu diperbaiki. Tidak ada yang disimpan.",
-                          "en": "File refused: {count} entries to fix. Nothing was saved."},
+    "kp.import_refused": {"id": "Berkas ditolak: {count} isian perlu diperbaiki (daftarnya di bawah). Tidak ada "
+                                "yang disimpan.",
+                          "en": "File refused: {count} entries to fix (listed below). Nothing was saved."},
     "kp.import_rows": {"id": "Baris yang perlu diperbaiki", "en": "Rows to fix"},
     "kp.line": {"id": "Baris", "en": "Line"},
     "kp.column": {"id": "Kolom", "en": "Column"},
