@@ -168,6 +168,7 @@ class TestPages:
         assert 'id="e-tanggal">harus berupa tanggal (YYYY-MM-DD)' in answer.text
         assert 'id="e-jam">harus berupa jam JJ:MM atau JJ:MM:DD (24 jam)' in answer.text
         assert 'value="25:00"' in answer.text
+        assert "Jam: harus berupa jam" in answer.text  # the summary names the field plainly
         assert "Jam (WITA)" in answer.text  # the office's zone is named
         assert not any(path.startswith("/audit/streams") for _, path, _ in services.asked)
 

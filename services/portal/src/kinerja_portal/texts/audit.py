@@ -34,6 +34,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "audit.state.aggregate": {"id": "Jenis data", "en": "Kind of record"},
     "audit.state.date": {"id": "Tanggal", "en": "Date"},
     "audit.state.time": {"id": "Jam ({zone})", "en": "Time ({zone})"},
+    "audit.state.time_label": {"id": "Jam", "en": "Time"},
+    "audit.state.date_hint": {"id": "Kosongkan tanggal dan jam untuk keadaan saat ini.",
+                              "en": "Leave date and time empty for the state now."},
     "audit.state.time_hint": {"id": "Waktu {zone}, zona waktu kantor; kosongkan untuk akhir hari (23:59:59).",
                               "en": "{zone} time, the office's zone; leave empty for the end of the day (23:59:59)."},
     "audit.state.show": {"id": "Tampilkan keadaan", "en": "Show the state"},
@@ -108,7 +111,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
         settings=("Pengaturan", "Settings"), time_zone=("Zona waktu", "Time zone"), name=("Nama", "Name"),
     ),
 }
-FIELD_LABELS: Final[dict[str, str]] = {"tanggal": "audit.state.date", "jam": "audit.state.time",
+FIELD_LABELS: Final[dict[str, str]] = {"tanggal": "audit.state.date", "jam": "audit.state.time_label",
                                        "kantor": "audit.rec.office"}
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
     "audit_difference": {
