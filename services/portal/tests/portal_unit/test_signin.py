@@ -10,6 +10,7 @@ import hmac
 import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -221,6 +222,14 @@ class TestHeadersAndCookie:
             assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
             # no development sign-in in production, even when asked for
             assert client.post("/masuk", data={"demo": "199001012015011001"}).status_code in (400, 403)
+
+    def test_no_template_or_script_needs_inline_code_the_policy_would_block(self) -> None:
+        portal = Path(__file__).resolve().parents[2] / "src" / "kinerja_portal"
+        inline = re.compile(r"""<script(?![^>]*\bsrc=)|<style|\sstyle=["']|\son[a-z]+=["']|javascript:""", re.I)
+        found = [f"{f.name}: {m.group(0)}" for f in (portal / "templates").glob("*.html")
+                 for m in inline.finditer(re.sub(r"{#.*?#}", "", f.read_text(), flags=re.S))]
+        assert found == []
+        assert "eval(" not in (portal / "static" / "portal.js").read_text()
 
     def test_development_cookies_are_http_only_and_lax_but_not_secure(self) -> None:
         settings = PortalSettings(environment="development", jwt_secret=SecretStr("x" * 32))
