@@ -206,8 +206,8 @@ class TestHeadersAndCookie:
         settings = PortalSettings(environment="production", jwt_public_key=pem(key), oidc_issuer=ISSUER,
                                   oidc_client_id=CLIENT, jwt_issuer=ISSUER,
                                   session_secret=SecretStr("a-long-random-production-session-secret"))
-        with TestClient(create_app(settings), follow_redirects=False) as client:
-            client.get("/masuk?keluar=1")  # the page (no redirect right after signing out) sets the CSRF cookie
+        with TestClient(create_app(settings), base_url="https://testserver", follow_redirects=False) as client:
+            first = client.get("/masuk?keluar=1")  # the page (no redirect right after signing out) sets the cookie
             answers = [client.get("/masuk?keluar=1"), client.get("/static/portal.css"), client.get("/no-such-page"),
                        client.get("/masuk")]
             for answer in answers:
@@ -218,10 +218,14 @@ class TestHeadersAndCookie:
                 assert answer.headers["Referrer-Policy"] == "same-origin"
                 assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
             assert answers[3].status_code == 303 and answers[3].headers["location"] == "/masuk/sso?next=/beranda"
-            cookie = answers[0].headers["set-cookie"].lower()
+            cookie = first.headers["set-cookie"].lower()
             assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
             # no development sign-in in production, even when asked for
-            assert client.post("/masuk", data={"demo": "199001012015011001"}).status_code in (400, 403)
+            page = client.get("/masuk?keluar=1").text
+            csrf = page.split('name="csrf" value="')[1].split('"')[0]
+            refused = client.post("/masuk", data={"csrf": csrf, "demo": "199001012015011001"})
+            assert refused.status_code == 403 and "masuklah dengan SSO instansi" in refused.text
+            assert "token" not in refused.headers.get("set-cookie", "")
 
     def test_no_template_or_script_needs_inline_code_the_policy_would_block(self) -> None:
         portal = Path(__file__).resolve().parents[2] / "src" / "kinerja_portal"

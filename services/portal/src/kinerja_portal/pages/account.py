@@ -148,8 +148,8 @@ async def signin(request: Request, form: Form) -> Response:
     """Development sign-in: a demo user by NIP, or any well-formed NIP with the roles ticked."""
     settings: PortalSettings = request.app.state.settings
     if not settings.dev_signin_enabled:
-        return _signin_page(request, errors=FormErrors(general=[translate(language(request), "signin.sso_missing")]),
-                            status=403)
+        refusal = "signin.dev_disabled" if settings.oidc_enabled else "signin.sso_missing"
+        return _signin_page(request, errors=FormErrors(general=[translate(language(request), refusal)]), status=403)
     demo = {u.nip: u for u in settings.demo_users}
     chosen = text(form, "demo")
     if chosen:

@@ -6,6 +6,8 @@ from typing import Final
 
 STRINGS: Final[dict[str, dict[str, str]]] = {
     "signin.signed_out": {"id": "Anda telah keluar.", "en": "You have signed out."},
+    "signin.dev_disabled": {"id": "Masuk pengembangan tidak tersedia di sini; masuklah dengan SSO instansi.",
+                            "en": "Development sign-in is not available here; sign in with the agency SSO."},
     "signin.failed": {"id": "Gagal masuk", "en": "Sign-in failed"},
     "signin.failed_hint": {"id": "Anda belum masuk dan tidak ada yang tersimpan. Silakan coba masuk lagi; bila "
                                  "terus gagal, hubungi pengelola SSO instansi Anda.",
