@@ -72,6 +72,7 @@ def test_pejabat_penilai_gives_feedback_from_the_team_board_then_schedules_and_r
 
     page = sign_in(browser, stack, unit.head.name)
     page.goto(f"/tim?tahun={year}")
+    snap(page, "papan-tim")
     row = page.locator(f"#team-plans tr[data-nip='{staff.nip}']")
     row.get_by_role("link", name=re.compile("Beri umpan balik")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beri umpan balik")
@@ -129,6 +130,20 @@ def test_pejabat_penilai_gives_feedback_from_the_team_board_then_schedules_and_r
     expect(page.locator("#dialogue-status")).to_have_text("Terjadwal")
     snap(page, "dialog-terjadwal")
     dialogue_id = page.url.rsplit("/", 1)[-1]
+
+    # rescheduling needs a reason; the new time is shown in the office's zone
+    later = (_today() + timedelta(days=2)).date()
+    page.locator("summary").filter(has_text="Ubah jadwal").click()
+    page.locator("#f-dlg_date").fill(later.isoformat())
+    page.locator("#f-dlg_time").fill("13:00")
+    page.get_by_role("button", name="Simpan jadwal baru").click()
+    expect(field_error(page, "dlg_reason")).to_have_text("wajib diisi")
+    expect(page.locator("#f-dlg_date")).to_have_value(later.isoformat())
+    assert stack.call("feedback", "GET", f"/dialogues/{dialogue_id}", unit.head)["version"] == 1
+    page.get_by_label("Alasan perubahan jadwal").fill("Rapat pimpinan mendadak")
+    page.get_by_role("button", name="Simpan jadwal baru").click()
+    expect(_flash(page)).to_have_text("Jadwal dialog diubah. Pegawai menerima notifikasi.")
+    expect(page.locator("#dialogue-when")).to_have_text(f"{later:%d-%m-%Y} 13:00 WIB")
 
     # notes with two agreed actions in one form: an action due before the dialogue is refused beside its
     # row, the notes and rows typed stay, and neither the notes nor any action is saved

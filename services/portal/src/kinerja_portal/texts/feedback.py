@@ -103,6 +103,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "dlg.when": {"id": "Jadwal", "en": "Scheduled for"},
     "dlg.period": {"id": "Periode", "en": "Period"},
     "dlg.reschedule": {"id": "Ubah jadwal", "en": "Reschedule"},
+    "dlg.reschedule_submit": {"id": "Simpan jadwal baru", "en": "Save the new time"},
     "dlg.reason": {"id": "Alasan perubahan jadwal", "en": "Reason for the change"},
     "dlg.rescheduled": {"id": "Jadwal dialog diubah. Pegawai menerima notifikasi.",
                         "en": "Dialogue rescheduled. The employee is notified."},
