@@ -47,7 +47,7 @@ class Stack:
         return response.json() if response.content else None
 
 
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+def wait_for(probe: Callable[[], Any], what: str, timeout: float = 120.0) -> Any:
     """Poll until ``probe`` returns something (events travel through Kafka between the services)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

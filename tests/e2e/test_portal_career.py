@@ -384,7 +384,8 @@ def test_pegawai_reads_the_career_page_draws_up_an_idp_and_reports_progress(brow
 
     # the evaluator opens the employee's career page and sees the plan
     evaluator = sign_in(browser, stack, unit.head.name)
-    evaluator.goto(f"/karier/{me.nip}")
+    evaluator.goto(f"/tim?tahun={stack.year}")
+    evaluator.locator(f"#team-plans tr[data-nip='{me.nip}']").get_by_role("link", name=f"Karier — {me.name}").click()
     expect(evaluator.get_by_role("heading", level=1)).to_have_text(f"Karier {me.name}")
     expect(evaluator.locator(f"#idp-{plan['idp_id']}")).to_contain_text("Kemajuan keseluruhan: 33%")
     expect(evaluator.get_by_role("link", name="Susun IDP baru")).to_be_visible()

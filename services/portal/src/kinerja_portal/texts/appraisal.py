@@ -73,7 +73,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "obj.none_here": {"id": "Belum ada keberatan atas penilaian ini.", "en": "No objection to this appraisal."},
     "obj.pending": {"id": "Menunggu keputusan atasan pejabat penilai", "en": "Awaiting the superior's decision"},
     "obj.details": {"id": "Rincian keberatan dan penjelasan", "en": "The objection and its explanations"},
-    "obj.status_decided": {"id": "Final (keberatan diputus)", "en": "Final (objection decided)"},
     "obj.filed_notice": {"id": "Pegawai mengajukan keberatan atas hasil ini.",
                          "en": "The employee objected to this result."},
     # 360 raters from the roster, closing the window
