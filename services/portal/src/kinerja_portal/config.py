@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja_kernel.auth import Role
 
+DEVELOPMENT_SESSION_SECRET = "kinerja-portal-dev-session-change-me"  # noqa: S105 - refused in production
+
 
 class DemoUser(BaseModel):
     """A user the development sign-in offers with one click."""
@@ -37,7 +39,7 @@ class PortalSettings(BaseSettings):
     service_timeout_s: float = Field(default=15.0, gt=0)
     notification_poll_seconds: float = Field(default=15.0, gt=0, description="how often pages ask for new ones")
 
-    session_secret: SecretStr = Field(default=SecretStr("kinerja-portal-dev-session-change-me"),
+    session_secret: SecretStr = Field(default=SecretStr(DEVELOPMENT_SESSION_SECRET),
                                       description="signs the session cookie; set a long random value in production")
     session_hours: float = Field(default=8.0, gt=0, le=24)
     secure_cookies: bool = Field(default=False, description="true behind HTTPS (always in production)")
@@ -67,6 +69,12 @@ class PortalSettings(BaseSettings):
             raise ValueError("oidc_issuer needs oidc_client_id")
         if self.oidc_issuer and not self.jwt_public_key:
             raise ValueError("oidc_issuer needs jwt_public_key: the IdP's key that verifies its access tokens")
+        if self.environment == "production":
+            if not self.oidc_issuer:
+                raise ValueError("production needs oidc_issuer: nobody could sign in (development sign-in is off)")
+            secret = self.session_secret.get_secret_value()
+            if secret == DEVELOPMENT_SESSION_SECRET or len(secret) < 32:
+                raise ValueError("production needs session_secret: a random value of at least 32 characters")
         return self
 
     @property

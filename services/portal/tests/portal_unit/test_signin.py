@@ -190,6 +190,18 @@ class TestSettings:
             PortalSettings(oidc_issuer=ISSUER, oidc_client_id=CLIENT)
         assert PortalSettings(oidc_issuer=ISSUER, oidc_client_id=CLIENT, jwt_public_key=pem(key)).oidc_enabled
 
+    def test_production_refuses_to_start_without_sso_or_with_a_weak_session_secret(
+            self, key: rsa.RSAPrivateKey) -> None:
+        sso = {"oidc_issuer": ISSUER, "oidc_client_id": CLIENT, "jwt_public_key": pem(key)}
+        strong = SecretStr("f" * 64)
+        with pytest.raises(ValidationError, match="oidc_issuer"):
+            PortalSettings(environment="production", session_secret=strong)
+        with pytest.raises(ValidationError, match="session_secret"):
+            PortalSettings(environment="production", **sso)  # the development default
+        with pytest.raises(ValidationError, match="session_secret"):
+            PortalSettings(environment="production", session_secret=SecretStr("short"), **sso)
+        assert PortalSettings(environment="production", session_secret=strong, **sso).environment == "production"
+
 
 class TestHeadersAndCookie:
     def test_the_policy_allows_this_origin_only_and_forms_to_the_idp(self) -> None:
