@@ -1,0 +1,115 @@
+"""Accessibility of the portal's pages, checked by axe-core (the engine behind the browsers' own audits,
+bundled by ``axe-playwright-python``) in Debian's headless Chromium against the real services.
+
+Every menu page of every role, the sign-in page, and a form showing its errors, on a phone and on a desk,
+against WCAG 2.1 A and AA (contrast, labels, names of links and buttons, landmarks, ``lang``, ARIA use). A
+violation fails the test with the rule, the elements and how to fix it; the full axe answer of each page is
+written to ``tests/e2e/artifacts/portal/a11y/`` for people to read.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+from .portal_support import ARTIFACTS, Stack, approved_appraisal, browser, sign_in, stack, wait_for
+
+pytestmark = [pytest.mark.e2e]
+__all__ = ["browser", "stack"]  # the fixtures, imported so this module gets its own stack
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]}
+REPORTS = ARTIFACTS / "a11y"
+
+
+def violations(page: Page, name: str) -> list[str]:
+    """What axe finds on the page as it is now (one line per rule and element); its answer saved as JSON."""
+    found: dict[str, Any] = Axe().run(page, options=WCAG).response
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"{name}.json").write_text(json.dumps(found["violations"], indent=1, ensure_ascii=False))
+    return [f"{name}: {v['id']} ({v['impact']}) {node['target']} — {v['help']}: {node['failureSummary']}"
+            for v in found["violations"] for node in v["nodes"]]
+
+
+def check_pages(page: Page, paths: list[str], label: str) -> list[str]:
+    problems: list[str] = []
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        problems += violations(page, f"{label}{path.split('?')[0].replace('/', '_')}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def filled(stack: Stack) -> dict[str, str]:
+    """Pages with something on them: an approved SKP with a realisation entry and an appraisal, feedback and
+    a dialogue for the first staff member."""
+    unit, me = stack.unit, stack.unit.staff[0]
+    for old in REPORTS.glob("*.json"):
+        old.unlink()
+    appraisal_id = approved_appraisal(stack, me, f"{stack.year}-Q1", "Terlayaninya konsultasi kepegawaian")
+    plan_id = next(p["plan_id"] for p in stack.call("planning", "GET", "/me/plans", me)
+                   if p["period_year"] == stack.year)
+    iki_id = stack.call("planning", "GET", f"/plans/{plan_id}", me)["rhks"][0]["ikis"][0]["iki_id"]
+    stack.call("planning", "POST", f"/plans/{plan_id}/realisation", me, {"entries": [{
+        "iki_id": iki_id, "value": "3", "occurred_on": f"{stack.year}-02-03", "description": "Konsultasi",
+        "evidence": [{"kind": "link", "uri": "https://arsip.example.go.id/k/1"}]}]}, expect=201)
+    feedback = {"employee_id": me.nip, "kind": "apresiasi", "value": "kolaboratif", "text": "Kerja sama yang baik"}
+    feedback_id = wait_for(lambda: _accepted(stack, "/feedback", unit.head, feedback), "feedback accepted")["id"]
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT09:00:00+07:00")
+    dialogue_id = stack.call("feedback", "POST", "/dialogues", unit.head, {
+        "employee_id": me.nip, "scheduled_at": tomorrow, "agenda": "Capaian triwulan"}, expect=201)["id"]
+    return {"appraisal": appraisal_id, "plan": plan_id, "feedback": str(feedback_id), "dialogue": str(dialogue_id)}
+
+
+def _accepted(stack: Stack, path: str, who: Any, body: Any) -> Any:
+    """The created resource, or None while the feedback service has not yet learnt the roster (Kafka)."""
+    response = httpx.post(f"{stack.url('feedback')}/api/v1{path}", headers=who.headers, json=body, timeout=15)
+    return response.json() if response.status_code == 201 else None
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["telepon", "desktop"])
+def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, filled: dict[str, str],
+                                           phone: bool) -> None:
+    unit, year, me = stack.unit, stack.year, stack.unit.staff[0]
+    size = "telepon" if phone else "desktop"
+    problems: list[str] = []
+
+    signed_out = browser.new_context(base_url=stack.url("portal"), locale="id-ID",
+                                     viewport={"width": 390, "height": 844} if phone else None).new_page()
+    problems += check_pages(signed_out, ["/masuk"], f"{size}-tamu")
+
+    pegawai = sign_in(browser, stack, unit.staff[0].name, phone=phone)
+    problems += check_pages(pegawai, [
+        "/beranda", "/skp", f"/skp/{filled['plan']}", f"/skp/{filled['plan']}/realisasi", "/penilaian",
+        f"/penilaian/{filled['appraisal']}", "/360", "/umpan-balik", f"/umpan-balik/{filled['feedback']}",
+        f"/dialog/{filled['dialogue']}", "/karier", "/notifikasi"], f"{size}-pegawai")
+    # a refused form: the error summary, the marked field and its message
+    pegawai.goto("/skp")
+    pegawai.get_by_label("Periode").fill("dua ribu")
+    pegawai.get_by_role("button", name="Buat draf SKP").click()
+    pegawai.locator("#e-period_year").wait_for()
+    problems += violations(pegawai, f"{size}-pegawai-form-ditolak")
+
+    head = sign_in(browser, stack, unit.head.name, phone=phone)
+    problems += check_pages(head, [f"/tim?tahun={year}", f"/tim/skp/{filled['plan']}",
+                                   f"/penilaian/{filled['appraisal']}", f"/dialog/{filled['dialogue']}",
+                                   f"/karier/{me.nip}", "/keberatan", "/umpan-balik",
+                                   f"/umpan-balik/baru?untuk={unit.staff[1].nip}",
+                                   f"/dialog/baru?dengan={unit.staff[1].nip}"], f"{size}-pejabat")
+
+    hr = sign_in(browser, stack, unit.hr.name, phone=phone)
+    problems += check_pages(hr, ["/kantor", "/kalibrasi", "/talenta", "/kenaikan-pangkat", "/kepegawaian",
+                                 "/kepegawaian/katalog", f"/kepegawaian/pegawai/{me.nip}"], f"{size}-pengelola")
+
+    auditor = sign_in(browser, stack, unit.auditor.name, phone=phone)
+    problems += check_pages(auditor, ["/audit", f"/audit?nip={unit.staff[0].nip}", "/audit/rekonsiliasi"],
+                            f"{size}-auditor")
+
+    assert not problems, "\n".join(problems)
