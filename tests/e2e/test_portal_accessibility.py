@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from .portal_support import ARTIFACTS, Stack, approved_appraisal, browser, sign_in, stack, wait_for
 
@@ -113,3 +113,35 @@ def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, fille
                             f"{size}-auditor")
 
     assert not problems, "\n".join(problems)
+
+
+def test_a_keyboard_alone_skips_the_menu_submits_a_form_and_lands_on_what_to_fix(browser: Browser,
+                                                                                  stack: Stack) -> None:
+    """No mouse: the first Tab reaches "Langsung ke isi", which skips the menu; a refused form moves the
+    focus to its error summary, whose link takes the focus to the field to fix, keeping what was typed."""
+    page = sign_in(browser, stack, stack.unit.staff[1].name)
+    page.goto("/skp")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Langsung ke isi")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#isi")).to_be_focused()
+    # from the top of the content, Tab moves through the page until the period field
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-period_year":
+            break
+    expect(page.get_by_label("Periode")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("dua ribu")
+    page.keyboard.press("Enter")
+    summary = page.locator("#form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Periode: harus berupa bilangan bulat")
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Periode")).to_be_focused()
+    expect(page.get_by_label("Periode")).to_have_value("dua ribu")
+    expect(page.get_by_label("Periode")).to_have_attribute("aria-invalid", "true")
+    assert stack.call("planning", "GET", "/me/plans", stack.unit.staff[1]) == []  # nothing half-saved
