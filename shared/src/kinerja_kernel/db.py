@@ -176,4 +176,15 @@ KERNEL_MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        "kernel",
+        2,
+        "one dead letter per record: offsets are committed in groups, so a record can be delivered again",
+        """
+        DELETE FROM dead_letters d USING dead_letters e
+         WHERE d.consumer = e.consumer AND d.topic = e.topic AND d.partition = e.partition
+           AND d."offset" = e."offset" AND d.id > e.id;
+        CREATE UNIQUE INDEX dead_letters_record_idx ON dead_letters (consumer, topic, partition, "offset");
+        """,
+    ),
 )

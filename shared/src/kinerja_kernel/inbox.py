@@ -80,7 +80,16 @@ class DeadLetters:
         self.topic = topic
 
     async def park(self, record: IncomingRecord, reason: str, error_type: str, event_id: str | None = None) -> None:
+        """Publish the record to the dead-letter topic with the reason, and note it; once per record (offsets
+        are committed in groups, so a record parked before a restart can be delivered again)."""
         event_id = event_id or str(event_id_of(record.headers) or "")
+        async with self.db.connection() as conn:
+            if await conn.fetchval('SELECT true FROM dead_letters WHERE consumer = $1 AND topic = $2 '
+                                   'AND partition = $3 AND "offset" = $4',
+                                   self.consumer, record.topic, record.partition, record.offset):
+                log.info("consumer.already_dead_lettered", consumer=self.consumer, topic=record.topic,
+                         offset=record.offset)
+                return
         headers = [*record.headers, *[
             (name, value.encode("utf-8")) for name, value in (
                 ("kinerja_dlt_reason", reason[:2000]),
@@ -95,7 +104,7 @@ class DeadLetters:
         async with self.db.connection() as conn:
             await conn.execute(
                 'INSERT INTO dead_letters (consumer, topic, partition, "offset", event_id, reason) '
-                "VALUES ($1, $2, $3, $4, $5, $6)",
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
                 self.consumer, record.topic, record.partition, record.offset, event_id or None, reason[:2000],
             )
         log.warning("consumer.dead_lettered", consumer=self.consumer, topic=record.topic, offset=record.offset,

@@ -15,18 +15,18 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faststream.kafka import KafkaBroker
 
 from kinerja_kernel.cloudevents import to_kafka
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
 from kinerja_kernel.eventstore import PostgresEventStore
-from kinerja_kernel.inbox import InboxConsumer, IncomingRecord, Outcome
+from kinerja_kernel.inbox import DeadLetters, InboxConsumer, IncomingRecord, Outcome
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
 from kinerja_kernel.outbox import OutboxRelay
 from kinerja_kernel.registry import DomainEvent, EventRegistry, event
-from kinerja_kernel.runtime import attach_consumer
+from kinerja_kernel.runtime import OffsetCommitter, attach_consumer
 from kinerja_kernel.testing.kafka_helpers import read_topic, wait_for_records
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
@@ -125,14 +125,20 @@ class TestRelay:
                                                      for i in range(500)])
         command = [sys.executable, "-m", "kinerja_kernel.cli_relay", "--database-url", database_url,
                    "--topic", topic, "--bootstrap", kafka_bootstrap, "--batch-size", "500"]
+        # watch the topic's end offsets (cheap) rather than reading it: an idle machine's relay publishes the
+        # 20,000 in about a second, faster than reading 2,000 records back
+        watcher = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, enable_auto_commit=False)
+        await watcher.start()
+        partitions = [TopicPartition(topic, p) for p in range(3)]
         first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while len(await read_topic(kafka_bootstrap, topic, timeout=5)) < 2_000:
+            while sum((await watcher.end_offsets(partitions)).values()) < 2_000:
                 assert first.poll() is None, "relay exited early"
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.005)
         finally:
             os.kill(first.pid, signal.SIGKILL)
             first.wait()
+            await watcher.stop()
         published_before_restart = len(await read_topic(kafka_bootstrap, topic))
         assert published_before_restart < total  # it really died mid-way
 
@@ -228,3 +234,86 @@ class TestConsumer:
         async with db.connection() as conn:
             assert await conn.fetchval("SELECT n FROM effects") == 42
             assert await conn.fetchval("SELECT count(*) FROM dead_letters") == 2
+
+
+class TestOffsetCommits:
+    """Offsets move in groups, only ever past processed records."""
+
+    async def test_the_committer_commits_only_what_was_processed_in_groups_and_after_a_quiet_moment(
+        self, producer: AIOKafkaProducer, kafka_bootstrap: str, topic: str, unique: str,
+    ) -> None:
+        for n in range(6):
+            await producer.send_and_wait(topic, f"{n}".encode(), key=b"same-partition")
+        group = f"committer-{unique}"
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_bootstrap, group_id=group,
+                                    enable_auto_commit=False, auto_offset_reset="earliest")
+        await consumer.start()
+        try:
+            records = [await consumer.getone() for _ in range(6)]  # all fetched: the position is past all six
+            tp = TopicPartition(topic, records[0].partition)
+            committer = OffsetCommitter(group, every=3, after_s=0.2)
+            for r in records[:2]:
+                await committer.processed(consumer, r.topic, r.partition, r.offset)
+            assert await consumer.committed(tp) is None  # two of three: not yet
+            await committer.processed(consumer, records[2].topic, records[2].partition, records[2].offset)
+            assert await consumer.committed(tp) == records[2].offset + 1  # the group of three, not the position
+            await committer.processed(consumer, records[3].topic, records[3].partition, records[3].offset)
+            assert await consumer.committed(tp) == records[2].offset + 1
+            await asyncio.sleep(0.5)  # quiet: the last processed record is committed without more traffic
+            assert await consumer.committed(tp) == records[3].offset + 1
+        finally:
+            await consumer.stop()
+
+    async def test_the_consumer_commits_past_what_it_processed_and_a_redelivery_has_no_second_effect(
+        self, pg_store: PostgresEventStore, db: Database, producer: AIOKafkaProducer, kafka_bootstrap: str,
+        topic: str, unique: str,
+    ) -> None:
+        sealed = [(await pg_store.append(f"s-c{n}", 0, [pending(n)]))[0] for n in range(5)]
+        for envelope in sealed:
+            record = to_kafka(envelope)
+            await producer.send_and_wait(topic, record.value, key=b"one-employee", headers=record.headers)
+        runtime_like = TestConsumer()  # its consumer set-up: the inbox consumer attached to a broker
+        broker = await runtime_like.start_consumer(db, producer, kafka_bootstrap, topic, unique)
+        try:
+            assert await runtime_like.wait_for_effects(db, 5) == 5
+            await asyncio.sleep(0.5)  # after a quiet moment the group has committed past all five
+        finally:
+            await broker.stop()
+        admin_view = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=f"test-{unique}",
+                                      enable_auto_commit=False)
+        await admin_view.start()
+        try:
+            committed = [await admin_view.committed(TopicPartition(topic, p)) for p in range(3)]  # 3 partitions
+        finally:
+            await admin_view.stop()
+        assert sum(c or 0 for c in committed) == 5
+        # the same records again (a redelivery after a crash before the commit): no second effect
+        for envelope in sealed:
+            record = to_kafka(envelope)
+            await producer.send_and_wait(topic, record.value, key=b"one-employee", headers=record.headers)
+        broker = await runtime_like.start_consumer(db, producer, kafka_bootstrap, topic, unique)
+        try:
+            await asyncio.sleep(2)
+        finally:
+            await broker.stop()
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM effects") == 5
+
+    async def test_a_record_delivered_again_is_dead_lettered_once(
+        self, db: Database, producer: AIOKafkaProducer, kafka_bootstrap: str, topic: str, unique: str,
+    ) -> None:
+        """Offsets are committed in groups, so a parked record can come again after a restart: it is not
+        parked a second time (one dead-letter record, one row)."""
+        sink = DeadLetters(consumer=f"test-{unique}", db=db, producer=producer, topic=f"{topic}.dlt")
+        record = IncomingRecord(topic=topic, partition=1, offset=17, key=b"k", value=b"{not json", headers=())
+        for _ in range(2):
+            await sink.park(record, "value is not JSON", "JSONDecodeError")
+        other = IncomingRecord(topic=topic, partition=1, offset=18, key=b"k", value=b"{nor this", headers=())
+        await sink.park(other, "value is not JSON", "JSONDecodeError")
+        dead = await wait_for_records(kafka_bootstrap, f"{topic}.dlt", 2)
+        await asyncio.sleep(0.5)
+        assert sorted(r.header("kinerja_dlt_offset") or "" for r in await read_topic(kafka_bootstrap,
+                                                                                       f"{topic}.dlt")) == ["17", "18"]
+        assert len(dead) == 2
+        async with db.connection() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM dead_letters WHERE consumer = $1", f"test-{unique}") == 2
