@@ -31,7 +31,6 @@ import io
 import itertools
 import json
 import os
-import platform
 import pstats
 import shutil
 import signal
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
 import psutil
 
@@ -57,7 +57,7 @@ from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
 from kinerja_kernel.envelope import Actor, PendingEvent
 from kinerja_kernel.eventstore import PostgresEventStore
 from kinerja_kernel.identity import nip_problem
-from kinerja_kernel.infra.kafka import LocalKafka, find_kafkactl
+from kinerja_kernel.infra.kafka import LocalKafka
 from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
 from kinerja_kernel.logging import configure_logging
@@ -160,49 +160,13 @@ class Results:
         return figure
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:,.1f}"
-    return f"{value:,.2f}"
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, min(len(sorted_values), round(q / 100 * len(sorted_values) + 0.4999)))
-    return sorted_values[rank - 1]
-
-
-def distribution(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
-        return {"count": 0}
-    return {"count": len(ordered), "min": ordered[0], "p50": percentile(ordered, 50), "p95": percentile(ordered, 95),
-            "p99": percentile(ordered, 99), "max": ordered[-1], "mean": sum(ordered) / len(ordered)}
+_fmt, percentile, distribution = common.fmt, common.percentile, common.distribution
 
 
 # ------------------------------------------------------------------------------------------------
 # CPU accounting: where the wall-clock time of a measurement went (this process, PostgreSQL, Kafka)
 # ------------------------------------------------------------------------------------------------
-def _tree_cpu(pid: int | None) -> float | None:
-    if pid is None:
-        return None
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return None
-    total = 0.0
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            t = proc.cpu_times()
-            total += t.user + t.system
-    return total
+
 
 
 @dataclass
@@ -211,8 +175,8 @@ class CpuMeter:
     kafka_pid: int | None = None
 
     def snapshot(self) -> dict[str, float | None]:
-        return {"wall": time.perf_counter(), "client": time.process_time(), "postgres": _tree_cpu(self.postgres_pid),
-                "kafka": _tree_cpu(self.kafka_pid)}
+        return {"wall": time.perf_counter(), "client": time.process_time(), "postgres": common.tree_cpu(self.postgres_pid),
+                "kafka": common.tree_cpu(self.kafka_pid)}
 
     @staticmethod
     def per_event_us(before: dict[str, float | None], after: dict[str, float | None], events: int) -> dict[str, Any]:
@@ -278,63 +242,16 @@ class Infra:
         return f"bench.{self.run_id}.{name}"
 
 
-def _read_pid(path: Path) -> int | None:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        return int(path.read_text().split()[0])
-    return None
-
-
-def kafka_version() -> str:
-    with contextlib.suppress(Exception):
-        out = subprocess.run(["bash", str(find_kafkactl(ROOT)), "version"], capture_output=True, text=True,
-                             timeout=30, check=True)
-        return out.stdout.strip()
-    return "unknown"
-
 
 def machine_info() -> dict[str, Any]:
-    cpu_model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    versions: dict[str, str] = {}
-    from importlib.metadata import PackageNotFoundError, version
-
-    for dist in ("asyncpg", "aiokafka", "pydantic", "fastapi", "uvicorn", "uvloop", "eventsourcing", "psycopg"):
-        try:
-            versions[dist] = version(dist)
-        except PackageNotFoundError:
-            versions[dist] = "not installed"
-    psycopg_impl = "n/a"
+    info = common.machine_info(("asyncpg", "aiokafka", "pydantic", "fastapi", "uvicorn", "uvloop", "eventsourcing",
+                                "psycopg"))
+    info["psycopg_impl"] = "n/a"
     with contextlib.suppress(Exception):
         import psycopg
 
-        psycopg_impl = psycopg.pq.__impl__
-    return {
-        "cpu_model": cpu_model,
-        "logical_cores": psutil.cpu_count(logical=True),
-        "physical_cores": psutil.cpu_count(logical=False),
-        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "python_impl": platform.python_implementation(),
-        "kafka_version": kafka_version(),
-        "libraries": versions,
-        "psycopg_impl": psycopg_impl,
-    }
-
-
-def machine_cpu(before: Any, after: Any) -> dict[str, float]:
-    """Busy and steal (time the hypervisor gave to other guests) in % of all cores over a section."""
-    total = sum(after) - sum(before)
-    if total <= 0:
-        return {}
-    idle = (after.idle - before.idle) + (getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
-    steal = getattr(after, "steal", 0) - getattr(before, "steal", 0)
-    return {"busy_percent": round((total - idle - steal) / total * 100, 1),
-            "steal_percent": round(steal / total * 100, 1)}
+        info["psycopg_impl"] = psycopg.pq.__impl__
+    return info
 
 
 async def postgres_facts(url: str) -> tuple[str, dict[str, str]]:
@@ -382,7 +299,7 @@ async def measure_baselines(infra: Infra, res: Results, seconds: float) -> None:
     url = await infra.database("baseline")
     conn = await asyncpg.connect(url)
     out: dict[str, Any] = {}
-    kafka0, wall0 = _tree_cpu(infra.kafka_pid), time.perf_counter()
+    kafka0, wall0 = common.tree_cpu(infra.kafka_pid), time.perf_counter()
     try:
         n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
@@ -418,7 +335,7 @@ async def measure_baselines(infra: Infra, res: Results, seconds: float) -> None:
         finally:
             os.close(fd)
             path.unlink(missing_ok=True)
-    kafka1 = _tree_cpu(infra.kafka_pid)
+    kafka1 = common.tree_cpu(infra.kafka_pid)
     if kafka0 is not None and kafka1 is not None:
         out["kafka_idle_cpu_percent_of_one_core"] = (kafka1 - kafka0) / (time.perf_counter() - wall0) * 100
     res.details["baselines"] = out
@@ -1279,7 +1196,7 @@ async def start_infra(args: argparse.Namespace, stack: contextlib.ExitStack, wor
         server = EmbeddedPostgres(work / "postgres")
         stack.callback(server.stop)  # registered before start: a half-started server is stopped too
         url = await asyncio.to_thread(server.start)
-        return url, server.data_dir, _read_pid(server.pgdata / "postmaster.pid")
+        return url, server.data_dir, common.read_pid(server.pgdata / "postmaster.pid")
 
     async def start_kafka() -> tuple[str, int | None]:
         if args.kafka_bootstrap:
@@ -1287,7 +1204,7 @@ async def start_infra(args: argparse.Namespace, stack: contextlib.ExitStack, wor
         broker = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
         stack.callback(broker.stop)
         bootstrap = await asyncio.to_thread(broker.start, 180)
-        return bootstrap, _read_pid(work / "kafka" / "kafka.pid")
+        return bootstrap, common.read_pid(work / "kafka" / "kafka.pid")
 
     t0 = time.perf_counter()
     (url, pg_dir, pg_pid), (bootstrap, kafka_pid) = await asyncio.gather(start_pg(), start_kafka())
@@ -1355,7 +1272,7 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
                         res.errors.append(f"{name}: {exc!r}")
                         traceback.print_exc()
                     res.details.setdefault("section_seconds", {})[name] = round(time.perf_counter() - t, 1)
-                    res.details.setdefault("section_machine_cpu", {})[name] = machine_cpu(cpu_before,
+                    res.details.setdefault("section_machine_cpu", {})[name] = common.machine_cpu(cpu_before,
                                                                                           psutil.cpu_times())
             if "appends" in res.details:
                 res.durability["kinerja session"] = res.details["appends"].get("kinerja_session", {})
@@ -1442,33 +1359,8 @@ def main() -> int:
     res.machine["event_loop"] = args.loop
     for line in machine_lines(res)[:3]:
         print(line)
-    wall0 = time.perf_counter()
-    run_cpu0 = psutil.cpu_times()
-
-    async def guarded() -> None:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, task.cancel)
-        await run_all(args, res)
-
-    interrupted = False
-    try:
-        if args.loop == "uvloop":
-            import uvloop
-
-            uvloop.run(guarded())
-        else:
-            asyncio.run(guarded())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        interrupted = True
-        res.errors.append("interrupted")
-    except Exception as exc:
-        res.errors.append(f"aborted: {exc!r}")
-        traceback.print_exc()
-    seconds = time.perf_counter() - wall0
-    res.machine["whole_run_cpu"] = machine_cpu(run_cpu0, psutil.cpu_times())
+    seconds, interrupted, res.machine["whole_run_cpu"] = common.run_guarded(
+        lambda: run_all(args, res), uvloop=args.loop == "uvloop", errors=res.errors)
     if args.profile:
         return 0
     print("\n" + "=" * 100)

@@ -34,7 +34,6 @@ import io
 import itertools
 import json
 import os
-import platform
 import pstats
 import shutil
 import signal
@@ -52,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
 import psutil
 from aiokafka import AIOKafkaProducer
@@ -59,7 +59,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from kinerja_kernel.auth import mint_token
 from kinerja_kernel.identity import nip_problem
-from kinerja_kernel.infra.kafka import LocalKafka, find_kafkactl
+from kinerja_kernel.infra.kafka import LocalKafka
 from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
 from kinerja_kernel.infra.processes import ServiceProcess
 from kinerja_kernel.kafka import idempotent_producer
@@ -146,92 +146,20 @@ class Results:
             print(f"  !! {message}", flush=True)
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:,.1f}"
-    return f"{value:,.2f}"
-
-
-def percentile(ordered: list[float], q: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.4999)))
-    return ordered[rank - 1]
-
-
-def distribution(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
-        return {"count": 0}
-    return {"count": len(ordered), "min": ordered[0], "p50": percentile(ordered, 50), "p95": percentile(ordered, 95),
-            "p99": percentile(ordered, 99), "max": ordered[-1], "mean": sum(ordered) / len(ordered)}
+_fmt, percentile, distribution = common.fmt, common.percentile, common.distribution
 
 
 # ------------------------------------------------------------------------------------------------
 # machine and CPU accounting
 # ------------------------------------------------------------------------------------------------
-def _read_pid(path: Path) -> int | None:
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        return int(path.read_text().split()[0])
-    return None
-
-
-def tree_cpu(pid: int | None) -> float | None:
-    """User+system CPU seconds of a process and its children (PostgreSQL's backends, Kafka's JVM)."""
-    if pid is None:
-        return None
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return None
-    total = 0.0
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            t = proc.cpu_times()
-            total += t.user + t.system
-    return total
 
 
 def machine_info() -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    cpu_model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    libraries: dict[str, str] = {}
-    for dist in ("asyncpg", "aiokafka", "faststream", "pydantic", "fastapi", "uvicorn", "uvloop", "httpx"):
-        try:
-            libraries[dist] = version(dist)
-        except PackageNotFoundError:
-            libraries[dist] = "not installed"
-    kafka = "unknown"
-    with contextlib.suppress(Exception):
-        kafka = subprocess.run(["bash", str(find_kafkactl(ROOT)), "version"], capture_output=True, text=True,
-                               timeout=30, check=True).stdout.strip()
-    return {
-        "cpu_model": cpu_model, "logical_cores": psutil.cpu_count(logical=True),
-        "physical_cores": psutil.cpu_count(logical=False), "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
-        "os": platform.platform(), "python": platform.python_version(), "python_impl": platform.python_implementation(),
-        "kafka_version": kafka, "libraries": libraries,
-    }
+    return common.machine_info(("asyncpg", "aiokafka", "faststream", "pydantic", "fastapi", "uvicorn", "uvloop",
+                                "httpx"))
 
 
-def machine_cpu(before: Any, after: Any) -> dict[str, float]:
-    """Busy and steal (time the hypervisor gave to other guests) in % of all cores."""
-    total = sum(after) - sum(before)
-    if total <= 0:
-        return {}
-    idle = (after.idle - before.idle) + (getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
-    steal = getattr(after, "steal", 0) - getattr(before, "steal", 0)
-    return {"busy_percent": round((total - idle - steal) / total * 100, 1),
-            "steal_percent": round(steal / total * 100, 1)}
+machine_cpu = common.machine_cpu
 
 
 @dataclass
@@ -243,8 +171,8 @@ class Meter:
     kafka_pid: int | None
 
     def snapshot(self) -> dict[str, Any]:
-        return {"wall": time.perf_counter(), "service": tree_cpu(self.service_pid),
-                "postgres": tree_cpu(self.postgres_pid), "kafka": tree_cpu(self.kafka_pid),
+        return {"wall": time.perf_counter(), "service": common.tree_cpu(self.service_pid),
+                "postgres": common.tree_cpu(self.postgres_pid), "kafka": common.tree_cpu(self.kafka_pid),
                 "benchmark": time.process_time(), "machine": psutil.cpu_times()}
 
     def rss_mib(self) -> float | None:
@@ -373,13 +301,13 @@ async def start_infra(stack: contextlib.ExitStack, work: Path, res: Results) -> 
         server = EmbeddedPostgres(work / "postgres")
         stack.callback(server.stop)  # registered before start: a half-started server is stopped too
         url = await asyncio.to_thread(server.start)
-        return url, _read_pid(server.pgdata / "postmaster.pid")
+        return url, common.read_pid(server.pgdata / "postmaster.pid")
 
     async def start_kafka() -> tuple[str, int | None]:
         broker = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
         stack.callback(broker.stop)
         bootstrap = await asyncio.to_thread(broker.start, 180)
-        return bootstrap, _read_pid(work / "kafka" / "kafka.pid")
+        return bootstrap, common.read_pid(work / "kafka" / "kafka.pid")
 
     t0 = time.perf_counter()
     (url, pg_pid), (bootstrap, kafka_pid) = await asyncio.gather(start_pg(), start_kafka())
@@ -1328,15 +1256,18 @@ def markdown(res: Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def write_reports(res: Results, seconds: float, *, latest: bool) -> Path:
+def write_reports(res: Results, seconds: float, *, latest: bool, name: str = "interactions",
+                  render: Callable[[Results, float], str] | None = None) -> Path:
+    """``<name>-<stamp>.md`` and ``.json`` in the reports folder (and ``<name>-latest.md`` unless the run
+    was interrupted); the notifications benchmark writes its own the same way."""
     REPORTS.mkdir(parents=True, exist_ok=True)
     stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
-    md_path = REPORTS / f"interactions-{stamp}.md"
-    text = markdown(res, seconds)
+    md_path = REPORTS / f"{name}-{stamp}.md"
+    text = (render or markdown)(res, seconds)
     md_path.write_text(text)
     if latest:
-        (REPORTS / "interactions-latest.md").write_text(text)
-    (REPORTS / f"interactions-{stamp}.json").write_text(json.dumps({
+        (REPORTS / f"{name}-latest.md").write_text(text)
+    (REPORTS / f"{name}-{stamp}.json").write_text(json.dumps({
         "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
         "settings": res.settings, "figures": [f.as_json() for f in res.figures], "phases": res.phases,
         "details": res.details, "errors": res.errors,
@@ -1371,43 +1302,10 @@ def main() -> int:
         res.machine["event_loop"] = "asyncio"
     for line in machine_lines(res)[:3]:
         print(line)
-    wall0 = time.perf_counter()
-    cpu0 = psutil.cpu_times()
-
-    async def guarded() -> None:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, task.cancel)
-        await run_all(args, res)
-
-    interrupted = False
-    try:
-        if res.machine["event_loop"] == "uvloop":
-            import uvloop
-
-            uvloop.run(guarded())
-        else:
-            asyncio.run(guarded())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        interrupted = True
-        res.errors.append("interrupted")
-    except Exception as exc:
-        res.errors.append(f"aborted: {exc!r}")
-        traceback.print_exc()
-    seconds = time.perf_counter() - wall0
-    res.machine["whole_run_cpu"] = machine_cpu(cpu0, psutil.cpu_times())
-    print("\n" + "=" * 100)
-    print(f"Kinerja interactions benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC, {seconds:.0f} s")
-    for line in machine_lines(res):
-        print(line)
-    print()
-    print(table(res))
-    if res.errors:
-        print("\nErrors/warnings:")
-        for e in res.errors:
-            print(f"  - {e}")
+    seconds, interrupted, res.machine["whole_run_cpu"] = common.run_guarded(
+        lambda: run_all(args, res), uvloop=res.machine["event_loop"] == "uvloop", errors=res.errors)
+    common.print_summary(f"Kinerja interactions benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC", seconds,
+                         machine_lines(res), table(res), res.errors)
     if args.profile:
         print("\n(--profile: the service ran under cProfile; these rates are not results; no report written)")
         return 1 if res.errors else 0

@@ -27,11 +27,9 @@ import asyncio
 import contextlib
 import json
 import shutil
-import signal
 import sys
 import tempfile
 import time
-import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,14 +37,15 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
-import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import interactions  # noqa: E402
 from interactions import (  # noqa: E402 - the sibling benchmark's infrastructure set-up, reused
     Meter,
     Phase,
@@ -55,7 +54,6 @@ from interactions import (  # noqa: E402 - the sibling benchmark's infrastructur
     distribution,
     log_problems,
     log_tail,
-    machine_cpu,
     machine_info,
     machine_lines,
     make_nip,
@@ -75,7 +73,6 @@ from kinerja_kernel.kafka import events_topic, idempotent_producer  # noqa: E402
 from kinerja_kernel.logging import configure_logging  # noqa: E402
 from kinerja_kernel.testing.kafka_helpers import envelope_of, partitions_of  # noqa: E402
 
-REPORTS = HERE / "reports"
 ROOT = HERE.parent.parent
 JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
 OFFICE = "bench-office"
@@ -401,18 +398,7 @@ def markdown(res: Results, seconds: float) -> str:
 
 
 def write_reports(res: Results, seconds: float, *, latest: bool) -> Path:
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
-    md_path = REPORTS / f"notifications-{stamp}.md"
-    text = markdown(res, seconds)
-    md_path.write_text(text)
-    if latest:
-        (REPORTS / "notifications-latest.md").write_text(text)
-    (REPORTS / f"notifications-{stamp}.json").write_text(json.dumps({
-        "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
-        "settings": res.settings, "figures": [f.as_json() for f in res.figures], "phases": res.phases,
-        "details": res.details, "errors": res.errors}, indent=2, default=str))
-    return md_path
+    return interactions.write_reports(res, seconds, latest=latest, name="notifications", render=markdown)
 
 
 def main() -> int:
@@ -433,42 +419,10 @@ def main() -> int:
         res.machine["event_loop"] = "asyncio"
     for line in machine_lines(res)[:3]:
         print(line)
-    wall0, cpu0 = time.perf_counter(), psutil.cpu_times()
-
-    async def guarded() -> None:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(sig, task.cancel)
-        await run_all(args, res)
-
-    interrupted = False
-    try:
-        if res.machine["event_loop"] == "uvloop":
-            import uvloop
-
-            uvloop.run(guarded())
-        else:
-            asyncio.run(guarded())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        interrupted = True
-        res.errors.append("interrupted")
-    except Exception as exc:
-        res.errors.append(f"aborted: {exc!r}")
-        traceback.print_exc()
-    seconds = time.perf_counter() - wall0
-    res.machine["whole_run_cpu"] = machine_cpu(cpu0, psutil.cpu_times())
-    print("\n" + "=" * 100)
-    print(f"Kinerja notifications benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC, {seconds:.0f} s")
-    for line in machine_lines(res):
-        print(line)
-    print()
-    print(table(res))
-    if res.errors:
-        print("\nErrors/warnings:")
-        for e in res.errors:
-            print(f"  - {e}")
+    seconds, interrupted, res.machine["whole_run_cpu"] = common.run_guarded(
+        lambda: run_all(args, res), uvloop=res.machine["event_loop"] == "uvloop", errors=res.errors)
+    common.print_summary(f"Kinerja notifications benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC", seconds,
+                         machine_lines(res), table(res), res.errors)
     md_path = write_reports(res, seconds, latest=not interrupted)
     print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json{'' if interrupted else ', notifications-latest.md'})")
     if interrupted:
