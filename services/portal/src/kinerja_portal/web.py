@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from kinerja_kernel.auth import Principal, Role, TokenVerifier
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
-from kinerja_portal.clients import FormErrors, Services
+from kinerja_portal.clients import ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -150,6 +150,24 @@ def values_of(form: FormData) -> dict[str, str]:
     return {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
 
 
+def zone_of(code: object) -> TimeZone:
+    """An office's zone from its settings' code (``WITA`` ...); WIB when missing or unknown."""
+    return TimeZone(code) if isinstance(code, str) and code in TimeZone.__members__ else TimeZone.WIB
+
+
+async def office_settings(api: Services, viewer: Viewer) -> dict[str, Any]:
+    """The viewer's office's evaluation settings (time zone, cadence ...); ``{}`` when the office is unknown
+    or evaluation does not answer, so a page falls back to the regulation's defaults (WIB)."""
+    if not viewer.office:
+        return {}
+    try:
+        office = await api.call("evaluation", "GET", f"/offices/{quote(viewer.office, safe='')}", viewer.token)
+    except (ApiError, ServiceUnavailable):
+        return {}
+    settings = office.get("settings") if isinstance(office, dict) else None
+    return settings if isinstance(settings, dict) else {}
+
+
 def show_time(value: str | None, tz: ZoneInfo = WIB) -> str:
     """An instant from a service, in the office's zone (WIB by default) as people read it."""
     if not value:
@@ -171,7 +189,7 @@ def show_local_time(value: str | None, zone: str | None = None) -> str:
     except ValueError:
         return value
     if zone is not None and zone in TimeZone.__members__ and moment.tzinfo is not None:
-        moment = moment.astimezone(TimeZone(zone).tzinfo)
+        moment = moment.astimezone(zone_of(zone).tzinfo)
     found = TimeZone.of(moment) if moment.tzinfo is not None else None
     offset = moment.strftime("%z")
     name = found.value if found else (f"UTC{offset[:3]}:{offset[3:]}" if offset else "")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from kinerja_feedback.domain.reach import Person
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.errors import Forbidden
+from kinerja_kernel.errors import Forbidden, NotFound
 
 Clock = Callable[[], datetime]
 
@@ -20,6 +20,17 @@ def require_reader(by: Principal, employee: Person) -> None:
         return
     raise Forbidden("Anda tidak berhak melihat data pegawai ini", message_en="not allowed to read this employee",
                     field="employee_id")
+
+
+def require_party_or_reader(by: Principal, parties: tuple[str, ...], employee: Person | None,
+                            not_found: NotFound) -> None:
+    """One item about an employee (a feedback, a dialogue): its parties read it, and so does whoever may read
+    the employee's record; an employee nobody knows here reads as the item not existing."""
+    if by.user_id in parties:
+        return
+    if employee is None:
+        raise not_found
+    require_reader(by, employee)
 
 
 def require_office_reader(by: Principal, office_id: str) -> None:

@@ -10,7 +10,12 @@ from typing import Any
 import asyncpg
 
 from kinerja_feedback.adapters import directory, views
-from kinerja_feedback.application.access import Clock, require_office_reader, require_reader
+from kinerja_feedback.application.access import (
+    Clock,
+    require_office_reader,
+    require_party_or_reader,
+    require_reader,
+)
 from kinerja_feedback.application.notifications import NotificationService
 from kinerja_feedback.domain.calendar import format_local
 from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
@@ -111,12 +116,10 @@ class DialogueService:
         async with self.db.connection() as conn:
             found = await views.dialogue(conn, dialogue_id)
             employee = await directory.person(conn, found.employee_id) if found else None
+        not_found = NotFound("Dialog kinerja tidak ditemukan", message_en="dialogue not found", field="dialogue_id")
         if found is None:
-            raise NotFound("Dialog kinerja tidak ditemukan", message_en="dialogue not found", field="dialogue_id")
-        if by.user_id not in (found.employee_id, found.evaluator_id):
-            if employee is None:
-                raise NotFound("Dialog kinerja tidak ditemukan", message_en="dialogue not found", field="dialogue_id")
-            require_reader(by, employee)
+            raise not_found
+        require_party_or_reader(by, (found.employee_id, found.evaluator_id), employee, not_found)
         return found
 
     async def of_employee(self, employee_id: str, period: str | None, by: Principal) -> list[views.DialogueView]:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from kinerja_feedback.adapters import directory, views
-from kinerja_feedback.application.access import Clock, require_reader
+from kinerja_feedback.application.access import Clock, require_party_or_reader, require_reader
 from kinerja_feedback.application.notifications import NotificationService
 from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedback_received
 from kinerja_feedback.domain.notifications import NotificationDraft
@@ -135,12 +135,10 @@ class FeedbackService:
         async with self.db.connection() as conn:
             found = await views.one_feedback(conn, feedback_id)
             employee = await directory.person(conn, found.employee_id) if found else None
+        not_found = NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
         if found is None:
-            raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
-        if by.user_id not in (found.employee_id, found.author_id):
-            if employee is None:
-                raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
-            require_reader(by, employee)
+            raise not_found
+        require_party_or_reader(by, (found.employee_id, found.author_id), employee, not_found)
         return found
 
     async def given_by_me(self, period: str | None, by: Principal) -> list[views.FeedbackView]:

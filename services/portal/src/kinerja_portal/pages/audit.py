@@ -23,7 +23,7 @@ from kinerja_kernel.identity import nip_problem
 from kinerja_portal.clients import SERVICES, ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
-from kinerja_portal.web import Api, CurrentViewer, Viewer, language, render
+from kinerja_portal.web import Api, CurrentViewer, Viewer, language, office_settings, render, zone_of
 
 router = APIRouter()
 
@@ -34,14 +34,7 @@ TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")
 # -- times in the office's zone -----------------------------------------------------------------------
 async def office_zone(api: Services, viewer: Viewer) -> TimeZone:
     """The zone of the viewer's office (its evaluation settings); WIB when unknown or unreachable."""
-    if not viewer.office:
-        return TimeZone.WIB
-    try:
-        office = await api.call("evaluation", "GET", f"/offices/{quote(viewer.office, safe='')}", viewer.token)
-    except (ApiError, ServiceUnavailable):
-        return TimeZone.WIB
-    found = (office.get("settings") or {}).get("time_zone") if isinstance(office, dict) else None
-    return TimeZone(found) if isinstance(found, str) and found in TimeZone.__members__ else TimeZone.WIB
+    return zone_of((await office_settings(api, viewer)).get("time_zone"))
 
 
 def parse_instant(value: object) -> datetime | None:

@@ -17,12 +17,23 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from kinerja_kernel.auth import Role
-from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, field_label, translate
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    office_settings,
+    render,
+    text,
+    values_of,
+    zone_of,
+)
 
 router = APIRouter()
 VALUES = [v.value for v in BerAkhlak]
@@ -34,10 +45,6 @@ _ACTION = re.compile(r"action_(\d+)_(description|owner|due|id)")
 
 
 # -- pure helpers (unit-tested) ----------------------------------------------------------------------------
-def _zone(zone: str | None) -> TimeZone:
-    return TimeZone(zone) if zone is not None and zone in TimeZone.__members__ else TimeZone.WIB
-
-
 def field_label_of(lang: str, name: str) -> str:
     """The label of a field of these pages for the error summary, per-row fields included."""
     if (found := _ACTION.fullmatch(name)) is not None:
@@ -59,7 +66,7 @@ def show_day(value: str) -> str:
 
 def current_period(now: datetime, zone: str | None, cadence: str | None) -> str:
     """The office's periodic appraisal period (``2026-Q3`` or ``2026-M08``) of ``now`` in its zone."""
-    tz = _zone(zone)
+    tz = zone_of(zone)
     day = tz.local_date(now)
     if cadence == "monthly":
         return f"{day.year}-M{day.month:02d}"
@@ -82,13 +89,13 @@ def local_instant(day: str | None, at: time | None, zone: str | None) -> str | N
     """The instant a date and time typed in the office's zone stand for, as the API wants it (ISO 8601)."""
     if day is None or at is None:
         return None
-    tz = _zone(zone)
+    tz = zone_of(zone)
     return datetime.combine(date.fromisoformat(day), at, tzinfo=tz.tzinfo).isoformat()
 
 
 def local_parts(instant: str, zone: str | None) -> tuple[str, str]:
     """``(YYYY-MM-DD, HH:MM)`` of an instant in the office's zone, to fill a date and a time input."""
-    tz = _zone(zone)
+    tz = zone_of(zone)
     moment = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(tz.tzinfo)
     return moment.date().isoformat(), moment.strftime("%H:%M")
 
@@ -159,18 +166,6 @@ def topic_text(lang: str, topic: Mapping[str, Any], titles: Mapping[str, str]) -
 
 
 # -- what the pages need from the services ------------------------------------------------------------------
-async def _office(api: Services, viewer: Viewer) -> dict[str, Any]:
-    """The office's calendar settings (time zone, cadence); the regulation's defaults when unknown."""
-    if not viewer.office:
-        return {}
-    try:
-        office = await api.call("evaluation", "GET", f"/offices/{viewer.office}", viewer.token)
-    except ApiError:
-        return {}
-    settings: dict[str, Any] = office.get("settings") or {}
-    return settings
-
-
 async def _plan_titles(api: Services, viewer: Viewer, plan_ids: list[str]) -> dict[str, str]:
     """RHK id -> title of the SKPs given (those the viewer may read)."""
     async def one(plan_id: str) -> list[dict[str, Any]]:
@@ -235,7 +230,7 @@ def _back(form: Any, default: str) -> str:
 # -- /umpan-balik ------------------------------------------------------------------------------------------
 async def overview_page(request: Request, viewer: Viewer, api: Services, *, errors: FormErrors | None = None,
                         values: dict[str, str] | None = None, status: int = 200) -> Response:
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     zone = settings.get("time_zone")
     now = datetime.now().astimezone()
     context: dict[str, Any] = {"zone": zone, "field_label": _labeller(request), "back": "/umpan-balik",
@@ -348,7 +343,7 @@ async def feedback_page(request: Request, viewer: Viewer, api: Services, feedbac
                         errors: FormErrors | None = None, values: dict[str, str] | None = None,
                         status: int = 200) -> Response:
     item = await api.call("feedback", "GET", f"/feedback/{feedback_id}", viewer.token)
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     if viewer.nip == item["employee_id"]:
         titles = await _my_titles(api, viewer)
     else:
@@ -398,7 +393,7 @@ async def respond_to_feedback(request: Request, feedback_id: uuid.UUID, viewer: 
 # -- dialogues ----------------------------------------------------------------------------------------------
 async def new_dialogue_page(request: Request, viewer: Viewer, api: Services, *, errors: FormErrors | None = None,
                             values: dict[str, str] | None = None, status: int = 200) -> Response:
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     team = await _team(api, viewer, _year(request))
     values = {"dengan": request.query_params.get("dengan", ""), **(values or {})}
     return render(request, "dialogue_form.html", {
@@ -415,7 +410,7 @@ async def new_dialogue(request: Request, viewer: CurrentViewer, api: Api) -> Res
 
 @router.post("/dialog/baru")
 async def schedule_dialogue(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     check = Checker(language(request))
     employee = check.required("dengan", text(form, "dengan"))
     when = local_instant(check.day("dlg_date", text(form, "dlg_date")),
@@ -439,7 +434,7 @@ async def dialogue_page(request: Request, viewer: Viewer, api: Services, dialogu
                         errors: FormErrors | None = None, values: dict[str, str] | None = None,
                         status: int = 200) -> Response:
     view = await api.call("feedback", "GET", f"/dialogues/{dialogue_id}", viewer.token)
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     zone = settings.get("time_zone")
     day, at = local_parts(str(view["scheduled_at"]), zone)
     recorded = {"dlg_date": day, "dlg_time": at, "dlg_notes": view.get("notes") or "",
@@ -492,7 +487,7 @@ async def _dialogue_change(request: Request, viewer: Viewer, api: Services, dial
 @router.post("/dialog/{dialogue_id}/jadwal-ulang")
 async def reschedule(request: Request, dialogue_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                      form: Form) -> Response:
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     check = Checker(language(request))
     when = local_instant(check.day("dlg_date", text(form, "dlg_date")),
                          clock_time(check, "dlg_time", text(form, "dlg_time")), settings.get("time_zone"))
@@ -618,7 +613,7 @@ async def thread_page(request: Request, viewer: Viewer, api: Services, clarifica
         appraisal = await api.call("evaluation", "GET", f"/appraisals/{thread['appraisal_id']}", viewer.token)
     except ApiError:
         appraisal = {"rhks": [], "status": None}
-    settings = await _office(api, viewer)
+    settings = await office_settings(api, viewer)
     lang = language(request)
     titles = {str(r["rhk_id"]): str(r["title"]) for r in appraisal["rhks"]}
     closed = bool(thread.get("closed")) or appraisal.get("status") not in (None, "open")

@@ -13,7 +13,18 @@ from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import appraisal_field_label, translate
 from kinerja_portal.pages.evaluator import VALUES
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    office_settings,
+    render,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 SCORES = [str(n) for n in range(1, 6)]
@@ -33,18 +44,11 @@ def peer_input_body(form: Any, check: Checker) -> tuple[dict[str, Any], dict[str
     return body, mapping
 
 
-async def _zone(api: Services, viewer: Viewer) -> str | None:
-    if not viewer.office:
-        return None
-    office = await api.call("evaluation", "GET", f"/offices/{viewer.office}", viewer.token)
-    found: str | None = (office.get("settings") or {}).get("time_zone")
-    return found
-
-
 @router.get("/360")
 async def requests(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     rows = await api.call("evaluation", "GET", "/me/peer-requests", viewer.token)
-    return render(request, "peer_list.html", {"requests": rows, "zone": await _zone(api, viewer)})
+    zone = (await office_settings(api, viewer)).get("time_zone")
+    return render(request, "peer_list.html", {"requests": rows, "zone": zone})
 
 
 async def _form_page(request: Request, viewer: Viewer, api: Services, appraisal_id: uuid.UUID, *,

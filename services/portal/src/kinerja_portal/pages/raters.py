@@ -5,18 +5,17 @@ rows (an NIP can still be typed); the list is replaced as a whole. And closing t
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_portal.clients import ApiError, FormErrors
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import translate
 from kinerja_portal.pages.evaluator import appraisal_page
-from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, text, values_of
+from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, text, values_of, zone_of
 
 router = APIRouter()
 RELATIONS = {"peer", "subordinate"}
@@ -50,9 +49,7 @@ def raters_body(form: Any, check: Checker, zone: str | None,
         body["raters"].append({"rater_id": nip, "relation": known[nip]})
     day = text(form, "window_closes_on")
     if day and (closes := check.day("window_closes_on", day)) is not None:
-        office_zone = TimeZone(zone) if zone is not None and zone in TimeZone.__members__ else TimeZone.WIB
-        body["window_closes_at"] = datetime.combine(date.fromisoformat(closes), time(23, 59, 59),
-                                                    office_zone.tzinfo).isoformat()
+        body["window_closes_at"] = zone_of(zone).end_of_day(date.fromisoformat(closes)).isoformat()
     return body, mapping
 
 
