@@ -195,7 +195,86 @@ class TestInteractionsOverHttp:
         assert (await approved.iki(approved.service))["realised"] == "0"
 
 
+    async def test_an_id_repeated_in_one_batch_counts_once_and_the_read_model_equals_the_store(
+        self, approved: Approved, jwt_secret: str
+    ) -> None:
+        o = approved.office
+        system = bearer(jwt_secret, "loket-antrian", [Role.SYSTEM], [OFFICE])
+        same = interaction()
+        response = await o.client.post("/api/v1/interactions", json={"interactions": [same] * 5}, headers=system)
+        assert response.status_code == 202, response.text
+        assert response.json() == {"accepted": 1, "duplicates": 4}
+        mixed = [same, interaction(), same]
+        assert (await o.client.post("/api/v1/interactions", json={"interactions": mixed},
+                                    headers=system)).json() == {"accepted": 1, "duplicates": 2}
+        service = await approved.iki(approved.service)
+        assert service["realised"] == "2"
+        assert service["realised"] == str(await stored_interactions(approved.database_url, HEAD))
+
+    async def test_the_roster_not_the_message_decides_the_employees_office(
+        self, approved: Approved, jwt_secret: str
+    ) -> None:
+        """A counter system of KANREG-II cannot count for an employee of KANREG-I by naming its own office."""
+        o = approved.office
+        other_office = bearer(jwt_secret, "loket-kanreg-ii", [Role.SYSTEM], ["KANREG-II"])
+        foreign = await o.client.post("/api/v1/interactions", json={"interactions": [
+            interaction(office_id="KANREG-II"), interaction(office_id="KANREG-II")]}, headers=other_office)
+        assert foreign.status_code == 422, foreign.text
+        problem = foreign.json()
+        assert [e["field"] for e in problem["errors"]] == ["interactions.0.office_id", "interactions.1.office_id"]
+        assert "tidak terdaftar di roster kantor KANREG-II" in problem["detail"]
+        assert problem["detail_en"]
+        system = bearer(jwt_secret, "loket-antrian", [Role.SYSTEM], [OFFICE])
+        unknown = await o.client.post("/api/v1/interactions", json={"interactions": [
+            interaction(), interaction(employee="199512312020121001")]}, headers=system)
+        assert unknown.status_code == 422, unknown.text
+        assert [e["field"] for e in unknown.json()["errors"]] == ["interactions.1.employee_id"]
+        assert (await approved.iki(approved.service))["realised"] == "0"  # nothing of either batch is kept
+        assert await stored_interactions(approved.database_url, HEAD) == 0
+
+
+async def stored_interactions(database_url: str, employee: str) -> int:
+    """The konsultasi interactions of an employee in the store (what a replay would count)."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM events WHERE event_type = 'planning.ServiceInteractionRecorded' AND subject = $1 "
+            "AND payload->'interaction'->>'service_type' = 'konsultasi'", employee)
+        return count
+    finally:
+        await connection.close()
+
+
 class TestInteractionsOverKafka:
+    async def test_an_id_repeated_in_a_batch_counts_once_and_a_foreign_office_is_dead_lettered(
+        self, approved: Approved, kafka_bootstrap: str
+    ) -> None:
+        producer: AIOKafkaProducer = idempotent_producer(kafka_bootstrap, client_id="test-counter")
+        await producer.start()
+        same, unknown, foreign = interaction(), interaction(employee="199512312020121001"), interaction(
+            office_id="KANREG-II")
+        markers = (unknown["interaction_id"].encode(), foreign["interaction_id"].encode())
+        try:
+            sent = [await producer.send("kinerja.planning.interactions", json.dumps(item).encode(), key=HEAD.encode())
+                    for item in (same, same, foreign, same, unknown, same)]
+            await asyncio.gather(*sent)
+        finally:
+            await producer.stop()
+        dead: list[Any] = []
+        for _ in range(150):
+            dead = [r for r in await read_topic(kafka_bootstrap, "kinerja.planning.deadletter")
+                    if any(m in (r.value or b"") for m in markers)]
+            if len(dead) == 2:
+                break
+            await asyncio.sleep(0.2)
+        reasons = sorted(r.header("kinerja_dlt_reason") or "" for r in dead)
+        assert len(reasons) == 2
+        assert reasons[0].startswith("interaction not backed by the roster: employee_id")
+        assert reasons[1].startswith("interaction not backed by the roster: office_id")
+        assert (await approved.iki(approved.service))["realised"] == "1"
+        assert await stored_interactions(approved.database_url, HEAD) == 1
+
+
     async def test_a_malformed_message_is_dead_lettered_and_the_rest_of_its_batch_counts(
         self, approved: Approved, kafka_bootstrap: str
     ) -> None:

@@ -235,6 +235,13 @@ async def roster_entry(conn: asyncpg.Connection, employee_id: str) -> asyncpg.Re
     return row
 
 
+async def roster_offices(conn: asyncpg.Connection, employee_ids: Iterable[str]) -> dict[str, str]:
+    """The office each of these employees is on the roster of (employees not on any roster are absent)."""
+    rows = await conn.fetch("SELECT employee_id, office_id FROM roster WHERE employee_id = ANY($1::text[])",
+                            sorted(set(employee_ids)))
+    return {r["employee_id"]: r["office_id"] for r in rows}
+
+
 async def office_roster(conn: asyncpg.Connection, office_id: str) -> list[asyncpg.Record]:
     return list(await conn.fetch("SELECT * FROM roster WHERE office_id = $1 ORDER BY unit_id, name", office_id))
 

@@ -18,11 +18,11 @@ from kinerja_kernel.contracts.planning import (
     ServiceInteractionRecorded,
 )
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.errors import ConcurrencyError, Forbidden, NotFound
+from kinerja_kernel.errors import ConcurrencyError, Forbidden, InvalidInput, NotFound
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
-from kinerja_planning.domain.interactions import add_up, period_year_of, stream_of
+from kinerja_planning.domain.interactions import Refusal, add_up, period_year_of, refusals, stream_of
 from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
 from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisation, ServiceTotals
 
@@ -31,8 +31,12 @@ INTERACTION_RETRIES = 5
 
 @dataclass(frozen=True)
 class Ingested:
+    """What a batch did: interactions appended, ids already recorded (or repeated in the batch), and the
+    interactions the roster does not back (not recorded)."""
+
     accepted: int
     duplicates: int
+    refused: tuple[Refusal, ...] = ()
 
 
 class RealisationService:
@@ -81,29 +85,37 @@ class RealisationService:
             })
         return {"plan_id": plan_id, "ikis": ikis, "entries": [_entry_view(e, realisation) for e in entries]}
 
-    async def ingest(self, interactions: list[ServiceInteraction], actor: Actor) -> Ingested:
-        """Record interactions once each, add them up, and announce service targets reached."""
+    async def ingest(self, interactions: list[ServiceInteraction], actor: Actor, *,
+                     all_or_nothing: bool = False) -> Ingested:
+        """Record the interactions the roster backs, once each (an id repeated, in the batch or later, counts
+        once), add up only what was appended, and announce service targets reached. An interaction the roster
+        does not back refuses the whole batch when ``all_or_nothing`` (HTTP); otherwise (Kafka) it is returned
+        as refused and the rest is recorded."""
         for attempt in range(INTERACTION_RETRIES):
             try:
-                return await self._ingest(interactions, actor)
+                return await self._ingest(interactions, actor, all_or_nothing)
             except (ConcurrencyError, asyncpg.DeadlockDetectedError):
                 if attempt == INTERACTION_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
 
-    async def _ingest(self, interactions: list[ServiceInteraction], actor: Actor) -> Ingested:
+    async def _ingest(self, interactions: list[ServiceInteraction], actor: Actor, all_or_nothing: bool) -> Ingested:
         async with self.db.transaction() as conn:
-            zones = await rm.office_time_zones(conn, (i.office_id for i in interactions))
-            years = {i.interaction_id: period_year_of(i, zones.get(i.office_id, TimeZone.WIB)) for i in interactions}
-            written = await self.store.append_new_streams(
-                [(stream_of(i), _recorded(i, years[i.interaction_id], actor)) for i in interactions], conn=conn)
-            new_ids = {e.stream_id for e in written}
-            totals = add_up((i, years[i.interaction_id]) for i in interactions if stream_of(i) in new_ids)
-            fresh = sum(t[0] for t in totals.values())
+            refused = refusals(interactions, await rm.roster_offices(conn, (i.employee_id for i in interactions)))
+            if refused and all_or_nothing:
+                raise _refused_batch(refused)
+            skipped = {r.index for r in refused}
+            backed = [i for n, i in enumerate(interactions) if n not in skipped]
+            zones = await rm.office_time_zones(conn, (i.office_id for i in backed))
+            pending = [(i, _recorded(i, period_year_of(i, zones.get(i.office_id, TimeZone.WIB)), actor))
+                       for i in backed]
+            written = {e.event_id for e in await self.store.append_new_streams(
+                [(stream_of(i), p) for i, p in pending], conn=conn)}
+            totals = add_up((i, p.payload["period_year"]) for i, p in pending if p.event_id in written)
             await rm.add_interaction_totals(conn, totals)
             for employee_id, period_year in sorted({(k[0], k[1]) for k in totals}):
                 await self._announce_service_targets(conn, employee_id, period_year)
-        return Ingested(accepted=fresh, duplicates=len(interactions) - fresh)
+        return Ingested(accepted=len(written), duplicates=len(backed) - len(written), refused=tuple(refused))
 
     async def _announce_service_targets(self, conn: asyncpg.Connection, employee_id: str, period_year: int) -> None:
         plan_id = plan_id_for(employee_id, period_year)
@@ -130,6 +142,13 @@ class RealisationService:
     async def _save(self, plan: PlanTargets, realisation: Realisation, actor: Actor) -> None:
         await self.realisations.save(plan.plan_id, realisation, actor=actor, office_id=plan.office_id,
                                      subject=plan.employee_id)
+
+
+def _refused_batch(refused: list[Refusal]) -> InvalidInput:
+    """One problem naming every interaction the roster does not back (``interactions.<i>.<field>``)."""
+    (first, *rest) = refused
+    return InvalidInput(first.message, message_en=first.message_en, field=f"interactions.{first.index}.{first.field}",
+                        details=[(f"interactions.{r.index}.{r.field}", r.message) for r in rest])
 
 
 def _recorded(interaction: ServiceInteraction, period_year: int, actor: Actor) -> PendingEvent:

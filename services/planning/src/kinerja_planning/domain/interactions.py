@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ServiceInteraction
@@ -19,6 +20,33 @@ def period_year_of(interaction: ServiceInteraction, office_zone: TimeZone = Time
 def stream_of(interaction: ServiceInteraction) -> str:
     """One stream per interaction: recording the same interaction twice finds the stream taken."""
     return f"interaksi-{interaction.interaction_id}"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one interaction of a batch (its index) is not recorded, naming its field."""
+
+    index: int
+    field: str
+    message: str
+    message_en: str
+
+
+def refusals(interactions: Iterable[ServiceInteraction], roster_offices: Mapping[str, str]) -> list[Refusal]:
+    """The interactions the roster does not back: an employee it does not know, or one it places in another
+    office than the message names (the counter system's word never moves an employee between offices)."""
+    refused = []
+    for index, i in enumerate(interactions):
+        office = roster_offices.get(i.employee_id)
+        if office is None:
+            refused.append(Refusal(index, "employee_id",
+                                   f"Pegawai {i.employee_id} tidak terdaftar di roster kantor mana pun",
+                                   "employee not on any office roster"))
+        elif office != i.office_id:
+            refused.append(Refusal(index, "office_id",
+                                   f"Pegawai {i.employee_id} tidak terdaftar di roster kantor {i.office_id}",
+                                   "employee is on another office's roster"))
+    return refused
 
 
 Key = tuple[str, int, str]  # employee, period, service type

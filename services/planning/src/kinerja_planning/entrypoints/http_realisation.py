@@ -139,12 +139,15 @@ async def progress(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Realisations) 
 
 @router.post("/interactions", status_code=status.HTTP_202_ACCEPTED, tags=["Interaksi layanan"])
 async def record_interactions(body: InteractionsBody, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
-    """Record a batch of service interactions (a counter system or HR); an interaction sent twice counts once."""
+    """Record a batch of service interactions (a counter system or HR), all or nothing: each interaction's
+    employee must be on the roster of the office it names (403 if that office is not the caller's, 422 if the
+    roster does not place the employee there). An interaction id already recorded, or repeated in the batch,
+    counts once: ``accepted`` is what was recorded now, ``duplicates`` the rest."""
     by.require_role(Role.SYSTEM, Role.PENGELOLA_KEPEGAWAIAN)
     for i, interaction in enumerate(body.interactions):
         if not by.in_office(interaction.office_id):
             raise Forbidden(f"Interaksi ke-{i} untuk kantor {interaction.office_id} di luar kewenangan Anda",
                             field=f"interactions.{i}.office_id")
     result = await svc.ingest(body.interactions, by.actor(Role.SYSTEM if by.has_role(Role.SYSTEM)
-                                                          else Role.PENGELOLA_KEPEGAWAIAN))
+                                                          else Role.PENGELOLA_KEPEGAWAIAN), all_or_nothing=True)
     return {"accepted": result.accepted, "duplicates": result.duplicates}
