@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 import threading
 import time
@@ -39,6 +38,8 @@ from kinerja_kernel.infra.postgres import free_port
 from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.testing.office import nip
 from kinerja_kernel.testing.plugin import TEST_JWT_SECRET
+from kinerja_portal.config import DEVELOPMENT_SESSION_SECRET
+from kinerja_portal.session import COOKIE, SessionCodec
 
 from .portal_support import CHROMIUM, Screens
 
@@ -248,13 +249,15 @@ def phone(browser: Browser, stack: OidcStack) -> tuple[Page, list[str]]:
 
 
 def session_of(page: Page) -> dict[str, Any]:
-    """What the portal keeps in the browser's session cookie (signed, not encrypted: readable here)."""
-    cookie = next((c for c in page.context.cookies() if c["name"] == "kinerja_sesi"), None)
+    """What the portal keeps in the browser's session cookie: encrypted, so opened here with the portal's
+    (development) session secret; the browser itself sees no token in it."""
+    cookie = next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
     if cookie is None:
         return {}
-    payload = cookie["value"].split(".")[0]
-    found: dict[str, Any] = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
-    return found
+    assert "eyJ" not in cookie["value"]  # no JWT, no base64 JSON in clear
+    state = SessionCodec(DEVELOPMENT_SESSION_SECRET, name=COOKIE).open(cookie["value"])
+    assert state is not None, "the cookie is not sealed with the portal's session secret"
+    return state.data
 
 
 def at_the_idp(page: Page, stack: OidcStack) -> None:
@@ -283,7 +286,7 @@ def test_pegawai_signs_in_through_the_agency_idp_uses_a_service_and_signs_out(
     assert idp.exchanges[-1]["problems"] == ""  # PKCE verifier, client secret, redirect URI all checked
     kept = session_of(page)
     assert "oidc" not in kept and jwt.decode(kept["token"], options={"verify_signature": False})["iss"] == idp.issuer
-    cookie = next(c for c in page.context.cookies() if c["name"] == "kinerja_sesi")
+    cookie = next(c for c in page.context.cookies() if c["name"] == COOKIE)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     snap(page, "sso-skp")
 
@@ -306,6 +309,11 @@ def test_pegawai_signs_in_through_the_agency_idp_uses_a_service_and_signs_out(
     snap(page, "sso-keluar")
     page.goto("/beranda")
     at_the_idp(page, stack)  # no session left: signing in again starts at the IdP
+    # a copy of the signed-in cookie, saved before signing out, is refused: the session was revoked
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": stack.portal.url}])
+    page.goto("/skp")
+    at_the_idp(page, stack)
     assert violations == []
 
 

@@ -39,9 +39,18 @@ class PortalSettings(BaseSettings):
     service_timeout_s: float = Field(default=15.0, gt=0)
     notification_poll_seconds: float = Field(default=15.0, gt=0, description="how often pages ask for new ones")
 
+    # the session is an AES-GCM encrypted cookie (``session.py``): any replica with the same secret reads it
     session_secret: SecretStr = Field(default=SecretStr(DEVELOPMENT_SESSION_SECRET),
-                                      description="signs the session cookie; set a long random value in production")
-    session_hours: float = Field(default=8.0, gt=0, le=24)
+                                      description="encrypts the session cookie (the same on every replica); "
+                                                  "a long random value in production")
+    session_hours: float = Field(default=8.0, gt=0, le=24, description="absolute session lifetime (never longer "
+                                 "than the signed-in token's)")
+    session_idle_minutes: float = Field(default=30.0, gt=0, le=24 * 60,
+                                        description="a session without a request for this long has ended")
+    session_database_url: SecretStr | None = Field(
+        default=None, description="PostgreSQL shared by every portal replica, where signed-out sessions are "
+        "kept until they would have expired; unset, they are kept in this process only, which is right for "
+        "one portal process but with several replicas lets a copied cookie work on the others until it expires")
     secure_cookies: bool = Field(default=False, description="true behind HTTPS (always in production)")
 
     # development sign-in: the portal mints the service token itself (never in production)

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 from kinerja_kernel.auth import Principal, Role, TokenVerifier
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
+from kinerja_portal import session as sessions
 from kinerja_portal.clients import ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 
@@ -109,7 +110,7 @@ def _current_path(request: Request) -> str:
 
 async def require_viewer(request: Request) -> Viewer:
     """FastAPI dependency: the signed-in user, or a redirect to the sign-in page."""
-    had_token = "token" in _session(request)
+    had_token = "token" in _session(request) or sessions.ended(request)
     viewer = viewer_of(request)
     if viewer is None:
         raise SignInRequired(_current_path(request), expired=had_token)

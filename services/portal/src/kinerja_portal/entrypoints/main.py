@@ -11,13 +11,13 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp
 
 from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
+from kinerja_portal import session as sessions
 from kinerja_portal.clients import ApiError, Services, ServiceUnavailable, SessionExpired
 from kinerja_portal.config import PortalSettings
 from kinerja_portal.i18n import translate
@@ -68,10 +68,15 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
             "feedback": settings.feedback_url, "career": settings.career_url,
         }, timeout=settings.service_timeout_s)
         app.state.oidc = OidcClient(settings) if settings.oidc_enabled else None
+        await revocations.start()
+        if settings.session_database_url is None and settings.environment == "production":
+            log.warning("portal.sessions_revoked_in_this_process_only",
+                        hint="with several replicas set KINERJA_PORTAL_SESSION_DATABASE_URL")
         try:
             yield
         finally:
             await app.state.services.aclose()
+            await revocations.aclose()
             if app.state.oidc is not None:
                 await app.state.oidc.aclose()
 
@@ -79,9 +84,14 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                     openapi_url=None)
     app.state.settings = settings
     install_http_edge(app)  # correlation ids and request logs; the HTML error pages below replace its problems
-    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret.get_secret_value(),
-                       session_cookie="kinerja_sesi", max_age=int(settings.session_hours * 3600), same_site="lax",
-                       https_only=settings.secure_cookies or settings.environment == "production")
+    revocations: sessions.Revocations = (
+        sessions.PostgresRevocations(settings.session_database_url.get_secret_value())
+        if settings.session_database_url is not None else sessions.MemoryRevocations())
+    app.state.session_revocations = revocations
+    app.add_middleware(sessions.SessionMiddleware, secret=settings.session_secret.get_secret_value(),
+                       revocations=revocations, absolute_seconds=settings.session_hours * 3600,
+                       idle_seconds=settings.session_idle_minutes * 60,
+                       secure=settings.secure_cookies or settings.environment == "production")
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
@@ -106,7 +116,7 @@ def _install_error_pages(app: FastAPI) -> None:
         return RedirectResponse(f"/masuk?next={exc.next_path}", status_code=303)
 
     async def session_expired(request: Request, exc: Exception) -> Response:
-        request.session.pop("token", None)
+        sessions.end(request)  # the services refuse the token: this session is over everywhere
         flash(request, "error.session")
         return RedirectResponse(f"/masuk?next={request.url.path}", status_code=303)
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_kernel.auth import Role, TokenVerifier
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_kernel.identity import nip_problem
+from kinerja_portal import session
 from kinerja_portal.clients import FormErrors
 from kinerja_portal.config import DemoUser, PortalSettings
 from kinerja_portal.i18n import LANGUAGES, translate
@@ -81,17 +82,10 @@ def _redirect_uri(request: Request) -> str:
     return settings.oidc_redirect_uri or str(request.url_for("sso_callback"))
 
 
-def _keep_only_language(request: Request) -> None:
-    lang = request.session.get("lang")
-    request.session.clear()
-    if lang:
-        request.session["lang"] = lang
-
-
 def _signin_failed(request: Request, failure: SignInFailed) -> Response:
     """No session (nothing half signed in) and a page that says, in Indonesian first, what went wrong."""
     log.warning("portal.sso_failed", reason=failure.reason)
-    _keep_only_language(request)
+    session.end(request)
     return render(request, "signin_failed.html", {"message": translate(language(request), failure.key)},
                   status=400 if failure.key != "signin.oidc_unavailable" else 503)
 
@@ -136,9 +130,7 @@ async def sso_callback(request: Request) -> Response:
             raise SignInFailed("signin.oidc_access", "the ID token and the access token name different people")
     except SignInFailed as failure:
         return _signin_failed(request, failure)
-    _keep_only_language(request)
-    request.session["token"] = tokens["access_token"]
-    request.session["sso_id_token"] = tokens["id_token"]
+    session.begin_signed_in(request, token=tokens["access_token"], sso_id_token=tokens["id_token"])
     log.info("portal.sso_signed_in", user=principal.user_id)
     return RedirectResponse(pending.next_path, status_code=303)
 
@@ -179,16 +171,16 @@ async def signin(request: Request, form: Form) -> Response:
             return _signin_page(request, errors=errors, values={**values, "roles": ",".join(roles)}, status=422,
                                 next_path=text(form, "next"))
         user = DemoUser(nip=nip, name=text(form, "name") or nip, roles=[Role(r) for r in roles], offices=[office])
-    request.session["token"] = development_token(settings, user)
-    request.session.pop("flash", None)
+    session.begin_signed_in(request, token=development_token(settings, user))
     return RedirectResponse(_safe_next(text(form, "next")), status_code=303)
 
 
 @router.post("/keluar")
 async def signout(request: Request, form: Form) -> Response:
-    """Clear the session; after an SSO sign-in also end the IdP's session (its end-session endpoint)."""
+    """End the session (a saved copy of its cookie is refused from now on); after an SSO sign-in also end
+    the IdP's session (its end-session endpoint)."""
     id_token = request.session.get("sso_id_token")
-    _keep_only_language(request)
+    session.end(request)
     oidc = _oidc(request)
     if oidc is None:
         return RedirectResponse("/masuk", status_code=303)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from kinerja_portal import session
 from kinerja_portal.clients import ServiceUnavailable, SessionExpired
 from kinerja_portal.web import Api, CurrentViewer, Form, render, show_time, viewer_of
 
@@ -39,7 +40,9 @@ async def mark_all_read(viewer: CurrentViewer, api: Api, form: Form) -> Response
 
 @router.get("/notifikasi/terbaru")
 async def latest(request: Request, api: Api) -> Response:
-    """For the page script: the unread count and the newest unread notifications (JSON, never a redirect)."""
+    """For the page script: the unread count and the newest unread notifications (JSON, never a redirect).
+    Polling does not keep an idle session alive."""
+    session.passive(request)
     viewer = viewer_of(request)
     if viewer is None:
         return JSONResponse({"signed_in": False}, status_code=401)
