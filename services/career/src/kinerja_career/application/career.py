@@ -20,6 +20,7 @@ from kinerja_career.domain import rules
 from kinerja_career.domain.career import CareerRecord
 from kinerja_career.domain.catalog import TrainingCatalog
 from kinerja_career.domain.results import entry_from_result
+from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.career import (
     CatalogEntry,
@@ -305,23 +306,18 @@ class CareerService:
 
     @staticmethod
     def _require_hr(by: Principal, office_id: str) -> None:
-        by.require_role(HR)
-        by.require_office(office_id)
+        require_office_role(by, office_id, HR)
 
     @staticmethod
     def _require_office_reader(by: Principal, office_id: str) -> None:
-        by.require_role(HR, Role.AUDITOR, Role.ATASAN_PENILAI)
-        by.require_office(office_id)
+        require_office_role(by, office_id, *OVERSIGHT)
 
     @staticmethod
     def _require_reader(by: Principal, row: asyncpg.Record) -> None:
-        """The employee, their evaluator, or HR / auditors / superiors of the employee's office."""
-        if by.user_id in (row["employee_id"], row["evaluator_id"]):
-            return
-        if by.has_role(HR, Role.AUDITOR, Role.ATASAN_PENILAI) and by.in_office(row["office_id"]):
-            return
-        raise Forbidden("Anda tidak berhak melihat data karier pegawai ini",
-                        message_en="not allowed to read this career record", field="employee_id")
+        """In the employee's office: the employee, their evaluator, or HR / auditors / superiors."""
+        require_access(by, row["office_id"], parties=(row["employee_id"], row["evaluator_id"]), roles=OVERSIGHT,
+                       message="Anda tidak berhak melihat data karier pegawai ini",
+                       message_en="not allowed to read this career record")
 
     @staticmethod
     def _rank_view(row: asyncpg.Record, when: date) -> dict[str, Any] | None:

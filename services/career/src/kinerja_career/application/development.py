@@ -13,9 +13,10 @@ from kinerja_career.adapters import read_models as rm
 from kinerja_career.application.career import HR, lock_stream
 from kinerja_career.domain.catalog import TrainingCatalog
 from kinerja_career.domain.development_plan import DevelopmentPlan
+from kinerja_kernel.access import require_access, require_office_role
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.career import CatalogEntry, DevelopmentActivity, DevelopmentPlanKind
-from kinerja_kernel.errors import ConcurrencyError, Forbidden, NotFound
+from kinerja_kernel.errors import ConcurrencyError, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 
 
@@ -28,8 +29,7 @@ class DevelopmentService:
 
     # -- catalog ------------------------------------------------------------------------------------------
     async def set_catalog_entry(self, office_id: str, entry: CatalogEntry, reason: str | None, by: Principal) -> int:
-        by.require_role(HR)
-        by.require_office(office_id)
+        require_office_role(by, office_id, HR)
         async with self.db.transaction() as conn:
             catalog = await self._catalog(conn, office_id)
             catalog.set_entry(office_id, entry, reason)
@@ -37,8 +37,7 @@ class DevelopmentService:
         return catalog.version
 
     async def remove_catalog_entry(self, office_id: str, code: str, reason: str | None, by: Principal) -> int:
-        by.require_role(HR)
-        by.require_office(office_id)
+        require_office_role(by, office_id, HR)
         async with self.db.transaction() as conn:
             catalog = await self._catalog(conn, office_id)
             catalog.remove_entry(office_id, code, reason)
@@ -111,7 +110,8 @@ class DevelopmentService:
             raise NotFound(f"Rencana pengembangan {idp_id} tidak ditemukan", message_en="unknown IDP", field="idp_id")
         employee = await rm.employee(conn, plan.employee_id)
         assert employee is not None  # the plan was created for a known employee
-        if reading and by.has_role(Role.AUDITOR) and by.in_office(plan.office_id):
+        by.require_office(plan.office_id)
+        if reading and by.has_role(Role.AUDITOR):
             return plan, Role.AUDITOR
         role = self._author_role(by, employee)
         if expected_version is not None and expected_version != plan.version:
@@ -120,17 +120,13 @@ class DevelopmentService:
 
     @staticmethod
     def _author_role(by: Principal, employee: asyncpg.Record) -> Role:
-        """Who may write an employee's IDP: the employee, their evaluator, or HR of the employee's office."""
+        """Who may write an employee's IDP: in the employee's office, the employee, their evaluator, or HR."""
+        require_access(by, employee["office_id"], parties=(employee["employee_id"], employee["evaluator_id"]),
+                       roles=(HR,), message="Rencana pengembangan hanya disusun oleh pegawai, pejabat penilainya, "
+                       "atau pengelola kepegawaian kantornya", message_en="not allowed to write this IDP")
         if by.user_id == employee["employee_id"]:
             return Role.PEGAWAI
         if by.user_id == employee["evaluator_id"]:
             return Role.PEJABAT_PENILAI
-        if by.has_role(HR):
-            if not by.in_office(employee["office_id"]):
-                raise Forbidden(
-                    f"Pegawai {employee['employee_id']} bukan pegawai kantor Anda (terdaftar di kantor "
-                    f"{employee['office_id']})", message_en="employee of another office", field="employee_id")
-            return HR
-        raise Forbidden("Rencana pengembangan hanya disusun oleh pegawai, pejabat penilainya, atau pengelola "
-                        "kepegawaian kantornya", message_en="not allowed to write this IDP", field="employee_id")
+        return HR
 

@@ -302,7 +302,7 @@ async def unit_heads(conn: asyncpg.Connection, office_id: str, unit_id: str, per
 async def peer_requests(conn: asyncpg.Connection, rater_id: str) -> list[asyncpg.Record]:
     """The 360 inputs asked of ``rater_id``, with whether the window is closed and the office's zone."""
     return list(await conn.fetch(
-        """SELECT q.*, a.period_key, a.status, s.name AS employee_name, a.peer_window_closed,
+        """SELECT q.*, a.office_id, a.period_key, a.status, s.name AS employee_name, a.peer_window_closed,
                   coalesce(o.settings->>'time_zone', 'WIB') AS time_zone
            FROM peer_requests q JOIN appraisals a USING (appraisal_id)
            LEFT JOIN staff s ON s.employee_id = q.employee_id

@@ -21,6 +21,7 @@ from kinerja_evaluation.domain.rules import (
     check_curve,
     suggested_results_rating,
 )
+from kinerja_kernel.access import require_access, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import (
     PREDICATE_LABELS,
@@ -68,6 +69,15 @@ class EvaluationService:
         by.require_office(office_id)
         office = await self.offices.load(office_id) or Office.for_office(office_id)
         office.change_settings(settings, reason=reason)
+        await self.offices.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN), office_id=office_id,
+                                subject=office_id)
+        return office.version
+
+    async def amend_office(self, office_id: str, changes: dict[str, Any], reason: str, by: Principal) -> int:
+        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
+        by.require_office(office_id)
+        office = await self.offices.load(office_id) or Office.for_office(office_id)
+        office.amend_settings(changes, reason=reason)
         await self.offices.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN), office_id=office_id,
                                 subject=office_id)
         return office.version
@@ -139,7 +149,7 @@ class EvaluationService:
     # -- the employee -----------------------------------------------------------------------------
     async def my_appraisals(self, by: Principal) -> list[dict[str, Any]]:
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.appraisals_of(conn, by.user_id)]
+            return [rm.as_dict(r) for r in within_offices(by, await rm.appraisals_of(conn, by.user_id))]
 
     async def self_assess(self, appraisal_id: uuid.UUID, rhks: Sequence[RhkRating], values: Sequence[ValueRating],
                           summary: str | None, expected_version: int | None, by: Principal) -> Ref:
@@ -176,7 +186,7 @@ class EvaluationService:
 
     async def peer_requests(self, by: Principal) -> list[dict[str, Any]]:
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.peer_requests(conn, by.user_id)]
+            return [rm.as_dict(r) for r in within_offices(by, await rm.peer_requests(conn, by.user_id))]
 
     async def submit_peer_input(self, appraisal_id: uuid.UUID, scores: dict[BerAkhlak, int],
                                 comments: dict[BerAkhlak, str], by: Principal) -> Ref:
@@ -252,7 +262,7 @@ class EvaluationService:
         """The evaluator's team board: each appraisal and who it is waiting on."""
         EvaluationPeriod.parse(period_key)
         async with self.db.connection() as conn:
-            rows = await rm.team(conn, by.user_id, period_key)
+            rows = within_offices(by, await rm.team(conn, by.user_id, period_key))
         return [{**rm.as_dict(r), "waiting_on": waiting_on(r)} for r in rows]
 
     # -- organisation predicate and calibration -------------------------------------------------------
@@ -299,8 +309,7 @@ class EvaluationService:
 
     async def calibration(self, office_id: str, unit_id: str, period_key: str, by: Principal) -> dict[str, Any]:
         """The unit's predicates against the curve's bounds, with counts and the arithmetic."""
-        by.require_role(Role.PENGELOLA_KEPEGAWAIAN, Role.ATASAN_PENILAI, Role.AUDITOR)
-        by.require_office(office_id)
+        require_office_role(by, office_id, Role.PENGELOLA_KEPEGAWAIAN, Role.ATASAN_PENILAI, Role.AUDITOR)
         period = EvaluationPeriod.parse(period_key)
         async with self.db.connection() as conn:
             members = await rm.unit_members(conn, office_id, unit_id, period_key)
@@ -349,7 +358,7 @@ class EvaluationService:
     async def my_objections(self, by: Principal) -> list[dict[str, Any]]:
         """Objections the caller decides (as the evaluator's superior) or explains (as the evaluator)."""
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.objections_for(conn, by.user_id)]
+            return [rm.as_dict(r) for r in within_offices(by, await rm.objections_for(conn, by.user_id))]
 
     async def explain(self, appraisal_id: uuid.UUID, text: str, by: Principal) -> Ref:
         return await self._change(appraisal_id, by, Role.PEGAWAI, None,
@@ -377,8 +386,11 @@ class EvaluationService:
         is_employee = by.user_id == appraisal.employee_id
         is_evaluator = by.user_id == appraisal.evaluator_id
         oversight = by.user_id == appraisal.superior_id or by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR)
-        if not (is_employee or is_evaluator or oversight):
-            raise Forbidden("Anda tidak berhak melihat penilaian ini", message_en="not allowed to read this appraisal")
+        require_access(by, appraisal.office_id,
+                       parties=(appraisal.employee_id, appraisal.evaluator_id, appraisal.superior_id),
+                       roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR), field="appraisal_id",
+                       message="Anda tidak berhak melihat penilaian ini",
+                       message_en="not allowed to read this appraisal")
         async with self.db.connection() as conn:
             settings = await rm.office_settings(conn, appraisal.office_id)
             assert appraisal.period is not None
@@ -401,13 +413,15 @@ class EvaluationService:
         async with self.db.connection() as conn:
             member = await facts.staff_member(conn, employee_id)
             rows = await rm.rating_history(conn, employee_id)
-        allowed = by.user_id == employee_id or (member is not None and by.user_id in (
-            member["evaluator_id"], member["superior_id"])) or (
-            by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR) and all(by.in_office(r["office_id"]) for r in rows)
-            and (member is None or by.in_office(member["office_id"])))
-        if not allowed:
-            raise Forbidden("Anda tidak berhak melihat riwayat penilaian pegawai ini",
-                            message_en="not allowed to read this history")
+        offices = {str(r["office_id"]) for r in rows} | ({str(member["office_id"])} if member else set())
+        parties = (employee_id, member["evaluator_id"], member["superior_id"]) if member else (employee_id,)
+        for office_id in sorted(offices):  # a history that spans offices needs every one of them
+            require_access(by, office_id, parties=parties, roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR),
+                           message="Anda tidak berhak melihat riwayat penilaian pegawai ini",
+                           message_en="not allowed to read this history")
+        if not offices and by.user_id != employee_id:
+            raise NotFound(f"Riwayat penilaian pegawai {employee_id} tidak ditemukan",
+                           message_en="no rating history", field="employee_id")
         return [rm.as_dict(r) for r in rows]
 
     # -- helpers --------------------------------------------------------------------------------------

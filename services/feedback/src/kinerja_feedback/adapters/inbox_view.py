@@ -48,28 +48,31 @@ async def mark_read(conn: asyncpg.Connection, notification_id: uuid.UUID, at: da
 
 async def list_notifications(
     conn: asyncpg.Connection, recipient_id: str, *, unread_only: bool, kind: str | None, limit: int,
-    since: datetime | None = None, office_id: str | None = None,
+    since: datetime | None = None, office_id: str | None = None, offices: list[str],
 ) -> list[NotificationView]:
+    """The recipient's notifications in ``offices`` (the caller's), filtered."""
     rows = await conn.fetch(
         "SELECT notification_id, kind, title, body, link, office_id, recipient_role, created_at, "
         "read_at IS NOT NULL AS read FROM notifications WHERE recipient_id = $1 "
         "AND ($2::bool IS FALSE OR read_at IS NULL) AND ($3::text IS NULL OR kind = $3) "
         "AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::text IS NULL OR office_id = $6) "
-        "ORDER BY created_at DESC LIMIT $4",
-        recipient_id, unread_only, kind, limit, since, office_id,
+        "AND office_id = ANY($7::text[]) ORDER BY created_at DESC LIMIT $4",
+        recipient_id, unread_only, kind, limit, since, office_id, offices,
     )
     return [NotificationView(**dict(r)) for r in rows]
 
 
-async def unread_counts(conn: asyncpg.Connection, recipient_id: str) -> dict[str, int]:
+async def unread_counts(conn: asyncpg.Connection, recipient_id: str, offices: list[str]) -> dict[str, int]:
     rows = await conn.fetch("SELECT kind, count(*) AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL "
-                            "GROUP BY kind", recipient_id)
+                            "AND office_id = ANY($2::text[]) GROUP BY kind", recipient_id, offices)
     return {r["kind"]: r["n"] for r in rows}
 
 
-async def unread_ids(conn: asyncpg.Connection, recipient_id: str, kind: str | None) -> list[uuid.UUID]:
+async def unread_ids(conn: asyncpg.Connection, recipient_id: str, kind: str | None, offices: list[str]
+                     ) -> list[uuid.UUID]:
     rows = await conn.fetch("SELECT notification_id FROM notifications WHERE recipient_id = $1 AND read_at IS NULL "
-                            "AND ($2::text IS NULL OR kind = $2) ORDER BY created_at", recipient_id, kind)
+                            "AND ($2::text IS NULL OR kind = $2) AND office_id = ANY($3::text[]) ORDER BY created_at",
+                            recipient_id, kind, offices)
     return [r["notification_id"] for r in rows]
 
 

@@ -216,9 +216,11 @@ async def scheduled_counts(conn: asyncpg.Connection, employees: list[str], perio
     return {r["employee_id"]: r["n"] for r in rows}
 
 
-async def open_actions(conn: asyncpg.Connection, owner_id: str) -> list[ActionView]:
-    rows = await conn.fetch("SELECT * FROM dialogue_actions WHERE owner_id = $1 AND done_at IS NULL "
-                            "ORDER BY due_on NULLS LAST", owner_id)
+async def open_actions(conn: asyncpg.Connection, owner_id: str, offices: list[str]) -> list[ActionView]:
+    """The open actions ``owner_id`` owns in dialogues of ``offices``."""
+    rows = await conn.fetch("SELECT a.* FROM dialogue_actions a JOIN dialogues d USING (dialogue_id) "
+                            "WHERE a.owner_id = $1 AND a.done_at IS NULL AND d.office_id = ANY($2::text[]) "
+                            "ORDER BY a.due_on NULLS LAST", owner_id, offices)
     return [ActionView(**dict(r)) for r in rows]
 
 

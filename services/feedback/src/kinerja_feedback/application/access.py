@@ -1,4 +1,4 @@
-"""Who may read an employee's feedback, dialogues and clarifications."""
+"""Who may read an employee's feedback, dialogues and clarifications: the kernel's access rule applied."""
 
 from __future__ import annotations
 
@@ -6,26 +6,26 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kinerja_feedback.domain.reach import Person
-from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role
+from kinerja_kernel.auth import Principal
 from kinerja_kernel.errors import Forbidden, NotFound
 
 Clock = Callable[[], datetime]
 
 
 def require_reader(by: Principal, employee: Person) -> None:
-    """The employee, their evaluator and the evaluator's superior, or HR and auditors of the office."""
-    if by.user_id in (employee.employee_id, employee.evaluator_id, employee.superior_id):
-        return
-    if by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI) and by.in_office(employee.office_id):
-        return
-    raise Forbidden("Anda tidak berhak melihat data pegawai ini", message_en="not allowed to read this employee",
-                    field="employee_id")
+    """In the employee's office: the employee, their evaluator and superior, or HR, auditors and superiors."""
+    require_access(by, employee.office_id, parties=(employee.employee_id, employee.evaluator_id, employee.superior_id),
+                   roles=OVERSIGHT, message="Anda tidak berhak melihat data pegawai ini",
+                   message_en="not allowed to read this employee")
 
 
-def require_party_or_reader(by: Principal, parties: tuple[str, ...], employee: Person | None,
-                            not_found: NotFound) -> None:
-    """One item about an employee (a feedback, a dialogue): its parties read it, and so does whoever may read
-    the employee's record; an employee nobody knows here reads as the item not existing."""
+def require_party_or_reader(by: Principal, office_id: str, parties: tuple[str, ...], employee: Person | None,
+                            not_found: NotFound | Forbidden) -> None:
+    """One item about an employee (a feedback, a dialogue, a clarification) in ``office_id`` (the item's
+    own): its parties read it, and so does whoever may read the employee's record; an employee nobody
+    knows here reads as the item not existing."""
+    by.require_office(office_id)
     if by.user_id in parties:
         return
     if employee is None:
@@ -34,5 +34,5 @@ def require_party_or_reader(by: Principal, parties: tuple[str, ...], employee: P
 
 
 def require_office_reader(by: Principal, office_id: str) -> None:
-    by.require_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
-    by.require_office(office_id)
+    """Office-wide feedback data: HR, auditors and superiors of the office."""
+    require_office_role(by, office_id, *OVERSIGHT)

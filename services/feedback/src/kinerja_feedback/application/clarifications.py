@@ -7,10 +7,11 @@ import uuid
 import asyncpg
 
 from kinerja_feedback.adapters import directory, views
-from kinerja_feedback.application.access import require_reader
+from kinerja_feedback.application.access import require_party_or_reader
 from kinerja_feedback.application.notifications import NotificationService
 from kinerja_feedback.domain.clarification import Clarification
 from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_kernel.access import require_access
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.feedback import ClarificationTopic, DialogueParty
 from kinerja_kernel.errors import Forbidden, NotFound
@@ -35,9 +36,9 @@ class ClarificationService:
             appraisal = await directory.appraisal(conn, appraisal_id)
             if appraisal is None:
                 raise _appraisal_not_found()
-            if appraisal["employee_id"] != by.user_id:
-                raise Forbidden("Hanya pegawai yang dinilai yang dapat meminta klarifikasi",
-                                message_en="only the appraised employee may ask", field="appraisal_id")
+            require_access(by, str(appraisal["office_id"]), parties=(str(appraisal["employee_id"]),),
+                           field="appraisal_id", message="Hanya pegawai yang dinilai yang dapat meminta klarifikasi",
+                           message_en="only the appraised employee may ask")
             clarification_id = uuid.uuid4()
             c = Clarification.request(
                 clarification_id=clarification_id, appraisal_id=appraisal_id, employee_id=by.user_id,
@@ -56,6 +57,9 @@ class ClarificationService:
                 raise NotFound("Klarifikasi tidak ditemukan", message_en="clarification not found",
                                field="clarification_id")
             assert c.appraisal_id is not None
+            require_access(by, c.office_id, parties=(c.employee_id, c.evaluator_id), field="clarification_id",
+                           message="Hanya pegawai dan pejabat penilainya yang membalas klarifikasi",
+                           message_en="only the employee and the evaluator reply")
             appraisal = await directory.appraisal(conn, c.appraisal_id)
             party = c.reply(actor_id=by.user_id, text=text, appraisal_final=bool(appraisal and appraisal["final"]))
             role = Role.PEJABAT_PENILAI if party is DialogueParty.EVALUATOR else Role.PEGAWAI
@@ -71,7 +75,7 @@ class ClarificationService:
             if found is None:
                 raise NotFound("Klarifikasi tidak ditemukan", message_en="clarification not found",
                                field="clarification_id")
-            await self._require_reader(conn, by, found.employee_id, found.evaluator_id)
+            await self._require_reader(conn, by, found.office_id, found.employee_id, found.evaluator_id)
             return found
 
     async def of_appraisal(self, appraisal_id: uuid.UUID, by: Principal) -> list[views.ClarificationView]:
@@ -79,17 +83,16 @@ class ClarificationService:
             appraisal = await directory.appraisal(conn, appraisal_id)
             if appraisal is None:
                 raise _appraisal_not_found()
-            await self._require_reader(conn, by, str(appraisal["employee_id"]), str(appraisal["evaluator_id"]))
+            await self._require_reader(conn, by, str(appraisal["office_id"]), str(appraisal["employee_id"]),
+                                       str(appraisal["evaluator_id"]))
             return await views.clarifications_of(conn, appraisal_id)
 
-    async def _require_reader(self, conn: asyncpg.Connection, by: Principal, employee_id: str,
+    async def _require_reader(self, conn: asyncpg.Connection, by: Principal, office_id: str, employee_id: str,
                               evaluator_id: str) -> None:
-        if by.user_id in (employee_id, evaluator_id):
-            return
         employee = await directory.person(conn, employee_id)
-        if employee is None:
-            raise Forbidden("Anda tidak berhak melihat klarifikasi ini", message_en="not allowed")
-        require_reader(by, employee)
+        not_allowed = Forbidden("Anda tidak berhak melihat klarifikasi ini", message_en="not allowed",
+                                field="clarification_id")
+        require_party_or_reader(by, office_id, (employee_id, evaluator_id), employee, not_allowed)
 
     async def _tell(self, conn: asyncpg.Connection, c: Clarification, to: DialogueParty, text: str, event_id: uuid.UUID,
                     event_type: str) -> None:

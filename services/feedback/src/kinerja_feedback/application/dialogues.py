@@ -21,6 +21,7 @@ from kinerja_feedback.domain.calendar import format_local
 from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
 from kinerja_feedback.domain.notifications import NotificationDraft
 from kinerja_feedback.domain.reach import not_on_roster, require_subordinate
+from kinerja_kernel.access import within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import EvaluationPeriod, OfficeSettings, PeriodKind, TimeZone
 from kinerja_kernel.contracts.feedback import AgreedAction, DialogueParty
@@ -119,7 +120,7 @@ class DialogueService:
         not_found = NotFound("Dialog kinerja tidak ditemukan", message_en="dialogue not found", field="dialogue_id")
         if found is None:
             raise not_found
-        require_party_or_reader(by, (found.employee_id, found.evaluator_id), employee, not_found)
+        require_party_or_reader(by, found.office_id, (found.employee_id, found.evaluator_id), employee, not_found)
         return found
 
     async def of_employee(self, employee_id: str, period: str | None, by: Principal) -> list[views.DialogueView]:
@@ -133,14 +134,14 @@ class DialogueService:
 
     async def my_actions(self, by: Principal) -> list[views.ActionView]:
         async with self.db.connection() as conn:
-            return await views.open_actions(conn, by.user_id)
+            return await views.open_actions(conn, by.user_id, sorted(by.offices))
 
     async def missing_for_team(self, period: str, by: Principal) -> dict[str, Any]:
         """The caller's subordinates with fewer held dialogues in ``period`` than their office expects."""
         key = EvaluationPeriod.parse(period).key
         async with self.db.connection() as conn:
             team = await directory.subordinates(conn, by.user_id)
-            people = [p for p in [await directory.person(conn, e) for e in team] if p is not None]
+            people = within_offices(by, [p for p in [await directory.person(conn, e) for e in team] if p is not None])
             required = {o: (await directory.feedback_settings(conn, o)).dialogues_per_period
                         for o in {p.office_id for p in people}}
             return await self._missing(conn, key, [(p.employee_id, p.office_id, p.evaluator_id) for p in people],

@@ -12,6 +12,7 @@ from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedba
 from kinerja_feedback.domain.notifications import NotificationDraft
 from kinerja_feedback.domain.reach import feedback_relation, not_on_roster
 from kinerja_feedback.domain.settings import OfficeFeedbackSettings
+from kinerja_kernel.access import require_access, within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import EvaluationPeriod
 from kinerja_kernel.contracts.feedback import (
@@ -100,6 +101,9 @@ class FeedbackService:
             feedback = await self.feedback.load(feedback_id, conn=conn)
             if feedback is None:
                 raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
+            require_access(by, feedback.office_id, parties=(feedback.employee_id,), field="feedback_id",
+                           message="Hanya pegawai penerima yang menanggapi umpan balik",
+                           message_en="only the employee responds to feedback")
             feedback.respond(actor_id=by.user_id, response=response)
             [event] = feedback.pending
             assert isinstance(event, FeedbackResponded)
@@ -121,6 +125,7 @@ class FeedbackService:
             if employee is None:
                 raise not_on_roster(employee_id)
             start, end = (p.start, p.end) if p else (None, None)
+            by.require_office(employee.office_id)
             try:
                 require_reader(by, employee)
             except Forbidden:
@@ -138,10 +143,11 @@ class FeedbackService:
         not_found = NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
         if found is None:
             raise not_found
-        require_party_or_reader(by, (found.employee_id, found.author_id), employee, not_found)
+        require_party_or_reader(by, found.office_id, (found.employee_id, found.author_id), employee, not_found)
         return found
 
     async def given_by_me(self, period: str | None, by: Principal) -> list[views.FeedbackView]:
         p = EvaluationPeriod.parse(period) if period else None
         async with self.db.connection() as conn:
-            return await views.feedback_by(conn, by.user_id, p.start if p else None, p.end if p else None)
+            return within_offices(by, await views.feedback_by(conn, by.user_id, p.start if p else None,
+                                                              p.end if p else None))

@@ -18,6 +18,7 @@ from kinerja_feedback.adapters.inbox_view import (
     unread_ids,
 )
 from kinerja_feedback.domain.notifications import Notification, NotificationDraft
+from kinerja_kernel.access import may_access
 from kinerja_kernel.auth import Principal
 from kinerja_kernel.canonical import canonical_json
 from kinerja_kernel.envelope import Actor, PendingEvent, format_time
@@ -82,16 +83,16 @@ class NotificationService:
                     since: datetime | None = None, office_id: str | None = None) -> list[NotificationView]:
         async with self.db.connection() as conn:
             return await list_notifications(conn, by.user_id, unread_only=unread_only, kind=kind, limit=limit,
-                                            since=since, office_id=office_id)
+                                            since=since, office_id=office_id, offices=sorted(by.offices))
 
     async def unread(self, by: Principal) -> dict[str, int]:
         async with self.db.connection() as conn:
-            return await unread_counts(conn, by.user_id)
+            return await unread_counts(conn, by.user_id, sorted(by.offices))
 
     async def read(self, notification_id: uuid.UUID, by: Principal) -> None:
         async with self.db.transaction() as conn:
             notification = await self.notifications.load(notification_id, conn=conn)
-            if notification is None or notification.recipient_id != by.user_id:
+            if notification is None or not may_access(by, notification.office_id, parties=(notification.recipient_id,)):
                 raise NotFound("Notifikasi tidak ditemukan", message_en="notification not found",
                                field="notification_id")
             notification.mark_read(actor_id=by.user_id)
@@ -104,7 +105,7 @@ class NotificationService:
     async def read_all(self, by: Principal, kind: str | None) -> int:
         """Mark every unread notification (of ``kind``) read: one event each."""
         async with self.db.connection() as conn:
-            ids = await unread_ids(conn, by.user_id, kind)
+            ids = await unread_ids(conn, by.user_id, kind, sorted(by.offices))
         for notification_id in ids:
             await self.read(notification_id, by)
         return len(ids)

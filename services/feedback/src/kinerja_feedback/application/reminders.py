@@ -21,6 +21,8 @@ from kinerja_feedback.domain.reminders import (
     reminder_stream_id,
     reminder_text,
 )
+from kinerja_kernel.access import within_offices
+from kinerja_kernel.auth import Principal
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.repository import EventSourcedRepository
 
@@ -99,6 +101,7 @@ class ReminderScheduler:
                 source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
         return 1
 
-    async def upcoming(self, recipient_id: str) -> list[reminder_store.ReminderView]:
+    async def upcoming(self, by: Principal) -> list[reminder_store.ReminderView]:
+        """The caller's upcoming deadlines in their offices."""
         async with self.db.connection() as conn:
-            return await reminder_store.upcoming(conn, recipient_id, self.clock())
+            return within_offices(by, await reminder_store.upcoming(conn, by.user_id, self.clock()))

@@ -66,6 +66,6 @@ async def read_all(by: CurrentPrincipal, svc: App, kind: Kind = None) -> ReadAll
 @router.get("/me/reminders", response_model=list[ReminderView], tags=["Pengingat"])
 async def my_reminders(by: CurrentPrincipal, svc: App) -> list[ReminderView]:
     """The caller's upcoming deadlines and which reminders were already sent (days before)."""
-    return await svc.reminders.upcoming(by.user_id)
+    return await svc.reminders.upcoming(by)
 
 

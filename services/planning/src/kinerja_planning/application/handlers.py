@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, NotFound
+from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
 from kinerja_planning.domain.commands import (
@@ -45,9 +46,10 @@ class PlanningService:
 
     # -- roster -------------------------------------------------------------------------------
     async def register_employee(self, cmd: RegisterEmployee, by: Principal) -> int:
-        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
-        by.require_office(cmd.office_id)
+        require_office_role(by, cmd.office_id, Role.PENGELOLA_KEPEGAWAIAN)
         entry = await self.roster.load(cmd.employee_id) or RosterEntry()
+        if entry.office_id:  # moving someone between offices takes HR of the office they leave too
+            require_office_role(by, entry.office_id, Role.PENGELOLA_KEPEGAWAIAN)
         entry.register(employee_id=cmd.employee_id, name=cmd.name, office_id=cmd.office_id, unit_id=cmd.unit_id,
                        position=cmd.position, position_type=cmd.position_type, employment=cmd.employment,
                        evaluator_id=cmd.evaluator_id, superior_id=cmd.superior_id, reason=cmd.reason)
@@ -56,7 +58,7 @@ class PlanningService:
         return entry.version
 
     async def office_roster(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
-        self._require_office_reader(by, office_id)
+        require_office_role(by, office_id, *OVERSIGHT)
         async with self.db.connection() as conn:
             return [rm.as_dict(r) for r in await rm.office_roster(conn, office_id)]
 
@@ -69,7 +71,7 @@ class PlanningService:
             raise DomainRuleViolation(
                 "Data Anda (atau pejabat penilai Anda) belum tercatat di roster kantor; hubungi pengelola "
                 "kepegawaian", message_en="employee or evaluator missing from the roster", field="employee_id")
-        by.require_office(entry["office_id"])
+        require_access(by, entry["office_id"], parties=(cmd.employee_id,))
         plan = PerformancePlan.draft(
             actor_id=by.user_id, employee_id=cmd.employee_id, office_id=entry["office_id"], unit_id=entry["unit_id"],
             period_year=cmd.period_year, evaluator_id=entry["evaluator_id"], superior_id=entry["superior_id"],
@@ -130,8 +132,7 @@ class PlanningService:
 
     async def close_period(self, office_id: str, period_year: int, reason: str, by: Principal) -> int:
         """Close every SKP of the office for the period (each its own event); returns how many."""
-        by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
-        by.require_office(office_id)
+        require_office_role(by, office_id, Role.PENGELOLA_KEPEGAWAIAN)
         async with self.db.connection() as conn:
             plan_ids = await rm.open_plans(conn, office_id, period_year)
         for plan_id in plan_ids:
@@ -141,13 +142,13 @@ class PlanningService:
     # -- queries --------------------------------------------------------------------------------
     async def my_plans(self, by: Principal) -> list[dict[str, Any]]:
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.plans_of(conn, by.user_id)]
+            return [rm.as_dict(r) for r in within_offices(by, await rm.plans_of(conn, by.user_id))]
 
     async def get(self, plan_id: uuid.UUID, by: Principal) -> tuple[PerformancePlan, list[Problem]]:
         plan = await self._load(plan_id, by)
-        if not (by.user_id in (plan.employee_id, plan.evaluator_id, plan.superior_id)
-                or by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR)):
-            raise Forbidden("Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
+        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, plan.superior_id),
+                       roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR), field="plan_id",
+                       message="Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
         return plan, await self.blockers(plan)
 
     async def blockers(self, plan: PerformancePlan) -> list[Problem]:
@@ -162,6 +163,7 @@ class PlanningService:
             if entry is None or entry["evaluator_id"] is None:
                 return {"evaluator_id": None, "plan_id": None, "rhks": [],
                         "message": "Pejabat penilai Anda belum tercatat di roster kantor"}
+            require_access(by, entry["office_id"], parties=(by.user_id,))
             evaluator_plan = plan_id_for(entry["evaluator_id"], period_year)
             cited = await rm.supervisor_plan(conn, evaluator_plan)
             rhks = [rm.as_dict(r) for r in await rm.rhks_of(conn, evaluator_plan)] if cited else []
@@ -177,10 +179,10 @@ class PlanningService:
 
     async def team(self, by: Principal, period_year: int) -> list[dict[str, Any]]:
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.team_board(conn, by.user_id, period_year)]
+            return [rm.as_dict(r) for r in within_offices(by, await rm.team_board(conn, by.user_id, period_year))]
 
     async def office_overview(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
-        self._require_office_reader(by, office_id)
+        require_office_role(by, office_id, *OVERSIGHT)
         async with self.db.connection() as conn:
             members = [rm.as_dict(r) for r in await rm.office_members(conn, office_id, period_year)]
         counts: dict[str, dict[str, int]] = {}
@@ -191,7 +193,7 @@ class PlanningService:
 
     async def cascade_tree(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
         """Which RHKs support which leader RHK, and for each blocked employee exactly what blocks them."""
-        self._require_office_reader(by, office_id)
+        require_office_role(by, office_id, *OVERSIGHT)
         async with self.db.connection() as conn:
             rhks = [rm.as_dict(r) for r in await rm.office_rhks(conn, office_id, period_year)]
             members = [rm.as_dict(r) for r in await rm.office_members(conn, office_id, period_year)]
@@ -214,10 +216,6 @@ class PlanningService:
         return {"office_id": office_id, "period_year": period_year, "tree": roots, "blocked": blocked}
 
     # -- helpers --------------------------------------------------------------------------------
-    def _require_office_reader(self, by: Principal, office_id: str) -> None:
-        by.require_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
-        by.require_office(office_id)
-
     async def _change(
         self, plan_id: uuid.UUID, by: Principal, role: Role, expected_version: int | None,
         decide: Callable[[PerformancePlan, SupervisorPlan | None], None], *, cite: uuid.UUID | None = None,
