@@ -11,15 +11,19 @@ import re
 import time
 from collections.abc import Iterator
 
+import httpx
 import jwt
 import pytest
 import structlog
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from kinerja_kernel.auth import Role
 from kinerja_portal.config import DemoUser, PortalSettings
 from kinerja_portal.entrypoints.main import create_app
+from kinerja_portal.signin import OidcClient
 
 SECRET = "s" * 40
 EMPLOYEE = DemoUser(nip="199001012020121001", name="Rina Pegawai", roles=[Role.PEGAWAI], offices=["KANTOR-A"])
@@ -225,3 +229,51 @@ class TestCookieFlagsAndLogs:
         written = repr(logs)
         assert value[:40] not in written and "eyJ" not in written and SECRET not in written
         assert "kinerja-portal-dev-session" not in written
+
+
+class TestTheTokenBoundsTheSession:
+    """An SSO sign-in (the IdP answered over a mocked transport, as ``signin.py``'s client is given one):
+    the session ends when the IdP's access token does, however short the token."""
+
+    ISSUER = "https://sso.example.go.id/realms/asn"
+
+    def test_a_session_never_outlives_the_idps_access_token(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        issuer, now = self.ISSUER, int(time.time())
+        access = jwt.encode({"sub": EMPLOYEE.nip, "roles": ["pegawai"], "offices": ["KANTOR-A"], "iss": issuer,
+                             "aud": "kinerja", "iat": now, "exp": now + 600}, key, algorithm="RS256")
+        asked: dict[str, str] = {}
+
+        def idp(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/.well-known/openid-configuration"):
+                return httpx.Response(200, json={
+                    "issuer": issuer, "authorization_endpoint": f"{issuer}/auth", "token_endpoint": f"{issuer}/token",
+                    "jwks_uri": f"{issuer}/certs", "end_session_endpoint": f"{issuer}/logout"})
+            if request.url.path.endswith("/certs"):
+                jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+                return httpx.Response(200, json={"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+            id_token = jwt.encode({"iss": issuer, "aud": "kinerja-portal", "sub": EMPLOYEE.nip, "iat": now,
+                                   "exp": now + 600, "nonce": asked["nonce"]}, key, algorithm="RS256",
+                                  headers={"kid": "k1"})
+            return httpx.Response(200, json={"access_token": access, "id_token": id_token, "token_type": "Bearer"})
+
+        clock = Clock(monkeypatch)
+        sso = settings(dev_signin=False, oidc_issuer=issuer, oidc_client_id="kinerja-portal", jwt_public_key=public,
+                       jwt_issuer=issuer)
+        app = create_app(sso)
+        with TestClient(app, follow_redirects=False) as client:
+            app.state.oidc = OidcClient(sso, http=httpx.AsyncClient(transport=httpx.MockTransport(idp)))
+            to_idp = client.get("/masuk/sso?next=/beranda").headers["location"]
+            query = dict(httpx.URL(to_idp).params)
+            asked["nonce"] = query["nonce"]
+            back = client.get(f"/masuk/sso/kembali?state={query['state']}&code=the-code")
+            assert back.status_code == 303 and back.headers["location"] == "/beranda", back.text
+            assert signed_in(client)
+            _, value = cookie_of(client)
+            assert "eyJ" not in value  # neither the access token nor the ID token
+            lives = re.search(r"Max-Age=(\d+)", client.get("/beranda").headers["set-cookie"])
+            assert lives is not None and int(lives.group(1)) <= 600  # not session_hours (8 h)
+            clock.advance(minutes=11)  # the token's exp has passed (the token itself is checked on real time)
+            assert not signed_in(client)
