@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 import uvicorn
@@ -14,8 +15,10 @@ from kinerja_kernel.audit_http import AuditSpec, audit_router
 from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.catalog import catalog_router
 from kinerja_kernel.db import Migration
+from kinerja_kernel.edge import RequestGuard
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.openapi import install_problem_docs
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
 
@@ -24,11 +27,13 @@ Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | Bat
 
 def service_app(
     *, service: str, title: str, settings: ServiceSettings, wire: Wire, routers: Sequence[APIRouter] = (),
-    migrations: Sequence[Migration] = (), audit: AuditSpec | None = None,
+    migrations: Sequence[Migration] = (), audit: AuditSpec | None = None, bulk_routes: Sequence[str] = (),
 ) -> FastAPI:
     """Build a service's FastAPI app. ``wire`` is the service's bootstrap: it builds the use cases on
     the started runtime, stores them on ``app.state``, and returns the consumers to start. Every service
-    also serves the audit API for its own store (``audit`` names its aggregates and read models)."""
+    also serves the audit API for its own store (``audit`` names its aggregates and read models).
+    Request bodies are limited to ``settings.max_body_bytes``; the routes named in ``bulk_routes``
+    (paths as declared, e.g. ``/api/v1/plans/{plan_id}/realisation/import``) to ``max_bulk_body_bytes``."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,12 +48,16 @@ def service_app(
             await runtime.stop()
 
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
-    install_http_edge(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes,
+                       route_limits=dict.fromkeys(bulk_routes, settings.max_bulk_body_bytes))
+    install_http_edge(app)  # after the guard: its correlation id and request log wrap the guard's refusals
+    install_problem_docs(app)
     app.state.settings = settings
     app.state.audit = audit or AuditSpec()
     app.state.token_verifier = TokenVerifier(
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+        max_lifetime=timedelta(seconds=settings.jwt_max_lifetime_seconds),
     )
 
     @app.get("/health", tags=["ops"])

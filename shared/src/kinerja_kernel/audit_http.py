@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from kinerja_kernel import audit
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.http import CurrentPrincipal
+from kinerja_kernel.http import CurrentPrincipal, content_disposition
 from kinerja_kernel.rebuild import ReadModels
 from kinerja_kernel.runtime import ServiceRuntime
 
@@ -104,6 +104,6 @@ def audit_router(service: str) -> APIRouter:
             body = await audit.evidence_pack(conn, scope, service=service, requested_by=by.user_id)
         name = f"bukti-{service}-{subject or unit_id or office_id or 'semua'}.zip"
         return Response(body, media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": content_disposition(name)})
 
     return router

@@ -3,11 +3,17 @@
 Tokens carry ``sub`` (the user id: an NIP for people), ``name``, ``roles`` and ``offices``. Development
 and tests sign with HS256 and a shared secret (``kinerja-token`` mints one); production verifies
 RS256/ES256 tokens of the agency's identity provider with its public key.
+
+Refused (401): a token without ``sub``, ``iat`` or ``exp``, one living longer than the maximum lifetime
+(``exp - iat``), and one whose ``sub`` is not a well-formed NIP. The one exception is a machine caller
+(a counter system, a call centre) whose only role is ``system``: its ``sub`` is a client id (ASCII letters,
+digits and ``._:-``, at most 64 characters), never mistaken for a person.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -17,6 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kinerja_kernel.envelope import Actor, utcnow
 from kinerja_kernel.errors import Forbidden, Unauthenticated
+from kinerja_kernel.identity import nip_problem
+
+CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+DEFAULT_MAX_LIFETIME = timedelta(hours=12)
 
 
 class Role(enum.StrEnum):
@@ -69,19 +79,21 @@ class Principal(BaseModel):
 class TokenVerifier:
     """Verifies bearer tokens with an HS256 secret or an asymmetric public key."""
 
-    def __init__(self, *, secret: str | None, public_key: str | None, issuer: str, audience: str) -> None:
+    def __init__(self, *, secret: str | None, public_key: str | None, issuer: str, audience: str,
+                 max_lifetime: timedelta = DEFAULT_MAX_LIFETIME) -> None:
         if not secret and not public_key:
             raise ValueError("configure jwt_secret (development) or jwt_public_key (production)")
         self._key: str = public_key or secret or ""
         self._algorithms = ["RS256", "ES256"] if public_key else ["HS256"]
         self.issuer = issuer
         self.audience = audience
+        self.max_lifetime = max_lifetime
 
     def verify(self, token: str) -> Principal:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token, self._key, algorithms=self._algorithms, audience=self.audience, issuer=self.issuer,
-                options={"require": ["sub", "exp", "iss", "aud"]},
+                options={"require": ["sub", "exp", "iat", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated(
@@ -90,13 +102,40 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthenticated("Token tidak valid", message_en=f"invalid token: {exc}") from exc
         try:
-            roles = frozenset(Role(r) for r in claims.get("roles", []))
-        except ValueError as exc:
+            lifetime = float(claims["exp"]) - float(claims["iat"])
+        except (TypeError, ValueError) as exc:
+            raise Unauthenticated("Token tidak valid", message_en="exp and iat must be numbers") from exc
+        if lifetime > self.max_lifetime.total_seconds():
+            raise Unauthenticated(
+                "Masa berlaku token terlalu panjang, silakan masuk kembali",
+                message_en=f"token lifetime {lifetime}s exceeds {int(self.max_lifetime.total_seconds())}s")
+        raw_roles, raw_offices = claims.get("roles", []), claims.get("offices", [])
+        if not isinstance(raw_roles, list) or not isinstance(raw_offices, list):
+            raise Unauthenticated("Token tidak valid", message_en="roles and offices must be lists")
+        try:
+            roles = frozenset(Role(r) for r in raw_roles)
+        except (ValueError, TypeError) as exc:
             raise Unauthenticated("Token memuat peran yang tidak dikenal", message_en=str(exc)) from exc
         return Principal(
-            user_id=str(claims["sub"]), name=str(claims.get("name", "")), roles=roles,
-            offices=frozenset(str(o) for o in claims.get("offices", [])),
+            user_id=_subject(claims["sub"], roles), name=str(claims.get("name", "")), roles=roles,
+            offices=frozenset(str(o) for o in raw_offices),
         )
+
+
+def _subject(sub: object, roles: frozenset[Role]) -> str:
+    """The caller's id: an NIP for a person, a client id for a ``system``-only machine caller."""
+    if not isinstance(sub, str) or not sub:
+        raise Unauthenticated("Token tidak memuat identitas pengguna", message_en="token sub is empty")
+    if roles == {Role.SYSTEM}:
+        if CLIENT_ID.fullmatch(sub) is None:
+            raise Unauthenticated("Identitas sistem pada token tidak valid",
+                                  message_en="a system token's sub must be a client id [A-Za-z0-9._:-]{1,64}")
+        return sub
+    problem = nip_problem(sub)
+    if problem is not None:
+        raise Unauthenticated(f"Identitas pengguna pada token bukan NIP yang valid: {problem}",
+                              message_en="a person's token must carry a well-formed NIP as sub")
+    return sub
 
 
 def mint_token(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 
+import annotated_types
 import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -137,6 +141,15 @@ def install_http_edge(app: FastAPI) -> None:
             return response
 
 
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A ``Content-Disposition`` header value (RFC 6266) for any ``filename``: an ASCII fallback
+    (``filename="..."``: letters, digits, ``.-_`` only, so no quote, control character or path can break
+    out) and the exact name in RFC 5987 ``filename*=UTF-8''...`` percent-encoding."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("._") or "unduhan"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -155,6 +168,13 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+PeriodYear = Annotated[int, annotated_types.Interval(ge=2000, le=2100)]
+"""A period (calendar) year: every year a request names, in a body, a query or a path (2000..2100)."""
+
+StreamVersion = Annotated[int, annotated_types.Interval(ge=0, le=2**31 - 1)]
+"""A version of a stream a client has seen (fits the store's integer column)."""
+
+
 class RequestBody(BaseModel):
     """Base of every request body: an unknown field is refused (422 naming it), never ignored."""
 
@@ -164,4 +184,4 @@ class RequestBody(BaseModel):
 class VersionedBody(RequestBody):
     """A command on an aggregate the client has seen: a stale ``expected_version`` is a 409."""
 
-    expected_version: int | None = Field(default=None, ge=0, description="version the client last saw")
+    expected_version: StreamVersion | None = Field(default=None, description="version the client last saw")

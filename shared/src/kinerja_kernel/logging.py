@@ -1,14 +1,16 @@
-"""Structured logging: JSON in production, readable in development, with the correlation id in every line."""
+"""Structured logging: JSON in production, readable in development, with the correlation id in every line
+and never a secret (tokens, Authorization headers, passwords, webhook and session secrets)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
 
@@ -19,8 +21,56 @@ _correlation_id: ContextVar[str | None] = ContextVar("kinerja_correlation_id", d
 _causation_id: ContextVar[str | None] = ContextVar("kinerja_causation_id", default=None)
 
 
-def configure_logging(*, service: str, json: bool, level: str = "INFO") -> None:
-    """Configure structlog and the standard library once per process."""
+REDACTED = "[REDACTED]"
+# keys whose values are secrets whatever they look like (matched case-insensitively, anywhere in the key)
+_SECRET_KEYS = re.compile(r"authori[sz]ation|token|secret|password|passwd|cookie|session|api[_-]?key|credential|"
+                          r"signature|private[_-]?key|jwt", re.IGNORECASE)
+# values that are secrets wherever they appear: JWTs (three base64url parts, the first a JSON header) and
+# bearer credentials (also inside tracebacks and exception messages)
+_SECRET_VALUES = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*|"
+                            r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]+")
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every JWT and bearer credential replaced by ``[REDACTED]``."""
+    return _SECRET_VALUES.sub(REDACTED, text)
+
+
+def _redact(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth > 8:
+        return value
+    if isinstance(value, Mapping):
+        return {k: REDACTED if isinstance(k, str) and _SECRET_KEYS.search(k) else _redact(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(v, depth + 1) for v in value]
+    if isinstance(value, bytes):
+        return redact_text(value.decode("utf-8", "replace"))
+    if isinstance(value, BaseException):
+        return redact_text(repr(value))
+    return value
+
+
+def redact_secrets(_: Any, __: str, event_dict: structlog.typing.EventDict) -> structlog.typing.EventDict:
+    """structlog processor: no secret reaches a log line, in any mode. Values under a secret-sounding key
+    (``authorization``, ``token``, ``password``, ``webhook_secret`` …) are replaced whole; JWTs and
+    ``Bearer …`` credentials are cut out of every other string, the rendered traceback included."""
+    for key, value in list(event_dict.items()):
+        if key == "exc_info":
+            continue
+        if _SECRET_KEYS.search(key):
+            event_dict[key] = REDACTED
+        else:
+            event_dict[key] = _redact(value)
+    return event_dict
+
+
+def configure_logging(*, service: str, json: bool, level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Configure structlog and the standard library once per process. Tracebacks are rendered plainly
+    (no local variables: slow to render and a way for secrets into the log), then redacted."""
+    out = stream or sys.stderr
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -28,21 +78,24 @@ def configure_logging(*, service: str, json: bool, level: str = "INFO") -> None:
         structlog.processors.StackInfoRenderer(),
     ]
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
+    # format_exc_info turns exc_info into a plain "exception" string (traceback module: no locals),
+    # which redact_secrets then cleans like every other value
+    tail: list[structlog.typing.Processor] = [structlog.processors.format_exc_info, redact_secrets, renderer]
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer] if json else [*shared, renderer],
+        processors=[*shared, *tail],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(out),
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
     # standard-library loggers (uvicorn, aiokafka, asyncpg) render through the same processors
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(out)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    *([structlog.processors.format_exc_info] if json else []), renderer],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *tail],
     ))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -25,6 +25,14 @@ class ServiceSettings(BaseSettings):
     jwt_public_key: str | None = Field(default=None, description="PEM public key (RS256/ES256) in production")
     jwt_issuer: str = "kinerja-dev"
     jwt_audience: str = "kinerja"
+    jwt_max_lifetime_seconds: int = Field(
+        default=12 * 3600, ge=60, le=7 * 24 * 3600,
+        description="a token whose exp - iat is longer is refused (401); iat is required")
+
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="larger request bodies get 413")
+    max_bulk_body_bytes: int = Field(
+        default=32 * 1024 * 1024, ge=1024,
+        description="the limit of the bulk routes a service names (imports, batches of interactions)")
 
     topic_partitions: int = 6
     topic_replication_factor: int = Field(default=1, ge=1, description="1 for the dev broker; 3 in production")

@@ -32,7 +32,7 @@ from kinerja_kernel.contracts.career import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.errors import InvalidInput
-from kinerja_kernel.http import CurrentPrincipal, RequestBody
+from kinerja_kernel.http import CurrentPrincipal, PeriodYear, RequestBody, StreamVersion
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1")
@@ -112,7 +112,7 @@ class FunctionalBody(RequestBody):
     level: LevelField
     coefficient: Decimal | None = Field(default=None, gt=0, le=100, max_digits=6, decimal_places=2,
                                         description="annual coefficient; default from the level")
-    effective_year: int = Field(ge=2000, le=2100)
+    effective_year: PeriodYear
     reason: Reason = None
 
 
@@ -148,7 +148,7 @@ class ActivityBody(RequestBody):
 
 class PlanBody(RequestBody):
     employee_id: Nip
-    year: int = Field(ge=2000, le=2100)
+    year: PeriodYear
     kind: KindField = DevelopmentPlanKind.PENGEMBANGAN
     goals: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(max_length=20)
     activities: list[ActivityBody] = Field(max_length=50)
@@ -158,7 +158,7 @@ class PlanRevisionBody(RequestBody):
     goals: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(max_length=20)
     activities: list[ActivityBody] = Field(max_length=50)
     reason: str = Field(min_length=1, max_length=1000)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 class ProgressBody(RequestBody):
@@ -175,7 +175,7 @@ def _as_of(as_of: date | None, year: int | None) -> date | None:
 
 
 AsOf = Annotated[date | None, Query(description="tanggal acuan (default: periode kenaikan pangkat berikutnya)")]
-AsOfYear = Annotated[int | None, Query(ge=2000, le=2100, description="tahun: periode 1 April tahun itu")]
+AsOfYear = Annotated[PeriodYear | None, Query(description="tahun: periode 1 April tahun itu")]
 
 
 # -- HR data entry --------------------------------------------------------------------------------

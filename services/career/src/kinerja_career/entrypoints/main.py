@@ -23,7 +23,7 @@ AUDIT = AuditSpec(aggregates={"karier": CareerRecord, "katalog": TrainingCatalog
 def create_app(settings: CareerSettings | None = None) -> FastAPI:
     return service_app(
         service="career", title="Kinerja — Pengembangan Karier", settings=settings or CareerSettings(), wire=wire,
-        routers=[router], migrations=MIGRATIONS, audit=AUDIT,
+        routers=[router], migrations=MIGRATIONS, audit=AUDIT, bulk_routes=["/api/v1/offices/{office_id}/ranks/import"],
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from kinerja_feedback.adapters.views import ActionView, DialogueView
 from kinerja_feedback.entrypoints.http import App
-from kinerja_kernel.http import CurrentPrincipal, RequestBody
+from kinerja_kernel.http import CurrentPrincipal, RequestBody, StreamVersion
 from kinerja_kernel.identity import Nip
 
 router = APIRouter(prefix="/api/v1", tags=["Dialog kinerja"])
@@ -30,7 +30,7 @@ class ScheduleBody(RequestBody):
 class RescheduleBody(RequestBody):
     scheduled_at: AwareDatetime
     reason: str = Field(min_length=1, max_length=1000)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 class ActionBody(RequestBody):
@@ -43,16 +43,16 @@ class ActionBody(RequestBody):
 class NotesBody(RequestBody):
     notes: str = Field(min_length=1, max_length=10_000)
     actions: list[ActionBody] = Field(default_factory=list, max_length=30)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 class TextBody(RequestBody):
     response: str = Field(min_length=1, max_length=4000)
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 class AckBody(RequestBody):
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 class DoneBody(RequestBody):

@@ -20,7 +20,6 @@ from kinerja_feedback.entrypoints.http import router
 from kinerja_feedback.entrypoints.http_dialogues import router as dialogues_router
 from kinerja_feedback.entrypoints.http_feedback import router as feedback_router
 from kinerja_feedback.entrypoints.http_webhooks import router as webhooks_router
-from kinerja_feedback.entrypoints.limits import BodyLimit
 from kinerja_kernel.app import run, service_app
 from kinerja_kernel.audit_http import AuditSpec
 
@@ -32,11 +31,9 @@ AUDIT = AuditSpec(aggregates={
 
 def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     settings = settings or FeedbackSettings()
-    app = service_app(service="feedback", title="Kinerja — Umpan Balik & Notifikasi", settings=settings, wire=wire,
-                      routers=[router, feedback_router, dialogues_router, webhooks_router], migrations=MIGRATIONS,
-                      audit=AUDIT)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    return app
+    return service_app(service="feedback", title="Kinerja — Umpan Balik & Notifikasi", settings=settings, wire=wire,
+                       routers=[router, feedback_router, dialogues_router, webhooks_router], migrations=MIGRATIONS,
+                       audit=AUDIT)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from kinerja_kernel.contracts.planning import (
     SourceKind,
     Target,
 )
-from kinerja_kernel.http import CurrentPrincipal, RequestBody, VersionedBody
+from kinerja_kernel.http import CurrentPrincipal, PeriodYear, RequestBody, StreamVersion, VersionedBody
 from kinerja_kernel.identity import Nip
 from kinerja_planning.application.handlers import PlanningService, PlanRef
 from kinerja_planning.domain.commands import (
@@ -53,7 +53,7 @@ def planning(request: Request) -> PlanningService:
 
 
 Planning = Annotated[PlanningService, Depends(planning)]
-Year = Annotated[int, Query(ge=2000, le=2100, description="periode (tahun)")]
+Year = Annotated[PeriodYear, Query(description="periode (tahun)")]
 
 
 
@@ -71,7 +71,7 @@ class EmployeeBody(RequestBody):
 
 
 class DraftPlanBody(RequestBody):
-    period_year: int = Field(ge=2000, le=2100)
+    period_year: PeriodYear
     approach: Approach = Approach.KUANTITATIF
 
 
@@ -121,7 +121,7 @@ class RhkBody(RequestBody):
 
 class RhkChange(RequestBody):
     rhk: RhkBody
-    expected_version: int | None = Field(default=None, ge=0)
+    expected_version: StreamVersion | None = None
 
 
 
@@ -230,7 +230,7 @@ async def update_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, body: RhkChange, by:
 
 @router.delete("/plans/{plan_id}/rhks/{rhk_id}", response_model=PlanRefView, tags=["SKP"])
 async def remove_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, by: CurrentPrincipal, svc: Planning,
-                     expected_version: Annotated[int | None, Query(ge=0)] = None) -> PlanRefView:
+                     expected_version: Annotated[StreamVersion | None, Query()] = None) -> PlanRefView:
     return PlanRefView.of(await svc.remove_rhk(RemoveRhk(plan_id=plan_id, rhk_id=rhk_id,
                                                          expected_version=expected_version), by))
 
@@ -271,7 +271,7 @@ async def close_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal,
 
 
 @router.post("/offices/{office_id}/periods/{period_year}/close", tags=["SKP"])
-async def close_period(office_id: str, period_year: int, body: ReasonBody, by: CurrentPrincipal,
+async def close_period(office_id: str, period_year: PeriodYear, body: ReasonBody, by: CurrentPrincipal,
                        svc: Planning) -> dict[str, Any]:
     """End of period: close every SKP of the office for that year (HR administrator)."""
     return {"closed": await svc.close_period(office_id, period_year, body.reason, by)}

@@ -19,11 +19,14 @@ from kinerja_planning.entrypoints.http_realisation import router as realisation_
 AUDIT = AuditSpec(aggregates={"skp": PerformancePlan, "pegawai": RosterEntry, "realisasi": Realisation},
                   read_models=READ_MODELS)
 
+BULK_ROUTES = ("/api/v1/plans/{plan_id}/realisation", "/api/v1/plans/{plan_id}/realisation/import",
+               "/api/v1/interactions")  # thousands of entries or interactions at once: max_bulk_body_bytes
+
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
                        settings=settings or PlanningSettings(), wire=wire, routers=[router, realisation_router],
-                       migrations=MIGRATIONS, audit=AUDIT)
+                       migrations=MIGRATIONS, audit=AUDIT, bulk_routes=BULK_ROUTES)
 
 
 def main() -> None:
