@@ -66,6 +66,8 @@ async def seeded(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
                   "reason": "Uji akses", "potential": "menengah", "level": "ahli_pertama"}
         activity = {**ACTIVITY, "activity_id": ids["activity_id"]}
         yield Matrix(app, client, values, bodies={
+            "PUT /api/v1/offices/{office_id}/employees/{employee_id}/rank": {"grade": "III/c", "name": "Penata",
+                                                                              "tmt": "2024-04-01"},
             "POST /api/v1/development-plans": {"employee_id": employee, "year": 2026, "goals": ["Belajar"],
                                                "activities": [ACTIVITY]},
             "PUT /api/v1/development-plans/{idp_id}": {"goals": ["Lain"], "activities": [activity],

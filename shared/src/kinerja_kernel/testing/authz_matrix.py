@@ -117,7 +117,7 @@ def _judge(key: str, caller: Caller, response: httpx.Response) -> list[str]:
     where = f"{key} as {caller.label}: {status}"
     if status >= 500:
         return [f"{where} (server error) {text[:200]}"]
-    if status == 422 and '"code":"validation"' in text.replace(" ", ""):
+    if status == 422 and text.find("/problems/validation") >= 0:
         return [f"{where}: the request never passed validation, the matrix does not reach the authorization "
                 f"(give it a body) {text[:300]}"]
     if not caller.headers and status != 401:
