@@ -115,7 +115,7 @@ async def seed_demo_evaluation(evaluation: str) -> list[str]:
     year = time.gmtime().tm_year
     auth = {user: {"Authorization": f"Bearer {token(user)}"} for user in DEMO_USERS}
     async with httpx.AsyncClient(base_url=evaluation, timeout=10) as client:
-        (await client.put(f"/api/v1/offices/{OFFICE}/settings", headers=auth["hr"], json={
+        (await client.patch(f"/api/v1/offices/{OFFICE}/settings", headers=auth["hr"], json={
             "time_zone": "WIB", "peer_threshold": 3, "reason": "Kalender kantor demo"})).raise_for_status()
         opened = await client.post(f"/api/v1/offices/{OFFICE}/periods", headers=auth["hr"], json={"period": str(year)})
         if opened.status_code not in (201, 409):

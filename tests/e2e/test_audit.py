@@ -74,7 +74,7 @@ async def a_year_of_activity(unit: UnitDriver, evaluation: httpx.AsyncClient) ->
         return response.json()
 
     await unit.register()
-    await call("PUT", f"/offices/{OFFICE}/settings", unit.hr, {"time_zone": "WITA", "reason": "Kalender 2027"})
+    await call("PATCH", f"/offices/{OFFICE}/settings", unit.hr, {"time_zone": "WITA", "reason": "Kalender 2027"})
     await unit.approve_plans()
     for month in range(1, 13):
         for person in unit.staff:

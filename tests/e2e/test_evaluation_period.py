@@ -69,7 +69,7 @@ async def test_one_unit_through_a_whole_period(services: dict[str, ServiceProces
         ev = Evaluation(evaluation_client)
         head, leader, hr, staff = unit.head, unit.leader, unit.hr, unit.staff
         await unit.register()
-        await ev.call("PUT", f"/offices/{office}/settings", hr, {"time_zone": "WIT", "reason": "Kalender kantor"})
+        await ev.call("PATCH", f"/offices/{office}/settings", hr, {"time_zone": "WIT", "reason": "Kalender kantor"})
         opened = await ev.call("POST", f"/offices/{office}/periods", hr, {"period": period}, expect=201)
         assert opened["appraisals_opened"] == 0  # nothing approved yet: appraisals follow the approvals
         await unit.approve_plans()

@@ -151,7 +151,7 @@ def test_pejabat_penilai_picks_raters_by_name_a_rater_revises_and_the_360_window
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "penilai-360-dari-daftar")
     unit, rated, rater = stack.unit, stack.unit.staff[1], stack.unit.staff[0]
-    stack.call("evaluation", "PUT", f"/offices/{unit.office_id}/settings", unit.hr,
+    stack.call("evaluation", "PATCH", f"/offices/{unit.office_id}/settings", unit.hr,
                {"time_zone": "WITA", "reason": "Kantor di Makassar"})
     appraisal_id = approved_appraisal(stack, rated, f"{stack.year}-Q2", "Tersusunnya laporan layanan")
 

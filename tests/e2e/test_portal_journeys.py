@@ -155,7 +155,7 @@ def test_pejabat_penilai_returns_and_approves_an_skp_then_rates_and_finalises_th
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "pejabat-penilai")
     unit, year, staff = stack.unit, stack.year, stack.unit.staff[1]
-    stack.call("evaluation", "PUT", f"/offices/{unit.office_id}/settings", unit.hr,
+    stack.call("evaluation", "PATCH", f"/offices/{unit.office_id}/settings", unit.hr,
                {"time_zone": "WIB", "reason": "Kalender kantor"})
     stack.call("evaluation", "POST", f"/offices/{unit.office_id}/periods", unit.hr, {"period": str(year)}, expect=201)
     plan_id = stack.call("planning", "POST", "/plans", staff, {"period_year": year}, expect=201)["plan_id"]
@@ -374,7 +374,7 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
         browser: Browser, stack: Stack, tmp_path: Path) -> None:
     snap = Screens(tmp_path, "pegawai-penilaian")
     unit, year, me = stack.unit, stack.year, stack.unit.staff[2]
-    stack.call("evaluation", "PUT", f"/offices/{unit.office_id}/settings", unit.hr,
+    stack.call("evaluation", "PATCH", f"/offices/{unit.office_id}/settings", unit.hr,
                {"time_zone": "WITA", "reason": "Kantor di Makassar"})
     period = f"{year}-Q3"
     appraisal_id = approved_appraisal(stack, me, period, "Terselesaikannya pengaduan layanan")

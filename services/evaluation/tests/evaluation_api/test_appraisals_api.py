@@ -82,7 +82,7 @@ async def setup(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str,
                           seed=int(unique[:2], 16) % 9)
         s = Setup(unit, evaluation_client, clock, {})
         await unit.register()
-        configured = await s.send("PUT", f"/offices/{office}/settings", unit.hr, {
+        configured = await s.send("PATCH", f"/offices/{office}/settings", unit.hr, {
             "time_zone": "WITA", "peer_threshold": 3, "reason": "Pengaturan awal"})
         assert configured.status_code == 200, configured.text
         opened = await s.send("POST", f"/offices/{office}/periods", unit.hr, {"period": PERIOD})

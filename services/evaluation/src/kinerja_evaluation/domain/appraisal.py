@@ -215,6 +215,8 @@ class Appraisal(Aggregate):
         if dropped:
             raise DomainRuleViolation(f"Penilai {', '.join(dropped)} sudah mengisi penilaian 360 dan tidak dapat "
                                       "dihapus", message_en="cannot remove a rater who answered", field="raters")
+        if {r.rater_id: r for r in raters} == self.raters and (not raters or window_closes_at == self.window_closes_at):
+            return  # the same raters (and window), or still none: nothing changes, nothing is recorded
         self.record(RatersAssigned(
             appraisal_id=self._id, employee_id=self.employee_id, office_id=self.office_id, raters=tuple(raters),
             previous=tuple(self.raters.values()), window_closes_at=window_closes_at, assigned_by=assigned_by,

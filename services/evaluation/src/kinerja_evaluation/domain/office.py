@@ -8,7 +8,9 @@ the leader of the unit above, or by HR on that leader's instruction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.evaluation import (
@@ -38,10 +40,15 @@ class Office(Aggregate):
         return office
 
     def change_settings(self, settings: OfficeSettings, *, reason: str) -> None:
+        """Replace the settings; the same settings again record nothing."""
         if self.configured and settings == self.settings:
             return
         self.record(OfficeSettingsChanged(office_id=self.office_id, settings=settings,
                                           previous=self.settings if self.configured else None, reason=reason))
+
+    def amend_settings(self, changes: Mapping[str, Any], *, reason: str) -> None:
+        """Change only the settings named; the others keep their current values (nothing changed: no event)."""
+        self.change_settings(OfficeSettings.model_validate({**self.settings.model_dump(), **changes}), reason=reason)
 
     def open_period(self, period: EvaluationPeriod) -> EvaluationPeriodOpened:
         if period.key in self.periods:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 from kinerja_evaluation.application.appraisals import EvaluationService, Ref
 from kinerja_evaluation.domain.appraisal import Ratings
@@ -41,9 +42,29 @@ PeriodKey = Annotated[str, Query(min_length=4, max_length=8, description="2026, 
 
 
 class SettingsBody(OfficeSettings):
+    """Every setting, each required (422 naming each one missing): a PUT replaces the office's whole calendar
+    and rules, so a rule that decides pay and objections is never reset to its default by being left out."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class SettingsChangeBody(OfficeSettings):
+    """Only the settings sent change (each with its bounds; ``null`` is refused); the others stay as they are."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+# The settings' own types and bounds, without the regulation's defaults: required in a PUT, absent in a PATCH.
+for _name, _setting in SettingsBody.model_fields.items():
+    _setting.default = PydanticUndefined
+    if _name != "reason":
+        SettingsChangeBody.model_fields[_name].default = None
+SettingsBody.model_rebuild(force=True)
+SettingsChangeBody.model_rebuild(force=True)
 
 
 class PeriodBody(RequestBody):
@@ -147,9 +168,18 @@ def _values(items: list[ValueRatingBody]) -> list[ValueRating]:
 @router.put("/offices/{office_id}/settings", tags=["Kantor"])
 async def configure_office(office_id: str, body: SettingsBody, by: CurrentPrincipal, svc: Evaluation
                            ) -> dict[str, Any]:
-    """Office settings and period calendar (HR administrator); every change is an event with a reason."""
+    """Office settings and period calendar (HR administrator), every one of them (422 naming each one missing;
+    PATCH changes some); every change is an event with a reason, the same settings again record nothing."""
     settings = OfficeSettings(**body.model_dump(exclude={"reason"}))
     return {"office_id": office_id, "version": await svc.configure_office(office_id, settings, body.reason, by)}
+
+
+@router.patch("/offices/{office_id}/settings", tags=["Kantor"])
+async def change_office_settings(office_id: str, body: SettingsChangeBody, by: CurrentPrincipal, svc: Evaluation
+                                 ) -> dict[str, Any]:
+    """Change only the settings sent (HR administrator); the others keep their current values."""
+    changes = body.model_dump(exclude_unset=True, exclude={"reason"})
+    return {"office_id": office_id, "version": await svc.amend_office(office_id, changes, body.reason, by)}
 
 
 @router.get("/offices/{office_id}", tags=["Kantor"])

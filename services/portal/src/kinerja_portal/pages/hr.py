@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from kinerja_portal.clients import ApiError, FormErrors, Services
@@ -16,7 +17,8 @@ from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language
 
 router = APIRouter()
 
-NUMBER_SETTINGS = ("self_assessment_due_days", "rating_due_days", "peer_threshold", "objection_window_days")
+NUMBER_SETTINGS = ("plan_due_day_of_year", "self_assessment_due_days", "rating_due_days", "peer_threshold",
+                   "objection_window_days")  # with the three choices and the checkbox: every setting (a full PUT)
 
 
 def _office(request: Request, viewer: Viewer) -> str:
@@ -45,15 +47,7 @@ async def office_page(request: Request, viewer: CurrentViewer, api: Api) -> Resp
 async def save_settings(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     office = _office(request, viewer)
     check = Checker(language(request))
-    body: dict[str, Any] = {
-        "time_zone": check.choice("time_zone", text(form, "time_zone"), set(LABELS["time_zone"])),
-        "periodic_cadence": check.choice("periodic_cadence", text(form, "periodic_cadence"), set(LABELS["cadence"])),
-        "curve_enforcement": check.choice("curve_enforcement", text(form, "curve_enforcement"), set(LABELS["curve"])),
-        "peer_comments_to_evaluator": text(form, "peer_comments_to_evaluator") == "true",
-        "reason": check.required("reason", text(form, "reason")),
-    }
-    for name in NUMBER_SETTINGS:
-        body[name] = check.integer(name, text(form, name))
+    body = settings_body(form, check)
     typed = values_of(form) | {"peer_comments_to_evaluator": "true" if body["peer_comments_to_evaluator"] else "false"}
     if check.errors:
         return await _office_page(request, viewer, api, office, errors=check.errors, values=typed, status=422)
@@ -64,6 +58,20 @@ async def save_settings(request: Request, viewer: CurrentViewer, api: Api, form:
                                   errors=FormErrors.from_api(error, {name: name for name in body}))
     flash(request, "office.saved")
     return RedirectResponse("/kantor", status_code=303)
+
+
+def settings_body(form: FormData, check: Checker) -> dict[str, Any]:
+    """The office settings form as the evaluation service's PUT: every setting, so none is left to a default."""
+    body: dict[str, Any] = {
+        "time_zone": check.choice("time_zone", text(form, "time_zone"), set(LABELS["time_zone"])),
+        "periodic_cadence": check.choice("periodic_cadence", text(form, "periodic_cadence"), set(LABELS["cadence"])),
+        "curve_enforcement": check.choice("curve_enforcement", text(form, "curve_enforcement"), set(LABELS["curve"])),
+        "peer_comments_to_evaluator": text(form, "peer_comments_to_evaluator") == "true",
+        "reason": check.required("reason", text(form, "reason")),
+    }
+    for name in NUMBER_SETTINGS:
+        body[name] = check.integer(name, text(form, name))
+    return body
 
 
 @router.post("/kantor/periode")
