@@ -53,7 +53,7 @@ async def test_no_operation_answers_with_another_office_or_persons_data(service:
         "POST /api/v1/dialogues/{dialogue_id}/reschedule": {"scheduled_at": "2031-03-22T03:00:00Z", "reason": "x"},
         "PUT /api/v1/offices/{office_id}/feedback-settings": {"reason": "Uji akses"},
         "POST /api/v1/offices/{office_id}/webhooks": {"url": "https://example.org/hook", "kinds": ["feedback_received"]},
-    })
+    }, own={"POST /api/v1/notifications/read-all": "marks the caller's own notifications (of their offices) read"})
     who = callers(jwt_secret, office_a=office, office_b="KANTOR-LAIN", relation_nip=evaluator,
                   stranger_nip=nip(""), person_markers=[employee, *ids.values()])
     failures = await matrix.run(who)
