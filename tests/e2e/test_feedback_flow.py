@@ -43,7 +43,10 @@ def feedback(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tm
              unique: str) -> Iterator[ServiceProcess]:
     with running_services(("feedback",), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
                           jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_feedback_flow_{unique}",
-                          extra_env={"feedback": {"KINERJA_FEEDBACK_WEBHOOK_POLL_INTERVAL_SECONDS": "0.2"}}) as started:
+                          extra_env={"feedback": {
+                              "KINERJA_FEEDBACK_WEBHOOK_POLL_INTERVAL_SECONDS": "0.2",
+                              # the local gateway stands for an on-premise one: allow-listed
+                              "KINERJA_FEEDBACK_WEBHOOK_ALLOWED_TARGETS": '["127.0.0.1/32"]'}}) as started:
         yield started["feedback"]
 
 

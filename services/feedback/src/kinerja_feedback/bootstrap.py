@@ -24,7 +24,7 @@ from kinerja_feedback.domain.feedback import Feedback
 from kinerja_feedback.domain.notifications import Notification
 from kinerja_feedback.domain.reminders import Reminder
 from kinerja_feedback.domain.settings import OfficeFeedbackSettings
-from kinerja_feedback.domain.webhooks import WebhookSubscription
+from kinerja_feedback.domain.webhooks import TargetPolicy, WebhookSubscription
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
@@ -52,6 +52,7 @@ def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock =
     store = runtime.store
     notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification"))
     offsets = settings.reminder_offsets_days
+    targets = TargetPolicy.of(settings.webhook_allowed_targets)
     return FeedbackApp(
         notifications=notifications,
         policies=Policies(notifications, reminder_offsets=offsets),
@@ -68,11 +69,11 @@ def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock =
         reminders=ReminderScheduler(EventSourcedRepository(store, Reminder, prefix="pengingat"), notifications,
                                     offsets=offsets, clock=clock, interval=settings.reminder_interval_seconds),
         webhooks=WebhookService(EventSourcedRepository(store, WebhookSubscription, prefix="webhook",
-                                                       projection=webhook_store.PROJECTION), clock),
+                                                       projection=webhook_store.PROJECTION), clock, policy=targets),
         deliveries=DeliveryWorker(
             runtime.db, clock, timeout=settings.webhook_timeout_seconds, max_attempts=settings.webhook_max_attempts,
             backoff_base=settings.webhook_backoff_base_seconds, backoff_cap=settings.webhook_backoff_cap_seconds,
-            poll_interval=settings.webhook_poll_interval_seconds, transport=transport),
+            poll_interval=settings.webhook_poll_interval_seconds, transport=transport, policy=targets),
     )
 
 

@@ -1,6 +1,8 @@
 """Settings of the feedback service (``KINERJA_FEEDBACK_*``)."""
 
-from pydantic import Field
+import ipaddress
+
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from kinerja_kernel.settings import ServiceSettings
@@ -23,3 +25,22 @@ class FeedbackSettings(ServiceSettings):
     webhook_backoff_base_seconds: float = Field(default=5.0, gt=0)
     webhook_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
     webhook_poll_interval_seconds: float = Field(default=1.0, gt=0)
+    webhook_allowed_targets: tuple[str, ...] = Field(default=(), description=(
+        "internal networks (CIDR) and host names webhooks may reach anyway, e.g. an on-premise gateway: "
+        '["10.20.0.0/16", "wa-gateway.kantor.local"]; everything else must be a public address'))
+
+    @field_validator("webhook_allowed_targets")
+    @classmethod
+    def _targets(cls, entries: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in entries:
+            if not entry.strip() or ("/" in entry and not _network(entry)):
+                raise ValueError(f"not a CIDR or host name: {entry!r}")
+        return tuple(e.strip() for e in entries)
+
+
+def _network(entry: str) -> bool:
+    try:
+        ipaddress.ip_network(entry.strip(), strict=False)
+    except ValueError:
+        return False
+    return True

@@ -4,6 +4,7 @@ other services' events produced to Kafka as those services would publish them.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -112,10 +113,19 @@ class Service:
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(database_url: str, kafka_bootstrap: str, jwt_secret: str) -> AsyncIterator[Service]:
-    settings = FeedbackSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap,
-                                jwt_secret=jwt_secret, environment="test", reminders_enabled=False,
-                                webhooks_enabled=False, webhook_timeout_seconds=1.0, webhook_max_attempts=3,
-                                webhook_backoff_base_seconds=10, max_body_bytes=8 * 1024)
+    """The service whose webhooks may reach the tests' local gateways on 127.0.0.1 (the allow-list)."""
+    async with started(database_url, kafka_bootstrap, jwt_secret, webhook_allowed_targets=("127.0.0.1/32",)) as s:
+        yield s
+
+
+@contextlib.asynccontextmanager
+async def started(database_url: str, kafka_bootstrap: str, jwt_secret: str, **overrides: Any
+                  ) -> AsyncIterator[Service]:
+    settings = FeedbackSettings(**{
+        "database_url": database_url, "kafka_bootstrap_servers": kafka_bootstrap, "jwt_secret": jwt_secret,
+        "environment": "test", "reminders_enabled": False, "webhooks_enabled": False,
+        "webhook_timeout_seconds": 1.0, "webhook_max_attempts": 3, "webhook_backoff_base_seconds": 10,
+        "max_body_bytes": 8 * 1024, **overrides})
     app = create_app(settings)
     clock = Clock(datetime(2031, 3, 1, tzinfo=UTC))
     app.state.clock = clock

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
-from kinerja_feedback.domain.webhooks import verify
+from kinerja_feedback.domain.webhooks import IpAddress, verify
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts import planning as pl
 
-from .support import Service, nip, service
+from .support import Service, nip, service, started
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 __all__ = ["service"]
@@ -157,14 +159,15 @@ class TestDelivery:
             assert (ok["status"], ok["last_status"]) == ("delivered", 204)  # ... while the healthy one is served
             await asyncio.gather(*tasks.values())
             [slow] = await office.deliveries(subs["hanging"]["subscription_id"])
-            assert slow["status"] == "pending" and "timeout" in slow["last_error"]
+            assert slow["status"] == "pending" and slow["last_error"] == "waktu habis setelah 1 detik"
             assert await office.deliveries(other_kind["subscription_id"]) == []  # filtered by kind
 
             for _ in range(2):  # 3 attempts in these tests
                 service.clock.advance(minutes=5)
                 await asyncio.gather(*await office.dispatch())
             [parked] = await office.deliveries(subs["dead"]["subscription_id"], status="parked")
-            assert parked["attempts"] == 3 and parked["last_error"].startswith("HTTP 500")
+            assert parked["attempts"] == 3 and parked["last_error"] == "HTTP 500: galat di server penerima"
+            assert "balas" not in json.dumps(await office.deliveries(subs["dead"]["subscription_id"]))  # its body
             assert parked["next_attempt_at"] is None
 
             listed = (await service.client.get(f"/api/v1/offices/{office.id}/webhooks", headers=office.hr)).json()
@@ -196,3 +199,75 @@ class TestDelivery:
         elsewhere = service.token(nip(""), "KANTOR-LAIN", Role.PENGELOLA_KEPEGAWAIAN)
         assert (await service.client.post(f"/api/v1/offices/{office.id}/webhooks", headers=elsewhere,
                                           json={"url": "https://gateway.example/hook"})).status_code == 403
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def public_only(database_url: str, kafka_bootstrap: str, jwt_secret: str) -> AsyncIterator[Service]:
+    """The service as deployed by default: no allow-list, webhooks reach public addresses only."""
+    async with started(database_url, kafka_bootstrap, jwt_secret) as s:
+        yield s
+
+
+def answering(*addresses: str) -> Callable[[str], Awaitable[list[IpAddress]]]:
+    """A name server that answers every name with these addresses (as a rebinding attacker's would)."""
+    async def resolve(host: str) -> list[IpAddress]:
+        return [ipaddress.ip_address(a) for a in addresses]
+    return resolve
+
+
+PUBLIC = "93.184.215.14"
+INTERNAL = ["http://127.0.0.1:9/hook", "http://localhost:8080/hook", "http://10.1.2.3/hook", "http://172.16.0.1/hook",
+            "http://192.168.1.10/hook", "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:8080/hook",
+            "http://100.64.0.1/hook", "http://[::1]:8080/hook", "http://[fc00::1]/hook", "http://[fe80::1]/hook",
+            "http://[::ffff:127.0.0.1]/hook", "http://[::ffff:10.0.0.1]/hook", "https://[2002:a00:1::1]/hook",
+            "http://0x7f000001/hook", "http://tidak-ada.invalid/hook"]
+
+
+class TestTargets:
+    async def test_internal_addresses_and_names_resolving_to_them_are_refused_at_registration(
+        self, public_only: Service, unique: str
+    ) -> None:
+        office = Office(public_only, unique)
+        for url in INTERNAL:
+            r = await public_only.client.post(f"/api/v1/offices/{office.id}/webhooks", headers=office.hr,
+                                              json={"url": url})
+            assert r.status_code == 422, url
+            problem = r.json()
+            assert [e["field"] for e in problem["errors"]] == ["url"], url
+            assert problem["detail"].startswith("URL webhook ditolak") and problem["detail_en"], url
+        assert (await public_only.client.get(f"/api/v1/offices/{office.id}/webhooks", headers=office.hr)).json() == []
+        public = await office.subscribe(f"https://{PUBLIC}/hook")
+        assert public["subscription_id"]
+
+    async def test_a_name_that_points_inside_at_delivery_time_is_not_reached(
+        self, public_only: Service, unique: str
+    ) -> None:
+        """DNS rebinding: the name answered a public address at registration and 127.0.0.1 at delivery."""
+        office, employee = Office(public_only, unique), nip("")
+        async with gateway(200) as g:
+            public_only.feedback.webhooks.resolve = answering(PUBLIC)
+            sub = await office.subscribe(f"http://gateway.rebind.test:{g.port}/hook")
+            public_only.feedback.deliveries.resolve = answering(PUBLIC, "127.0.0.1")
+            await office.notify(employee)
+            await asyncio.gather(*await office.dispatch())
+            assert g.received == []
+        [refused] = await office.deliveries(sub["subscription_id"])
+        assert refused["status"] == "pending" and refused["last_status"] is None
+        assert refused["last_error"] == "alamat tujuan ditolak: alamat 127.0.0.1 adalah alamat internal"
+
+    async def test_an_allow_listed_gateway_is_reached_at_the_address_vetted_with_its_host_kept(
+        self, service: Service, unique: str
+    ) -> None:
+        """The allow-list (127.0.0.1/32 here) admits an on-premise gateway; the request goes to the address that
+        was checked, never through a second lookup (this name has no DNS at all), with ``Host`` kept."""
+        office, employee = Office(service, unique), nip("")
+        async with gateway(204) as g:
+            service.feedback.webhooks.resolve = answering("127.0.0.1")
+            service.feedback.deliveries.resolve = answering("127.0.0.1")
+            sub = await office.subscribe(f"http://wa-gateway.kantor.test:{g.port}/hook")
+            await office.notify(employee)
+            await asyncio.gather(*await office.dispatch())
+            [received] = g.received
+        assert received.headers["host"] == f"wa-gateway.kantor.test:{g.port}"
+        [done] = await office.deliveries(sub["subscription_id"])
+        assert (done["status"], done["last_status"], done["last_error"]) == ("delivered", 204, None)

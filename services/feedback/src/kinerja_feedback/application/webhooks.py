@@ -1,9 +1,11 @@
 """Outbound webhooks: subscriptions (HR of an office), and the delivery worker.
 
-Delivery: at least once, signed (see ``domain.webhooks``), one subscription at a time in order of
-creation, subscriptions in parallel — a target that hangs (bounded by the HTTP timeout) or fails delays
-only its own queue. A failed try is retried with exponential backoff; after ``max_attempts`` the
-delivery is ``parked`` with its last error until someone redelivers it.
+Delivery: at least once, signed (see ``domain.webhooks``), only to an address the target policy allows
+(the host is resolved again before each try and the connection goes to the address checked), one
+subscription at a time in order of creation, subscriptions in parallel — a target that hangs (bounded by
+the HTTP timeout) or fails delays only its own queue. A failed try is retried with exponential backoff;
+after ``max_attempts`` the delivery is ``parked`` with its last error (a status code and a short reason,
+never what the target answered) until someone redelivers it.
 """
 
 from __future__ import annotations
@@ -20,21 +22,36 @@ import httpx
 import structlog
 
 from kinerja_feedback.adapters import webhook_store
+from kinerja_feedback.adapters.resolver import Resolver, resolve
 from kinerja_feedback.application.access import Clock, require_office_reader
-from kinerja_feedback.domain.webhooks import SIGNATURE_HEADER, WebhookSubscription, after_failure, sign
+from kinerja_feedback.domain.webhooks import (
+    SIGNATURE_HEADER,
+    IpAddress,
+    TargetPolicy,
+    WebhookSubscription,
+    after_failure,
+    failure_note,
+    host_of,
+    literal_address,
+    sign,
+)
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.db import Database
 from kinerja_kernel.errors import DomainRuleViolation, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 
 log = structlog.get_logger(__name__)
+PUBLIC_ONLY = TargetPolicy()
 
 
 class WebhookService:
-    def __init__(self, subscriptions: EventSourcedRepository[WebhookSubscription], clock: Clock) -> None:
+    def __init__(self, subscriptions: EventSourcedRepository[WebhookSubscription], clock: Clock, *,
+                 policy: TargetPolicy = PUBLIC_ONLY, resolver: Resolver = resolve) -> None:
         self.subscriptions = subscriptions
         self.db = subscriptions.store.db
         self.clock = clock
+        self.policy = policy
+        self.resolve = resolver
 
     async def subscribe(self, office_id: str, *, url: str, roles: tuple[str, ...], kinds: tuple[str, ...],
                         description: str | None, by: Principal) -> tuple[uuid.UUID, str]:
@@ -42,8 +59,9 @@ class WebhookService:
         by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
         by.require_office(office_id)
         subscription_id, secret = uuid.uuid4(), secrets.token_hex(32)
-        subscription = WebhookSubscription.subscribe(subscription_id=subscription_id, office_id=office_id, url=url,
-                                                     roles=roles, kinds=kinds, description=description, secret=secret)
+        subscription = WebhookSubscription.subscribe(
+            subscription_id=subscription_id, office_id=office_id, url=url, roles=roles, kinds=kinds,
+            description=description, secret=secret, addresses=await self.resolve(host_of(url)), policy=self.policy)
         async with self.db.transaction() as conn:
             await webhook_store.save_secret(conn, subscription_id, secret)
             await self.subscriptions.save(subscription_id, subscription, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
@@ -96,7 +114,10 @@ class DeliveryWorker:
 
     def __init__(self, db: Database, clock: Clock, *, timeout: float, max_attempts: int, backoff_base: float,
                  backoff_cap: float, batch: int = 100, poll_interval: float = 1.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, policy: TargetPolicy = PUBLIC_ONLY,
+                 resolver: Resolver = resolve) -> None:
+        self.policy = policy
+        self.resolve = resolver
         self.db = db
         self.clock = clock
         self.timeout = timeout
@@ -116,8 +137,9 @@ class DeliveryWorker:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            # no kept-alive connections: each one is opened to the address just vetted, with its host's SNI
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout), transport=self.transport,
-                                             follow_redirects=False,
+                                             follow_redirects=False, limits=httpx.Limits(max_keepalive_connections=0),
                                              headers={"User-Agent": "kinerja-feedback-webhooks/1"})
         return self._client
 
@@ -190,14 +212,21 @@ class DeliveryWorker:
                    "X-Kinerja-Delivery": str(row["delivery_id"]), "X-Kinerja-Event": str(row["kind"]),
                    "X-Kinerja-Attempt": str(attempts)}
         status_code: int | None = None
+        host = host_of(target["url"])
+        addresses = await self.resolve(host)  # again now: the name may point elsewhere than at registration
+        refusal = self.policy.refusal(host, addresses)
         try:
-            response = await self.client.post(target["url"], content=body, headers=headers)
-            status_code = response.status_code
-            error = None if 200 <= status_code < 300 else f"HTTP {status_code}: {response.text[:300]}"
-        except httpx.TimeoutException as exc:
-            error = f"timeout after {self.timeout:g}s ({type(exc).__name__})"
+            if refusal is not None:
+                error: str | None = f"alamat tujuan ditolak: {refusal}"
+            else:
+                url, extensions = _pinned(target["url"], host, addresses[0] if addresses else None, headers)
+                response = await self.client.post(url, content=body, headers=headers, extensions=extensions)
+                status_code = response.status_code
+                error = None if 200 <= status_code < 300 else failure_note(status_code)  # never the body
+        except httpx.TimeoutException:
+            error = f"waktu habis setelah {self.timeout:g} detik"
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
+            error = f"koneksi ke penerima gagal ({type(exc).__name__})"
         now = self.clock()
         async with self.db.transaction() as conn:
             if error is None:
@@ -211,3 +240,15 @@ class DeliveryWorker:
         log.warning("webhooks.delivery_failed", subscription_id=str(subscription_id),
                     delivery_id=str(row["delivery_id"]), attempts=attempts, status=status, error=error)
         return False
+
+
+def _pinned(url: str, host: str, address: IpAddress | None, headers: dict[str, str]
+            ) -> tuple[httpx.URL, dict[str, Any]]:
+    """The request to the vetted address (no second lookup that could answer differently), keeping the host
+    in ``Host`` and, over TLS, in SNI and the certificate check. An allowed host that did not resolve here
+    is left to the connection's own lookup."""
+    target = httpx.URL(url)
+    if address is None or literal_address(host) is not None:
+        return target, {}
+    headers["Host"] = target.netloc.decode("ascii")
+    return target.copy_with(host=str(address)), {"sni_hostname": host} if target.scheme == "https" else {}
