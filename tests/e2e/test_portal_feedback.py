@@ -322,7 +322,7 @@ def test_a_peer_sees_the_offices_refusal_beside_the_recipient_until_hr_allows_pe
             if f["author_id"] == me.nip] == []
 
     stack.call("feedback", "PUT", f"/offices/{unit.office_id}/feedback-settings", unit.hr,
-               {"peer_feedback_allowed": True, "reason": "Kebijakan umpan balik 360"})
+               {"peer_feedback_allowed": True, "dialogues_per_period": 1, "reason": "Kebijakan umpan balik 360"})
     page.get_by_role("button", name="Kirim umpan balik").click()
     expect(_flash(page)).to_have_text("Umpan balik terkirim. Penerima menerima notifikasi.")
     expect(page.locator(".feedback")).to_contain_text("Perilaku: Harmonis")

@@ -51,7 +51,8 @@ async def test_no_operation_answers_with_another_office_or_persons_data(service:
                                         "question": "?"},
         "POST /api/v1/dialogues": {"employee_id": employee, "scheduled_at": "2031-03-21T03:00:00Z"},
         "POST /api/v1/dialogues/{dialogue_id}/reschedule": {"scheduled_at": "2031-03-22T03:00:00Z", "reason": "x"},
-        "PUT /api/v1/offices/{office_id}/feedback-settings": {"reason": "Uji akses"},
+        "PUT /api/v1/offices/{office_id}/feedback-settings": {"peer_feedback_allowed": False, "dialogues_per_period": 1,
+                                                              "reason": "Uji akses"},
         "POST /api/v1/offices/{office_id}/webhooks": {"url": "https://example.org/hook", "kinds": ["feedback_received"]},
     }, own={"POST /api/v1/notifications/read-all": "marks the caller's own notifications (of their offices) read"})
     who = callers(jwt_secret, office_a=office, office_b="KANTOR-LAIN", relation_nip=evaluator,

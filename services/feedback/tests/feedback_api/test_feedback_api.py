@@ -117,7 +117,15 @@ class TestContinuousFeedback:
 
         allowed = await service.client.put(f"/api/v1/offices/{t.office}/feedback-settings", headers=t.hr_token,
                                            json={"peer_feedback_allowed": True, "reason": "Kebijakan 360"})
+        assert (allowed.status_code, allowed.json()["errors"][0]["field"]) == (422, "dialogues_per_period")
+        allowed = await service.client.put(f"/api/v1/offices/{t.office}/feedback-settings", headers=t.hr_token,
+                                           json={"peer_feedback_allowed": True, "dialogues_per_period": 1,
+                                                 "reason": "Kebijakan 360"})
         assert allowed.status_code == 200, allowed.text
+        again = await service.client.put(f"/api/v1/offices/{t.office}/feedback-settings", headers=t.hr_token,
+                                         json={"peer_feedback_allowed": True, "dialogues_per_period": 1,
+                                               "reason": "Dikirim ulang"})
+        assert (again.status_code, again.json()["version"]) == (200, allowed.json()["version"])  # nothing recorded
         peer = await service.client.post("/api/v1/feedback", headers=t.as_(t.peer), json=body)
         assert peer.status_code == 201, peer.text
         # a peer reads back only what they gave
@@ -138,7 +146,8 @@ class TestContinuousFeedback:
         assert huge.status_code == 413 and problem_field(huge) == "body"
         assert "terlalu besar" in huge.json()["title"]
         not_hr = await service.client.put(f"/api/v1/offices/{t.office}/feedback-settings", headers=t.boss,
-                                          json={"peer_feedback_allowed": False, "reason": "x"})
+                                          json={"peer_feedback_allowed": False, "dialogues_per_period": 1,
+                                                "reason": "x"})
         assert not_hr.status_code == 403
 
 

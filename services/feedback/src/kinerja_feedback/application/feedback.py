@@ -59,7 +59,8 @@ class FeedbackService:
             office.change(office_id=office_id, settings=settings, reason=reason)
             sealed = await self.settings.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
                                               office_id=office_id, subject=office_id, conn=conn)
-            await directory.upsert_feedback_settings(conn, office_id, settings, sealed[-1].recorded_at)
+            if sealed:  # the same settings again record nothing
+                await directory.upsert_feedback_settings(conn, office_id, settings, sealed[-1].recorded_at)
         return office.version
 
     async def office_settings(self, office_id: str, by: Principal) -> FeedbackOfficeSettings:

@@ -100,7 +100,8 @@ class NotificationService:
                 notification_id, notification, actor=Actor(id=by.user_id, role="pegawai"),
                 office_id=notification.office_id, subject=by.user_id, conn=conn,
             )
-            await mark_read(conn, notification_id, sealed[0].recorded_at)
+            if sealed:
+                await mark_read(conn, notification_id, sealed[0].recorded_at)
 
     async def read_all(self, by: Principal, kind: str | None) -> int:
         """Mark every unread notification (of ``kind``) read: one event each."""

@@ -17,7 +17,7 @@ from kinerja_kernel.contracts.evaluation import (
 )
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
 from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
-from kinerja_kernel.errors import DomainRuleViolation, Forbidden
+from kinerja_kernel.errors import Forbidden
 
 NOTIFICATION_NAMESPACE = uuid.UUID("0e5a3c4e-7d0b-4c1f-8f51-3f2b9b1d6a20")
 
@@ -107,7 +107,7 @@ class Notification(Aggregate):
         if actor_id != self.recipient_id:
             raise Forbidden("Notifikasi ini bukan milik Anda", message_en="not the recipient")
         if self.read:
-            raise DomainRuleViolation("Notifikasi sudah dibaca", message_en="already read")
+            return  # read again: nothing changes, nothing is recorded
         assert self.notification_id is not None
         self.record(NotificationRead(notification_id=self.notification_id, recipient_id=actor_id))
 

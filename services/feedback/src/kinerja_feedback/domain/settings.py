@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.feedback import FeedbackOfficeSettings, FeedbackSettingsChanged
-from kinerja_kernel.errors import DomainRuleViolation
 
 
 class OfficeFeedbackSettings(Aggregate):
@@ -14,8 +13,9 @@ class OfficeFeedbackSettings(Aggregate):
         self.settings: FeedbackOfficeSettings | None = None
 
     def change(self, *, office_id: str, settings: FeedbackOfficeSettings, reason: str) -> None:
+        """Replace the settings; the same settings again change nothing and record nothing."""
         if settings == self.settings:
-            raise DomainRuleViolation("Pengaturan tidak berubah", message_en="settings unchanged", field="settings")
+            return
         self.record(FeedbackSettingsChanged(office_id=office_id, settings=settings, previous=self.settings,
                                             reason=reason))
 

@@ -57,8 +57,10 @@ class Versioned(BaseModel):
 
 
 class SettingsBody(RequestBody):
-    peer_feedback_allowed: bool = False
-    dialogues_per_period: int = Field(default=1, ge=0, le=12)
+    """Every feedback setting, each required: a PUT never resets one to its default by leaving it out."""
+
+    peer_feedback_allowed: bool
+    dialogues_per_period: int = Field(ge=0, le=12)
     reason: str = Field(min_length=1, max_length=500)
 
 
