@@ -75,7 +75,8 @@ async def seed_demo_office(planning: str) -> list[str]:
         for user, (unit, position, kind, evaluator) in ROSTER.items():
             (await client.put(f"/api/v1/offices/{OFFICE}/employees/{DEMO_USERS[user][0]}", headers=auth["hr"], json={
                 "name": DEMO_USERS[user][1].split(" (")[0], "unit_id": unit, "position": position,
-                "position_type": kind, "evaluator_id": DEMO_USERS[evaluator][0] if evaluator else None,
+                "position_type": kind, "employment": "pns",
+                "evaluator_id": DEMO_USERS[evaluator][0] if evaluator else None, "superior_id": None,
             })).raise_for_status()
 
         async def plan(user: str, rhk: dict[str, object], target: str) -> str | None:

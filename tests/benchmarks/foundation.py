@@ -972,7 +972,8 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
         for nip in nips:  # the roster (not timed): unit heads, so no supervisor plan is needed to submit
             (await client.put(f"/api/v1/offices/{OFFICE}/employees/{nip}", headers={"Authorization": f"Bearer {hr}"},
                               json={"name": "Pegawai", "unit_id": "U1", "position": "Kepala Seksi",
-                                    "position_type": "kepala_unit", "evaluator_id": EVALUATOR_NIP})).raise_for_status()
+                                    "position_type": "kepala_unit", "employment": "pns",
+                                    "evaluator_id": EVALUATOR_NIP, "superior_id": None})).raise_for_status()
         rhk = {"rhk": {"title": "Terselenggaranya layanan", "kind": "utama",
                        "source": {"kind": "perjanjian_kinerja", "reference": "PK"},
                        "ikis": [{"description": "Jumlah layanan",

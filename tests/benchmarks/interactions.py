@@ -522,7 +522,8 @@ class Bench:
             async with sem:
                 await self.call("PUT", f"/api/v1/offices/{OFFICE}/employees/{emp.nip}", hr, {
                     "name": f"Pegawai Loket {i + 1}", "unit_id": f"unit-{i + 1}", "position": "Kepala Unit Layanan",
-                    "position_type": "kepala_unit", "evaluator_id": EVALUATOR_NIP}, 200)
+                    "position_type": "kepala_unit", "employment": "pns",
+                    "evaluator_id": EVALUATOR_NIP, "superior_id": None}, 200)
                 ref = await self.call("POST", "/api/v1/plans", emp.token, {"period_year": self.year}, 201)
                 emp.plan_id = str(ref["plan_id"])
                 await self.call("POST", f"/api/v1/plans/{emp.plan_id}/rhks", emp.token, rhk, 201)

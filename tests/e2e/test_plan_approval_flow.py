@@ -61,7 +61,8 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
     async with httpx.AsyncClient(timeout=10) as client:
         registered = await client.put(f"{planning}/api/v1/offices/{OFFICE}/employees/{employee_id}", headers=hr, json={
             "name": "Kepala Seksi Uji", "unit_id": "SEKSI-E2E", "position": "Kepala Seksi",
-            "position_type": "kepala_unit", "evaluator_id": evaluator_id})
+            "position_type": "kepala_unit", "employment": "pns", "evaluator_id": evaluator_id,
+            "superior_id": None})
         assert registered.status_code == 200, registered.text
         created = await client.post(f"{planning}/api/v1/plans", headers=employee, json={"period_year": year})
         assert created.status_code == 201, created.text

@@ -273,7 +273,7 @@ def test_pegawai_reads_the_career_page_draws_up_an_idp_and_reports_progress(brow
     # a functional position (credit points) with a coefficient, and a catalog training for Kolaboratif
     stack.call("planning", "PUT", f"/offices/{office}/employees/{me.nip}", unit.hr, {
         "name": me.name, "unit_id": unit.unit_id, "position": "Pranata Komputer Ahli Pertama", "position_type": "jf",
-        "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip, "reason": "Diangkat ke jabatan fungsional"})
+        "employment": "pns", "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip, "reason": "Diangkat ke jabatan fungsional"})
     wait_for(lambda: (personnel_of(stack, me) or {}).get("position_type") == "jf", "the roster change in career")
     stack.call("career", "PUT", f"/offices/{office}/employees/{me.nip}/functional-position", unit.hr,
                {"level": "ahli_pertama", "effective_year": year})

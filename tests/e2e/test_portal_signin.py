@@ -201,7 +201,8 @@ def oidc_stack(postgres_server_url: str, kafka_bootstrap: str,
             registered = httpx.put(f"{planning.url}/api/v1/offices/{office}/employees/{user.nip}", timeout=15,
                                    headers={"Authorization": f"Bearer {idp.access_token(hr)}"},
                                    json={"name": user.name, "unit_id": "BIDANG-SSO", "position": "Analis",
-                                         "position_type": "ja", "evaluator_id": nip(1975, 9, salt=salt),
+                                         "position_type": "ja", "employment": "pns",
+                                         "evaluator_id": nip(1975, 9, salt=salt),
                                          "superior_id": None})
             assert registered.status_code == 200, registered.text
             port = free_port()

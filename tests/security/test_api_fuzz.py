@@ -82,7 +82,7 @@ def seed(service: str, client: Any) -> None:
     """Give the office something to find: the person on planning's roster with a drafted SKP."""
     if service == "planning":
         body = {"name": "Penguji", "unit_id": "UNIT-FUZZ", "position": "Analis", "position_type": "jpt",
-                "evaluator_id": nip(1960, 9, salt=1), "superior_id": None}
+                "employment": "pns", "evaluator_id": nip(1960, 9, salt=1), "superior_id": None}
         client.put(f"/api/v1/offices/{OFFICE}/employees/{PERSON}", json=body, headers=headers())
         client.post("/api/v1/plans", json={"period_year": 2026}, headers=headers())
 

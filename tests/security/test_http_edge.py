@@ -80,7 +80,7 @@ class TestUnstorableTextIsRefusedAtTheEdge:
 
     async def test_a_nul_in_a_json_body_names_the_field(self, planning: httpx.AsyncClient) -> None:
         body = {"name": "Budi\u0000", "unit_id": "UNIT", "position": "Analis", "position_type": "ja",
-                "evaluator_id": None, "superior_id": None}
+                "employment": "pns", "evaluator_id": None, "superior_id": None}
         response = await planning.put(f"/api/v1/offices/{OFFICE}/employees/{STAFF}", json=body,
                                       headers=person(HR, Role.PENGELOLA_KEPEGAWAIAN))
         problem = assert_problem(response, 422, "name")
@@ -120,7 +120,7 @@ class TestUnstorableTextIsRefusedAtTheEdge:
         response = await planning.put(f"/api/v1/offices/{OFFICE}/employees/{STAFF}", content=raw, headers=headers)
         assert_problem(response, 422, "name")
         fine = (b'{"name": "Budi \\ud83d\\ude00", "unit_id": "U", "position": "A", "position_type": "ja", '
-                b'"evaluator_id": "' + HR.encode() + b'"}')
+                b'"employment": "pns", "superior_id": null, "evaluator_id": "' + HR.encode() + b'"}')
         response = await planning.put(f"/api/v1/offices/{OFFICE}/employees/{STAFF}", content=fine, headers=headers)
         assert response.status_code == 200, response.text
 

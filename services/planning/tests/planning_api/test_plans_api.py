@@ -50,7 +50,7 @@ class Office:
 
     async def register(self, nip: str, position_type: str, evaluator: str | None, **extra: Any) -> httpx.Response:
         body = {"name": f"Pegawai {nip[-3:]}", "unit_id": UNIT, "position": "Analis", "position_type": position_type,
-                "evaluator_id": evaluator, "superior_id": SUPERIOR if evaluator == HEAD else None, **extra}
+                "employment": "pns", "evaluator_id": evaluator, "superior_id": SUPERIOR if evaluator == HEAD else None, **extra}
         return await self.client.put(f"/api/v1/offices/{OFFICE}/employees/{nip}", json=body, headers=self.hr)
 
     async def draft(self, who: dict[str, str]) -> str:
@@ -208,7 +208,8 @@ class TestBadInput:
         assert response.json()["errors"][0]["field"] == "employee_id"
 
     async def test_only_hr_of_the_office_keeps_the_roster(self, office: Office, jwt_secret: str) -> None:
-        body = {"name": "X", "unit_id": UNIT, "position": "Analis", "position_type": "ja", "evaluator_id": HEAD}
+        body = {"name": "X", "unit_id": UNIT, "position": "Analis", "position_type": "ja", "employment": "pns",
+                "evaluator_id": HEAD, "superior_id": None}
         url = f"/api/v1/offices/{OFFICE}/employees/199505052020121005"
         assert (await office.client.put(url, json=body, headers=office.head)).status_code == 403
         hr_elsewhere = bearer(jwt_secret, HR, [Role.PENGELOLA_KEPEGAWAIAN], ["KANREG-II"])
@@ -216,6 +217,24 @@ class TestBadInput:
         bad = await office.client.put(url, json={**body, "evaluator_id": "123"}, headers=office.hr)
         assert bad.status_code == 422
         assert bad.json()["errors"][0]["field"] == "evaluator_id"
+
+    async def test_a_roster_put_that_leaves_fields_out_is_refused_and_resets_nothing(self, office: Office) -> None:
+        # given a PPPK employee with an evaluator and a superior on the roster
+        nip = "199505052020122006"
+        url = f"/api/v1/offices/{OFFICE}/employees/{nip}"
+        body = {"name": "Rina", "unit_id": UNIT, "position": "Analis", "position_type": "ja", "employment": "pppk",
+                "evaluator_id": HEAD, "superior_id": SUPERIOR}
+        assert (await office.client.put(url, json=body, headers=office.hr)).status_code == 200
+        # when HR sends only a new position
+        partial = {k: body[k] for k in ("name", "unit_id", "position_type")} | {"position": "Analis Madya"}
+        response = await office.client.put(url, json=partial, headers=office.hr)
+        # then every left-out field is named and nothing changed
+        assert response.status_code == 422
+        assert {e["field"] for e in response.json()["errors"]} == {"employment", "evaluator_id", "superior_id"}
+        roster = (await office.client.get(f"/api/v1/offices/{OFFICE}/employees", headers=office.hr)).json()
+        (entry,) = [e for e in roster if e["employee_id"] == nip]
+        assert (entry["position"], entry["employment"], entry["evaluator_id"], entry["superior_id"]) == (
+            "Analis", "pppk", HEAD, SUPERIOR)
 
     async def test_malformed_json_is_422_problem(self, office: Office) -> None:
         response = await office.client.post("/api/v1/plans", content=b'{"period_year": ', headers={

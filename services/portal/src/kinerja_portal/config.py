@@ -43,8 +43,8 @@ class PortalSettings(BaseSettings):
     session_secret: SecretStr = Field(default=SecretStr(DEVELOPMENT_SESSION_SECRET),
                                       description="encrypts the session cookie (the same on every replica); "
                                                   "a long random value in production")
-    session_hours: float = Field(default=8.0, gt=0, le=24, description="absolute session lifetime (never longer "
-                                 "than the signed-in token's)")
+    session_hours: float = Field(default=8.0, gt=0, le=12, description="absolute session lifetime (never longer "
+                                 "than the signed-in token's; at most the services' 12 h token lifetime)")
     session_idle_minutes: float = Field(default=30.0, gt=0, le=24 * 60,
                                         description="a session without a request for this long has ended")
     session_database_url: SecretStr | None = Field(

@@ -88,7 +88,7 @@ class UnitDriver:
             response = await self.planning.put(
                 f"/api/v1/offices/{self.office_id}/employees/{person.nip}", headers=self.hr.headers,
                 json={"name": person.name, "unit_id": unit, "position": position, "position_type": kind,
-                      "evaluator_id": evaluator, "superior_id": superior})
+                      "employment": "pns", "evaluator_id": evaluator, "superior_id": superior})
             assert response.status_code == 200, response.text
 
     async def approve_plans(self, *, rhks_per_person: int = 2) -> None:

@@ -60,13 +60,16 @@ Year = Annotated[PeriodYear, Query(description="periode (tahun)")]
 
 # -- bodies ---------------------------------------------------------------------------------------
 class EmployeeBody(RequestBody):
+    """The whole roster entry: every field is stated (``null`` where there is no evaluator or superior), so
+    a PUT never silently resets what was left out."""
+
     name: str = Field(min_length=1, max_length=200)
     unit_id: str = Field(min_length=1, max_length=64)
     position: str = Field(min_length=1, max_length=200)
     position_type: PositionType
-    employment: Employment = Employment.PNS
-    evaluator_id: Nip | None = None
-    superior_id: Nip | None = None
+    employment: Employment
+    evaluator_id: Nip | None = Field(description="the evaluator's NIP, or null (the top of the office)")
+    superior_id: Nip | None = Field(description="the evaluator's superior's NIP, or null")
     reason: str | None = Field(default=None, max_length=500)
 
 
