@@ -37,7 +37,8 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         values = {"office_id": unit.office_id, "employee_id": target.nip, "plan_id": target.plan_id,
                   "rhk_id": target.rhk_ids[0], "entry_id": progress["entries"][0]["entry_id"], "iki_id": iki_id,
                   "period_year": YEAR, "unit_id": unit.unit_id, "subject": target.nip,
-                  "stream_id": f"skp-{target.plan_id}", "service_type": "layanan", "interaction_id": target.plan_id}
+                  "stream_id": f"skp-{target.plan_id}", "service_type": "layanan", "interaction_id": target.plan_id,
+                  "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip}
         yield Matrix(app, client, values, raw={
             "POST /api/v1/plans/{plan_id}/realisation/import": (
                 "text/csv", f"iki_id,value,occurred_on,description\n{iki_id},1,{YEAR}-02-11,Laporan\n".encode()),
