@@ -7,10 +7,10 @@ returns the cleaned value; the services check again (their messages are mapped o
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from kinerja_portal.clients import FormErrors
 from kinerja_portal.i18n import translate
+from kinerja_portal.numbers import NumberError, parse_id_number, to_api
 
 
 class Checker:
@@ -25,22 +25,18 @@ class Checker:
             self.errors.add(name, translate(self.lang, "form.required"))
         return value
 
-    def number(self, name: str, value: str, *, required: bool = True) -> str | None:
-        """A decimal as the API wants it (``12.5``); people may type ``12,5``."""
+    def number(self, name: str, value: str, *, required: bool = True, max_places: int = 4) -> str | None:
+        """A number typed the Indonesian way (``1.000``, ``12,5``; see ``kinerja_portal.numbers``) as the API
+        wants it (``1000``, ``12.5``); an ambiguous one (``1.5``, ``1,000``) is refused saying how to write it."""
         if not value:
             if required:
                 self.errors.add(name, translate(self.lang, "form.required"))
             return None
-        cleaned = value.replace(" ", "").replace(",", ".")
         try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            self.errors.add(name, translate(self.lang, "form.number"))
+            return to_api(parse_id_number(value, max_places=max_places))
+        except NumberError as refused:
+            self.errors.add(name, refused.message(self.lang))
             return None
-        if not number.is_finite():
-            self.errors.add(name, translate(self.lang, "form.number"))
-            return None
-        return cleaned
 
     def integer(self, name: str, value: str) -> int | None:
         if not value:

@@ -40,7 +40,12 @@ class TestServerSideChecks:
         assert check.number("other", "dua belas") is None
         assert check.day("when", "31-02-2026") is None
         assert check.integer("year", "") is None
-        assert check.errors.fields == {"other": "harus berupa angka, mis. 12 atau 12,5",
+        assert check.number("thousand", "1.000") == "1000"
+        assert check.number("ambiguous", "1.5") is None
+        assert check.errors.fields["ambiguous"].startswith("\u201c1.5\u201d dapat dibaca dua cara")
+        del check.errors.fields["ambiguous"]
+        assert check.errors.fields == {"other": "\u201cdua belas\u201d bukan angka. Tulis angka saja, ribuan dengan "
+                                                "titik dan desimal dengan koma, mis. 1.000 atau 12,5",
                                        "when": "harus berupa tanggal (YYYY-MM-DD)", "year": "wajib diisi"}
 
     def test_speaks_english_when_chosen(self) -> None:
