@@ -19,13 +19,8 @@ class Aggregate:
         self.pending: list[DomainEvent] = []
 
     @classmethod
-    def blank(cls) -> Self:
-        """An instance before its first event (subclasses set their fields' defaults here)."""
-        return cls()
-
-    @classmethod
     def replay(cls, events: Iterable[DomainEvent]) -> Self:
-        aggregate = cls.blank()
+        aggregate = cls()
         for event in events:
             aggregate.apply(event)
             aggregate.version += 1

@@ -27,7 +27,7 @@ from kinerja_kernel.cloudevents import MalformedMessage, from_kafka
 from kinerja_kernel.envelope import EventEnvelope, format_time
 from kinerja_kernel.eventstore import _COLUMNS, row_to_envelope
 from kinerja_kernel.registry import REGISTRY, EventRegistry
-from kinerja_kernel.testing.kafka_helpers import TopicRecord, read_topic
+from kinerja_kernel.topic_reader import TopicRecord, read_topic
 
 # payload members that hold "the new value" of a change, in the order they are looked for
 _NEW_VALUE_KEYS = ("rating", "predicate", "result", "scores", "settings", "box", "eligible", "points", "status",

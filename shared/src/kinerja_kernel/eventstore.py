@@ -251,10 +251,6 @@ class PostgresEventStore:
             rows = await conn.fetch(sql, after_position, limit)
         return [StoredEvent(CommitCursor(r["tx_id"], r["position"]), row_to_envelope(r)) for r in rows]
 
-    async def stream_ids(self) -> list[str]:
-        async with self.db.connection() as conn:
-            return [r["stream_id"] for r in await conn.fetch("SELECT DISTINCT stream_id FROM events ORDER BY 1")]
-
 
 # ORDER BY names the table's columns: the select list's ``tx_id`` is a bigint cast, and sorting by
 # it would make PostgreSQL sort every remaining row instead of walking events_commit_order_idx.

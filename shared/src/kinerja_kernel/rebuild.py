@@ -31,7 +31,7 @@ from kinerja_kernel.inbox import Handler
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 from kinerja_kernel.repository import Projection
-from kinerja_kernel.testing.kafka_helpers import read_topic
+from kinerja_kernel.topic_reader import read_topic
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 

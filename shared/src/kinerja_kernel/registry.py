@@ -60,9 +60,6 @@ class EventRegistry:
                 f"Jenis peristiwa tidak dikenal: {event_type}", message_en=f"unknown event type {event_type}"
             ) from None
 
-    def knows(self, event_type: str) -> bool:
-        return event_type in self._models
-
     def __iter__(self) -> Iterator[type[DomainEvent]]:
         return iter(sorted(self._models.values(), key=lambda m: m.event_type))
 

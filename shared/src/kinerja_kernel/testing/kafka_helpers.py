@@ -1,77 +1,22 @@
-"""Reading a topic back in tests and tools: every record from the beginning up to its current end."""
+"""Test helpers over Kafka: wait for records, build and publish envelopes as another service would.
+
+Reading a topic back lives in ``kinerja_kernel.topic_reader`` (production code uses it); it is
+re-exported here for the tests that import it from this module.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from kinerja_kernel.cloudevents import to_kafka
 from kinerja_kernel.envelope import GENESIS_HASH, Actor, EventEnvelope, PendingEvent, seal, utcnow
 from kinerja_kernel.kafka import idempotent_producer
 from kinerja_kernel.registry import REGISTRY, DomainEvent
+from kinerja_kernel.topic_reader import TopicRecord, partitions_of, read_topic
 
-
-@dataclass(frozen=True)
-class TopicRecord:
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes | None
-    headers: tuple[tuple[str, bytes], ...]
-
-    def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key == name:
-                return value.decode("utf-8")
-        return None
-
-
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
-    """The partition numbers of ``topic`` (empty if it does not exist)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
-    return sorted(p["partition"] for t in described if t.get("error_code", 0) == 0 for p in t["partitions"])
-
-
-async def read_topic(bootstrap: str, topic: str, *, timeout: float = 30.0) -> list[TopicRecord]:
-    """All records of ``topic`` up to the end offsets seen when called, partition by partition."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
-        client_id=f"reader-{uuid.uuid4().hex[:6]}",
-    )
-    await consumer.start()
-    try:
-        partitions = await partitions_of(bootstrap, topic)
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        records: list[TopicRecord] = []
-        remaining = {tp for tp in tps if ends[tp] > 0}
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while remaining and loop.time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for tp, msgs in batch.items():
-                for m in msgs:
-                    if m.offset < ends[tp]:
-                        records.append(TopicRecord(m.partition, m.offset, m.key, m.value, tuple(m.headers or ())))
-                    if m.offset >= ends[tp] - 1:
-                        remaining.discard(tp)
-        return records
-    finally:
-        await consumer.stop()
+__all__ = ["TopicRecord", "envelope_of", "partitions_of", "publish", "read_topic", "wait_for_records"]
 
 
 async def wait_for_records(

@@ -1,0 +1,235 @@
+"""The AsyncAPI 3.0 document of the topics: channels, messages, CloudEvents and dead-letter headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from kinerja_kernel.catalog.published import (
+    ASYNCAPI_VERSION,
+    DEFAULT_PARTITIONS,
+    DOCUMENT_VERSION,
+    INTERACTIONS_TOPIC,
+    KAFKA_BINDING_VERSION,
+    _module_doc,
+    as_markdown,
+    doc_of,
+    published_models,
+    schema_file_name,
+    schema_id,
+    service_of,
+    source_of,
+    subject_meaning,
+)
+from kinerja_kernel.catalog.schema import WireJsonSchema
+from kinerja_kernel.cloudevents import CONTENT_TYPE, EXTENSIONS, SPEC_VERSION
+from kinerja_kernel.kafka import dead_letter_topic, events_topic
+from kinerja_kernel.registry import DomainEvent
+
+
+def _header(description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "description": description, **extra}
+
+
+def cloudevents_headers_schema() -> dict[str, Any]:
+    """The Kafka headers every event record carries (CloudEvents 1.0 Kafka binding, binary mode)."""
+    time_format = {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"}
+    hash_format = {"pattern": r"^[0-9a-f]{64}$"}
+    properties: dict[str, Any] = {
+        "ce_specversion": _header("CloudEvents spec version", const=SPEC_VERSION),
+        "content-type": _header("media type of the value", const=CONTENT_TYPE),
+        "ce_id": _header("event_id: unique id of the event (lower-case UUID); deduplicate on it", format="uuid"),
+        "ce_source": _header("source: `/kinerja/<service>`"),
+        "ce_type": _header("event_type: `<service>.<PastTense>`"),
+        "ce_subject": _header("subject: the Kafka key (the employee's NIP, an office id, ...)"),
+        "ce_time": _header("occurred_at: when it happened, UTC with six fraction digits", **time_format),
+    }
+    descriptions = {
+        "event_version": "event_version: version of the payload's schema (decimal integer)",
+        "stream_id": "stream_id: the aggregate's stream (`penilaian-<uuid>`, `skp-<uuid>`, ...)",
+        "stream_version": "stream_version: position in the stream, from 1 (decimal integer)",
+        "office_id": "office_id: the office (tenant) the event belongs to",
+        "actor_id": "actor_id: who did it (a NIP, or a service name for machines)",
+        "actor_role": "actor_role: the role they acted in",
+        "recorded_at": "recorded_at: when it was stored, UTC with six fraction digits",
+        "correlation_id": "correlation_id: follows one request across services",
+        "causation_id": "causation_id: the event that caused this one (absent when none)",
+        "prev_hash": "prev_hash: the previous event's hash in the stream (64 zeros for the first)",
+        "hash": "hash: SHA-256 over prev_hash and the canonical envelope (docs/events/README.md)",
+    }
+    for field_name, attribute in EXTENSIONS.items():
+        extra: dict[str, Any] = {}
+        if field_name == "recorded_at":
+            extra = time_format
+        elif field_name in ("prev_hash", "hash"):
+            extra = hash_format
+        elif field_name in ("event_version", "stream_version"):
+            extra = {"pattern": r"^[1-9][0-9]*$"}
+        properties[f"ce_{attribute}"] = _header(descriptions[field_name], **extra)
+    required = [name for name in properties if name != "ce_causationid"]
+    return {"type": "object", "description": "CloudEvents 1.0 attributes as Kafka headers (UTF-8)",
+            "properties": properties, "required": required}
+
+
+def dead_letter_headers_schema() -> dict[str, Any]:
+    """The headers a dead-lettered record carries besides its original ones."""
+    names = {
+        "kinerja_dlt_reason": "why: `malformed`, `invalid-payload`, `handler-failed`, ...",
+        "kinerja_dlt_error": "the error message",
+        "kinerja_dlt_consumer": "the consumer that gave up on the record",
+        "kinerja_dlt_topic": "the record's original topic",
+        "kinerja_dlt_partition": "its original partition",
+        "kinerja_dlt_offset": "its original offset",
+    }
+    return {"type": "object", "description": "the original headers plus these",
+            "properties": {name: _header(text) for name, text in names.items()}}
+
+
+def _channel_key(service: str, kind: str) -> str:
+    return f"{service}{kind.capitalize()}"
+
+
+def _kafka_channel_binding(topic: str) -> dict[str, Any]:
+    return {"kafka": {"topic": topic, "partitions": DEFAULT_PARTITIONS, "topicConfiguration": {"retention.ms": -1},
+                      "bindingVersion": KAFKA_BINDING_VERSION}}
+
+
+def _event_message(model: type[DomainEvent], schema_name: str) -> dict[str, Any]:
+    service = service_of(model.event_type)
+    versions = [str(v) for v in range(1, model.event_version + 1)]
+    description = as_markdown(doc_of(model)) or model.event_type
+    if model.event_version > 1:
+        older = ", ".join(f"v{v} (`schemas/{schema_file_name(model.event_type, v)}`)"
+                          for v in range(1, model.event_version))
+        description += (f" Older records on the topic may carry {older}: `ce_eventversion` says which; the hash"
+                        " covers the payload as it was published.")
+    return {
+        "name": model.event_type,
+        "title": f"{model.event_type} v{model.event_version}",
+        "summary": description.split(". ")[0].rstrip("."),
+        "description": description,
+        "contentType": CONTENT_TYPE,
+        "headers": {"allOf": [
+            {"$ref": "#/components/schemas/CloudEventsHeaders"},
+            {"type": "object", "properties": {
+                "ce_type": {"type": "string", "const": model.event_type},
+                "ce_source": {"type": "string", "const": source_of(service)},
+                "ce_eventversion": {"type": "string", "enum": versions},
+            }},
+        ]},
+        "payload": {"$ref": f"#/components/schemas/{schema_name}"},
+        "correlationId": {"description": "follows one request across services",
+                          "location": "$message.header#/ce_correlationid"},
+        "bindings": {"kafka": {"key": {"type": "string", "description": subject_meaning(model)},
+                               "bindingVersion": KAFKA_BINDING_VERSION}},
+        "x-kinerja-schema": schema_id(model.event_type, model.event_version),
+    }
+
+
+def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document: each service's events topic with one message per event type, each dead-letter
+    topic, and planning's input topic for service interactions."""
+    from kinerja_kernel.contracts.planning import ServiceInteraction
+
+    chosen = published_models() if models is None else list(models)
+    refs, definitions = models_json_schema(
+        [(m, "serialization") for m in chosen] + [(ServiceInteraction, "serialization")],
+        ref_template="#/components/schemas/{model}", schema_generator=WireJsonSchema,
+    )
+    schemas: dict[str, Any] = dict(definitions.get("$defs", {}))
+    schema_names = {m: refs[(m, "serialization")]["$ref"].rsplit("/", 1)[-1] for m in chosen}
+    schemas["CloudEventsHeaders"] = cloudevents_headers_schema()
+    schemas["DeadLetterHeaders"] = dead_letter_headers_schema()
+
+    services = sorted({service_of(m.event_type) for m in chosen})
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    for service in services:
+        in_service = [m for m in chosen if service_of(m.event_type) == service]
+        key = _channel_key(service, "events")
+        channel_messages = {}
+        for model in in_service:
+            messages[model.event_type] = _event_message(model, schema_names[model])
+            channel_messages[model.event_type] = {"$ref": f"#/components/messages/{model.event_type}"}
+        channels[key] = {
+            "address": events_topic(service),
+            "title": f"{service} events",
+            "description": as_markdown(_module_doc(in_service[0])) + " Kept forever; key = `ce_subject`, so one "
+            "subject's events keep their order. Records are CloudEvents 1.0 in Kafka binary mode.",
+            "messages": channel_messages,
+            "bindings": _kafka_channel_binding(events_topic(service)),
+        }
+        operations[f"publish{service.capitalize()}Events"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{key}"},
+            "summary": f"The {service} service's outbox relay publishes every committed event, in stream order, "
+                       "at least once (deduplicate on `ce_id`).",
+            "messages": [{"$ref": f"#/channels/{key}/messages/{m.event_type}"} for m in in_service],
+        }
+        dlt_key = _channel_key(service, "deadletter")
+        messages[f"{service}.DeadLetter"] = {
+            "name": f"{service}.DeadLetter",
+            "title": f"A record a {service} consumer could not process",
+            "description": "The original record (key, value and headers) plus the `kinerja_dlt_*` headers.",
+            "headers": {"$ref": "#/components/schemas/DeadLetterHeaders"},
+            "payload": {"description": "the original record's value, unchanged"},
+        }
+        channels[dlt_key] = {
+            "address": dead_letter_topic(service),
+            "title": f"{service} dead letters",
+            "description": f"Records the {service} service's consumers could not process, with the reason.",
+            "messages": {"DeadLetter": {"$ref": f"#/components/messages/{service}.DeadLetter"}},
+            "bindings": _kafka_channel_binding(dead_letter_topic(service)),
+        }
+        operations[f"deadLetter{service.capitalize()}"] = {
+            "action": "send", "channel": {"$ref": f"#/channels/{dlt_key}"},
+            "summary": f"The {service} service parks records it cannot process.",
+            "messages": [{"$ref": f"#/channels/{dlt_key}/messages/DeadLetter"}],
+        }
+    if "planning" in services:
+        interaction = refs[(ServiceInteraction, "serialization")]["$ref"].rsplit("/", 1)[-1]
+        messages["planning.ServiceInteraction"] = {
+            "name": "planning.ServiceInteraction",
+            "title": "A service interaction (input)",
+            "summary": "One public-service interaction an employee handled",
+            "description": "Plain JSON (not a CloudEvent), one record each, sent by counter systems, call centres "
+                           "and portals; recorded once per `interaction_id`; a bad record goes to the dead-letter "
+                           "topic.",
+            "contentType": CONTENT_TYPE,
+            "payload": {"$ref": f"#/components/schemas/{interaction}"},
+            "bindings": {"kafka": {"key": {"type": "string", "description": "the employee's NIP"},
+                                   "bindingVersion": KAFKA_BINDING_VERSION}},
+        }
+        channels["planningInteractions"] = {
+            "address": INTERACTIONS_TOPIC,
+            "title": "service interactions (input)",
+            "description": "Input to the planning service: service interactions, rolled up into service IKIs.",
+            "messages": {"ServiceInteraction": {"$ref": "#/components/messages/planning.ServiceInteraction"}},
+            "bindings": _kafka_channel_binding(INTERACTIONS_TOPIC),
+        }
+        operations["receiveInteractions"] = {
+            "action": "receive", "channel": {"$ref": "#/channels/planningInteractions"},
+            "summary": "The planning service consumes service interactions.",
+            "messages": [{"$ref": "#/channels/planningInteractions/messages/ServiceInteraction"}],
+        }
+    return {
+        "asyncapi": ASYNCAPI_VERSION,
+        "info": {
+            "title": "Kinerja events",
+            "version": DOCUMENT_VERSION,
+            "description": "The events Kinerja publishes for downstream systems (payroll, promotion, training). "
+            "Each record is a CloudEvents 1.0 event in Kafka binary mode; each event type has a versioned JSON "
+            "Schema; every stream is a SHA-256 hash chain anyone can verify. The byte-level rules: "
+            "docs/events/README.md.",
+        },
+        "defaultContentType": CONTENT_TYPE,
+        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka",
+                              "description": "the development broker of `make run`; production uses the "
+                                             "agency's Kafka cluster"}},
+        "channels": channels,
+        "operations": operations,
+        "components": {"schemas": schemas, "messages": messages},
+    }
