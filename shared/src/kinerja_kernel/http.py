@@ -44,19 +44,27 @@ _MESSAGES_ID: dict[str, str] = {
     "float_parsing": "harus berupa angka",
     "bool_type": "harus berupa ya/tidak (true/false)",
     "bool_parsing": "harus berupa ya/tidak (true/false)",
-    "string_too_short": "terlalu pendek",
-    "string_too_long": "terlalu panjang",
+    "string_too_short": "terlalu pendek (minimal {min_length} karakter)",
+    "string_too_long": "terlalu panjang (maksimal {max_length} karakter)",
     "string_pattern_mismatch": "formatnya tidak sesuai",
-    "greater_than_equal": "nilainya terlalu kecil",
-    "greater_than": "nilainya terlalu kecil",
-    "less_than_equal": "nilainya terlalu besar",
-    "less_than": "nilainya terlalu besar",
+    "greater_than_equal": "nilainya terlalu kecil (minimal {ge})",
+    "greater_than": "nilainya harus lebih dari {gt}",
+    "less_than_equal": "nilainya terlalu besar (maksimal {le})",
+    "less_than": "nilainya harus kurang dari {lt}",
+    "too_long": "terlalu banyak (maksimal {max_length})",
+    "too_short": "terlalu sedikit (minimal {min_length})",
+    "decimal_parsing": "harus berupa angka, mis. 12 atau 12,5",
+    "decimal_type": "harus berupa angka, mis. 12 atau 12,5",
+    "decimal_max_digits": "angkanya terlalu panjang (maksimal {max_digits} digit)",
+    "decimal_max_places": "terlalu banyak angka di belakang koma (maksimal {decimal_places})",
     "enum": "pilihan tidak dikenal",
     "literal_error": "pilihan tidak dikenal",
-    "uuid_parsing": "harus berupa UUID",
-    "uuid_type": "harus berupa UUID",
-    "datetime_parsing": "harus berupa tanggal dan waktu (ISO 8601)",
-    "date_parsing": "harus berupa tanggal (YYYY-MM-DD)",
+    "uuid_parsing": "bukan kode yang dikenali (UUID); buka lewat tautan atau pilihan yang tersedia",
+    "uuid_type": "bukan kode yang dikenali (UUID); buka lewat tautan atau pilihan yang tersedia",
+    "datetime_parsing": "harus berupa tanggal dan waktu, mis. 2026-03-14T09:00:00+07:00",
+    "datetime_from_date_parsing": "harus berupa tanggal dan waktu, mis. 2026-03-14T09:00:00+07:00",
+    "date_parsing": "harus berupa tanggal TTTT-BB-HH, mis. 2026-03-14",
+    "date_from_datetime_parsing": "harus berupa tanggal TTTT-BB-HH, mis. 2026-03-14",
     "value_error": "nilainya tidak valid",
 }
 
@@ -91,14 +99,31 @@ def _validation_problem(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
-        message_id = _MESSAGES_ID.get(err["type"], "nilainya tidak valid")
+        message_id = validation_message(err["type"], err.get("ctx"))
         if err["type"] == "value_error" and str(err.get("msg", "")).startswith("Value error, "):
             message_id = str(err["msg"]).removeprefix("Value error, ")
         errors.append({"field": _field_path(tuple(err["loc"])), "message": message_id,
                        "message_en": err["msg"], "type": err["type"]})
     fields = ", ".join(e["field"] for e in errors)
+    if errors and all(tuple(err["loc"])[:1] == ("path",) for err in exc.errors()):
+        # a bad id in the address: the link is wrong, not a form field
+        return problem(422, _TITLES[422], detail=f"Alamat tidak valid: {fields} {errors[0]['message']}",
+                       code="validation", errors=errors, detail_en=f"invalid address: {fields} is not valid")
     return problem(422, _TITLES[422], detail=f"Periksa isian berikut: {fields}", code="validation",
                    errors=errors, detail_en=f"invalid fields: {fields}")
+
+
+def validation_message(error_type: str, ctx: dict[str, Any] | None = None) -> str:
+    """The Indonesian message for a pydantic error type, with its limits filled in (``maksimal 2000
+    karakter``); a limit that is not known leaves the sentence without the parenthesis."""
+    template = _MESSAGES_ID.get(error_type, "nilainya tidak valid")
+    if error_type == "string_too_short" and (ctx or {}).get("min_length") == 1:
+        return "wajib diisi"
+    try:
+        return template.format(**(ctx or {}))
+    except (KeyError, IndexError, ValueError):
+        return re.sub(r"\s*\([^)]*\{[^)]*\)", "", template).replace("{gt}", "batasnya").replace(
+            "{lt}", "batasnya")
 
 
 def _kinerja_problem(_: Request, exc: Exception) -> Response:
@@ -113,7 +138,12 @@ def _kinerja_problem(_: Request, exc: Exception) -> Response:
 def _http_problem(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     title = _TITLES.get(exc.status_code, "Kesalahan")
-    return problem(exc.status_code, title, detail=title, detail_en=str(exc.detail), code=f"http-{exc.status_code}")
+    detail = _HTTP_DETAILS.get(exc.status_code, title)
+    return problem(exc.status_code, title, detail=detail, detail_en=str(exc.detail), code=f"http-{exc.status_code}")
+
+
+_HTTP_DETAILS = {404: "Alamat yang diminta tidak ada; periksa tautannya atau mulai dari halaman utama.",
+                 405: "Cara permintaan ini tidak didukung untuk alamat tersebut."}
 
 
 def _unexpected_problem(_: Request, exc: Exception) -> Response:

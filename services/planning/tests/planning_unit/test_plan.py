@@ -104,7 +104,7 @@ class TestCascading:
     def test_citing_a_draft_plan_is_refused(self) -> None:
         parent = uuid.uuid4()
         draft = approved_supervisor_plan(parent, status=PlanStatus.DRAFT)
-        with pytest.raises(InvalidInput, match="draft"):
+        with pytest.raises(InvalidInput, match="berstatus 'draf'"):
             drafted().add_rhk(actor_id=EMPLOYEE, rhk=rhk(parent=(draft.plan_id, parent)), cited=draft)
 
     def test_citing_an_rhk_that_is_not_in_the_plan_is_refused(self) -> None:

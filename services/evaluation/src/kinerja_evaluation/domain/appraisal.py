@@ -61,6 +61,7 @@ from kinerja_kernel.contracts.evaluation import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
+from kinerja_kernel.labels import value_label
 
 APPRAISAL_NAMESPACE = uuid.UUID("0b7f3c0e-5d1a-4c59-8f0e-3f3e6c2a9d41")
 PEER_SCALE = range(1, 6)
@@ -234,7 +235,8 @@ class Appraisal(Aggregate):
                                       message_en="360 window closed", field="scores")
         missing = [v.value for v in BerAkhlak if v not in scores]
         if missing:
-            raise InvalidInput(f"Nilai untuk {', '.join(missing)} wajib diisi", message_en="missing values",
+            raise InvalidInput(f"Nilai untuk {', '.join(value_label(m) for m in missing)} wajib diisi",
+                               message_en=f"missing values: {', '.join(value_label(m, 'en') for m in missing)}",
                                field=f"scores.{missing[0]}")
         for value, score in scores.items():
             if score not in PEER_SCALE:
@@ -321,7 +323,7 @@ class Appraisal(Aggregate):
         """What must still be rated before finalising, as (field, Indonesian message)."""
         missing = [(f"rhk_ratings.{rid}", f"RHK '{r.title}' belum dinilai")
                    for rid, r in self.rhks.items() if rid not in self.rhk_ratings]
-        missing += [(f"value_ratings.{v.value}", f"Perilaku '{v.value}' belum dinilai")
+        missing += [(f"value_ratings.{v.value}", f"Perilaku '{value_label(v)}' belum dinilai")
                     for v in BerAkhlak if v not in self.value_ratings]
         if self.results_rating is None:
             missing.append(("results_rating", "Predikat kinerja organisasi unit belum ditetapkan (rating hasil "
@@ -485,7 +487,7 @@ class Appraisal(Aggregate):
         # a missing item has no index in what was sent: each is named by its key (as ``missing_ratings``)
         missing = [(f"{prefix}rhk_ratings.{rid}", f"RHK '{rhk.title}' belum dinilai")
                    for rid, rhk in self.rhks.items() if rid not in rated]
-        missing += [(f"{prefix}value_ratings.{value.value}", f"Perilaku '{value.value}' belum dinilai")
+        missing += [(f"{prefix}value_ratings.{value.value}", f"Perilaku '{value_label(value)}' belum dinilai")
                     for value in BerAkhlak if value not in given]
         if missing:
             raise InvalidInput(missing[0][1], message_en="ratings missing", field=missing[0][0],

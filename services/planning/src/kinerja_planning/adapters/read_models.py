@@ -287,5 +287,19 @@ async def office_rhks(conn: asyncpg.Connection, office_id: str, period_year: int
         office_id, period_year))
 
 
+async def people_named(conn: asyncpg.Connection, employee_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Name and position of each of these employees on a roster (absent when not on any)."""
+    rows = await conn.fetch("SELECT employee_id, name, position FROM roster WHERE employee_id = ANY($1::text[])",
+                            sorted(set(employee_ids)))
+    return {r["employee_id"]: {"name": r["name"], "position": r["position"] or ""} for r in rows}
+
+
+async def rhk_titles(conn: asyncpg.Connection, plan_ids: Iterable[uuid.UUID]) -> dict[str, str]:
+    """The title of every RHK of these plans, by RHK id (for "supports the supervisor's RHK ...")."""
+    rows = await conn.fetch("SELECT rhk_id, title FROM plan_rhks WHERE plan_id = ANY($1::uuid[])",
+                            sorted(set(plan_ids)))
+    return {str(r["rhk_id"]): r["title"] for r in rows}
+
+
 def as_dict(row: asyncpg.Record) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}

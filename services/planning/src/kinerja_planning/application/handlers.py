@@ -10,6 +10,7 @@ from typing import Any
 from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, NotFound
+from kinerja_kernel.labels import plan_status_label
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
 from kinerja_planning.domain.commands import (
@@ -151,6 +152,14 @@ class PlanningService:
                        message="Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
         return plan, await self.blockers(plan)
 
+    async def labels(self, plan: PerformancePlan) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """Names and positions of the people the plan names, and the titles of the supervisor RHKs it cites,
+        so nobody reads a NIP or a UUID where a name exists."""
+        nips = {n for n in (plan.employee_id, plan.evaluator_id, plan.superior_id, plan.approved_by) if n}
+        cited = {r.intervention.plan_id for r in plan.rhks.values() if r.intervention is not None}
+        async with self.db.connection() as conn:
+            return await rm.people_named(conn, nips), await rm.rhk_titles(conn, cited)
+
     async def blockers(self, plan: PerformancePlan) -> list[Problem]:
         async with self.db.connection() as conn:
             cited = await rm.supervisor_plan(conn, plan_id_for(plan.evaluator_id, plan.period_year))
@@ -167,11 +176,13 @@ class PlanningService:
             evaluator_plan = plan_id_for(entry["evaluator_id"], period_year)
             cited = await rm.supervisor_plan(conn, evaluator_plan)
             rhks = [rm.as_dict(r) for r in await rm.rhks_of(conn, evaluator_plan)] if cited else []
+            named = await rm.people_named(conn, [entry["evaluator_id"]])
+        who = named.get(entry["evaluator_id"], {}).get("name") or entry["evaluator_id"]
         message = None
         if cited is None:
-            message = f"Pejabat penilai ({entry['evaluator_id']}) belum menyusun SKP periode {period_year}"
+            message = f"Pejabat penilai ({who}) belum menyusun SKP periode {period_year}"
         elif cited.status.value != "approved":
-            message = (f"SKP pejabat penilai ({entry['evaluator_id']}) masih berstatus '{cited.status.value}'; "
+            message = (f"SKP pejabat penilai ({who}) masih berstatus '{plan_status_label(cited.status)}'; "
                        "RHK-nya dapat diacu setelah disetujui")
             rhks = []
         return {"evaluator_id": entry["evaluator_id"], "plan_id": evaluator_plan if rhks else None, "rhks": rhks,

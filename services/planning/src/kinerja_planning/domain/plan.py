@@ -33,6 +33,7 @@ from kinerja_kernel.contracts.planning import (
 )
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_kernel.identity import check_nip
+from kinerja_kernel.labels import plan_status_label
 from kinerja_planning.domain.rules import Problem, rhk_problems
 
 PLAN_NAMESPACE = uuid.UUID("6f1c8a52-2f7e-4d3f-9a57-6a8d0c6f3b11")
@@ -146,7 +147,7 @@ class PerformancePlan(Aggregate):
             raise Forbidden("Hanya pegawai atau pejabat penilainya yang dapat mengisi ekspektasi perilaku",
                             message_en="only owner or evaluator set expectations")
         if self.status not in EDITABLE | {PlanStatus.SUBMITTED}:
-            raise DomainRuleViolation(f"SKP berstatus '{self.status.value}' tidak dapat diubah",
+            raise DomainRuleViolation(f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diubah",
                                       message_en=f"plan is {self.status.value}", field="status")
         merged = {**self.behaviour, **expectations}
         if merged != self.behaviour:
@@ -181,7 +182,7 @@ class PerformancePlan(Aggregate):
             raise Forbidden("Hanya pemilik SKP yang dapat mengajukannya", message_en="only the owner submits")
         if self.status not in EDITABLE:
             raise DomainRuleViolation(
-                f"SKP berstatus '{self.status.value}' tidak dapat diajukan",
+                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diajukan",
                 message_en=f"cannot submit a plan in status {self.status.value}", field="status",
             )
         _fail(self.submission_blockers(cited_by_evaluator), "SKP belum dapat diajukan", conflict=True)
@@ -236,7 +237,8 @@ class PerformancePlan(Aggregate):
             raise Forbidden("Hanya pemilik SKP yang dapat mengubah isinya", message_en="only the owner edits")
         if self.status not in EDITABLE:
             raise DomainRuleViolation(
-                f"SKP berstatus '{self.status.value}' tidak dapat diubah; ajukan revisi bila sudah disetujui",
+                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diubah; ajukan revisi bila sudah "
+                "disetujui",
                 message_en=f"plan is {self.status.value}", field="status")
 
     def _require_evaluator_on_submitted(self, actor_id: str, verb: str) -> None:
@@ -245,7 +247,7 @@ class PerformancePlan(Aggregate):
                             message_en="only the plan's evaluator decides")
         if self.status is not PlanStatus.SUBMITTED:
             raise DomainRuleViolation(
-                f"SKP berstatus '{self.status.value}' tidak dapat diputuskan; hanya SKP yang diajukan",
+                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diputuskan; hanya SKP yang diajukan",
                 message_en=f"plan is {self.status.value}, not submitted", field="status")
 
     def _check_rhk(self, rhk: Rhk, cited: SupervisorPlan | None) -> None:
@@ -261,8 +263,8 @@ class PerformancePlan(Aggregate):
         if cited.period_year != self.period_year:
             raise InvalidInput(f"RHK yang diacu harus dari SKP periode {self.period_year}", field=f"{field}.plan_id")
         if cited.status is not PlanStatus.APPROVED:
-            raise InvalidInput(f"SKP pejabat penilai masih berstatus '{cited.status.value}'; hanya RHK dari SKP "
-                               "yang sudah disetujui yang dapat diacu", field=f"{field}.plan_id")
+            raise InvalidInput(f"SKP pejabat penilai masih berstatus '{plan_status_label(cited.status)}'; hanya RHK "
+                               "dari SKP yang sudah disetujui yang dapat diacu", field=f"{field}.plan_id")
         if rhk.intervention.rhk_id not in cited.rhk_ids:
             raise InvalidInput("RHK atasan yang diacu tidak ada di SKP tersebut", field=f"{field}.rhk_id")
 

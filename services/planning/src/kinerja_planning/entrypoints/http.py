@@ -160,6 +160,11 @@ class PlanView(BaseModel):
     plan_id: uuid.UUID
     version: int
     employee_id: str
+class PersonLabel(BaseModel):
+    name: str
+    position: str
+
+
     office_id: str
     unit_id: str
     period_year: int
@@ -179,6 +184,10 @@ class PlanView(BaseModel):
     def of(cls, plan: PerformancePlan, blockers: list[Problem]) -> PlanView:
         assert plan.plan_id is not None
         editable = plan.status.value in ("draft", "returned", "revising")
+    people: dict[str, PersonLabel] = Field(default_factory=dict,
+                                           description="name and position of each NIP the plan names")
+    cited_rhk_titles: dict[str, str] = Field(default_factory=dict,
+                                             description="title of each supervisor RHK an RHK supports, by RHK id")
         return cls(plan_id=plan.plan_id, version=plan.version, employee_id=plan.employee_id,
                    office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
@@ -213,7 +222,12 @@ async def draft_plan(body: DraftPlanBody, by: CurrentPrincipal, svc: Planning) -
 
 @router.get("/plans/{plan_id}", response_model=PlanView, tags=["SKP"])
 async def get_plan(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Planning) -> PlanView:
-    return PlanView.of(*await svc.get(plan_id, by))
+    plan, blockers = await svc.get(plan_id, by)
+    people, titles = await svc.labels(plan)
+    view = PlanView.of(plan, blockers)
+    view.people = {nip: PersonLabel(**found) for nip, found in people.items()}
+    view.cited_rhk_titles = titles
+    return view
 
 
 @router.post("/plans/{plan_id}/rhks", status_code=status.HTTP_201_CREATED, tags=["SKP"])

@@ -102,18 +102,11 @@ def parse_csv(raw: bytes) -> list[NewEntry]:
     entries: list[NewEntry] = []
     problems: list[tuple[str, str]] = []
     for n, row in enumerate(reader, start=2):
-        try:
-            evidence: tuple[Evidence, ...] = ()
-            if row.get("evidence_url"):
-                evidence = (Evidence(kind=EvidenceKind.LINK, uri=row["evidence_url"],
-                                     sha256=row.get("evidence_sha256") or None,
-                                     description=row.get("evidence_description") or None),)
-            entries.append(NewEntry(
-                iki_id=uuid.UUID(row["iki_id"]), value=Decimal(row["value"].replace(",", ".")),
-                occurred_on=date.fromisoformat(row["occurred_on"]), description=row["description"].strip(),
-                evidence=evidence, entry_id=uuid.UUID(row["entry_id"]) if row.get("entry_id") else None))
-        except (ValueError, InvalidOperation, KeyError) as exc:
-            problems.append((f"rows.{n}", f"Baris {n} tidak valid: {exc}"))
+        found = _csv_row(n, row)
+        if isinstance(found, NewEntry):
+            entries.append(found)
+        else:
+            problems.append((f"rows.{n}", found))
         if len(entries) + len(problems) > MAX_ENTRIES:
             raise InvalidInput(f"Maksimal {MAX_ENTRIES} baris per impor", field="file")
     if problems:
@@ -122,6 +115,52 @@ def parse_csv(raw: bytes) -> list[NewEntry]:
     if not entries:
         raise InvalidInput("Berkas CSV tidak berisi baris", field="file")
     return entries
+
+
+def _csv_row(n: int, row: dict[str, str | None]) -> NewEntry | str:
+    """One CSV row as an entry, or an Indonesian message naming the row and each bad column and what to write."""
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    wrong: list[str] = []
+    iki_id = entry_id = None
+    value: Decimal | None = None
+    day: date | None = None
+    try:
+        iki_id = uuid.UUID(cell("iki_id"))
+    except ValueError:
+        wrong.append(f"kolom iki_id '{cell('iki_id')[:40]}' bukan kode IKI (salin kode IKI dari halaman realisasi)")
+    try:
+        value = Decimal(cell("value").replace(",", "."))
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        wrong.append(f"kolom value '{cell('value')[:20]}' harus berupa angka, mis. 3 atau 12,5")
+    try:
+        day = date.fromisoformat(cell("occurred_on"))
+    except ValueError:
+        wrong.append(f"kolom occurred_on '{cell('occurred_on')[:20]}' harus berupa tanggal TTTT-BB-HH, "
+                     "mis. 2026-03-14")
+    if not cell("description"):
+        wrong.append("kolom description wajib diisi (uraian kegiatan)")
+    if cell("entry_id"):
+        try:
+            entry_id = uuid.UUID(cell("entry_id"))
+        except ValueError:
+            wrong.append("kolom entry_id harus berupa UUID atau dikosongkan")
+    evidence: tuple[Evidence, ...] = ()
+    if cell("evidence_url"):
+        try:
+            evidence = (Evidence(kind=EvidenceKind.LINK, uri=cell("evidence_url"),
+                                 sha256=cell("evidence_sha256") or None,
+                                 description=cell("evidence_description") or None),)
+        except ValueError:
+            wrong.append("kolom evidence_url (maks. 2000 karakter), evidence_sha256 (64 huruf heksadesimal kecil) "
+                         "atau evidence_description (maks. 500 karakter) tidak sesuai")
+    if wrong or iki_id is None or value is None or day is None:
+        return f"Baris {n}: " + "; ".join(wrong)
+    return NewEntry(iki_id=iki_id, value=value, occurred_on=day, description=cell("description"),
+                    evidence=evidence, entry_id=entry_id)
 
 
 @router.post("/plans/{plan_id}/realisation/{entry_id}/comments", status_code=status.HTTP_201_CREATED,
