@@ -34,6 +34,18 @@ class ServiceSettings(BaseSettings):
         default=32 * 1024 * 1024, ge=1024,
         description="the limit of the bulk routes a service names (imports, batches of interactions)")
 
+    blob_backend: Literal["filesystem", "s3"] = Field(
+        default="filesystem", description="where files (evidence) are kept: a folder, or an S3-compatible store")
+    blob_dir: str = Field(default="~/.local/share/kinerja/blobs", description="the filesystem store's folder")
+    blob_s3_endpoint: str | None = Field(default=None, description="e.g. https://s3.ap-southeast-3.amazonaws.com")
+    blob_s3_bucket: str = "kinerja-blobs"
+    blob_s3_region: str = "us-east-1"
+    blob_s3_prefix: str = Field(default="", description="key prefix inside the bucket, e.g. planning/")
+    blob_s3_access_key: str | None = None
+    blob_s3_secret_key: SecretStr | None = None
+    max_evidence_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024,
+                                    description="the largest evidence file accepted (the upload route's limit)")
+
     topic_partitions: int = 6
     topic_replication_factor: int = Field(default=1, ge=1, description="1 for the dev broker; 3 in production")
     relay_enabled: bool = True
@@ -42,6 +54,10 @@ class ServiceSettings(BaseSettings):
     consumer_enabled: bool = True
     db_pool_min: int = 2
     db_pool_max: int = 10
+
+    @property
+    def blob_s3_secret(self) -> str | None:
+        return self.blob_s3_secret_key.get_secret_value() if self.blob_s3_secret_key else None
 
     @property
     def json_logs(self) -> bool:

@@ -92,3 +92,21 @@ TEST_JWT_SECRET = "kinerja-test-secret-kinerja-test-secret"  # noqa: S105 - test
 @pytest.fixture
 def jwt_secret() -> str:
     return TEST_JWT_SECRET
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Endpoint of a real S3-compatible server (S3Proxy from ``deploy/s3proxy/s3proxyctl``, or
+    ``KINERJA_TEST_S3_ENDPOINT`` with the credentials of ``kinerja_kernel.infra.s3proxy``)."""
+    given = os.environ.get("KINERJA_TEST_S3_ENDPOINT")
+    if given:
+        yield given
+        return
+    from kinerja_kernel.infra.s3proxy import LocalS3Proxy
+
+    server = LocalS3Proxy(Path(tmp_path_factory.mktemp("s3proxy")), port=free_port())
+    endpoint = server.start()
+    try:
+        yield endpoint
+    finally:
+        server.stop()
