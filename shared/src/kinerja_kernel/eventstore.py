@@ -18,10 +18,12 @@ above its own; the rare transaction that already held an older id before the hea
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import asyncpg
 
@@ -122,6 +124,25 @@ def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
     )
 
 
+class EventStore(Protocol):
+    """The port a repository needs: append with an expected version, read a stream, group work in a
+    transaction, serialise writers of one stream. ``conn`` is the adapter's transaction handle (an
+    ``asyncpg.Connection`` for PostgreSQL); adapters pass the same contract test
+    (``kinerja_kernel.testing.event_store_contract``)."""
+
+    source: str
+
+    async def append(
+        self, stream_id: str, expected_version: int, events: Sequence[PendingEvent], *, conn: Any = None,
+    ) -> list[EventEnvelope]: ...
+
+    async def read_stream(self, stream_id: str, *, from_version: int = 1, conn: Any = None) -> list[EventEnvelope]: ...
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Any]: ...
+
+    async def lock_stream(self, conn: Any, stream_id: str) -> None: ...
+
+
 class PostgresEventStore:
     """Append-only event store of one service, in that service's own database."""
 
@@ -148,6 +169,18 @@ class PostgresEventStore:
             "SELECT hash FROM events WHERE stream_id = $1 AND stream_version = $2", stream_id, version
         )
         return value
+
+    # -- units of work -----------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection inside a transaction (commits on normal exit, rolls back on error)."""
+        async with self.db.transaction() as conn:
+            yield conn
+
+    async def lock_stream(self, conn: asyncpg.Connection, stream_id: str) -> None:
+        """Queue writers of one stream until ``conn``'s transaction ends (a transaction-scoped advisory lock):
+        a consumer and a request changing the same aggregate wait for each other instead of conflicting."""
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", stream_id)
 
     # -- writing -----------------------------------------------------------------------------
     async def append(

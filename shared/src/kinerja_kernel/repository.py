@@ -1,4 +1,6 @@
-"""A generic event-sourced repository: load an aggregate from its stream, save its pending events.
+"""A generic event-sourced repository: load an aggregate from its stream, save its pending events, and
+``change``: the one use-case loop (load -> check the expected version -> decide -> save, retried on a lost
+race where the command allows it).
 
 Inline projections (``Projection``) update a service's read-model tables in the same transaction as
 the append, so a read model never disagrees with the store; they can be rebuilt from the events.
@@ -7,17 +9,26 @@ the append, so a read model never disagrees with the store; they can be rebuilt 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
 import asyncpg
+import structlog
+from typing_extensions import TypeVar
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.eventstore import PostgresEventStore
+from kinerja_kernel.errors import ConcurrencyError
+from kinerja_kernel.eventstore import EventStore, PostgresEventStore
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 
+log = structlog.get_logger(__name__)
+
 A = TypeVar("A", bound=Aggregate)
+S = TypeVar("S", bound=EventStore, default=PostgresEventStore)
+
+RETRIES_ON_CONFLICT = 3
+"""How often ``change`` decides again after losing a race (only for commands without an expected version)."""
 
 ProjectionHandler = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None]]
 
@@ -37,11 +48,15 @@ class Projection:
                 await handler(conn, envelope, event)
 
 
-class EventSourcedRepository(Generic[A]):
-    """Streams named ``<prefix>-<id>``; state rebuilt from events (upcast to current versions)."""
+class EventSourcedRepository(Generic[A, S]):
+    """Streams named ``<prefix>-<id>``; state rebuilt from events (upcast to current versions).
+
+    ``store`` is any ``EventStore``: PostgreSQL in the services, ``InMemoryEventStore`` in application tests
+    (then without a projection: projections write SQL).
+    """
 
     def __init__(
-        self, store: PostgresEventStore, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY,
+        self, store: S, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY,
         projection: Projection | None = None,
     ) -> None:
         self.store = store
@@ -53,7 +68,7 @@ class EventSourcedRepository(Generic[A]):
     def stream_id(self, aggregate_id: object) -> str:
         return f"{self.prefix}-{aggregate_id}"
 
-    async def load(self, aggregate_id: object, *, conn: asyncpg.Connection | None = None) -> A | None:
+    async def load(self, aggregate_id: object, *, conn: Any = None) -> A | None:
         envelopes = await self.store.read_stream(self.stream_id(aggregate_id), conn=conn)
         if not envelopes:
             return None
@@ -66,7 +81,7 @@ class EventSourcedRepository(Generic[A]):
 
     async def save(
         self, aggregate_id: object, aggregate: A, *, actor: Actor, office_id: str, subject: str,
-        expected_version: int | None = None, conn: asyncpg.Connection | None = None,
+        expected_version: int | None = None, conn: Any = None,
     ) -> list[EventEnvelope]:
         """Append the aggregate's pending events, wrapped with who/where/why metadata.
 
@@ -83,7 +98,7 @@ class EventSourcedRepository(Generic[A]):
             for e in aggregate.pending
         ]
         if self.projection is not None and conn is None:
-            async with self.store.db.transaction() as own:
+            async with self.store.transaction() as own:
                 sealed = await self.store.append(self.stream_id(aggregate_id), expected, pending, conn=own)
                 await self.projection.apply(own, sealed)
         else:
@@ -92,3 +107,79 @@ class EventSourcedRepository(Generic[A]):
                 await self.projection.apply(conn, sealed)
         aggregate.pending.clear()
         return sealed
+
+    async def change(
+        self, aggregate_id: object, expected_version: int | None, decide: Callable[[A], object], *,
+        actor: Actor | Callable[[A], Actor], office_id: str | Callable[[A], str], subject: str | Callable[[A], str],
+        start: Callable[[], A] | None = None, check: Callable[[A], object] | None = None,
+        not_found: Callable[[], Exception] | None = None, conn: Any = None, lock: bool = False,
+        retry_on_conflict: bool = False, save: bool = True,
+    ) -> A:
+        """The use-case loop: load -> check -> expected version -> decide -> save; returns the aggregate.
+
+        - A stream that does not exist yet is ``start()``-ed, or ``not_found()`` is raised (a ``LookupError``
+          by default); ``check(aggregate)`` runs next (e.g. the caller's office), before the version check.
+        - ``expected_version`` (the version the client saw) that is not the stream's version is a
+          ``ConcurrencyError`` (HTTP 409) before anything is decided; the append checks it again.
+        - ``decide(aggregate)`` is the aggregate's command method: it raises a domain error or records events.
+          A decision that records nothing appends nothing (and ``save=False`` only checks).
+        - ``actor``, ``office_id`` and ``subject`` are values or functions of the decided aggregate.
+        - ``conn`` joins the caller's transaction (a consumer's inbox transaction, an all-or-nothing import);
+          ``lock`` serialises writers of the stream (``EventStore.lock_stream``) until that transaction ends,
+          in a transaction of its own when no ``conn`` is given.
+        - ``retry_on_conflict``: a command that states no expected version (its decision holds on any state)
+          is decided again on the new state after a lost race, up to ``RETRIES_ON_CONFLICT`` times. Never
+          inside a caller's transaction (``conn``): a failed statement there spoils the whole transaction.
+        """
+        retries = RETRIES_ON_CONFLICT if retry_on_conflict and expected_version is None and conn is None else 0
+        for attempt in range(retries + 1):
+            try:
+                if conn is None and lock:
+                    async with self.store.transaction() as own:
+                        return await self._change_once(
+                            aggregate_id, expected_version, decide, actor=actor, office_id=office_id,
+                            subject=subject, start=start, check=check, not_found=not_found, conn=own, lock=True,
+                            save=save)
+                return await self._change_once(
+                    aggregate_id, expected_version, decide, actor=actor, office_id=office_id, subject=subject,
+                    start=start, check=check, not_found=not_found, conn=conn, lock=lock, save=save)
+            except ConcurrencyError as exc:
+                if attempt >= retries:
+                    raise
+                log.info("repository.retry_after_conflict", stream_id=self.stream_id(aggregate_id),
+                         attempt=attempt + 1, error=exc.message_en)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    async def _change_once(
+        self, aggregate_id: object, expected_version: int | None, decide: Callable[[A], object], *,
+        actor: Actor | Callable[[A], Actor], office_id: str | Callable[[A], str], subject: str | Callable[[A], str],
+        start: Callable[[], A] | None, check: Callable[[A], object] | None, not_found: Callable[[], Exception] | None,
+        conn: Any, lock: bool, save: bool,
+    ) -> A:
+        stream_id = self.stream_id(aggregate_id)
+        if lock:
+            await self.store.lock_stream(conn, stream_id)
+        aggregate = await self.load(aggregate_id, conn=conn)
+        if aggregate is None:
+            if start is None:
+                raise not_found() if not_found is not None else LookupError(f"stream {stream_id} does not exist")
+            aggregate = start()
+        if check is not None:
+            check(aggregate)
+        if expected_version is not None and expected_version != aggregate.version:
+            raise ConcurrencyError(stream_id, expected_version, f"the stream is at {aggregate.version}")
+        decide(aggregate)
+        if aggregate.pending and save:
+            await self.save(
+                aggregate_id, aggregate, actor=_value(actor, aggregate), office_id=_value(office_id, aggregate),
+                subject=_value(subject, aggregate), expected_version=expected_version, conn=conn,
+            )
+        return aggregate
+
+
+T = TypeVar("T")
+
+
+def _value(given: T | Callable[[A], T], aggregate: A) -> T:
+    """A metadata value given as such or as a function of the decided aggregate."""
+    return given(aggregate) if callable(given) else given

@@ -1,88 +1,20 @@
-"""The event store's contract, as one abstract class; each adapter's test says how to create it."""
+"""The PostgreSQL event store passes the event store's contract (``kinerja_kernel.testing.event_store_contract``),
+plus what only PostgreSQL promises: commit order without gaps, append-only rows, tamper detection."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import asyncpg
 import pytest
 
 from kinerja_kernel.db import Database
-from kinerja_kernel.envelope import Actor, PendingEvent
 from kinerja_kernel.errors import ConcurrencyError
 from kinerja_kernel.eventstore import CommitCursor, PostgresEventStore
+from kinerja_kernel.testing.event_store_contract import EventStoreContract, ev, sid
 from kinerja_kernel.verification import verify_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
-
-
-def ev(n: int = 0, subject: str = "199001012015011001") -> PendingEvent:
-    return PendingEvent(event_type="test.Happened", event_version=1, subject=subject, office_id="KANTOR-A",
-                        actor=Actor(id="199001012015011001", role="pegawai"), correlation_id="corr",
-                        payload={"n": n})
-
-
-def sid() -> str:
-    return f"s-{uuid.uuid4()}"
-
-
-class EventStoreContract:
-    """Every event store adapter must pass these."""
-
-    @pytest.fixture
-    def store(self) -> PostgresEventStore:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    async def test_appends_and_reads_a_stream_in_version_order(self, store: PostgresEventStore) -> None:
-        s = sid()
-        await store.append(s, 0, [ev(1), ev(2)])
-        await store.append(s, 2, [ev(3)])
-        events = await store.read_stream(s)
-        assert [(e.stream_version, e.payload["n"]) for e in events] == [(1, 1), (2, 2), (3, 3)]
-        assert events[1].prev_hash == events[0].hash
-
-    async def test_reads_from_a_version(self, store: PostgresEventStore) -> None:
-        s = sid()
-        await store.append(s, 0, [ev(1), ev(2), ev(3)])
-        assert [e.stream_version for e in await store.read_stream(s, from_version=2)] == [2, 3]
-
-    async def test_a_stale_expected_version_is_a_conflict(self, store: PostgresEventStore) -> None:
-        s = sid()
-        await store.append(s, 0, [ev(1)])
-        await store.append(s, 1, [ev(2)])
-        with pytest.raises(ConcurrencyError):
-            await store.append(s, 1, [ev(3)])
-        assert len(await store.read_stream(s)) == 2
-
-    async def test_an_expected_version_ahead_of_the_stream_is_a_conflict(self, store: PostgresEventStore) -> None:
-        s = sid()
-        await store.append(s, 0, [ev(1)])
-        with pytest.raises(ConcurrencyError):
-            await store.append(s, 5, [ev(2)])
-
-    async def test_two_concurrent_appends_at_the_same_version_one_wins(self, store: PostgresEventStore) -> None:
-        s = sid()
-        await store.append(s, 0, [ev(0)])
-        results = await asyncio.gather(store.append(s, 1, [ev(1)]), store.append(s, 1, [ev(2)]),
-                                       return_exceptions=True)
-        assert sorted(type(r).__name__ for r in results) == ["ConcurrencyError", "list"]
-        assert len(await store.read_stream(s)) == 2
-
-    async def test_a_batch_is_atomic(self, store: PostgresEventStore) -> None:
-        s = sid()
-        duplicate = ev(1)
-        await store.append(sid(), 0, [duplicate])
-        with pytest.raises(ConcurrencyError):
-            await store.append(s, 0, [ev(0), duplicate])  # second event's id already exists
-        assert await store.read_stream(s) == []
-
-    async def test_streams_are_isolated(self, store: PostgresEventStore) -> None:
-        a, b = sid(), sid()
-        await store.append(a, 0, [ev(1)])
-        await store.append(b, 0, [ev(2)])
-        assert [e.payload["n"] for e in await store.read_stream(a)] == [1]
-        assert await store.read_stream(sid()) == []
 
 
 class TestPostgresEventStore(EventStoreContract):
