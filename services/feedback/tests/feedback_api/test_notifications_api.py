@@ -142,3 +142,31 @@ class TestInbox:
         unread = await service.inbox(employee, office, unread="true")
         assert [n["kind"] for n in unread] == ["plan_approved"]
         assert await service.inbox(employee, office, office_id="ELSEWHERE") == []
+
+
+class TestSettledWhenActedOn:
+    async def test_the_approval_request_names_the_employee_and_is_read_once_the_evaluator_approved(
+            self, service: Service, unique: str) -> None:
+        office = f"KANTOR-S-{unique}"
+        employee, evaluator = nip(""), nip("")
+        await service.register(office, evaluator, None)
+        await service.register(office, employee, evaluator)
+        await service.wait_registered(employee, evaluator)
+        plan = uuid.uuid4()
+        await service.produce("planning", (pl.PlanSubmitted(plan_id=plan, employee_id=employee, office_id=office,
+                                                            period_year=2031, evaluator_id=evaluator), employee, office))
+        [asked] = await service.wait_inbox(evaluator, office, "plan_awaiting_approval")
+        assert asked["body"].startswith(f"Pegawai {employee[-3:]} mengajukan SKP") and employee not in asked["body"]
+        assert not asked["read"]
+        await service.produce("planning", (pl.PlanApproved(plan_id=plan, employee_id=employee, office_id=office,
+                                                           period_year=2031, evaluator_id=evaluator,
+                                                           approved_by=evaluator), employee, office))
+        [told] = await service.wait_inbox(employee, office, "plan_approved")
+        assert f"Pegawai {evaluator[-3:]}" in told["body"]
+        assert await service.wait_for("SELECT read_at IS NOT NULL FROM notifications WHERE notification_id = $1",
+                                      uuid.UUID(asked["notification_id"]))
+        assert await service.wait_for("SELECT count(*) FROM events WHERE event_type = 'feedback.NotificationRead' "
+                                      "AND stream_id LIKE '%' || $1", asked["notification_id"]) == 1
+        unread = (await service.client.get("/api/v1/notifications/unread-count",
+                                           headers=service.token(evaluator, office))).json()
+        assert unread["total"] == 0

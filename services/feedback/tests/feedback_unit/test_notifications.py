@@ -6,10 +6,13 @@ import pytest
 
 from kinerja_feedback.domain.notifications import (
     Notification,
+    Settled,
+    named,
     notification_id_for,
     plan_approved,
     plan_awaiting_approval,
     plan_returned,
+    settled_by,
 )
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
 from kinerja_kernel.contracts.planning import PlanApproved, PlanReturned, PlanSubmitted
@@ -61,3 +64,34 @@ class TestNotification:
         recorded = len(n.pending)
         n.mark_read(actor_id=EMPLOYEE)
         assert len(n.pending) == recorded
+
+
+class TestNamesNotNips:
+    def test_the_evaluator_reads_the_employees_name_not_her_nip(self) -> None:
+        draft = plan_awaiting_approval(PlanSubmitted(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1",
+                                                     period_year=2026, evaluator_id=EVALUATOR),
+                                       {EMPLOYEE: "Dewi Lestari"})
+        assert draft.body.startswith("Dewi Lestari mengajukan SKP periode 2026") and EMPLOYEE not in draft.body
+
+    def test_someone_missing_from_the_roster_copy_is_shown_by_nip_named_as_such(self) -> None:
+        assert named({}, EMPLOYEE) == f"NIP {EMPLOYEE}"
+        assert named({EMPLOYEE: "Dewi"}, EMPLOYEE) == "Dewi" and named({}, None) == "—"
+
+
+class TestSettledByActing:
+    def test_approving_or_returning_settles_the_evaluators_approval_request(self) -> None:
+        approved = PlanApproved(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                evaluator_id=EVALUATOR, approved_by=EVALUATOR)
+        returned = PlanReturned(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                evaluator_id=EVALUATOR, comments="x")
+        request = Settled(EVALUATOR, ("plan_awaiting_approval",), f"/skp/{PLAN}")
+        assert settled_by(approved)[0] == request and settled_by(returned) == [request]
+        assert Settled(EMPLOYEE, ("plan_due",), "/skp") in settled_by(approved)
+
+    def test_submitting_again_settles_the_returned_notice(self) -> None:
+        submitted = PlanSubmitted(plan_id=PLAN, employee_id=EMPLOYEE, office_id="K1", period_year=2026,
+                                  evaluator_id=EVALUATOR)
+        assert settled_by(submitted) == [Settled(EMPLOYEE, ("plan_returned",), f"/skp/{PLAN}")]
+
+    def test_an_event_that_asks_nothing_settles_nothing(self) -> None:
+        assert settled_by(object()) == []

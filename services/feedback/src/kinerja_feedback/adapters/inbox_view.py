@@ -76,6 +76,15 @@ async def unread_ids(conn: asyncpg.Connection, recipient_id: str, kind: str | No
     return [r["notification_id"] for r in rows]
 
 
+async def settled_ids(conn: asyncpg.Connection, recipient_id: str | None, kinds: list[str], link: str
+                      ) -> list[tuple[uuid.UUID, str]]:
+    """Unread notifications of ``kinds`` pointing at ``link`` (of one recipient, or of anyone): (id, recipient)."""
+    rows = await conn.fetch("SELECT notification_id, recipient_id FROM notifications WHERE read_at IS NULL "
+                            "AND ($1::text IS NULL OR recipient_id = $1) AND kind = ANY($2::text[]) AND link = $3 "
+                            "ORDER BY created_at", recipient_id, kinds, link)
+    return [(r["notification_id"], r["recipient_id"]) for r in rows]
+
+
 async def insert_notifications(conn: asyncpg.Connection, rows: list[tuple[uuid.UUID, NotificationDraft]],
                                created_at: datetime, source_event_id: uuid.UUID) -> None:
     """Many inbox rows in one statement."""

@@ -9,7 +9,7 @@ from kinerja_feedback.adapters import directory, views
 from kinerja_feedback.application.access import Clock, require_party_or_reader, require_reader
 from kinerja_feedback.application.notifications import NotificationService
 from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedback_received
-from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_feedback.domain.notifications import NotificationDraft, Settled
 from kinerja_feedback.domain.reach import feedback_relation, not_on_roster
 from kinerja_feedback.domain.settings import OfficeFeedbackSettings
 from kinerja_kernel.access import require_access, within_offices
@@ -90,7 +90,8 @@ class FeedbackService:
             assert isinstance(event, FeedbackGiven)
             sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(role),
                                               office_id=employee.office_id, subject=employee.employee_id, conn=conn)
-            kind, title, body = feedback_received(event)
+            author_name = (await directory.names(conn, [by.user_id])).get(by.user_id)
+            kind, title, body = feedback_received(event, author_name)
             await self.notifications.issue(conn, [NotificationDraft(
                 recipient_id=employee.employee_id, office_id=employee.office_id, kind=kind, title=title, body=body,
                 link=f"/umpan-balik/{feedback_id}", recipient_role="pegawai")],
@@ -110,11 +111,15 @@ class FeedbackService:
             assert isinstance(event, FeedbackResponded)
             sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(Role.PEGAWAI),
                                               office_id=feedback.office_id, subject=feedback.employee_id, conn=conn)
-            kind, title, body = feedback_answered(event)
+            employee_name = (await directory.names(conn, [feedback.employee_id])).get(feedback.employee_id)
+            kind, title, body = feedback_answered(event, employee_name)
             await self.notifications.issue(conn, [NotificationDraft(
                 recipient_id=feedback.author_id, office_id=feedback.office_id, kind=kind, title=title, body=body,
                 link=f"/umpan-balik/{feedback_id}", recipient_role=None)],
                 source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
+            # answering settles the "you received feedback" notification (marked read in this transaction)
+            done = Settled(by.user_id, ("feedback_received",), f"/umpan-balik/{feedback_id}")
+            await self.notifications.settle(conn, [done], actor=by.actor(Role.PEGAWAI))
         return feedback.version
 
     async def of_employee(self, employee_id: str, period: str | None, by: Principal) -> list[views.FeedbackView]:

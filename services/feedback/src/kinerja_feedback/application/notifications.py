@@ -14,10 +14,11 @@ from kinerja_feedback.adapters.inbox_view import (
     insert_notifications,
     list_notifications,
     mark_read,
+    settled_ids,
     unread_counts,
     unread_ids,
 )
-from kinerja_feedback.domain.notifications import Notification, NotificationDraft
+from kinerja_feedback.domain.notifications import Notification, NotificationDraft, Settled
 from kinerja_kernel.access import may_access
 from kinerja_kernel.auth import Principal
 from kinerja_kernel.canonical import canonical_json
@@ -102,6 +103,24 @@ class NotificationService:
             )
             if sealed:
                 await mark_read(conn, notification_id, sealed[0].recorded_at)
+
+    async def settle(self, conn: asyncpg.Connection, settled: Sequence[Settled], *, actor: Actor) -> int:
+        """Mark read, in the caller's transaction, the unread notifications an action settled (the approval
+        request once approved ...): one ``NotificationRead`` each, recorded with the acting person as actor
+        (the event that settled it is the envelope's causation). Already read ones record nothing."""
+        count = 0
+        for item in settled:
+            for notification_id, recipient in await settled_ids(conn, item.recipient_id, list(item.kinds), item.link):
+                notification = await self.notifications.load(notification_id, conn=conn)
+                if notification is None or notification.read:
+                    continue
+                notification.mark_read(actor_id=recipient)
+                sealed = await self.notifications.save(notification_id, notification, actor=actor,
+                                                       office_id=notification.office_id, subject=recipient, conn=conn)
+                if sealed:
+                    await mark_read(conn, notification_id, sealed[0].recorded_at)
+                    count += 1
+        return count
 
     async def read_all(self, by: Principal, kind: str | None) -> int:
         """Mark every unread notification (of ``kind``) read: one event each."""

@@ -15,6 +15,7 @@ from kinerja_kernel.contracts.feedback import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
+from kinerja_kernel.labels import value_label
 
 
 class Feedback(Aggregate):
@@ -73,15 +74,16 @@ class Feedback(Aggregate):
         self.response = e.response
 
 
-def feedback_received(e: FeedbackGiven) -> tuple[str, str, str]:
+def feedback_received(e: FeedbackGiven, author_name: str | None = None) -> tuple[str, str, str]:
     """(kind, title, body) of the notification to the employee."""
-    about = f"nilai {e.value.value}" if e.value is not None else "RHK Anda"
+    about = f"nilai {value_label(e.value.value)}" if e.value is not None else "RHK Anda"
     jenis = "apresiasi" if e.kind is FeedbackKind.APRESIASI else "umpan balik konstruktif"
     who = "pejabat penilai" if e.relation is AuthorRelation.EVALUATOR else "rekan kerja"
     return ("feedback_received", f"Anda menerima {jenis}",
-            f"{who.capitalize()} Anda ({e.author_id}) memberikan {jenis} tentang {about}: {e.text[:500]}")
+            f"{who.capitalize()} Anda ({author_name or e.author_id}) memberikan {jenis} tentang {about}: "
+            f"{e.text[:500]}")
 
 
-def feedback_answered(e: FeedbackResponded) -> tuple[str, str, str]:
+def feedback_answered(e: FeedbackResponded, employee_name: str | None = None) -> tuple[str, str, str]:
     return ("feedback_responded", "Umpan balik Anda ditanggapi",
-            f"Pegawai {e.employee_id} menanggapi umpan balik Anda: {e.response[:500]}")
+            f"{employee_name or 'Pegawai ' + e.employee_id} menanggapi umpan balik Anda: {e.response[:500]}")
