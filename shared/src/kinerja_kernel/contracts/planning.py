@@ -195,11 +195,12 @@ class RhkUpdated(DomainEvent):
 
 @event("planning.RhkRemoved")
 class RhkRemoved(DomainEvent):
-    """An RHK was removed from a draft SKP."""
+    """An RHK was removed from a draft SKP (``previous``: the RHK as it was; absent on older events)."""
 
     plan_id: uuid.UUID
     employee_id: str
     rhk_id: uuid.UUID
+    previous: Rhk | None = None
 
 
 @event("planning.BehaviourExpectationsSet")
@@ -236,7 +237,7 @@ class PlanReturned(DomainEvent):
 
 @event("planning.PlanApproved")
 class PlanApproved(DomainEvent):
-    """The evaluator approved the SKP."""
+    """The evaluator approved the SKP, optionally with a comment for the employee."""
 
     plan_id: uuid.UUID
     employee_id: str
@@ -244,6 +245,7 @@ class PlanApproved(DomainEvent):
     period_year: int
     evaluator_id: str
     approved_by: str
+    comments: str | None = None
 
 
 @event("planning.PlanRevisionStarted")

@@ -120,7 +120,7 @@ class PlanningService:
     async def approve(self, cmd: ApprovePlan, by: Principal) -> PlanRef:
         by.require_role(Role.PEJABAT_PENILAI)
         return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
-                                  lambda plan, _: plan.approve(actor_id=by.user_id))
+                                  lambda plan, _: plan.approve(actor_id=by.user_id, comments=cmd.comments))
 
     async def start_revision(self, cmd: StartRevision, by: Principal) -> PlanRef:
         return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,

@@ -74,6 +74,7 @@ class ReturnPlan:
 class ApprovePlan:
     plan_id: uuid.UUID
     expected_version: int | None = None
+    comments: str | None = None
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class PerformancePlan(Aggregate):
         self.behaviour: dict[BerAkhlak, str | None] = dict.fromkeys(BerAkhlak)
         self.approved_by: str | None = None
         self.return_comments: str | None = None
+        self.approval_comments: str | None = None
         self.revision_reasons: list[str] = []
 
     # -- decisions ----------------------------------------------------------------------------
@@ -138,8 +139,8 @@ class PerformancePlan(Aggregate):
 
     def remove_rhk(self, *, actor_id: str, rhk_id: uuid.UUID) -> None:
         self._require_editable_by_owner(actor_id)
-        self._rhk(rhk_id)
-        self.record(RhkRemoved(plan_id=self._id, employee_id=self.employee_id, rhk_id=rhk_id))
+        previous = self._rhk(rhk_id)
+        self.record(RhkRemoved(plan_id=self._id, employee_id=self.employee_id, rhk_id=rhk_id, previous=previous))
 
     def set_behaviour_expectations(self, *, actor_id: str, expectations: dict[BerAkhlak, str | None]) -> None:
         """The leader's expectations per value (the evaluator, or the owner agreeing them), before approval."""
@@ -197,10 +198,12 @@ class PerformancePlan(Aggregate):
                                  period_year=self.period_year, evaluator_id=self.evaluator_id,
                                  comments=comments.strip()))
 
-    def approve(self, *, actor_id: str) -> None:
+    def approve(self, *, actor_id: str, comments: str | None = None) -> None:
+        """The evaluator's approval, with an optional comment for the employee (blank counts as none)."""
         self._require_evaluator_on_submitted(actor_id, "menyetujui")
         self.record(PlanApproved(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
-                                 period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id))
+                                 period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id,
+                                 comments=(comments or "").strip() or None))
 
     def start_revision(self, *, actor_id: str, reason: str) -> None:
         if actor_id != self.employee_id:
@@ -303,6 +306,7 @@ class PerformancePlan(Aggregate):
     def _on_PlanApproved(self, e: PlanApproved) -> None:  # noqa: N802
         self.status = PlanStatus.APPROVED
         self.approved_by = e.approved_by
+        self.approval_comments = e.comments
         self.return_comments = None
 
     def _on_PlanRevisionStarted(self, e: PlanRevisionStarted) -> None:  # noqa: N802

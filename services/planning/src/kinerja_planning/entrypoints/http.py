@@ -137,6 +137,10 @@ class CommentsBody(VersionedBody):
     comments: str = Field(min_length=1, max_length=2000)
 
 
+class ApproveBody(VersionedBody):
+    comments: str | None = Field(default=None, max_length=2000, description="optional comment for the employee")
+
+
 class ReasonBody(VersionedBody):
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -177,6 +181,7 @@ class PersonLabel(BaseModel):
     behaviour: dict[BerAkhlak, str | None]
     approved_by: str | None
     return_comments: str | None
+    approval_comments: str | None = None
     revision_reasons: list[str]
     blockers: list[ProblemView]
 
@@ -193,6 +198,7 @@ class PersonLabel(BaseModel):
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
                    approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
                    behaviour=plan.behaviour, approved_by=plan.approved_by, return_comments=plan.return_comments,
+                   approval_comments=plan.approval_comments,
                    revision_reasons=plan.revision_reasons,
                    blockers=[ProblemView(field=p.field, message=p.message) for p in blockers] if editable else [])
 
@@ -271,8 +277,10 @@ async def return_plan(plan_id: uuid.UUID, body: CommentsBody, by: CurrentPrincip
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanRefView, tags=["SKP"])
-async def approve_plan(plan_id: uuid.UUID, body: VersionedBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    return PlanRefView.of(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version), by))
+async def approve_plan(plan_id: uuid.UUID, body: ApproveBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    """Approve a submitted SKP (its evaluator), with an optional comment recorded on the event."""
+    return PlanRefView.of(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version,
+                                                        comments=body.comments), by))
 
 
 @router.post("/plans/{plan_id}/revise", response_model=PlanRefView, tags=["SKP"])
