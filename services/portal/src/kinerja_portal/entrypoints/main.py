@@ -35,6 +35,7 @@ from kinerja_portal.pages import (
     peer,
     personnel,
     raters,
+    skp_edit,
 )
 from kinerja_portal.security import SecurityHeaders
 from kinerja_portal.signin import OidcClient
@@ -98,7 +99,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (account, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
-                   personnel, career, audit):
+                   personnel, career, audit, skp_edit):
         app.include_router(module.router)
     _install_error_pages(app)
     return app

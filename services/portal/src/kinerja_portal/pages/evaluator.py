@@ -13,7 +13,7 @@ from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
-from kinerja_portal.i18n import LABELS, appraisal_field_label
+from kinerja_portal.i18n import LABELS, appraisal_field_label, label, translate
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
 
 router = APIRouter()
@@ -48,7 +48,15 @@ async def _review_page(request: Request, viewer: Viewer, api: Services, plan_id:
                        errors: FormErrors | None = None, values: dict[str, str] | None = None,
                        status: int = 200) -> Response:
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
-    return render(request, "plan_review.html", {"plan": plan}, errors=errors, values=values, status=status)
+    shown = {f"exp_{value}": expected or "" for value, expected in (plan.get("behaviour") or {}).items()}
+    return render(request, "plan_review.html", {
+        "plan": plan, "values_list": VALUES, "current_path": "/tim",
+        "can_set_expectations": plan["evaluator_id"] == viewer.nip and plan["status"] in (
+            "draft", "returned", "revising", "submitted"),
+    }, errors=errors, values=shown | (values or {}), status=status)
+
+
+review_page = _review_page
 
 
 @router.get("/tim/skp/{plan_id}")
@@ -69,11 +77,15 @@ def _versioned(form: Any) -> dict[str, Any]:
 
 @router.post("/tim/skp/{plan_id}/setujui")
 async def approve_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
+    """Approve, with an optional comment for the employee (recorded on the approval)."""
+    body = _versioned(form)
+    if text(form, "approval_comments"):
+        body["comments"] = text(form, "approval_comments")
     try:
-        await api.call("planning", "POST", f"/plans/{plan_id}/approve", viewer.token, json=_versioned(form))
+        await api.call("planning", "POST", f"/plans/{plan_id}/approve", viewer.token, json=body)
     except ApiError as error:
-        return await _review_page(request, viewer, api, plan_id, status=error.status,
-                                  errors=FormErrors.from_api(error, {}))
+        return await _review_page(request, viewer, api, plan_id, status=error.status, values=values_of(form),
+                                  errors=FormErrors.from_api(error, {"comments": "approval_comments"}))
     flash(request, "team.approved")
     return RedirectResponse(_board(form), status_code=303)
 
@@ -104,6 +116,9 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
     # the form starts from what the evaluator already recorded; what was just typed wins
     recorded = {f"rhk_{r['rhk_id']}": (r.get("evaluator") or {}).get("rating") or "" for r in view["rhks"]}
     recorded |= {f"value_{v['value']}": (v.get("evaluator") or {}).get("rating") or "" for v in view["values"]}
+    recorded |= {f"rhk_comment_{r['rhk_id']}": (r.get("evaluator") or {}).get("comment") or "" for r in view["rhks"]}
+    recorded |= {f"value_comment_{v['value']}": (v.get("evaluator") or {}).get("comment") or ""
+                 for v in view["values"]}
     recorded |= {"results_rating": view.get("results_rating") or "",
                  "behaviour_rating": view.get("behaviour_rating") or ""}
     is_employee = viewer.nip == view["employee_id"]
@@ -131,10 +146,22 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
         "candidates": [c for c in candidates if not c.get("assigned")],
         "rater_rows": rater_rows(values, len(raters)),
         "can_object": is_employee and view["status"] == "finalised" and view.get("objection") is None,
-        "field_label": lambda field_name: appraisal_field_label(lang, field_name, titles),
+        "field_label": lambda field_name: rating_field_label(lang, field_name, titles),
         # the menu marks "Penilaian saya" only on one's own appraisal, else the team board
         "current_path": "/penilaian" if is_employee else "/tim",
     }, errors=errors, values=values, status=status)
+
+
+def rating_field_label(lang: str, name: str, titles: dict[str, str]) -> str:
+    """The appraisal page's field labels, with the evaluator's notes (``rhk_comment_<id>``, ``value_comment_<v>``)
+    and the finalisation's confirmation box."""
+    if name.startswith("rhk_comment_") and name.removeprefix("rhk_comment_") in titles:
+        return translate(lang, "skpe.rhk_comment", title=titles[name.removeprefix("rhk_comment_")])
+    if name.startswith("value_comment_") and name.removeprefix("value_comment_") in LABELS["value"]:
+        return translate(lang, "skpe.value_comment", value=label(lang, "value", name.removeprefix("value_comment_")))
+    if name == "confirm":
+        return translate(lang, "skpe.confirm_label")
+    return appraisal_field_label(lang, name, titles)
 
 
 @router.get("/penilaian/{appraisal_id}")
@@ -150,15 +177,25 @@ async def rate(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer,
     mapping: dict[str, str] = {"results_rating": "results_rating", "behaviour_rating": "behaviour_rating",
                                "reason": "reason"}
     for name in form:
-        if name.startswith("rhk_") and (chosen := check.choice(name, text(form, name), RATINGS, required=False)):
-            mapping[f"rhk_ratings.{len(body['rhk_ratings'])}"] = name
-            mapping[f"rhk_ratings.{name.removeprefix('rhk_')}"] = name
-            body["rhk_ratings"].append({"rhk_id": name.removeprefix("rhk_"), "rating": chosen})
+        if not name.startswith("rhk_") or name.startswith("rhk_comment_"):
+            continue
+        rhk_id, comment = name.removeprefix("rhk_"), text(form, f"rhk_comment_{name.removeprefix('rhk_')}")
+        if chosen := check.choice(name, text(form, name), RATINGS, required=False):
+            index = len(body["rhk_ratings"])
+            mapping |= {f"rhk_ratings.{index}": name, f"rhk_ratings.{rhk_id}": name,
+                        f"rhk_ratings.{index}.comment": f"rhk_comment_{rhk_id}"}
+            body["rhk_ratings"].append({"rhk_id": rhk_id, "rating": chosen, "comment": comment or None})
+        elif comment:
+            check.errors.add(name, translate(check.lang, "skpe.rating_for_comment"))
     for value in VALUES:
+        comment = text(form, f"value_comment_{value}")
         if chosen := check.choice(f"value_{value}", text(form, f"value_{value}"), RATINGS, required=False):
-            mapping[f"value_ratings.{len(body['value_ratings'])}"] = f"value_{value}"
-            mapping[f"value_ratings.{value}"] = f"value_{value}"
-            body["value_ratings"].append({"value": value, "rating": chosen})
+            index = len(body["value_ratings"])
+            mapping |= {f"value_ratings.{index}": f"value_{value}", f"value_ratings.{value}": f"value_{value}",
+                        f"value_ratings.{index}.comment": f"value_comment_{value}"}
+            body["value_ratings"].append({"value": value, "rating": chosen, "comment": comment or None})
+        elif comment:
+            check.errors.add(f"value_{value}", translate(check.lang, "skpe.rating_for_comment"))
     for overall in ("results_rating", "behaviour_rating"):
         if chosen := check.choice(overall, text(form, overall), RATINGS, required=False):
             body[overall] = chosen
@@ -168,12 +205,16 @@ async def rate(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer,
     if check.errors:
         return await appraisal_page(request, viewer, api, appraisal_id, errors=check.errors,
                                      values=values_of(form), status=422)
+    if not (body["rhk_ratings"] or body["value_ratings"] or "results_rating" in body or "behaviour_rating" in body):
+        flash(request, "skpe.nothing_rated")
+        return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)
     try:
-        await api.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", viewer.token, json=body)
+        result = await api.call("evaluation", "PUT", f"/appraisals/{appraisal_id}/ratings", viewer.token, json=body)
     except ApiError as error:
         return await appraisal_page(request, viewer, api, appraisal_id, values=values_of(form),
                                      status=error.status, errors=FormErrors.from_api(error, mapping))
-    flash(request, "appr.rated")
+    unchanged = isinstance(result, dict) and body.get("expected_version") == result.get("version")
+    flash(request, "skpe.nothing_changed" if unchanged else "appr.rated")
     return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)
 
 
@@ -183,6 +224,11 @@ async def finalise(request: Request, appraisal_id: uuid.UUID, viewer: CurrentVie
     body: dict[str, Any] = _versioned(form)
     if text(form, "justification"):
         body["justification"] = text(form, "justification")
+    if text(form, "confirm") != "ya":  # finalising cannot be undone: the box must be ticked first
+        errors = FormErrors()
+        errors.add("confirm", translate(language(request), "skpe.confirm_finalise_required"))
+        return await appraisal_page(request, viewer, api, appraisal_id, errors=errors, status=422,
+                                     values={"justification": text(form, "justification")})
     try:
         await api.call("evaluation", "POST", f"/appraisals/{appraisal_id}/finalise", viewer.token, json=body)
     except ApiError as error:
