@@ -20,7 +20,7 @@ from kinerja_kernel.auth import Principal, Role, TokenVerifier
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal import session as sessions
-from kinerja_portal.clients import LANGUAGE, ApiError, FormErrors, Services, ServiceUnavailable
+from kinerja_portal.clients import ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 from kinerja_portal.numbers import format_id_number
 
@@ -116,31 +116,10 @@ async def require_viewer(request: Request) -> Viewer:
     viewer = viewer_of(request)
     if viewer is None:
         raise SignInRequired(_current_path(request), expired=had_token)
-    LANGUAGE.set(language(request))  # the services' messages are then shown in the chosen language
     return viewer
 
 
 CurrentViewer = Annotated[Viewer, Depends(require_viewer)]
-
-
-class NotAllowed(Exception):
-    """The signed-in user's roles do not include one this page is for: a page saying whose page it is."""
-
-    def __init__(self, roles: tuple[Role, ...]) -> None:
-        super().__init__(", ".join(r.value for r in roles))
-        self.roles = roles
-
-
-def requires(*roles: Role) -> Any:
-    """A router or route dependency: only users with one of ``roles`` see the page (or post its form); others
-    get a 403 page naming who the page is for, before any form is shown or anything is called."""
-
-    async def check(request: Request) -> None:
-        viewer = await require_viewer(request)
-        if not viewer.has(*roles):
-            raise NotAllowed(roles)
-
-    return Depends(check)
 
 
 def services(request: Request) -> Services:
