@@ -166,8 +166,8 @@ class EventSourcedRepository(Generic[A, S]):
             aggregate = start()
         if check is not None:
             check(aggregate)
-        if expected_version is not None and expected_version != aggregate.version:
-            raise ConcurrencyError(stream_id, expected_version, f"the stream is at {aggregate.version}")
+        if expected_version is not None and expected_version != aggregate.loaded_version:
+            raise ConcurrencyError(stream_id, expected_version, f"the stream is at {aggregate.loaded_version}")
         decide(aggregate)
         if aggregate.pending and save:
             await self.save(

@@ -17,8 +17,8 @@ from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
 
 def build(runtime: ServiceRuntime) -> tuple[CareerService, DevelopmentService]:
     catalogs = catalog_repository(runtime.store)
-    return (CareerService(career_repository(runtime.store), catalogs),
-            DevelopmentService(catalogs, plan_repository(runtime.store)))
+    return (CareerService(career_repository(runtime.store), catalogs, db=runtime.db),
+            DevelopmentService(catalogs, plan_repository(runtime.store), db=runtime.db))
 
 
 def consumers(career: CareerService, settings: CareerSettings) -> list[ConsumerSpec]:

@@ -1,8 +1,10 @@
 """Career use cases: policies on evaluation and planning events, HR data entry, and the read models.
 
-Every change of a career record runs under a transaction-scoped advisory lock on its stream, so a
-consumer and an HR request touching the same employee queue instead of failing with a conflict
-(a conflict inside a consumer would otherwise dead-letter a perfectly good appraisal event).
+Every change of a career record is the kernel's use-case loop (``EventSourcedRepository.change``) under a
+lock on its stream, so a consumer and an HR request touching the same employee queue instead of failing
+with a conflict (a conflict inside a consumer would otherwise stop on a perfectly good appraisal event).
+Commands need only an event store (PostgreSQL, or the in-memory one in application tests); the queries
+read the read models in PostgreSQL (``db``).
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ from kinerja_kernel.contracts.evaluation import (
     TimeZone,
 )
 from kinerja_kernel.contracts.planning import EmployeeRegistered
+from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import Actor, EventEnvelope, utcnow
 from kinerja_kernel.errors import Forbidden, InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.eventstore import EventStore
 from kinerja_kernel.repository import EventSourcedRepository
 
 CAREER_SYSTEM = Actor(id="kinerja-career", role="system")
@@ -49,10 +53,6 @@ def today() -> date:
     """Today in the easternmost zone (WIT): a date that is already today in any office is never refused
     as "in the future"."""
     return TimeZone.WIT.local_date(utcnow())
-
-
-async def lock_stream(conn: asyncpg.Connection, stream_id: str) -> None:
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", stream_id)
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,23 @@ CSV_COLUMN_OF = {"employee_id": "nip", "grade": "golongan", "name": "pangkat", "
 
 
 class CareerService:
-    def __init__(self, records: EventSourcedRepository[CareerRecord],
-                 catalogs: EventSourcedRepository[TrainingCatalog], clock: Callable[[], date] = today) -> None:
+    def __init__(self, records: EventSourcedRepository[CareerRecord, EventStore],
+                 catalogs: EventSourcedRepository[TrainingCatalog, EventStore], clock: Callable[[], date] = today,
+                 *, db: Database | None = None) -> None:
         self.records = records
         self.catalogs = catalogs
-        self.db = records.store.db
+        self.store = records.store
+        self._db = db
         self.clock = clock
 
+    @property
+    def db(self) -> Database:
+        """The read models' database (queries only; commands use the event store)."""
+        assert self._db is not None, "queries need the PostgreSQL read models"
+        return self._db
+
     # -- policies on other services' events (run inside the inbox transaction) ---------------------------
-    async def on_employee_registered(self, conn: asyncpg.Connection, env: EventEnvelope, e: EmployeeRegistered
+    async def on_employee_registered(self, conn: Any, env: EventEnvelope, e: EmployeeRegistered
                                      ) -> None:
         profile = EmployeeProfile(name=e.name, office_id=e.office_id, unit_id=e.unit_id, position=e.position,
                                   position_type=e.position_type, employment=e.employment,
@@ -92,14 +100,14 @@ class CareerService:
         await self._change(conn, e.employee_id, e.office_id, CAREER_SYSTEM,
                            lambda record: record.update_profile(profile, e.reason))
 
-    async def on_appraisal_finalised(self, conn: asyncpg.Connection, env: EventEnvelope, e: AppraisalFinalised
+    async def on_appraisal_finalised(self, conn: Any, env: EventEnvelope, e: AppraisalFinalised
                                      ) -> None:
         entry = entry_from_result(e.result, source_event_id=env.event_id, subject=env.subject)
         catalog = await self._catalog(conn, entry.office_id)
         await self._change(conn, e.result.employee_id, entry.office_id, CAREER_SYSTEM,
                            lambda record: record.record_result(entry, catalog))
 
-    async def on_appraisal_corrected(self, conn: asyncpg.Connection, env: EventEnvelope, e: AppraisalCorrected
+    async def on_appraisal_corrected(self, conn: Any, env: EventEnvelope, e: AppraisalCorrected
                                      ) -> None:
         if (e.previous.employee_id, e.previous.period) != (e.result.employee_id, e.result.period):
             raise InvalidInput("Koreksi mengubah pegawai atau periode hasil penilaian",
@@ -115,9 +123,8 @@ class CareerService:
     async def record_rank(self, office_id: str, employee_id: str, rank: Rank, reason: str | None,
                           by: Principal) -> int:
         self._require_hr(by, office_id)
-        async with self.db.transaction() as conn:
-            record = await self._change(conn, employee_id, office_id, by.actor(HR),
-                                        lambda r: r.record_rank(rank, reason, today=self.clock()), office_check=True)
+        record = await self._change(None, employee_id, office_id, by.actor(HR),
+                                    lambda r: r.record_rank(rank, reason, today=self.clock()), office_check=True)
         return record.version
 
     async def import_ranks(self, office_id: str, rows: Sequence[RankRow], reason: str | None, by: Principal) -> int:
@@ -126,16 +133,17 @@ class CareerService:
         in JSON), up to ``MAX_IMPORT_ERRORS``."""
         self._require_hr(by, office_id)
         changed = 0
+        decided: list[bool] = []  # per row tried: did it record anything
         refused: list[tuple[str, str]] = []
-        async with self.db.transaction() as conn:
+        async with self.store.transaction() as conn:
             for index, row in enumerate(rows):
                 def decide(record: CareerRecord, rank: Rank = row.rank) -> None:
                     record.record_rank(rank, reason or "Impor data pangkat", today=self.clock())
+                    decided.append(bool(record.pending))
 
                 try:
-                    before = await self._version(conn, row.employee_id)
-                    record = await self._change(conn, row.employee_id, office_id, by.actor(HR), decide,
-                                                office_check=True, save=not refused)
+                    await self._change(conn, row.employee_id, office_id, by.actor(HR), decide, office_check=True,
+                                       save=not refused)
                 except KinerjaError as exc:
                     prefix, name = row.where(index)
                     field = exc.field or "employee_id"
@@ -145,7 +153,7 @@ class CareerService:
                     if len(refused) >= MAX_IMPORT_ERRORS:
                         break
                     continue
-                changed += record.version != before
+                changed += decided[-1]
             if refused:  # raising inside the transaction rolls back the rows already saved
                 (first_field, first_message), *more = refused
                 raise InvalidInput(first_message, message_en=f"{len(refused)} rank rows refused", field=first_field,
@@ -155,18 +163,16 @@ class CareerService:
     async def set_functional_position(self, office_id: str, employee_id: str, position: FunctionalPosition,
                                       reason: str | None, by: Principal) -> int:
         self._require_hr(by, office_id)
-        async with self.db.transaction() as conn:
-            record = await self._change(conn, employee_id, office_id, by.actor(HR),
-                                        lambda r: r.set_functional_position(position, reason), office_check=True)
+        record = await self._change(None, employee_id, office_id, by.actor(HR),
+                                    lambda r: r.set_functional_position(position, reason), office_check=True)
         return record.version
 
     async def assess_potential(self, office_id: str, employee_id: str, assessment: PotentialAssessment,
                                reason: str | None, by: Principal) -> int:
         self._require_hr(by, office_id)
-        async with self.db.transaction() as conn:
-            record = await self._change(conn, employee_id, office_id, by.actor(HR),
-                                        lambda r: r.assess_potential(assessment, reason, today=self.clock()),
-                                        office_check=True)
+        record = await self._change(None, employee_id, office_id, by.actor(HR),
+                                    lambda r: r.assess_potential(assessment, reason, today=self.clock()),
+                                    office_check=True)
         return record.version
 
     # -- read models --------------------------------------------------------------------------------------
@@ -277,32 +283,27 @@ class CareerService:
                 "not_eligible": not_eligible}
 
     # -- helpers ------------------------------------------------------------------------------------------
-    async def _catalog(self, conn: asyncpg.Connection, office_id: str) -> tuple[CatalogEntry, ...]:
+    async def _catalog(self, conn: Any, office_id: str) -> tuple[CatalogEntry, ...]:
         catalog = await self.catalogs.load(office_id, conn=conn)
         return tuple(catalog.entries.values()) if catalog else ()
 
-    async def _change(self, conn: asyncpg.Connection, employee_id: str, office_id: str, actor: Actor,
+    async def _change(self, conn: Any, employee_id: str, office_id: str, actor: Actor,
                       decide: Callable[[CareerRecord], None], *, office_check: bool = False,
                       save: bool = True) -> CareerRecord:
-        """Load (under the stream lock), decide, save with the inline read models (unless ``save`` is false:
-        only checking); returns the record."""
-        await lock_stream(conn, self.records.stream_id(employee_id))
-        record = await self.records.load(employee_id, conn=conn)
-        if record is None:
-            record = CareerRecord.start(employee_id, office_id)
-        elif office_check and record.office_id != office_id:
-            raise Forbidden(f"Pegawai {employee_id} terdaftar di kantor {record.office_id}, bukan {office_id}",
-                            message_en=f"employee belongs to office {record.office_id}", field="employee_id")
-        decide(record)
-        if record.pending and save:
-            await self.records.save(employee_id, record, actor=actor, office_id=record.office_id or office_id,
-                                    subject=employee_id, conn=conn)
-        return record
+        """The use-case loop on one career record, under its stream lock in ``conn``'s transaction (its own
+        when ``conn`` is None): a record
+        not yet stored starts in ``office_id``; HR may change only records of its office (``office_check``);
+        ``save=False`` only checks."""
+        def same_office(record: CareerRecord) -> None:
+            if office_check and record.version and record.office_id != office_id:
+                raise Forbidden(f"Pegawai {employee_id} terdaftar di kantor {record.office_id}, bukan {office_id}",
+                                message_en=f"employee belongs to office {record.office_id}", field="employee_id")
 
-    async def _version(self, conn: asyncpg.Connection, employee_id: str) -> int:
-        version = await conn.fetchval("SELECT max(stream_version) FROM events WHERE stream_id = $1",
-                                      self.records.stream_id(employee_id))
-        return int(version or 0)
+        return await self.records.change(
+            employee_id, None, decide, start=lambda: CareerRecord.start(employee_id, office_id), check=same_office,
+            actor=actor, office_id=lambda r: r.office_id or office_id, subject=employee_id, conn=conn, lock=True,
+            save=save,
+        )
 
     @staticmethod
     def _require_hr(by: Principal, office_id: str) -> None:

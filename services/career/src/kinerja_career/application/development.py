@@ -3,45 +3,47 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
 from kinerja_career.adapters import read_models as rm
-from kinerja_career.application.career import HR, lock_stream
+from kinerja_career.application.career import HR
 from kinerja_career.domain.catalog import TrainingCatalog
 from kinerja_career.domain.development_plan import DevelopmentPlan
 from kinerja_kernel.access import require_access, require_office_role
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.career import CatalogEntry, DevelopmentActivity, DevelopmentPlanKind
-from kinerja_kernel.errors import ConcurrencyError, NotFound
+from kinerja_kernel.db import Database
+from kinerja_kernel.errors import NotFound
+from kinerja_kernel.eventstore import EventStore
 from kinerja_kernel.repository import EventSourcedRepository
 
 
 class DevelopmentService:
-    def __init__(self, catalogs: EventSourcedRepository[TrainingCatalog],
-                 plans: EventSourcedRepository[DevelopmentPlan]) -> None:
+    def __init__(self, catalogs: EventSourcedRepository[TrainingCatalog, EventStore],
+                 plans: EventSourcedRepository[DevelopmentPlan, EventStore], *, db: Database | None = None) -> None:
         self.catalogs = catalogs
         self.plans = plans
-        self.db = plans.store.db
+        self._db = db
+
+    @property
+    def db(self) -> Database:
+        """The read models' database (who an employee's evaluator is, the catalog's table)."""
+        assert self._db is not None, "this use case reads the PostgreSQL read models"
+        return self._db
 
     # -- catalog ------------------------------------------------------------------------------------------
     async def set_catalog_entry(self, office_id: str, entry: CatalogEntry, reason: str | None, by: Principal) -> int:
         require_office_role(by, office_id, HR)
-        async with self.db.transaction() as conn:
-            catalog = await self._catalog(conn, office_id)
-            catalog.set_entry(office_id, entry, reason)
-            await self._save_catalog(conn, office_id, catalog, by)
+        catalog = await self._change_catalog(office_id, lambda c: c.set_entry(office_id, entry, reason), by)
         return catalog.version
 
     async def remove_catalog_entry(self, office_id: str, code: str, reason: str | None, by: Principal) -> int:
         require_office_role(by, office_id, HR)
-        async with self.db.transaction() as conn:
-            catalog = await self._catalog(conn, office_id)
-            catalog.remove_entry(office_id, code, reason)
-            await self._save_catalog(conn, office_id, catalog, by)
+        catalog = await self._change_catalog(office_id, lambda c: c.remove_entry(office_id, code, reason), by)
         return catalog.version
 
     async def catalog(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
@@ -69,24 +71,22 @@ class DevelopmentService:
                           activities: Sequence[DevelopmentActivity], reason: str, expected_version: int | None,
                           by: Principal) -> int:
         async with self.db.transaction() as conn:
-            plan, role = await self._load_plan(conn, idp_id, by, expected_version)
-            plan.revise(goals, activities, reason)
-            await self.plans.save(idp_id, plan, actor=by.actor(role), office_id=plan.office_id,
-                                  subject=plan.employee_id, conn=conn)
+            role = await self._author_of(conn, idp_id, by)
+            plan = await self._change_plan(conn, idp_id, expected_version,
+                                           lambda p: p.revise(goals, activities, reason), by, role)
         return plan.version
 
     async def progress(self, idp_id: uuid.UUID, activity_id: uuid.UUID, *, hours_done: Decimal,
                        progress_percent: int, note: str | None, by: Principal) -> int:
         async with self.db.transaction() as conn:
-            plan, role = await self._load_plan(conn, idp_id, by, None)
-            plan.progress(activity_id, hours_done=hours_done, progress_percent=progress_percent, note=note)
-            await self.plans.save(idp_id, plan, actor=by.actor(role), office_id=plan.office_id,
-                                  subject=plan.employee_id, conn=conn)
+            role = await self._author_of(conn, idp_id, by)
+            plan = await self._change_plan(conn, idp_id, None, lambda p: p.progress(
+                activity_id, hours_done=hours_done, progress_percent=progress_percent, note=note), by, role)
         return plan.version
 
     async def get_plan(self, idp_id: uuid.UUID, by: Principal) -> dict[str, Any]:
         async with self.db.connection() as conn:
-            plan, _ = await self._load_plan(conn, idp_id, by, None, reading=True)
+            plan, _ = await self._load_plan(conn, idp_id, by, reading=True)
         return {"idp_id": str(idp_id), "version": plan.version, "employee_id": plan.employee_id,
                 "office_id": plan.office_id, "year": plan.year, "kind": plan.kind.value, "goals": list(plan.goals),
                 "activities": [a.model_dump(mode="json") for a in plan.activities.values()],
@@ -94,29 +94,35 @@ class DevelopmentService:
                 "progress_percent": plan.progress_percent, "created_by": plan.created_by}
 
     # -- helpers ------------------------------------------------------------------------------------------
-    async def _catalog(self, conn: asyncpg.Connection, office_id: str) -> TrainingCatalog:
-        await lock_stream(conn, self.catalogs.stream_id(office_id))
-        return await self.catalogs.load(office_id, conn=conn) or TrainingCatalog()
+    async def _change_catalog(self, office_id: str, decide: Callable[[TrainingCatalog], None],
+                              by: Principal) -> TrainingCatalog:
+        """The use-case loop on the office's catalog, under its stream lock (HR requests queue)."""
+        return await self.catalogs.change(office_id, None, decide, start=TrainingCatalog, actor=by.actor(HR),
+                                          office_id=office_id, subject=office_id, lock=True)
 
-    async def _save_catalog(self, conn: asyncpg.Connection, office_id: str, catalog: TrainingCatalog,
-                            by: Principal) -> None:
-        await self.catalogs.save(office_id, catalog, actor=by.actor(HR), office_id=office_id, subject=office_id,
-                                 conn=conn)
+    async def _change_plan(self, conn: asyncpg.Connection, idp_id: uuid.UUID, expected_version: int | None,
+                           decide: Callable[[DevelopmentPlan], None], by: Principal, role: Role) -> DevelopmentPlan:
+        """The use-case loop on one IDP, in ``conn``'s transaction (after ``_author_of`` allowed the caller)."""
+        return await self.plans.change(idp_id, expected_version, decide, actor=by.actor(role),
+                                       office_id=lambda p: p.office_id, subject=lambda p: p.employee_id,
+                                       not_found=lambda: _unknown_plan(idp_id), conn=conn)
 
-    async def _load_plan(self, conn: asyncpg.Connection, idp_id: uuid.UUID, by: Principal,
-                         expected_version: int | None, *, reading: bool = False) -> tuple[DevelopmentPlan, Role]:
+    async def _author_of(self, conn: asyncpg.Connection, idp_id: uuid.UUID, by: Principal) -> Role:
+        """The role in which ``by`` may change the IDP (or the refusal: unknown plan, other office, not a party)."""
+        _, role = await self._load_plan(conn, idp_id, by)
+        return role
+
+    async def _load_plan(self, conn: asyncpg.Connection, idp_id: uuid.UUID, by: Principal, *,
+                         reading: bool = False) -> tuple[DevelopmentPlan, Role]:
         plan = await self.plans.load(idp_id, conn=conn)
         if plan is None:
-            raise NotFound(f"Rencana pengembangan {idp_id} tidak ditemukan", message_en="unknown IDP", field="idp_id")
+            raise _unknown_plan(idp_id)
         employee = await rm.employee(conn, plan.employee_id)
         assert employee is not None  # the plan was created for a known employee
         by.require_office(plan.office_id)
         if reading and by.has_role(Role.AUDITOR):
             return plan, Role.AUDITOR
-        role = self._author_role(by, employee)
-        if expected_version is not None and expected_version != plan.version:
-            raise ConcurrencyError(self.plans.stream_id(idp_id), expected_version, f"the plan is at {plan.version}")
-        return plan, role
+        return plan, self._author_role(by, employee)
 
     @staticmethod
     def _author_role(by: Principal, employee: asyncpg.Record) -> Role:
@@ -130,3 +136,7 @@ class DevelopmentService:
             return Role.PEJABAT_PENILAI
         return HR
 
+
+
+def _unknown_plan(idp_id: uuid.UUID) -> NotFound:
+    return NotFound(f"Rencana pengembangan {idp_id} tidak ditemukan", message_en="unknown IDP", field="idp_id")
