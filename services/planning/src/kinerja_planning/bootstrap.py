@@ -29,5 +29,6 @@ async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec |
     settings = runtime.settings
     assert isinstance(settings, PlanningSettings)
     return [interactions_consumer(app.state.realisation),
+    app.state.roster_admin = app.state.planning.acting
             ConsumerSpec(name=settings.consumer_group, topics=[events_topic("evaluation")],
                          handlers=EVALUATION_HANDLERS)]

@@ -342,6 +342,7 @@ class RhkRated(DomainEvent):
     comment: str | None
     source: RatingSource
     reason: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.BehaviourValueRated")
@@ -356,6 +357,7 @@ class BehaviourValueRated(DomainEvent):
     feedback: str | None
     source: RatingSource
     reason: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.ResultsRatingSet")
@@ -369,6 +371,7 @@ class ResultsRatingSet(DomainEvent):
     source: RatingSource
     reason: str
     organisation_predicate: OrganisationPredicate | None = None
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.BehaviourRatingSet")
@@ -381,6 +384,7 @@ class BehaviourRatingSet(DomainEvent):
     previous: Rating | None
     source: RatingSource
     reason: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.PredicateDetermined")
@@ -416,6 +420,7 @@ class AppraisalFinalised(DomainEvent):
     result: AppraisalResult
     finalised_by: str
     objection_deadline: AwareDatetime
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.ResultAcknowledged")
@@ -450,6 +455,7 @@ class ObjectionExplanationGiven(DomainEvent):
     author_id: str
     author_role: str
     text: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 class ObjectionDecision(enum.StrEnum):
@@ -468,6 +474,7 @@ class ObjectionDecided(DomainEvent):
     decision: ObjectionDecision
     decided_by: str
     reason: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")
 
 
 @event("evaluation.AppraisalCorrected")
@@ -480,3 +487,4 @@ class AppraisalCorrected(DomainEvent):
     result: AppraisalResult
     reason: str
     decided_by: str
+    on_behalf_of: str | None = Field(default=None, description="the absent official a Plt/Plh acted for")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -233,6 +234,8 @@ class PlanReturned(DomainEvent):
     period_year: int
     evaluator_id: str
     comments: str
+    on_behalf_of: str | None = Field(default=None, description="the absent evaluator, when an acting official "
+                                     "(Plt/Plh) returned it; the actor is then the acting official")
 
 
 @event("planning.PlanApproved")
@@ -246,6 +249,8 @@ class PlanApproved(DomainEvent):
     evaluator_id: str
     approved_by: str
     comments: str | None = None
+    on_behalf_of: str | None = Field(default=None, description="the absent evaluator, when an acting official "
+                                     "(Plt/Plh) approved it; approved_by is then the acting official")
 
 
 @event("planning.PlanRevisionStarted")
@@ -360,3 +365,64 @@ class ServiceInteractionRecorded(DomainEvent):
 
     interaction: ServiceInteraction
     period_year: int
+
+
+# -- acting officials (Plt / Plh) ----------------------------------------------------------------
+class ActingKind(enum.StrEnum):
+    """Pelaksana Tugas (a vacancy) or Pelaksana Harian (a temporary absence)."""
+
+    PLT = "plt"
+    PLH = "plh"
+
+
+class ActingWindow(_Value):
+    """Who acts for whom, from which day to which day (both inclusive, in the office's time zone).
+
+    The rule itself is here, in the published language, because planning (SKP approval) and evaluation
+    (rating, finalising, objections) must apply the same one to the appointments they learn."""
+
+    absent_id: str
+    acting_id: str
+    starts_on: date
+    ends_on: date
+
+    def covers(self, *, acting_id: str, absent_id: str, day: date) -> bool:
+        """Whether ``acting_id`` acts for ``absent_id`` on ``day``."""
+        return self.acting_id == acting_id and self.absent_id == absent_id and self.starts_on <= day <= self.ends_on
+
+
+def acting_for(windows: Iterable[ActingWindow], *, actor_id: str, official_id: str | None, day: date) -> str | None:
+    """The official ``actor_id`` acts for when taking ``official_id``'s decision on ``day``: ``None`` when
+    the actor is the official themself or no appointment covers that day (so the actor is refused)."""
+    if official_id is None or actor_id == official_id:
+        return None
+    return official_id if any(w.covers(acting_id=actor_id, absent_id=official_id, day=day) for w in windows) else None
+
+
+@event("planning.ActingOfficialAppointed")
+class ActingOfficialAppointed(DomainEvent):
+    """HR appointed an acting official (Plt/Plh) for an absent evaluator or superior, for a date range
+    (stream ``plt-<appointment id>``)."""
+
+    appointment_id: uuid.UUID
+    office_id: str
+    absent_id: Nip
+    acting_id: Nip
+    kind: ActingKind
+    starts_on: date
+    ends_on: date
+    reason: str = Field(min_length=1, max_length=1000)
+    decree_number: str | None = Field(default=None, max_length=100)
+
+
+@event("planning.ActingAppointmentEnded")
+class ActingAppointmentEnded(DomainEvent):
+    """HR ended an acting appointment early: it no longer covers the days after ``ends_on``."""
+
+    appointment_id: uuid.UUID
+    office_id: str
+    absent_id: Nip
+    acting_id: Nip
+    previous_ends_on: date
+    ends_on: date
+    reason: str = Field(min_length=1, max_length=1000)

@@ -227,3 +227,44 @@ async def realisation_for(conn: asyncpg.Connection, plan_id: uuid.UUID, start: d
             ikis.append({**iki, "realised_in_period": str(total), "entries": listed})
         result.append({"rhk_id": str(r["rhk_id"]), "title": r["title"], "kind": r["kind"], "ikis": ikis})
     return result
+
+
+# -- acting officials (Plt/Plh), learned from planning --------------------------------------------
+MIGRATIONS = (*MIGRATIONS, Migration("evaluation-acting", 1, "acting officials (Plt/Plh) learned from planning", """
+    CREATE TABLE acting_appointments (
+        appointment_id  uuid PRIMARY KEY,
+        office_id       text NOT NULL,
+        absent_id       text NOT NULL,
+        acting_id       text NOT NULL,
+        kind            text NOT NULL,
+        starts_on       date NOT NULL,
+        ends_on         date NOT NULL
+    );
+    CREATE INDEX acting_appointments_acting_idx ON acting_appointments (acting_id);
+    CREATE INDEX acting_appointments_absent_idx ON acting_appointments (absent_id);
+"""))
+
+
+async def acting_appointed(conn: asyncpg.Connection, env: EventEnvelope, e: ev.ActingOfficialAppointed) -> None:
+    await conn.execute("INSERT INTO acting_appointments VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                       "ON CONFLICT (appointment_id) DO NOTHING", e.appointment_id, e.office_id, e.absent_id,
+                       e.acting_id, e.kind.value, e.starts_on, e.ends_on)
+
+
+async def acting_ended(conn: asyncpg.Connection, env: EventEnvelope, e: ev.ActingAppointmentEnded) -> None:
+    await conn.execute("UPDATE acting_appointments SET ends_on = $2 WHERE appointment_id = $1", e.appointment_id,
+                       e.ends_on)
+
+
+HANDLERS = {**HANDLERS, ev.ActingOfficialAppointed.event_type: acting_appointed,
+            ev.ActingAppointmentEnded.event_type: acting_ended}
+
+
+async def acting_windows(conn: asyncpg.Connection, *, acting_id: str | None = None,
+                         absent_ids: list[str] | None = None) -> list[ev.ActingWindow]:
+    """The appointments ``acting_id`` holds, or those covering one of ``absent_ids`` (any day: the rule,
+    :func:`kinerja_kernel.contracts.planning.acting_for`, picks the day)."""
+    rows = await conn.fetch(
+        "SELECT absent_id, acting_id, starts_on, ends_on FROM acting_appointments "
+        "WHERE acting_id = $1 OR absent_id = ANY($2::text[])", acting_id, absent_ids or [])
+    return [ev.ActingWindow(**dict(r)) for r in rows]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -243,7 +244,7 @@ PROJECTION = Projection({
     ev.AppraisalFinalised.event_type: _finalised,
     ev.ResultAcknowledged.event_type: _acknowledged,
     ev.ObjectionFiled.event_type: _update("status = 'objected', objection_status = 'filed', "
-                                          "objection_filed_at = $3"),
+                                          "objection_filed_at = $3, superior_id = $4", "superior_id"),
     ev.ObjectionExplanationGiven.event_type: _update("explanations = explanations + 1"),
     ev.ObjectionDecided.event_type: _update("status = 'decided', objection_status = $4, objection_decided_at = $3",
                                             "decision"),
@@ -310,18 +311,22 @@ async def peer_requests(conn: asyncpg.Connection, rater_id: str) -> list[asyncpg
            WHERE q.rater_id = $1 ORDER BY q.window_closes_at""", rater_id))
 
 
-async def objections_for(conn: asyncpg.Connection, person_id: str) -> list[asyncpg.Record]:
-    """Objections where ``person_id`` is the superior who decides or the evaluator who explains: those
-    awaiting a decision first (oldest first), then the decided ones (newest first)."""
+async def objections_for(conn: asyncpg.Connection, person_id: str, acting_for: Sequence[str] = ()
+                         ) -> list[asyncpg.Record]:
+    """Objections where ``person_id`` is the superior who decides (or acts today for the superior, Plt/Plh:
+    ``acting_for``) or the evaluator who explains: those awaiting a decision first (oldest first), then the
+    decided ones (newest first)."""
     return list(await conn.fetch(
         """SELECT a.appraisal_id, a.employee_id, s.name, a.office_id, a.unit_id, a.period_key, a.status,
                   a.objection_status, a.objection_filed_at, a.objection_decided_at, a.objection_deadline,
                   a.explanations, a.evaluator_id, a.superior_id, a.results_rating, a.behaviour_rating, a.predicate,
-                  CASE WHEN a.superior_id = $1 THEN 'atasan_penilai' ELSE 'pejabat_penilai' END AS my_role
+                  CASE WHEN a.superior_id = $1 OR a.superior_id = ANY($2::text[]) THEN 'atasan_penilai'
+                       ELSE 'pejabat_penilai' END AS my_role
            FROM appraisals a LEFT JOIN staff s USING (employee_id)
-           WHERE a.objection_status IS NOT NULL AND (a.superior_id = $1 OR a.evaluator_id = $1)
+           WHERE a.objection_status IS NOT NULL
+             AND (a.superior_id = $1 OR a.evaluator_id = $1 OR a.superior_id = ANY($2::text[]))
            ORDER BY a.objection_status <> 'filed', CASE WHEN a.objection_status = 'filed'
-                    THEN a.objection_filed_at END, a.objection_decided_at DESC""", person_id))
+                    THEN a.objection_filed_at END, a.objection_decided_at DESC""", person_id, list(acting_for)))
 
 
 async def rating_history(conn: asyncpg.Connection, employee_id: str) -> list[asyncpg.Record]:

@@ -39,7 +39,7 @@ from kinerja_kernel.contracts.evaluation import (
     RhkRating,
     ValueRating,
 )
-from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType, RhkKind
+from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType, RhkKind, acting_for
 from kinerja_kernel.envelope import Actor, utcnow
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
@@ -162,8 +162,12 @@ class EvaluationService:
 
     async def file_objection(self, appraisal_id: uuid.UUID, reasons: str, by: Principal) -> Ref:
         now = self.clock()
+        async with self.db.connection() as conn:  # the roster's superior, where the SKP named none
+            member = await facts.staff_member(conn, by.user_id)
+        superior = member["superior_id"] if member is not None else None
         return await self._change(appraisal_id, by, Role.PEGAWAI, None,
-                                  lambda a: a.object(actor_id=by.user_id, reasons=reasons, now=now))
+                                  lambda a: a.object(actor_id=by.user_id, reasons=reasons, now=now,
+                                                     roster_superior_id=superior))
 
     # -- 360 ----------------------------------------------------------------------------------------
     async def assign_raters(self, appraisal_id: uuid.UUID, raters: Sequence[Rater], window_closes_at: datetime | None,
@@ -242,28 +246,35 @@ class EvaluationService:
     # -- the evaluator ------------------------------------------------------------------------------
     async def rate(self, appraisal_id: uuid.UUID, ratings: Ratings, reason: str | None,
                    expected_version: int | None, by: Principal) -> Ref:
-        by.require_role(Role.PEJABAT_PENILAI)
+        appraisal = await self._load(appraisal_id, by)
+        on_behalf_of = await self._acting_for(by, appraisal, appraisal.evaluator_id, Role.PEJABAT_PENILAI)
         return await self._change(appraisal_id, by, Role.PEJABAT_PENILAI, expected_version,
-                                  lambda a: a.rate(actor_id=by.user_id, ratings=ratings, reason=reason))
+                                  lambda a: a.rate(actor_id=by.user_id, ratings=ratings, reason=reason,
+                                                   on_behalf_of=on_behalf_of))
 
     async def finalise(self, appraisal_id: uuid.UUID, justification: str | None, expected_version: int | None,
                        by: Principal) -> Ref:
-        by.require_role(Role.PEJABAT_PENILAI)
         async with self.db.transaction() as conn:
             appraisal = await self._load(appraisal_id, by, expected_version, conn=conn)
+            on_behalf_of = await self._acting_for(by, appraisal, appraisal.evaluator_id, Role.PEJABAT_PENILAI,
+                                                  conn=conn)
             settings = await rm.office_settings(conn, appraisal.office_id)
             curve = await self._curve(conn, appraisal.office_id, appraisal.unit_id, appraisal.period)
             appraisal.finalise(actor_id=by.user_id, curve=curve, enforcement=settings.curve_enforcement,
                                justification=justification, now=self.clock(), time_zone=settings.time_zone,
-                               objection_window_days=settings.objection_window_days)
+                               objection_window_days=settings.objection_window_days, on_behalf_of=on_behalf_of)
             return await self._save(appraisal_id, appraisal, by, Role.PEJABAT_PENILAI, expected_version, conn=conn)
 
     async def team(self, period_key: str, by: Principal) -> list[dict[str, Any]]:
         """The evaluator's team board: each appraisal and who it is waiting on."""
         EvaluationPeriod.parse(period_key)
         async with self.db.connection() as conn:
-            rows = within_offices(by, await rm.team(conn, by.user_id, period_key))
-        return [{**rm.as_dict(r), "waiting_on": waiting_on(r)} for r in rows]
+            rows = [{**rm.as_dict(r), "waiting_on": waiting_on(r)}
+                    for r in within_offices(by, await rm.team(conn, by.user_id, period_key))]
+            for absent_id in await self._represented(conn, by):  # the teams of those the caller acts for today
+                rows += [{**rm.as_dict(r), "waiting_on": waiting_on(r), "on_behalf_of": absent_id}
+                         for r in within_offices(by, await rm.team(conn, absent_id, period_key))]
+        return rows
 
     # -- organisation predicate and calibration -------------------------------------------------------
     async def set_organisation_predicate(self, office_id: str, unit_id: str, period_key: str,
@@ -358,20 +369,26 @@ class EvaluationService:
     async def my_objections(self, by: Principal) -> list[dict[str, Any]]:
         """Objections the caller decides (as the evaluator's superior) or explains (as the evaluator)."""
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in within_offices(by, await rm.objections_for(conn, by.user_id))]
+            represented = await self._represented(conn, by)
+            return [rm.as_dict(r) for r in within_offices(by, await rm.objections_for(conn, by.user_id,
+                                                                                     represented))]
 
     async def explain(self, appraisal_id: uuid.UUID, text: str, by: Principal) -> Ref:
+        appraisal = await self._load(appraisal_id, by)
+        on_behalf_of = (None if by.user_id == appraisal.employee_id
+                        else await self._acting_for(by, appraisal, appraisal.evaluator_id, None))
         return await self._change(appraisal_id, by, Role.PEGAWAI, None,
-                                  lambda a: a.explain(actor_id=by.user_id, text=text))
+                                  lambda a: a.explain(actor_id=by.user_id, text=text, on_behalf_of=on_behalf_of))
 
     async def decide_objection(self, appraisal_id: uuid.UUID, decision: ObjectionDecision, reason: str,
                                results: Rating | None, behaviour: Rating | None, by: Principal) -> Ref:
-        by.require_role(Role.ATASAN_PENILAI)
         async with self.db.transaction() as conn:
             appraisal = await self._load(appraisal_id, by, conn=conn)
+            on_behalf_of = await self._acting_for(by, appraisal, appraisal.superior_id, Role.ATASAN_PENILAI,
+                                                  conn=conn)
             replaces = await self._finalised_event_id(appraisal_id, conn)
             appraisal.decide_objection(actor_id=by.user_id, decision=decision, reason=reason, results=results,
-                                       behaviour=behaviour, replaces_event_id=replaces)
+                                       behaviour=behaviour, replaces_event_id=replaces, on_behalf_of=on_behalf_of)
             return await self._save(appraisal_id, appraisal, by, Role.ATASAN_PENILAI, None, conn=conn)
 
     async def _finalised_event_id(self, appraisal_id: uuid.UUID, conn: asyncpg.Connection) -> uuid.UUID:
@@ -383,11 +400,15 @@ class EvaluationService:
     # -- reading ------------------------------------------------------------------------------------
     async def view(self, appraisal_id: uuid.UUID, by: Principal) -> dict[str, Any]:
         appraisal = await self._load(appraisal_id, by)
+        acts_for_evaluator = await self._acting_for(by, appraisal, appraisal.evaluator_id, None) is not None
+        acts_for_superior = await self._acting_for(by, appraisal, appraisal.superior_id, None) is not None
         is_employee = by.user_id == appraisal.employee_id
-        is_evaluator = by.user_id == appraisal.evaluator_id
-        oversight = by.user_id == appraisal.superior_id or by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR)
+        is_evaluator = by.user_id == appraisal.evaluator_id or acts_for_evaluator
+        oversight = (by.user_id == appraisal.superior_id or acts_for_superior
+                     or by.has_role(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR))
+        acting = (by.user_id,) if acts_for_evaluator or acts_for_superior else ()
         require_access(by, appraisal.office_id,
-                       parties=(appraisal.employee_id, appraisal.evaluator_id, appraisal.superior_id),
+                       parties=(appraisal.employee_id, appraisal.evaluator_id, appraisal.superior_id, *acting),
                        roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR), field="appraisal_id",
                        message="Anda tidak berhak melihat penilaian ini",
                        message_en="not allowed to read this appraisal")
@@ -425,6 +446,33 @@ class EvaluationService:
         return [rm.as_dict(r) for r in rows]
 
     # -- helpers --------------------------------------------------------------------------------------
+    async def _acting_for(self, by: Principal, appraisal: Appraisal, official_id: str | None, role: Role | None,
+                          conn: asyncpg.Connection | None = None) -> str | None:
+        """The absent official (``official_id``) the caller acts for today in the office's zone (Plt/Plh), or
+        ``None`` when the caller is the official themself, who must then hold ``role``."""
+        if official_id is not None and by.user_id != official_id:
+            async with self.db.connection() if conn is None else _Borrowed(conn) as c:
+                windows = await facts.acting_windows(c, acting_id=by.user_id)
+                zone = (await rm.office_settings(c, appraisal.office_id)).time_zone if windows else None
+            if zone is not None and (found := acting_for(windows, actor_id=by.user_id, official_id=official_id,
+                                                         day=zone.local_date(self.clock()))):
+                return found
+        if role is not None:
+            by.require_role(role)
+        return None
+
+    async def _represented(self, conn: asyncpg.Connection, by: Principal) -> list[str]:
+        """The officials the caller acts for today (Plt/Plh), each by its office's zone."""
+        found = []
+        for w in await facts.acting_windows(conn, acting_id=by.user_id):
+            member = await facts.staff_member(conn, w.absent_id)
+            if member is None or not by.in_office(member["office_id"]):
+                continue
+            zone = (await rm.office_settings(conn, member["office_id"])).time_zone
+            if acting_for([w], actor_id=by.user_id, official_id=w.absent_id, day=zone.local_date(self.clock())):
+                found.append(w.absent_id)
+        return found
+
     async def _change(self, appraisal_id: uuid.UUID, by: Principal, role: Role, expected_version: int | None,
                       decide: Callable[[Appraisal], object]) -> Ref:
         appraisal = await self._load(appraisal_id, by, expected_version)
@@ -527,3 +575,16 @@ def _rating(item: RhkRating | ValueRating | None) -> dict[str, Any] | None:
     if item is None:
         return None
     return {"rating": item.rating.value, "label": RATING_LABELS[item.rating], "comment": item.comment}
+
+
+class _Borrowed:
+    """A connection the caller already holds, used where a pool connection would be opened."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        return self.conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None

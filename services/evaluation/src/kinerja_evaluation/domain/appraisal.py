@@ -270,8 +270,9 @@ class Appraisal(Aggregate):
                                      answered=len(self.peer_inputs), reason=reason))
 
     # -- the evaluator's ratings ----------------------------------------------------------------------
-    def rate(self, *, actor_id: str, ratings: Ratings, reason: str | None) -> None:
-        self._require_evaluator(actor_id)
+    def rate(self, *, actor_id: str, ratings: Ratings, reason: str | None, on_behalf_of: str | None = None) -> None:
+        """The evaluator's ratings; an acting official (Plt/Plh) rates with ``on_behalf_of`` = the evaluator."""
+        self._require_evaluator(actor_id, on_behalf_of)
         self._require_open("Penilaian")
         if ratings.results is not None and self.unit_head:
             raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi dan "
@@ -284,15 +285,15 @@ class Appraisal(Aggregate):
             if old != r:
                 self.record(RhkRated(appraisal_id=self._id, employee_id=self.employee_id, rhk_id=r.rhk_id,
                                      rating=r.rating, previous=old.rating if old else None, comment=r.comment,
-                                     source=RatingSource.EVALUATOR, reason=why))
+                                     source=RatingSource.EVALUATOR, reason=why, on_behalf_of=on_behalf_of))
         for v in ratings.values:
             prev = self.value_ratings.get(v.value)
             if prev != v:
                 self.record(BehaviourValueRated(
                     appraisal_id=self._id, employee_id=self.employee_id, value=v.value, rating=v.rating,
                     previous=prev.rating if prev else None, feedback=v.comment, source=RatingSource.EVALUATOR,
-                    reason=why))
-        self._set_overall(ratings.results, ratings.behaviour, RatingSource.EVALUATOR, why)
+                    reason=why, on_behalf_of=on_behalf_of))
+        self._set_overall(ratings.results, ratings.behaviour, RatingSource.EVALUATOR, why, on_behalf_of)
 
     def apply_organisation_predicate(self, organisation: OrganisationPredicate, *, reason: str) -> None:
         """A unit head's results rating follows the unit's organisation predicate (while still open)."""
@@ -335,8 +336,9 @@ class Appraisal(Aggregate):
 
     # -- finalisation -------------------------------------------------------------------------------
     def finalise(self, *, actor_id: str, curve: CurveReport | None, enforcement: CurveEnforcement,
-                 justification: str | None, now: datetime, time_zone: TimeZone, objection_window_days: int) -> None:
-        self._require_evaluator(actor_id)
+                 justification: str | None, now: datetime, time_zone: TimeZone, objection_window_days: int,
+                 on_behalf_of: str | None = None) -> None:
+        self._require_evaluator(actor_id, on_behalf_of)
         self._require_open("Finalisasi")
         missing = self.missing_ratings()
         if missing:
@@ -361,7 +363,7 @@ class Appraisal(Aggregate):
         self.close_peer_window(reason="Penilaian difinalkan")
         deadline = time_zone.end_of_day(time_zone.local_date(now) + timedelta(days=objection_window_days))
         self.record(AppraisalFinalised(result=self._current_result(), finalised_by=actor_id,
-                                       objection_deadline=deadline))
+                                       objection_deadline=deadline, on_behalf_of=on_behalf_of))
 
     def acknowledge(self, *, actor_id: str) -> None:
         if actor_id != self.employee_id:
@@ -375,7 +377,9 @@ class Appraisal(Aggregate):
         self.record(ResultAcknowledged(appraisal_id=self._id, employee_id=self.employee_id))
 
     # -- objection (keberatan) ----------------------------------------------------------------------
-    def object(self, *, actor_id: str, reasons: str, now: datetime) -> uuid.UUID:
+    def object(self, *, actor_id: str, reasons: str, now: datetime, roster_superior_id: str | None = None) -> uuid.UUID:
+        """The employee's objection, addressed to the superior the SKP named or, when it named none (a vacant or
+        late post), to the superior the roster names now: a missing superior never blocks for good."""
         if actor_id != self.employee_id:
             raise Forbidden("Keberatan hanya dapat diajukan oleh pegawai yang dinilai",
                             message_en="only the employee objects")
@@ -391,35 +395,39 @@ class Appraisal(Aggregate):
             raise DomainRuleViolation(
                 f"Masa pengajuan keberatan telah berakhir pada {self.objection_deadline:%d-%m-%Y %H:%M} "
                 f"{zone.value if zone else 'UTC'}", message_en="objection window closed", field="reasons")
-        if not self.superior_id:
+        superior_id = self.superior_id or roster_superior_id
+        if not superior_id:
             raise DomainRuleViolation("Atasan pejabat penilai belum tercatat; hubungi pengelola kepegawaian",
                                       message_en="no superior", field="superior_id")
         objection_id = uuid.uuid5(self._id, "keberatan")
         self.record(ObjectionFiled(
             appraisal_id=self._id, objection_id=objection_id, employee_id=self.employee_id, office_id=self.office_id,
-            evaluator_id=self.evaluator_id, superior_id=self.superior_id, reasons=reasons,
+            evaluator_id=self.evaluator_id, superior_id=superior_id, reasons=reasons,
             deadline=self.objection_deadline))
         return objection_id
 
-    def explain(self, *, actor_id: str, text: str) -> None:
-        """The evaluator's or the employee's explanation, asked for by the superior."""
+    def explain(self, *, actor_id: str, text: str, on_behalf_of: str | None = None) -> None:
+        """The evaluator's (or their acting official's) or the employee's explanation, asked for by the superior."""
         objection = self._pending_objection()
         if actor_id == self.employee_id:
             role = "pegawai"
-        elif actor_id == self.evaluator_id:
+        elif self.evaluator_id in (actor_id, on_behalf_of):
             role = "pejabat_penilai"
         else:
             raise Forbidden("Penjelasan keberatan diberikan oleh pegawai atau pejabat penilai",
                             message_en="not a party of the objection")
         self.record(ObjectionExplanationGiven(appraisal_id=self._id, objection_id=objection.objection_id,
                                               employee_id=self.employee_id, author_id=actor_id, author_role=role,
-                                              text=text))
+                                              text=text, on_behalf_of=on_behalf_of if role != "pegawai" else None))
 
     def decide_objection(self, *, actor_id: str, decision: ObjectionDecision, reason: str,
-                         results: Rating | None, behaviour: Rating | None, replaces_event_id: uuid.UUID) -> None:
+                         results: Rating | None, behaviour: Rating | None, replaces_event_id: uuid.UUID,
+                         on_behalf_of: str | None = None) -> None:
+        """The superior's final decision; an acting official (Plt/Plh) decides with ``on_behalf_of`` = the superior."""
         objection = self._pending_objection()
-        if actor_id != self.superior_id:
-            raise Forbidden("Keberatan diputus oleh atasan pejabat penilai", message_en="only the superior decides")
+        if not self.superior_id or self.superior_id not in (actor_id, on_behalf_of):
+            raise Forbidden("Keberatan diputus oleh atasan pejabat penilai (atau Plt/Plh-nya pada tanggal penugasan)",
+                            message_en="only the superior or their acting official decides", field="superior_id")
         if decision is ObjectionDecision.UPHELD:
             if results is not None or behaviour is not None:
                 raise InvalidInput("Keputusan 'dikuatkan' tidak mengubah rating; kosongkan rating",
@@ -434,13 +442,15 @@ class Appraisal(Aggregate):
                                    message_en="changed without a change", field="results_rating")
         self.record(ObjectionDecided(
             appraisal_id=self._id, objection_id=objection.objection_id, employee_id=self.employee_id,
-            office_id=self.office_id, decision=decision, decided_by=actor_id, reason=reason))
+            office_id=self.office_id, decision=decision, decided_by=actor_id, reason=reason,
+            on_behalf_of=on_behalf_of))
         if decision is ObjectionDecision.CHANGED:
             previous = self._current_result()
-            self._set_overall(results, behaviour, RatingSource.OBJECTION, f"Keputusan keberatan: {reason}")
+            self._set_overall(results, behaviour, RatingSource.OBJECTION, f"Keputusan keberatan: {reason}",
+                              on_behalf_of)
             self.record(AppraisalCorrected(
                 replaces_event_id=replaces_event_id, objection_id=objection.objection_id, previous=previous,
-                result=self._current_result(), reason=reason, decided_by=actor_id))
+                result=self._current_result(), reason=reason, decided_by=actor_id, on_behalf_of=on_behalf_of))
 
     # -- helpers ---------------------------------------------------------------------------------------
     @property
@@ -458,9 +468,10 @@ class Appraisal(Aggregate):
             raise DomainRuleViolation(f"{what} tidak dapat dilakukan: penilaian sudah difinalkan",
                                       message_en="appraisal is final", field="status")
 
-    def _require_evaluator(self, actor_id: str) -> None:
-        if actor_id != self.evaluator_id:
-            raise Forbidden("Hanya pejabat penilai pegawai ini yang dapat menilai dan memfinalkan",
+    def _require_evaluator(self, actor_id: str, on_behalf_of: str | None = None) -> None:
+        if self.evaluator_id not in (actor_id, on_behalf_of):
+            raise Forbidden("Hanya pejabat penilai pegawai ini (atau Plt/Plh-nya pada tanggal penugasan) yang dapat "
+                            "menilai dan memfinalkan",
                             message_en="only the evaluator rates", field="evaluator_id")
 
     def _pending_objection(self) -> Objection:
@@ -494,13 +505,15 @@ class Appraisal(Aggregate):
                                details=missing[1:])
 
     def _set_overall(self, results: Rating | None, behaviour: Rating | None, source: RatingSource,
-                     reason: str) -> None:
+                     reason: str, on_behalf_of: str | None = None) -> None:
         if results is not None and results != self.results_rating:
             self.record(ResultsRatingSet(appraisal_id=self._id, employee_id=self.employee_id, rating=results,
-                                         previous=self.results_rating, source=source, reason=reason))
+                                         previous=self.results_rating, source=source, reason=reason,
+                                         on_behalf_of=on_behalf_of))
         if behaviour is not None and behaviour != self.behaviour_rating:
             self.record(BehaviourRatingSet(appraisal_id=self._id, employee_id=self.employee_id, rating=behaviour,
-                                           previous=self.behaviour_rating, source=source, reason=reason))
+                                           previous=self.behaviour_rating, source=source, reason=reason,
+                                           on_behalf_of=on_behalf_of))
         if self.results_rating is not None and self.behaviour_rating is not None:
             new = predicate(self.results_rating, self.behaviour_rating)
             if new != self.predicate:
@@ -580,6 +593,7 @@ class Appraisal(Aggregate):
     def _on_ObjectionFiled(self, e: ObjectionFiled) -> None:  # noqa: N802
         self.status = Status.OBJECTED
         self.objection = Objection(objection_id=e.objection_id, reasons=e.reasons)
+        self.superior_id = e.superior_id
 
     def _on_ObjectionExplanationGiven(self, e: ObjectionExplanationGiven) -> None:  # noqa: N802
         assert self.objection is not None

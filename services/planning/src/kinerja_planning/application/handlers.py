@@ -13,6 +13,8 @@ from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, NotFoun
 from kinerja_kernel.labels import plan_status_label
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
+from kinerja_planning.adapters.repository import acting_repository
+from kinerja_planning.application.roster_admin import RosterAdmin
 from kinerja_planning.domain.commands import (
     AddRhk,
     ApprovePlan,
@@ -40,10 +42,12 @@ class PlanRef:
 class PlanningService:
     """The planning use cases."""
 
-    def __init__(self, plans: EventSourcedRepository[PerformancePlan], roster: EventSourcedRepository[RosterEntry]):
+    def __init__(self, plans: EventSourcedRepository[PerformancePlan], roster: EventSourcedRepository[RosterEntry],
+                 acting: RosterAdmin | None = None):
         self.plans = plans
         self.roster = roster
         self.db = plans.store.db
+        self.acting = acting or RosterAdmin(roster, acting_repository(plans.store))
 
     # -- roster -------------------------------------------------------------------------------
     async def register_employee(self, cmd: RegisterEmployee, by: Principal) -> int:
@@ -113,14 +117,25 @@ class PlanningService:
                                   cite_evaluator=True)
 
     async def return_plan(self, cmd: ReturnPlan, by: Principal) -> PlanRef:
-        by.require_role(Role.PEJABAT_PENILAI)
+        on_behalf_of = await self._acting_for_evaluator(cmd.plan_id, by)
         return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
-                                  lambda plan, _: plan.return_to_employee(actor_id=by.user_id, comments=cmd.comments))
+                                  lambda plan, _: plan.return_to_employee(actor_id=by.user_id, comments=cmd.comments,
+                                                                          on_behalf_of=on_behalf_of))
 
     async def approve(self, cmd: ApprovePlan, by: Principal) -> PlanRef:
-        by.require_role(Role.PEJABAT_PENILAI)
+        on_behalf_of = await self._acting_for_evaluator(cmd.plan_id, by)
         return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
-                                  lambda plan, _: plan.approve(actor_id=by.user_id, comments=cmd.comments))
+                                  lambda plan, _: plan.approve(actor_id=by.user_id, comments=cmd.comments,
+                                                               on_behalf_of=on_behalf_of))
+
+    async def _acting_for_evaluator(self, plan_id: uuid.UUID, by: Principal) -> str | None:
+        """The absent evaluator the caller acts for today (Plt/Plh), or ``None`` for the evaluator themself
+        (who must hold the evaluator's role)."""
+        plan = await self._load(plan_id, by)
+        on_behalf_of = await self.acting.acting_for(by, plan.office_id, plan.evaluator_id)
+        if on_behalf_of is None:
+            by.require_role(Role.PEJABAT_PENILAI)
+        return on_behalf_of
 
     async def start_revision(self, cmd: StartRevision, by: Principal) -> PlanRef:
         return await self._change(cmd.plan_id, by, Role.PEGAWAI, cmd.expected_version,
@@ -147,7 +162,8 @@ class PlanningService:
 
     async def get(self, plan_id: uuid.UUID, by: Principal) -> tuple[PerformancePlan, list[Problem]]:
         plan = await self._load(plan_id, by)
-        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, plan.superior_id),
+        acting = await self.acting.acting_parties(plan.office_id, (plan.evaluator_id, plan.superior_id))
+        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, plan.superior_id, *acting),
                        roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR), field="plan_id",
                        message="Anda tidak berhak melihat SKP ini", message_en="not allowed to read this plan")
         return plan, await self.blockers(plan)
@@ -189,8 +205,16 @@ class PlanningService:
                 "message": message}
 
     async def team(self, by: Principal, period_year: int) -> list[dict[str, Any]]:
+        """The caller's team, and the team of every official the caller acts for today (Plt/Plh), marked with
+        ``on_behalf_of``."""
+        represented = await self.acting.represented(by)
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in within_offices(by, await rm.team_board(conn, by.user_id, period_year))]
+            rows = [rm.as_dict(r) for r in within_offices(by, await rm.team_board(conn, by.user_id, period_year))]
+            for absent_id, office_id in represented:
+                if by.in_office(office_id):
+                    rows += [{**rm.as_dict(r), "on_behalf_of": absent_id} for r in
+                             within_offices(by, await rm.team_board(conn, absent_id, period_year))]
+        return rows
 
     async def office_overview(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
         require_office_role(by, office_id, *OVERSIGHT)

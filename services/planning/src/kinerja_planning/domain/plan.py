@@ -94,6 +94,7 @@ class PerformancePlan(Aggregate):
         self.rhks: dict[uuid.UUID, Rhk] = {}
         self.behaviour: dict[BerAkhlak, str | None] = dict.fromkeys(BerAkhlak)
         self.approved_by: str | None = None
+        self.approved_on_behalf_of: str | None = None
         self.return_comments: str | None = None
         self.approval_comments: str | None = None
         self.revision_reasons: list[str] = []
@@ -190,20 +191,22 @@ class PerformancePlan(Aggregate):
         self.record(PlanSubmitted(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                   period_year=self.period_year, evaluator_id=self.evaluator_id))
 
-    def return_to_employee(self, *, actor_id: str, comments: str) -> None:
-        self._require_evaluator_on_submitted(actor_id, "mengembalikan")
+    def return_to_employee(self, *, actor_id: str, comments: str, on_behalf_of: str | None = None) -> None:
+        """The evaluator's (or, with ``on_behalf_of``, their acting official's) return with comments."""
+        self._require_evaluator_on_submitted(actor_id, "mengembalikan", on_behalf_of)
         if not comments.strip():
             raise InvalidInput("Catatan pengembalian wajib diisi", message_en="comments required", field="comments")
         self.record(PlanReturned(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                  period_year=self.period_year, evaluator_id=self.evaluator_id,
-                                 comments=comments.strip()))
+                                 comments=comments.strip(), on_behalf_of=on_behalf_of))
 
-    def approve(self, *, actor_id: str, comments: str | None = None) -> None:
-        """The evaluator's approval, with an optional comment for the employee (blank counts as none)."""
-        self._require_evaluator_on_submitted(actor_id, "menyetujui")
+    def approve(self, *, actor_id: str, comments: str | None = None, on_behalf_of: str | None = None) -> None:
+        """The evaluator's approval, with an optional comment for the employee (blank counts as none); an acting
+        official (Plt/Plh) approves with ``on_behalf_of`` naming the absent evaluator."""
+        self._require_evaluator_on_submitted(actor_id, "menyetujui", on_behalf_of)
         self.record(PlanApproved(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                  period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id,
-                                 comments=(comments or "").strip() or None))
+                                 comments=(comments or "").strip() or None, on_behalf_of=on_behalf_of))
 
     def start_revision(self, *, actor_id: str, reason: str) -> None:
         if actor_id != self.employee_id:
@@ -244,10 +247,11 @@ class PerformancePlan(Aggregate):
                 "disetujui",
                 message_en=f"plan is {self.status.value}", field="status")
 
-    def _require_evaluator_on_submitted(self, actor_id: str, verb: str) -> None:
-        if actor_id != self.evaluator_id:
-            raise Forbidden(f"Hanya pejabat penilai SKP ini yang dapat {verb}nya",
-                            message_en="only the plan's evaluator decides")
+    def _require_evaluator_on_submitted(self, actor_id: str, verb: str, on_behalf_of: str | None) -> None:
+        if actor_id != self.evaluator_id and on_behalf_of != self.evaluator_id:
+            raise Forbidden(f"Hanya pejabat penilai SKP ini (atau Plt/Plh-nya pada tanggal penugasan) yang dapat "
+                            f"{verb}nya", message_en="only the plan's evaluator or their acting official decides",
+                            field="evaluator_id")
         if self.status is not PlanStatus.SUBMITTED:
             raise DomainRuleViolation(
                 f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diputuskan; hanya SKP yang diajukan",
@@ -306,6 +310,7 @@ class PerformancePlan(Aggregate):
     def _on_PlanApproved(self, e: PlanApproved) -> None:  # noqa: N802
         self.status = PlanStatus.APPROVED
         self.approved_by = e.approved_by
+        self.approved_on_behalf_of = e.on_behalf_of
         self.approval_comments = e.comments
         self.return_comments = None
 

@@ -180,6 +180,8 @@ class PersonLabel(BaseModel):
     rhks: list[Rhk]
     behaviour: dict[BerAkhlak, str | None]
     approved_by: str | None
+    approved_on_behalf_of: str | None = Field(default=None, description="the absent evaluator an acting official "
+                                              "(Plt/Plh) approved for; approved_by is the acting official")
     return_comments: str | None
     approval_comments: str | None = None
     revision_reasons: list[str]
@@ -197,7 +199,8 @@ class PersonLabel(BaseModel):
                    office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
                    approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
-                   behaviour=plan.behaviour, approved_by=plan.approved_by, return_comments=plan.return_comments,
+                   behaviour=plan.behaviour, approved_by=plan.approved_by,
+                   approved_on_behalf_of=plan.approved_on_behalf_of, return_comments=plan.return_comments,
                    approval_comments=plan.approval_comments,
                    revision_reasons=plan.revision_reasons,
                    blockers=[ProblemView(field=p.field, message=p.message) for p in blockers] if editable else [])

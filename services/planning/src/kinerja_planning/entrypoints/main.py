@@ -10,22 +10,27 @@ from kinerja_kernel.audit_http import AuditSpec
 from kinerja_planning.adapters.read_models import MIGRATIONS, READ_MODELS
 from kinerja_planning.bootstrap import wire
 from kinerja_planning.config import PlanningSettings
+from kinerja_planning.domain.acting import ActingAppointment
 from kinerja_planning.domain.plan import PerformancePlan
 from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.domain.roster import RosterEntry
 from kinerja_planning.entrypoints.http import router
 from kinerja_planning.entrypoints.http_realisation import router as realisation_router
+from kinerja_planning.entrypoints.http_roster import router as roster_router
 
-AUDIT = AuditSpec(aggregates={"skp": PerformancePlan, "pegawai": RosterEntry, "realisasi": Realisation},
+AUDIT = AuditSpec(aggregates={"skp": PerformancePlan, "pegawai": RosterEntry, "realisasi": Realisation,
+                              "plt": ActingAppointment},
                   read_models=READ_MODELS)
 
+# thousands of entries, interactions or roster rows at once: max_bulk_body_bytes
 BULK_ROUTES = ("/api/v1/plans/{plan_id}/realisation", "/api/v1/plans/{plan_id}/realisation/import",
-               "/api/v1/interactions")  # thousands of entries or interactions at once: max_bulk_body_bytes
+               "/api/v1/interactions", "/api/v1/offices/{office_id}/roster/import")
 
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
-                       settings=settings or PlanningSettings(), wire=wire, routers=[router, realisation_router],
+                       settings=settings or PlanningSettings(), wire=wire,
+                       routers=[router, realisation_router, roster_router],
                        migrations=MIGRATIONS, audit=AUDIT, bulk_routes=BULK_ROUTES)
 
 

@@ -1,0 +1,218 @@
+"""HR's roster work beyond one PUT: the roster import (all or nothing) and acting officials (Plt/Plh); and the
+question every decision asks: for which absent official may this caller act today?"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+
+from kinerja_kernel.access import OVERSIGHT, require_office_role
+from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.contracts.evaluation import TimeZone
+from kinerja_kernel.contracts.planning import ActingKind, Employment, PositionType, acting_for
+from kinerja_kernel.errors import InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.repository import EventSourcedRepository
+from kinerja_planning.adapters import acting_models as am
+from kinerja_planning.adapters import read_models as rm
+from kinerja_planning.domain.acting import ActingAppointment
+from kinerja_planning.domain.roster import RosterEntry
+
+HR = Role.PENGELOLA_KEPEGAWAIAN
+MAX_IMPORT_ERRORS = 50
+CSV_COLUMN_OF = {"employee_id": "nip", "name": "nama", "unit_id": "unit", "position": "jabatan",
+                 "position_type": "jenis_jabatan", "employment": "status", "evaluator_id": "nip_penilai",
+                 "superior_id": "nip_atasan", "office_id": "nip"}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One row of a roster import (shape-checked at the edge); ``line`` is its line in a CSV file."""
+
+    employee_id: str
+    name: str
+    unit_id: str
+    position: str
+    position_type: PositionType
+    employment: Employment
+    evaluator_id: str | None
+    superior_id: str | None
+    line: int | None = None
+
+    def where(self, index: int) -> tuple[str, str]:
+        """The field prefix errors use (``baris 3.`` in a CSV file, ``rows.2.`` in JSON) and the row as
+        people read it (``Baris 3``)."""
+        if self.line is not None:
+            return f"baris {self.line}.", f"Baris {self.line}"
+        return f"rows.{index}.", f"Baris {index + 1}"
+
+
+@dataclass(frozen=True)
+class AppointActing:
+    office_id: str
+    absent_id: str
+    acting_id: str
+    kind: ActingKind
+    starts_on: date
+    ends_on: date
+    reason: str
+    decree_number: str | None = None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class RosterAdmin:
+    """Roster import and acting appointments (HR), and the acting check the decisions use."""
+
+    def __init__(self, roster: EventSourcedRepository[RosterEntry],
+                 appointments: EventSourcedRepository[ActingAppointment],
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.roster = roster
+        self.appointments = appointments
+        self.db = roster.store.db
+        self.clock = clock
+
+    # -- roster import --------------------------------------------------------------------------------
+    async def import_roster(self, office_id: str, rows: Sequence[RosterRow], reason: str | None,
+                            by: Principal) -> dict[str, int]:
+        """Put many employees on the roster at once, all or nothing. Every row is checked before anything is
+        appended; when any is refused nothing is saved and the error names each refused row and field (up to
+        ``MAX_IMPORT_ERRORS``). A row identical to the roster records nothing."""
+        require_office_role(by, office_id, HR)
+        refused: list[tuple[str, str]] = []
+        decided: list[tuple[str, RosterEntry]] = []
+        in_file = {r.employee_id for r in rows}
+        async with self.db.transaction() as conn:
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"roster-import/{office_id}")
+            on_roster = {r["employee_id"] for r in await rm.office_roster(conn, office_id)}
+            seen: dict[str, int] = {}
+            for index, row in enumerate(rows):
+                prefix, name = row.where(index)
+
+                def refuse(field: str, message: str, row: RosterRow = row, prefix: str = prefix,
+                           name: str = name) -> None:
+                    column = CSV_COLUMN_OF.get(field, field) if row.line is not None else field
+                    refused.append((prefix + column, f"{name} ({row.employee_id}): {message}"))
+
+                if row.employee_id in seen:
+                    refuse("employee_id",
+                           f"NIP ini sudah ada di baris {seen[row.employee_id]}; satu pegawai satu baris")
+                    continue
+                seen[row.employee_id] = row.line or index + 1
+                for field, nip, who in (("evaluator_id", row.evaluator_id, "Pejabat penilai"),
+                                        ("superior_id", row.superior_id, "Atasan pejabat penilai")):
+                    if nip is not None and nip != row.employee_id and nip not in on_roster and nip not in in_file:
+                        refuse(field, f"{who} {nip} tidak ada di roster kantor ini maupun di berkas; tambahkan "
+                                      "barisnya atau perbaiki NIP-nya")
+                try:
+                    entry = await self.roster.load(row.employee_id, conn=conn) or RosterEntry()
+                    entry.register(employee_id=row.employee_id, name=row.name, office_id=office_id,
+                                   unit_id=row.unit_id, position=row.position, position_type=row.position_type,
+                                   employment=row.employment, evaluator_id=row.evaluator_id,
+                                   superior_id=row.superior_id, reason=reason or "Impor roster")
+                except KinerjaError as exc:
+                    refuse(exc.field or "employee_id", exc.message)
+                    continue
+                decided.append((row.employee_id, entry))
+                if len(refused) >= MAX_IMPORT_ERRORS:
+                    break
+            if refused:
+                (first_field, first_message), *more = refused
+                raise InvalidInput(first_message, message_en=f"{len(refused)} roster rows refused",
+                                   field=first_field, details=more)
+            changed = 0
+            for nip, entry in decided:
+                if entry.pending:
+                    await self.roster.save(nip, entry, actor=by.actor(HR), office_id=office_id, subject=nip,
+                                           conn=conn)
+                    changed += 1
+        return {"rows": len(rows), "changed": changed, "unchanged": len(rows) - changed}
+
+    # -- acting officials -----------------------------------------------------------------------------
+    async def appoint(self, cmd: AppointActing, by: Principal) -> uuid.UUID:
+        require_office_role(by, cmd.office_id, HR)
+        async with self.db.transaction() as conn:
+            offices = await rm.roster_offices(conn, [cmd.absent_id, cmd.acting_id])
+            appointment_id = uuid.uuid4()
+            appointment = ActingAppointment.appoint(
+                appointment_id=appointment_id, office_id=cmd.office_id, absent_id=cmd.absent_id,
+                acting_id=cmd.acting_id, kind=cmd.kind, starts_on=cmd.starts_on, ends_on=cmd.ends_on,
+                reason=cmd.reason, decree_number=cmd.decree_number,
+                absent_on_roster=offices.get(cmd.absent_id) == cmd.office_id,
+                acting_on_roster=offices.get(cmd.acting_id) == cmd.office_id)
+            await self.appointments.save(appointment_id, appointment, actor=by.actor(HR), office_id=cmd.office_id,
+                                         subject=cmd.absent_id, expected_version=0, conn=conn)
+        return appointment_id
+
+    async def end(self, office_id: str, appointment_id: uuid.UUID, ends_on: date | None, reason: str,
+                  by: Principal) -> int:
+        """End an appointment early (by default: yesterday in the office's zone, so from today it is over)."""
+        require_office_role(by, office_id, HR)
+        async with self.db.transaction() as conn:
+            appointment = await self.appointments.load(appointment_id, conn=conn)
+            if appointment is None or appointment.office_id != office_id:
+                raise NotFound("Penugasan Plt/Plh tidak ditemukan di kantor ini", message_en="no such appointment",
+                               field="appointment_id")
+            last = ends_on or date.fromordinal((await self._today(conn, office_id)).toordinal() - 1)
+            appointment.end(ends_on=max(last, date.fromordinal(appointment.starts_on.toordinal() - 1)),
+                            reason=reason)
+            if appointment.pending:
+                await self.appointments.save(appointment_id, appointment, actor=by.actor(HR), office_id=office_id,
+                                             subject=appointment.absent_id, conn=conn)
+        return appointment.version
+
+    async def office_appointments(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+        require_office_role(by, office_id, *OVERSIGHT)
+        async with self.db.connection() as conn:
+            today = await self._today(conn, office_id)
+            rows = [dict(r) for r in await am.office_appointments(conn, office_id)]
+        for row in rows:
+            row["status"] = ("selesai" if row["ends_on"] < today else
+                             "aktif" if row["starts_on"] <= today else "akan_datang")
+        return [rm.as_dict(r) for r in rows]  # type: ignore[arg-type]
+
+    # -- the acting check -------------------------------------------------------------------------------
+    async def acting_for(self, by: Principal, office_id: str, official_id: str | None) -> str | None:
+        """The absent official ``by`` acts for when taking ``official_id``'s decision today (office zone), or
+        ``None`` (``by`` is the official, or no appointment covers today)."""
+        if official_id is None or by.user_id == official_id:
+            return None
+        async with self.db.connection() as conn:
+            windows = await am.windows_of(conn, by.user_id)
+            if not windows:
+                return None
+            today = await self._today(conn, office_id)
+        return acting_for(windows, actor_id=by.user_id, official_id=official_id, day=today)
+
+    async def acting_parties(self, office_id: str, officials: Sequence[str | None]) -> list[str]:
+        """Whoever acts today for one of ``officials``: they are parties of the record during the appointment."""
+        async with self.db.connection() as conn:
+            windows = await am.covering(conn, [o for o in officials if o])
+            if not windows:
+                return []
+            today = await self._today(conn, office_id)
+        return sorted({w.acting_id for w in windows if w.starts_on <= today <= w.ends_on})
+
+    async def represented(self, by: Principal) -> list[tuple[str, str]]:
+        """(absent official, office) pairs ``by`` acts for today."""
+        async with self.db.connection() as conn:
+            windows = await am.windows_of(conn, by.user_id)
+            offices = await rm.roster_offices(conn, [w.absent_id for w in windows])
+            zones = await rm.office_time_zones(conn, offices.values())
+        now = self.clock()
+        found = []
+        for w in windows:
+            office = offices.get(w.absent_id)
+            if office is not None and w.starts_on <= zones.get(office, TimeZone.WIB).local_date(now) <= w.ends_on:
+                found.append((w.absent_id, office))
+        return found
+
+    async def _today(self, conn: asyncpg.Connection, office_id: str) -> date:
+        zone = (await rm.office_time_zones(conn, [office_id])).get(office_id, TimeZone.WIB)
+        return zone.local_date(self.clock())

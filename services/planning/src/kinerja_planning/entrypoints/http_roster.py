@@ -1,0 +1,198 @@
+"""HTTP routes for HR's roster import and acting officials (Plt/Plh): thin — parse, call a use case, answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, Field, ValidationError
+
+from kinerja_kernel.contracts.planning import ActingKind, Employment, PositionType
+from kinerja_kernel.errors import InvalidInput
+from kinerja_kernel.http import CurrentPrincipal, RequestBody
+from kinerja_kernel.identity import Nip
+from kinerja_planning.application.roster_admin import (
+    CSV_COLUMN_OF,
+    MAX_IMPORT_ERRORS,
+    AppointActing,
+    RosterAdmin,
+    RosterRow,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+
+def roster_admin(request: Request) -> RosterAdmin:
+    service: RosterAdmin = request.app.state.roster_admin
+    return service
+
+
+Admin = Annotated[RosterAdmin, Depends(roster_admin)]
+
+
+class RosterImportRow(RequestBody):
+    """One employee as the roster holds them: every field stated (``null`` where there is no evaluator or
+    superior), as in ``PUT /offices/{office}/employees/{nip}``."""
+
+    employee_id: Nip
+    name: str = Field(min_length=1, max_length=200)
+    unit_id: str = Field(min_length=1, max_length=64)
+    position: str = Field(min_length=1, max_length=200)
+    position_type: PositionType
+    employment: Employment
+    evaluator_id: Nip | None
+    superior_id: Nip | None
+
+    def to_row(self, line: int | None = None) -> RosterRow:
+        return RosterRow(employee_id=self.employee_id, name=self.name, unit_id=self.unit_id, position=self.position,
+                         position_type=self.position_type, employment=self.employment,
+                         evaluator_id=self.evaluator_id, superior_id=self.superior_id, line=line)
+
+
+class RosterImportBody(RequestBody):
+    rows: list[RosterImportRow] = Field(min_length=1, max_length=5000)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AppointBody(RequestBody):
+    absent_id: Nip = Field(description="the absent evaluator or superior")
+    acting_id: Nip = Field(description="who acts in their place")
+    kind: ActingKind = Field(description="plt (a vacancy) or plh (a temporary absence)")
+    starts_on: date = Field(description="first day, in the office's time zone")
+    ends_on: date = Field(description="last day (inclusive), in the office's time zone")
+    reason: str = Field(min_length=1, max_length=1000)
+    decree_number: str | None = Field(default=None, max_length=100, description="nomor surat perintah, if any")
+
+
+class EndBody(RequestBody):
+    reason: str = Field(min_length=1, max_length=1000)
+    ends_on: date | None = Field(default=None, description="last day it still covers; default: yesterday "
+                                                           "(office time zone), so it is over from today")
+
+
+class AppointmentRef(BaseModel):
+    appointment_id: uuid.UUID
+    version: int
+
+
+# -- roster import ---------------------------------------------------------------------------------
+@router.post("/offices/{office_id}/roster/import", tags=["Roster"])
+async def import_roster(office_id: str, request: Request, by: CurrentPrincipal, svc: Admin) -> dict[str, Any]:
+    """Put many employees on the roster at once, all or nothing (HR administrator): JSON
+    ``{"rows": [{employee_id, name, unit_id, position, position_type, employment, evaluator_id, superior_id}],
+    "reason"}`` or ``text/csv`` with columns ``nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan``
+    (``;`` or ``,``). Every row is checked before anything is saved; an error names each bad row and column. A
+    row identical to the roster records nothing."""
+    raw = await request.body()
+    if request.headers.get("content-type", "").split(";")[0].strip() == "text/csv":
+        rows, reason = parse_roster_csv(raw), None
+    else:
+        try:
+            body = RosterImportBody.model_validate_json(raw or b"{}")
+        except ValidationError as exc:
+            raise _refused(_problems(exc, prefix="", rename={}), "invalid roster import") from None
+        rows, reason = [r.to_row() for r in body.rows], body.reason
+    return {"office_id": office_id, **await svc.import_roster(office_id, rows, reason, by)}
+
+
+_MESSAGES = {"missing": "wajib diisi", "extra_forbidden": "kolom tidak dikenal", "list_too_short": "minimal satu baris",
+             "string_too_short": "wajib diisi", "string_too_long": "terlalu panjang",
+             "enum": "nilainya tidak dikenal", "json_invalid": "bukan JSON yang valid",
+             "model_type": "harus berupa objek JSON", "list_type": "harus berupa daftar"}
+_ENUM_HINT = {"position_type": "isi salah satu: jpt, kepala_unit, ja, jf", "employment": "isi pns atau pppk"}
+
+
+def _problems(exc: ValidationError, *, prefix: str, rename: dict[str, str]) -> list[tuple[str, str]]:
+    """(field, Indonesian message) per invalid field (``rows.3.employee_id``, or ``baris 4.nip`` for CSV)."""
+    details = []
+    for err in exc.errors()[:MAX_IMPORT_ERRORS]:
+        path = ".".join(str(p) for p in err["loc"])
+        last = str(err["loc"][-1]) if err["loc"] else ""
+        field = prefix + rename.get(path, path)
+        if err["type"] == "value_error":
+            message = str(err["msg"]).removeprefix("Value error, ")
+        elif err["type"] == "enum" and last in _ENUM_HINT:
+            message = f"nilainya tidak dikenal; {_ENUM_HINT[last]}"
+        else:
+            message = _MESSAGES.get(err["type"], "nilainya tidak valid")
+        details.append((field or "body", message))
+    return details
+
+
+def _refused(details: list[tuple[str, str]], message_en: str) -> InvalidInput:
+    (first_field, first_message), *more = details
+    return InvalidInput(f"{first_field}: {first_message}", message_en=message_en, field=first_field, details=more)
+
+
+_CSV_FIELDS = {"nip": "employee_id", "nama": "name", "unit": "unit_id", "jabatan": "position",
+               "jenis_jabatan": "position_type", "status": "employment", "nip_penilai": "evaluator_id",
+               "nip_atasan": "superior_id"}
+CSV_HEADER = ";".join(_CSV_FIELDS)
+assert all(CSV_COLUMN_OF[f] == c for c, f in _CSV_FIELDS.items())
+
+
+def parse_roster_csv(raw: bytes) -> list[RosterRow]:
+    """The roster CSV's rows; every row's shape is checked so the file can be fixed in one go."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("Berkas CSV harus UTF-8", message_en="CSV not UTF-8", field="csv") from exc
+    first = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") else ",")
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    missing = [c for c in _CSV_FIELDS if c not in header]
+    if missing:
+        raise InvalidInput(f"Kolom CSV belum ada: {', '.join(missing)} (wajib: {CSV_HEADER})",
+                           message_en=f"missing CSV columns {missing}", field="csv")
+    rows: list[RosterRow] = []
+    problems: list[tuple[str, str]] = []
+    for line, record in enumerate(reader, start=2):
+        values: dict[str, str | None] = {_CSV_FIELDS[k.strip().lower()]: (v or "").strip()
+                                         for k, v in record.items() if k and k.strip().lower() in _CSV_FIELDS}
+        if not any(values.values()):
+            continue  # a blank line
+        for field in ("evaluator_id", "superior_id"):
+            values[field] = values.get(field) or None  # an empty cell: none
+        for field in ("position_type", "employment"):
+            values[field] = (values.get(field) or "").lower()
+        try:
+            row = RosterImportRow.model_validate(values)
+        except ValidationError as exc:
+            problems += _problems(exc, prefix=f"baris {line}.", rename={v: k for k, v in _CSV_FIELDS.items()})
+            continue
+        rows.append(row.to_row(line))
+    if problems:
+        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid CSV fields")
+    if not rows:
+        raise InvalidInput("Berkas CSV tidak memuat baris data", message_en="empty CSV", field="csv")
+    return rows
+
+
+# -- acting officials ---------------------------------------------------------------------------------
+@router.post("/offices/{office_id}/acting-appointments", status_code=status.HTTP_201_CREATED,
+             response_model=AppointmentRef, tags=["Roster"])
+async def appoint_acting(office_id: str, body: AppointBody, by: CurrentPrincipal, svc: Admin) -> AppointmentRef:
+    """Record a Plt/Plh: ``acting_id`` approves, rates, finalises and decides objections in ``absent_id``'s place
+    from ``starts_on`` to ``ends_on`` (office time zone); each such action records both (HR administrator)."""
+    appointment_id = await svc.appoint(AppointActing(office_id=office_id, **body.model_dump()), by)
+    return AppointmentRef(appointment_id=appointment_id, version=1)
+
+
+@router.post("/offices/{office_id}/acting-appointments/{appointment_id}/end", response_model=AppointmentRef,
+             tags=["Roster"])
+async def end_acting(office_id: str, appointment_id: uuid.UUID, body: EndBody, by: CurrentPrincipal,
+                     svc: Admin) -> AppointmentRef:
+    """End a Plt/Plh early (never extend it: a longer one is a new appointment). The same end again records
+    nothing."""
+    version = await svc.end(office_id, appointment_id, body.ends_on, body.reason, by)
+    return AppointmentRef(appointment_id=appointment_id, version=version)
+
+
+@router.get("/offices/{office_id}/acting-appointments", tags=["Roster"])
+async def acting_appointments(office_id: str, by: CurrentPrincipal, svc: Admin) -> list[dict[str, Any]]:
+    """The office's Plt/Plh appointments with names and status (``aktif``, ``akan_datang``, ``selesai``)."""
+    return await svc.office_appointments(office_id, by)
