@@ -3,6 +3,7 @@ evaluator (each role) and a stranger of the same office: none answers with offic
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -34,7 +35,12 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         progress = (await client.get(f"/api/v1/plans/{target.plan_id}/realisation", headers=target.headers)).json()
         plan = (await client.get(f"/api/v1/plans/{target.plan_id}", headers=target.headers)).json()
         iki_id = plan["rhks"][0]["ikis"][0]["iki_id"]
-        values = {"office_id": unit.office_id, "employee_id": target.nip, "plan_id": target.plan_id,
+        appointed = await client.post(f"/api/v1/offices/{unit.office_id}/acting-appointments", headers=unit.hr.headers,
+                                      json={"absent_id": unit.head.nip, "acting_id": unit.leader.nip, "kind": "plh",
+                                            "starts_on": f"{YEAR}-03-01", "ends_on": f"{YEAR}-03-10",
+                                            "reason": "Cuti"})
+        assert appointed.status_code == 201, appointed.text
+        values = {"appointment_id": appointed.json()["appointment_id"], "office_id": unit.office_id, "employee_id": target.nip, "plan_id": target.plan_id,
                   "rhk_id": target.rhk_ids[0], "entry_id": progress["entries"][0]["entry_id"], "iki_id": iki_id,
                   "period_year": YEAR, "unit_id": unit.unit_id, "subject": target.nip,
                   "stream_id": f"skp-{target.plan_id}", "service_type": "layanan", "interaction_id": target.plan_id,
@@ -42,7 +48,16 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         yield Matrix(app, client, values, raw={
             "POST /api/v1/plans/{plan_id}/realisation/import": (
                 "text/csv", f"iki_id,value,occurred_on,description\n{iki_id},1,{YEAR}-02-11,Laporan\n".encode()),
-        }, bodies={"POST /api/v1/plans": {"period_year": YEAR}}), unit
+            "POST /api/v1/offices/{office_id}/roster/import": ("application/json", json.dumps({"rows": [{
+                "employee_id": target.nip, "name": target.name, "unit_id": unit.unit_id, "position": "Analis",
+                "position_type": "ja", "employment": "pns", "evaluator_id": unit.head.nip,
+                "superior_id": unit.leader.nip}]}).encode()),
+        }, bodies={"POST /api/v1/plans": {"period_year": YEAR},
+                   "POST /api/v1/offices/{office_id}/acting-appointments": {
+                       "absent_id": unit.head.nip, "acting_id": unit.leader.nip, "kind": "plt",
+                       "starts_on": f"{YEAR}-04-01", "ends_on": f"{YEAR}-04-10", "reason": "Dinas luar"},
+                   "POST /api/v1/offices/{office_id}/acting-appointments/{appointment_id}/end": {
+                       "reason": "Kembali"}}), unit
 
 
 async def test_no_operation_answers_with_another_office_or_persons_data(
