@@ -6,6 +6,7 @@ A service answers errors as problem+json with Indonesian ``detail`` and ``errors
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -18,12 +19,21 @@ from kinerja_kernel.logging import correlation_id
 log = structlog.get_logger(__name__)
 
 SERVICES: Final = ("planning", "evaluation", "feedback", "career")
+LANGUAGE: ContextVar[str] = ContextVar("portal_language", default="id")
+"""The language of the current request (set with the signed-in viewer): a service's message is shown in
+English (its ``message_en``/``detail_en``) when English is chosen and the service gave one."""
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str
     message: str
+    message_en: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The message in the request's language (Indonesian unless English is chosen and given)."""
+        return self.message_en if LANGUAGE.get() == "en" and self.message_en else self.message
 
 
 class ApiError(Exception):
@@ -36,6 +46,11 @@ class ApiError(Exception):
         self.detail = detail
         self.detail_en = detail_en
         self.errors = errors
+
+    @property
+    def shown(self) -> str:
+        """The explanation in the request's language (Indonesian unless English is chosen and given)."""
+        return self.detail_en if LANGUAGE.get() == "en" and self.detail_en else self.detail
 
 
 class SessionExpired(Exception):
@@ -96,7 +111,7 @@ def _api_error(service: str, response: httpx.Response) -> ApiError:
         body = {}
     if not isinstance(body, dict):
         body = {}
-    errors = [FieldError(str(e.get("field") or ""), str(e.get("message") or ""))
+    errors = [FieldError(str(e.get("field") or ""), str(e.get("message") or ""), str(e.get("message_en") or ""))
               for e in body.get("errors") or [] if isinstance(e, dict)]
     return ApiError(service, response.status_code, str(body.get("detail") or body.get("title") or response.text),
                     errors, str(body.get("detail_en") or ""))
@@ -125,13 +140,13 @@ class FormErrors:
         for item in error.errors:
             name = _map_field(item.field, mapping)
             if name is None:
-                found.general.append(item.message)
+                found.general.append(item.shown)
             else:
-                found.add(name, item.message)
+                found.add(name, item.shown)
         if not found:
-            found.general.append(error.detail)
-        elif not found.fields.keys() and error.detail not in found.general:
-            found.general.insert(0, error.detail)
+            found.general.append(error.shown)
+        elif not found.fields.keys() and error.shown not in found.general:
+            found.general.insert(0, error.shown)
         return found
 
 

@@ -20,7 +20,7 @@ from kinerja_kernel.auth import Principal, Role, TokenVerifier
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal import session as sessions
-from kinerja_portal.clients import ApiError, FormErrors, Services, ServiceUnavailable
+from kinerja_portal.clients import LANGUAGE, ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 from kinerja_portal.numbers import format_id_number
 
@@ -116,10 +116,31 @@ async def require_viewer(request: Request) -> Viewer:
     viewer = viewer_of(request)
     if viewer is None:
         raise SignInRequired(_current_path(request), expired=had_token)
+    LANGUAGE.set(language(request))  # the services' messages are then shown in the chosen language
     return viewer
 
 
 CurrentViewer = Annotated[Viewer, Depends(require_viewer)]
+
+
+class NotAllowed(Exception):
+    """The signed-in user's roles do not include one this page is for: a page saying whose page it is."""
+
+    def __init__(self, roles: tuple[Role, ...]) -> None:
+        super().__init__(", ".join(r.value for r in roles))
+        self.roles = roles
+
+
+def requires(*roles: Role) -> Any:
+    """A router or route dependency: only users with one of ``roles`` see the page (or post its form); others
+    get a 403 page naming who the page is for, before any form is shown or anything is called."""
+
+    async def check(request: Request) -> None:
+        viewer = await require_viewer(request)
+        if not viewer.has(*roles):
+            raise NotAllowed(roles)
+
+    return Depends(check)
 
 
 def services(request: Request) -> Services:
@@ -204,7 +225,8 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
         return []
     items = [("/beranda", translate(lang, "nav.home"))]
     if viewer.has(Role.PEGAWAI):
-        items += [("/skp", translate(lang, "nav.skp")), ("/penilaian", translate(lang, "nav.appraisals")),
+        items += [("/skp", translate(lang, "nav.skp")), ("/catatan-harian", translate(lang, "daily.nav")),
+                  ("/penilaian", translate(lang, "nav.appraisals")),
                   ("/360", translate(lang, "nav.peer")), ("/umpan-balik", translate(lang, "nav.feedback")),
                   ("/karier", translate(lang, "nav.career"))]
     if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
@@ -212,7 +234,7 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
         items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
                   ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions")),
-                  ("/kepegawaian", translate(lang, "nav.personnel"))]
+                  ("/kepegawaian", translate(lang, "nav.personnel")), ("/roster", translate(lang, "nav.roster"))]
     if viewer.has(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN):
         items.append(("/audit", translate(lang, "nav.audit")))
     items.append(("/notifikasi", translate(lang, "nav.notifications")))

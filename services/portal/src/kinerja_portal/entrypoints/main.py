@@ -9,6 +9,7 @@ from pathlib import Path
 import structlog
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
@@ -18,9 +19,9 @@ from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
 from kinerja_portal import session as sessions
-from kinerja_portal.clients import ApiError, Services, ServiceUnavailable, SessionExpired
+from kinerja_portal.clients import LANGUAGE, ApiError, Services, ServiceUnavailable, SessionExpired
 from kinerja_portal.config import PortalSettings
-from kinerja_portal.i18n import translate
+from kinerja_portal.i18n import label, translate
 from kinerja_portal.pages import (
     account,
     appraisal,
@@ -29,6 +30,7 @@ from kinerja_portal.pages import (
     employee,
     evaluator,
     feedback,
+    home,
     hr,
     notifications,
     objection,
@@ -39,7 +41,7 @@ from kinerja_portal.pages import (
 )
 from kinerja_portal.security import SecurityHeaders
 from kinerja_portal.signin import OidcClient
-from kinerja_portal.web import CsrfRejected, SignInRequired, flash, language, render
+from kinerja_portal.web import CsrfRejected, NotAllowed, SignInRequired, flash, language, render
 
 log = structlog.get_logger(__name__)
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -98,15 +100,22 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
+    for module in (account, home, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
                    personnel, career, audit, skp_edit):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
-    return render(request, "error.html", {"message": message, "status": status}, status=status)
+def _error_page(request: Request, status: int, message: str, *, hint: str | None = None) -> Response:
+    lang = language(request)
+    title = translate(lang, f"error.title_{status}") if status in ERROR_TITLES else translate(lang, "error.title")
+    return render(request, "error.html", {"message": message, "status": status, "title": title,
+                                          "hint": hint if hint is not None else translate(lang, "error.hint")},
+                  status=status)
+
+
+ERROR_TITLES = (400, 403, 404, 409, 422, 503)
 
 
 def _install_error_pages(app: FastAPI) -> None:
@@ -130,11 +139,26 @@ def _install_error_pages(app: FastAPI) -> None:
 
     async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return _error_page(request, exc.status, exc.detail)  # the services explain in Indonesian
+        LANGUAGE.set(language(request))
+        return _error_page(request, exc.status, exc.shown)  # the services explain in Indonesian (or English)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        return _error_page(request, exc.status_code, str(exc.detail))
+        lang = language(request)
+        known = {404: "error.not_found", 405: "error.method"}
+        message = translate(lang, known[exc.status_code]) if exc.status_code in known else str(exc.detail)
+        return _error_page(request, exc.status_code, message)
+
+    async def bad_address(request: Request, exc: Exception) -> Response:
+        """A malformed id in the address (``/skp/abc``): the page does not exist, said in the user's language."""
+        return _error_page(request, 404, translate(language(request), "error.bad_address"))
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, NotAllowed)
+        lang = language(request)
+        who = ", ".join(label(lang, "role", r.value) for r in exc.roles)
+        return _error_page(request, 403, translate(lang, "error.not_allowed", roles=who),
+                           hint=translate(lang, "error.not_allowed_hint"))
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("portal.unhandled_error", error=repr(exc))
@@ -146,6 +170,8 @@ def _install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(ServiceUnavailable, unavailable)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, bad_address)
+    app.add_exception_handler(NotAllowed, not_allowed)
     app.add_exception_handler(Exception, unexpected)
 
 

@@ -26,7 +26,7 @@ from kinerja_portal.signin import (
     development_token,
     end_session_url,
 )
-from kinerja_portal.web import CurrentViewer, Form, language, render, text, values_of, viewer_of
+from kinerja_portal.web import Form, language, render, text, values_of, viewer_of
 
 log = structlog.get_logger(__name__)
 
@@ -204,8 +204,3 @@ async def switch_language(request: Request, form: Form) -> Response:
     if chosen in LANGUAGES:
         request.session["lang"] = chosen
     return RedirectResponse(_safe_next(text(form, "next")), status_code=303)
-
-
-@router.get("/beranda")
-async def home(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "home.html", {"roles": sorted(r.value for r in viewer.principal.roles)})

@@ -18,14 +18,15 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.identity import nip_problem
 from kinerja_portal.clients import SERVICES, ApiError, FormErrors, Services, ServiceUnavailable
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
-from kinerja_portal.web import Api, CurrentViewer, Viewer, language, office_settings, render, zone_of
+from kinerja_portal.web import Api, CurrentViewer, Viewer, language, office_settings, render, requires, zone_of
 
-router = APIRouter()
+router = APIRouter(dependencies=[requires(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN)])
 
 STREAM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}")
 TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?")

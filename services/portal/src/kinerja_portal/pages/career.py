@@ -18,7 +18,18 @@ from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, field_label, translate
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    render,
+    requires,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 
@@ -35,7 +46,7 @@ def nine_box(grid: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[tupl
             for potential, boxes in zip(POTENTIAL_ROWS, BOX_LAYOUT, strict=True)]
 
 
-@router.get("/talenta")
+@router.get("/talenta", dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])
 async def talent(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     found = await api.call("career", "GET", f"/offices/{viewer.office}/talent", viewer.token)
     return render(request, "talent.html", {"office": viewer.office, "found": found,
@@ -43,7 +54,7 @@ async def talent(request: Request, viewer: CurrentViewer, api: Api) -> Response:
                                            "columns": PERFORMANCE_COLUMNS})
 
 
-@router.get("/kenaikan-pangkat")
+@router.get("/kenaikan-pangkat", dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])
 async def promotions(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     typed = request.query_params.get("per", "").strip()
     check = Checker(language(request))

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, requires, text, values_of
 
-router = APIRouter()
+router = APIRouter(dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])  # HR forms only for HR (a 403 page)
 
 NUMBER_SETTINGS = ("plan_due_day_of_year", "self_assessment_due_days", "rating_due_days", "peer_threshold",
                    "objection_window_days")  # with the three choices and the checkbox: every setting (a full PUT)

@@ -10,14 +10,15 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.career import DEFAULT_COEFFICIENTS, FunctionalLevel
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
 from kinerja_portal.pages.career import day_input
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, requires, text, values_of
 
-router = APIRouter()
+router = APIRouter(dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])  # HR forms only for HR (a 403 page)
 
 # the civil servants' (PNS) grades and their standard rank titles: an empty title takes the standard one
 PNS_RANKS: Final = {
