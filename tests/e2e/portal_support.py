@@ -76,6 +76,10 @@ def stack(postgres_server_url: str, kafka_bootstrap: str, tmp_path_factory: pyte
                 f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
                 f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": TEST_JWT_SECRET,
                 f"{prefix}ENVIRONMENT": "test", f"{prefix}CONSUMER_GROUP": f"kinerja-{name}-{unique}",
+                # the stack's year is a later one than the clock's: planning takes its 30 November as today
+                # (realisation may not be dated after it), and keeps this stack's evidence files apart
+                **({"KINERJA_PLANNING_TODAY": f"{year}-11-30", "KINERJA_PLANNING_BLOB_DIR": str(logs / "blobs")}
+                   if name == "planning" else {}),
             })
             started[name].start()
         for process in started.values():

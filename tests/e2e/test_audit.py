@@ -42,6 +42,9 @@ ATAS, SESUAI = "di_atas_ekspektasi", "sesuai_ekspektasi"
 YEAR = 2027
 OFFICE = "KANREG-AUDIT"
 
+# this module records realisation in a later year than the clock's: planning takes its last day as today
+LATER_YEARS = {"planning": {"KINERJA_PLANNING_TODAY": "2099-12-31"}}
+
 
 @pytest.fixture
 def stack(postgres_server_url: str, jwt_secret: str, tmp_path: Path, unique: str) -> Iterator[dict[str, Any]]:
@@ -49,7 +52,8 @@ def stack(postgres_server_url: str, jwt_secret: str, tmp_path: Path, unique: str
     bootstrap = kafka.start()
     try:
         with running_services(SERVICES, server_url=postgres_server_url, bootstrap=bootstrap, jwt_secret=jwt_secret,
-                              log_dir=tmp_path, database_prefix=f"audit_{unique}") as started:
+                              log_dir=tmp_path, database_prefix=f"audit_{unique}",
+                              extra_env=LATER_YEARS) as started:
             yield {"processes": started, "bootstrap": bootstrap,
                    "databases": {name: p.database_url for name, p in started.items()}}
     finally:

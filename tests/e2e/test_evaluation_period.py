@@ -27,12 +27,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"]
 ATAS, SESUAI, BAWAH = "di_atas_ekspektasi", "sesuai_ekspektasi", "di_bawah_ekspektasi"
 
+# this module records realisation in a later year than the clock's: planning takes its last day as today
+LATER_YEARS = {"planning": {"KINERJA_PLANNING_TODAY": "2099-12-31"}}
+
 
 @pytest.fixture
 def services(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
              unique: str) -> Iterator[dict[str, ServiceProcess]]:
     with running_services(("planning", "evaluation"), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
-                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_{unique}") as started:
+                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_{unique}",
+                          extra_env=LATER_YEARS) as started:
         yield started
 
 

@@ -25,12 +25,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 OFFICE = "KANREG-E2E"
 
+# this module records realisation in a later year than the clock's: planning takes its last day as today
+LATER_YEARS = {"planning": {"KINERJA_PLANNING_TODAY": "2099-12-31"}}
+
 
 @pytest.fixture
 def services(postgres_server_url: str, kafka_bootstrap: str, jwt_secret: str, tmp_path: Path,
              unique: str) -> Iterator[dict[str, ServiceProcess]]:
     with running_services(("planning", "feedback"), server_url=postgres_server_url, bootstrap=kafka_bootstrap,
-                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_{unique}") as started:
+                          jwt_secret=jwt_secret, log_dir=tmp_path, database_prefix=f"e2e_{unique}",
+                          extra_env=LATER_YEARS) as started:
         yield started
 
 

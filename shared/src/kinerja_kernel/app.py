@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -28,12 +28,14 @@ Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | Bat
 def service_app(
     *, service: str, title: str, settings: ServiceSettings, wire: Wire, routers: Sequence[APIRouter] = (),
     migrations: Sequence[Migration] = (), audit: AuditSpec | None = None, bulk_routes: Sequence[str] = (),
+    route_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """Build a service's FastAPI app. ``wire`` is the service's bootstrap: it builds the use cases on
     the started runtime, stores them on ``app.state``, and returns the consumers to start. Every service
     also serves the audit API for its own store (``audit`` names its aggregates and read models).
     Request bodies are limited to ``settings.max_body_bytes``; the routes named in ``bulk_routes``
-    (paths as declared, e.g. ``/api/v1/plans/{plan_id}/realisation/import``) to ``max_bulk_body_bytes``."""
+    (paths as declared, e.g. ``/api/v1/plans/{plan_id}/realisation/import``) to ``max_bulk_body_bytes``, and a
+    route named in ``route_limits`` (e.g. a file upload) to its own limit."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +51,8 @@ def service_app(
 
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes,
-                       route_limits=dict.fromkeys(bulk_routes, settings.max_bulk_body_bytes))
+                       route_limits={**dict.fromkeys(bulk_routes, settings.max_bulk_body_bytes),
+                                     **(route_limits or {})})
     install_http_edge(app)  # after the guard: its correlation id and request log wrap the guard's refusals
     install_problem_docs(app)
     app.state.settings = settings

@@ -27,6 +27,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from kinerja_kernel.settings import ServiceSettings
+
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -196,22 +198,7 @@ def sign_v4(*, method: str, url: str, headers: dict[str, str], payload_hash: str
     return all_headers
 
 
-class BlobSettings(Protocol):
-    """The settings a service reads its store from (see ``ServiceSettings``)."""
-
-    blob_backend: str
-    blob_dir: str
-    blob_s3_endpoint: str | None
-    blob_s3_bucket: str
-    blob_s3_region: str
-    blob_s3_prefix: str
-    blob_s3_access_key: str | None
-
-    @property
-    def blob_s3_secret(self) -> str | None: ...
-
-
-def blob_store(settings: BlobSettings) -> FilesystemBlobStore | S3BlobStore:
+def blob_store(settings: ServiceSettings) -> FilesystemBlobStore | S3BlobStore:
     """The store the settings choose: ``filesystem`` under ``blob_dir`` (default) or ``s3``."""
     if settings.blob_backend == "s3":
         if not (settings.blob_s3_endpoint and settings.blob_s3_access_key and settings.blob_s3_secret):

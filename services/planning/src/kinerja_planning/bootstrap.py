@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
+from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
@@ -21,14 +22,18 @@ from kinerja_planning.entrypoints.kafka import interactions_consumer
 def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]:
     plans = plan_repository(runtime.store)
     realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi")
-    return PlanningService(plans, roster_repository(runtime.store)), RealisationService(plans, realisations)
+    settings = runtime.settings
+    realisation = RealisationService(plans, realisations, blob_store(settings),
+                                     max_file_bytes=settings.max_evidence_bytes,
+                                     today=settings.today if isinstance(settings, PlanningSettings) else None)
+    return PlanningService(plans, roster_repository(runtime.store)), realisation
 
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:
     app.state.planning, app.state.realisation = build(runtime)
+    app.state.roster_admin = app.state.planning.acting
     settings = runtime.settings
     assert isinstance(settings, PlanningSettings)
     return [interactions_consumer(app.state.realisation),
-    app.state.roster_admin = app.state.planning.acting
             ConsumerSpec(name=settings.consumer_group, topics=[events_topic("evaluation")],
                          handlers=EVALUATION_HANDLERS)]

@@ -1,5 +1,7 @@
 """Settings of the planning service (``KINERJA_PLANNING_*``)."""
 
+from datetime import date
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -12,3 +14,6 @@ class PlanningSettings(ServiceSettings):
     http_port: int = 8101
     consumer_group: str = Field(default="kinerja-planning", description="Kafka consumer group of evaluation's topic "
                                 "(office time zones); give each separate deployment, e.g. a test stack, its own")
+    today: date | None = Field(default=None, description="the day planning takes as today in every office instead of "
+                               "the clock (realisation may not be dated after it): for tests and rehearsals of "
+                               "another year only; leave unset in production")

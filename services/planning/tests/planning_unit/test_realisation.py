@@ -28,6 +28,7 @@ from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisati
 from .builders import EMPLOYEE, EVALUATOR, drafted, iki, leader_rhk
 
 SHA = "a" * 64
+TODAY = date(2026, 12, 31)  # the office's day; the plans are of 2026
 
 
 def approved_targets(*ikis: object) -> PlanTargets:
@@ -48,8 +49,8 @@ class TestReporting:
     def test_entries_add_up_and_the_target_is_announced_once(self) -> None:
         plan = approved_targets()  # kuantitas target: 12 dokumen
         realisation = Realisation()
-        realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 5), entry(plan, 7)], origin=Origin.MANUAL)
-        realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 3)], origin=Origin.MANUAL)
+        realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 5), entry(plan, 7)], origin=Origin.MANUAL)
+        realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 3)], origin=Origin.MANUAL)
         kinds = [type(e) for e in realisation.pending]
         assert kinds == [RealisationRecorded, RealisationRecorded, IkiTargetAchieved, RealisationRecorded]
         achieved = realisation.pending[2]
@@ -61,25 +62,25 @@ class TestReporting:
         plan = approved_targets()
         realisation = Realisation()
         same = entry(plan, 2, entry_id=uuid.uuid4())
-        assert realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[same], origin=Origin.IMPORT) == 1
-        assert realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[same], origin=Origin.IMPORT) == 0
+        assert realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[same], origin=Origin.IMPORT) == 1
+        assert realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[same], origin=Origin.IMPORT) == 0
 
     def test_an_iki_of_another_plan_is_refused(self) -> None:
         plan = approved_targets()
         with pytest.raises(InvalidInput) as info:
-            Realisation().report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, iki_id=uuid.uuid4())],
+            Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, iki_id=uuid.uuid4())],
                                  origin=Origin.MANUAL)
         assert info.value.field == "entries.0.iki_id"
 
     def test_only_the_owner_reports_and_only_on_an_approved_plan(self) -> None:
         plan = approved_targets()
         with pytest.raises(Forbidden):
-            Realisation().report(actor_id=EVALUATOR, plan=plan, entries=[entry(plan, 1)], origin=Origin.MANUAL)
+            Realisation().report(today=TODAY, actor_id=EVALUATOR, plan=plan, entries=[entry(plan, 1)], origin=Origin.MANUAL)
         draft = drafted(PositionType.KEPALA_UNIT)
         draft.add_rhk(actor_id=EMPLOYEE, rhk=leader_rhk(), cited=None)
         draft_targets = PlanTargets.of(draft)
         with pytest.raises(DomainRuleViolation):
-            Realisation().report(actor_id=EMPLOYEE, plan=draft_targets, entries=[entry(draft_targets, 1)],
+            Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=draft_targets, entries=[entry(draft_targets, 1)],
                                  origin=Origin.MANUAL)
 
     def test_evidence_must_be_a_web_link_or_a_file_with_its_hash(self) -> None:
@@ -87,18 +88,18 @@ class TestReporting:
         bad = [Evidence(kind=EvidenceKind.LINK, uri="ftp://arsip/laporan.pdf"),
                Evidence(kind=EvidenceKind.FILE, uri="berkas/laporan.pdf")]
         with pytest.raises(InvalidInput) as info:
-            Realisation().report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=tuple(bad))],
+            Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=tuple(bad))],
                                  origin=Origin.MANUAL)
         assert [info.value.field, *(f for f, _ in info.value.details)] == ["entries.0.evidence.0", "entries.0.evidence.1"]
         good = (Evidence(kind=EvidenceKind.FILE, uri="s3://bukti/laporan.pdf", sha256=SHA, description="Laporan"),)
-        assert Realisation().report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=good)],
+        assert Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=good)],
                                     origin=Origin.MANUAL) == 1
 
     def test_a_bad_row_rejects_the_whole_batch(self) -> None:
         plan = approved_targets()
         realisation = Realisation()
         with pytest.raises(InvalidInput) as info:
-            realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1), entry(plan, 0)],
+            realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1), entry(plan, 0)],
                                origin=Origin.IMPORT)
         assert info.value.field == "entries.1.value"
         assert realisation.pending == []
@@ -107,7 +108,7 @@ class TestReporting:
         plan = approved_targets(iki(measure=Measure.SERVICE_VOLUME, targets=(
             Target(aspect=Aspect.KUANTITAS, value=Decimal(100), unit="layanan"),)))
         with pytest.raises(InvalidInput, match="invalid realisation"):
-            Realisation().report(actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1)], origin=Origin.MANUAL)
+            Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1)], origin=Origin.MANUAL)
 
 
 class TestComments:
@@ -115,7 +116,7 @@ class TestComments:
         plan = approved_targets()
         realisation = Realisation()
         given = entry(plan, 1, entry_id=uuid.uuid4())
-        realisation.report(actor_id=EMPLOYEE, plan=plan, entries=[given], origin=Origin.MANUAL)
+        realisation.report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[given], origin=Origin.MANUAL)
         realisation.comment(actor_id=EVALUATOR, plan=plan, entry_id=given.entry_id, comment="Lampirkan notulen")  # type: ignore[arg-type]
         assert isinstance(realisation.pending[-1], RealisationCommented)
         assert realisation.comments[given.entry_id] == [(EVALUATOR, "Lampirkan notulen")]  # type: ignore[index]

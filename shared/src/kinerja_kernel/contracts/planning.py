@@ -285,6 +285,10 @@ class Evidence(_Value):
     uri: str = Field(min_length=1, max_length=2000)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     description: str | None = Field(default=None, max_length=500)
+    name: str | None = Field(default=None, max_length=255, description="a stored file's name as uploaded")
+    media_type: str | None = Field(default=None, max_length=100,
+                                   description="a stored file's type, found from its content (not the uploader's word)")
+    size: int | None = Field(default=None, ge=0, description="a stored file's size in bytes")
 
 
 class Origin(enum.StrEnum):
@@ -319,6 +323,49 @@ class RealisationCommented(DomainEvent):
     comment_id: uuid.UUID
     author_id: str
     comment: str
+
+
+@event("planning.RealisationReturned")
+class RealisationReturned(DomainEvent):
+    """The evaluator sent a realisation entry back for correction, saying why; it counts for nothing until the
+    employee corrects it (or withdraws it)."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    entry_id: uuid.UUID
+    evaluator_id: str
+    reason: str
+
+
+@event("planning.RealisationCorrected")
+class RealisationCorrected(DomainEvent):
+    """The employee corrected a returned entry: its new value, day, description and evidence (the previous
+    value and day kept beside them); it counts again."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    entry_id: uuid.UUID
+    iki_id: uuid.UUID
+    value: Decimal
+    previous_value: Decimal
+    unit: str | None
+    occurred_on: date
+    previous_occurred_on: date
+    description: str
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
+@event("planning.RealisationWithdrawn")
+class RealisationWithdrawn(DomainEvent):
+    """The employee withdrew an entry (it no longer counts); ``value`` is what it counted for."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    entry_id: uuid.UUID
+    iki_id: uuid.UUID
+    value: Decimal
+    reason: str | None = None
 
 
 @event("planning.IkiTargetAchieved")

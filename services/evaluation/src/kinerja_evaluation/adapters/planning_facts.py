@@ -73,6 +73,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX realisations_plan_idx ON realisations (plan_id, occurred_on);
     """),
+    Migration("evaluation-planning", 2, "realisation entries sent back, corrected or withdrawn", """
+        ALTER TABLE realisations ADD COLUMN status text NOT NULL DEFAULT 'counted',
+                                 ADD COLUMN returned_reason text,
+                                 ADD COLUMN corrections jsonb NOT NULL DEFAULT '[]';
+    """),
 )
 
 
@@ -132,6 +137,25 @@ async def realisation_commented(conn: asyncpg.Connection, env: EventEnvelope, e:
                        e.entry_id, comment)
 
 
+async def realisation_returned(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RealisationReturned) -> None:
+    await conn.execute("UPDATE realisations SET status = 'returned', returned_reason = $2 WHERE entry_id = $1",
+                       e.entry_id, e.reason)
+
+
+async def realisation_corrected(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RealisationCorrected) -> None:
+    correction = json.dumps([{"previous_value": str(e.previous_value), "value": str(e.value),
+                              "previous_occurred_on": e.previous_occurred_on.isoformat(), "note": e.note}])
+    await conn.execute(
+        """UPDATE realisations SET status = 'counted', value = $2, occurred_on = $3, description = $4,
+             evidence = $5::jsonb, corrections = corrections || $6::jsonb WHERE entry_id = $1""",
+        e.entry_id, e.value, e.occurred_on, e.description, json.dumps([x.model_dump(mode="json") for x in e.evidence]),
+        correction)
+
+
+async def realisation_withdrawn(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RealisationWithdrawn) -> None:
+    await conn.execute("UPDATE realisations SET status = 'withdrawn' WHERE entry_id = $1", e.entry_id)
+
+
 HANDLERS: dict[str, Handler] = {
     ev.EmployeeRegistered.event_type: employee_registered,
     ev.PlanDrafted.event_type: plan_drafted,
@@ -145,6 +169,9 @@ HANDLERS: dict[str, Handler] = {
     ev.PlanClosed.event_type: plan_status("closed"),
     ev.RealisationRecorded.event_type: realisation_recorded,
     ev.RealisationCommented.event_type: realisation_commented,
+    ev.RealisationReturned.event_type: realisation_returned,
+    ev.RealisationCorrected.event_type: realisation_corrected,
+    ev.RealisationWithdrawn.event_type: realisation_withdrawn,
 }
 
 
@@ -207,7 +234,9 @@ async def names_of(conn: asyncpg.Connection, ids: list[str]) -> dict[str, str]:
 
 async def realisation_for(conn: asyncpg.Connection, plan_id: uuid.UUID, start: date, end: date
                           ) -> list[dict[str, Any]]:
-    """Each RHK of the plan with its IKIs, targets and the realisation entries (with evidence) in the period."""
+    """Each RHK of the plan with its IKIs, targets and the realisation entries (with evidence) dated in the period;
+    ``realised_in_period`` adds up the counted ones (not sent back, not withdrawn): the same entries planning's
+    realisation page counts for those days (``GET /plans/{id}/realisation?since=&until=``)."""
     rhks = await conn.fetch("SELECT * FROM skp_rhks WHERE plan_id = $1 ORDER BY kind DESC, title", plan_id)
     entries = await conn.fetch(
         "SELECT * FROM realisations WHERE plan_id = $1 AND occurred_on BETWEEN $2 AND $3 ORDER BY occurred_on",
@@ -217,13 +246,14 @@ async def realisation_for(conn: asyncpg.Connection, plan_id: uuid.UUID, start: d
         by_iki.setdefault(e["iki_id"], []).append({
             "entry_id": str(e["entry_id"]), "value": str(e["value"]), "unit": e["unit"],
             "occurred_on": e["occurred_on"].isoformat(), "description": e["description"],
-            "evidence": json.loads(e["evidence"]), "comments": json.loads(e["comments"])})
+            "evidence": json.loads(e["evidence"]), "comments": json.loads(e["comments"]), "status": e["status"],
+            "returned_reason": e["returned_reason"], "corrections": json.loads(e["corrections"])})
     result = []
     for r in rhks:
         ikis = []
         for iki in json.loads(r["ikis"]):
             listed = by_iki.get(uuid.UUID(iki["iki_id"]), [])
-            total = sum((Decimal(x["value"]) for x in listed), Decimal(0))
+            total = sum((Decimal(x["value"]) for x in listed if x["status"] == "counted"), Decimal(0))
             ikis.append({**iki, "realised_in_period": str(total), "entries": listed})
         result.append({"rhk_id": str(r["rhk_id"]), "title": r["title"], "kind": r["kind"], "ikis": ikis})
     return result

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
+from kinerja_kernel import filetypes
+from kinerja_kernel.access import require_access
 from kinerja_kernel.auth import Principal, Role
+from kinerja_kernel.blobs import BlobNotFound, BlobStore
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import (
+    Evidence,
+    EvidenceKind,
     Origin,
+    RealisationCommented,
+    RealisationCorrected,
     RealisationRecorded,
+    RealisationReturned,
+    RealisationWithdrawn,
     ServiceInteraction,
     ServiceInteractionRecorded,
 )
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.errors import ConcurrencyError, Forbidden, InvalidInput, NotFound
+from kinerja_kernel.errors import ConcurrencyError, InvalidInput, KinerjaError, NotFound
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
@@ -27,6 +37,34 @@ from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
 from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisation, ServiceTotals
 
 INTERACTION_RETRIES = 5
+READERS = (Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
+"""Who reads any SKP's realisation (and its files) in their offices, besides the employee and the evaluator."""
+
+
+class TooLarge(KinerjaError):
+    """A file above the size limit (413)."""
+
+    status = 413
+    code = "payload-too-large"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An evidence file kept in the store: what the entry's evidence names."""
+
+    sha256: str
+    name: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its bytes, type and name."""
+
+    data: bytes
+    media_type: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -41,18 +79,87 @@ class Ingested:
 
 class RealisationService:
     def __init__(self, plans: EventSourcedRepository[PerformancePlan],
-                 realisations: EventSourcedRepository[Realisation]) -> None:
+                 realisations: EventSourcedRepository[Realisation], blobs: BlobStore | None = None,
+                 max_file_bytes: int = 10 * 1024 * 1024, today: date | None = None) -> None:
         self.plans = plans
         self.realisations = realisations
         self.store = plans.store
         self.db = plans.store.db
+        self.blobs = blobs
+        self.max_file_bytes = max_file_bytes
+        self.fixed_today = today
 
     async def report(self, plan_id: uuid.UUID, entries: list[NewEntry], by: Principal, origin: Origin) -> int:
         plan = await self._targets(plan_id, by)
+        entries = [replace(e, evidence=await self._files(plan_id, e.evidence, f"entries.{i}.evidence"))
+                   for i, e in enumerate(entries)]
         realisation = await self.realisations.load(plan_id) or Realisation()
-        new = realisation.report(actor_id=by.user_id, plan=plan, entries=entries, origin=origin)
+        new = realisation.report(actor_id=by.user_id, plan=plan, entries=entries, origin=origin,
+                                 today=await self._today(plan))
         await self._save(plan, realisation, by.actor(Role.PEGAWAI))
         return new
+
+    async def return_entry(self, plan_id: uuid.UUID, entry_id: uuid.UUID, reason: str, by: Principal) -> None:
+        """The evaluator sends an entry back for correction."""
+        by.require_role(Role.PEJABAT_PENILAI)
+        plan = await self._targets(plan_id, by)
+        realisation = await self._existing(plan_id)
+        realisation.return_entry(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason)
+        await self._save(plan, realisation, by.actor(Role.PEJABAT_PENILAI))
+
+    async def correct(self, plan_id: uuid.UUID, entry_id: uuid.UUID, by: Principal, *, value: Decimal,
+                      occurred_on: date, description: str, evidence: tuple[Evidence, ...],
+                      note: str | None = None) -> None:
+        """The employee corrects a returned entry."""
+        plan = await self._targets(plan_id, by)
+        files = await self._files(plan_id, evidence, "evidence")
+        realisation = await self._existing(plan_id)
+        realisation.correct(actor_id=by.user_id, plan=plan, entry_id=entry_id, value=value, occurred_on=occurred_on,
+                            description=description, evidence=files, today=await self._today(plan), note=note)
+        await self._save(plan, realisation, by.actor(Role.PEGAWAI))
+
+    async def withdraw(self, plan_id: uuid.UUID, entry_id: uuid.UUID, by: Principal, reason: str | None) -> None:
+        plan = await self._targets(plan_id, by)
+        realisation = await self._existing(plan_id)
+        realisation.withdraw(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason)
+        await self._save(plan, realisation, by.actor(Role.PEGAWAI))
+
+    async def upload(self, plan_id: uuid.UUID, data: bytes, name: str, by: Principal) -> StoredFile:
+        """Keep an evidence file for the plan's owner: refused (nothing stored) when too large or not an accepted
+        type by its content; the same bytes twice are kept once."""
+        plan = await self._targets(plan_id, by)
+        require_access(by, plan.office_id, parties=(plan.employee_id,), field="plan_id",
+                       message="Hanya pemilik SKP yang dapat mengunggah bukti dukung",
+                       message_en="only the plan's owner uploads evidence")
+        if len(data) > self.max_file_bytes:
+            raise TooLarge(f"Berkas terlalu besar ({_size_id(len(data))}); batasnya {_size_id(self.max_file_bytes)}",
+                           message_en=f"file larger than {self.max_file_bytes} bytes", field="file")
+        if not data:
+            raise InvalidInput("Berkas kosong: pilih berkas bukti dukung", message_en="empty file", field="file")
+        media_type = filetypes.sniff(data)
+        if media_type is None:
+            raise InvalidInput("Jenis berkas tidak diterima: unggah PDF, gambar (PNG, JPEG, WebP) atau dokumen "
+                               "Office/OpenDocument tanpa makro", message_en="file type not accepted (by content)",
+                               field="file")
+        assert self.blobs is not None
+        sha256 = await self.blobs.put(data)
+        return StoredFile(sha256=sha256, name=_file_name(name, media_type), media_type=media_type, size=len(data))
+
+    async def download(self, plan_id: uuid.UUID, sha256: str, by: Principal) -> Download:
+        """An evidence file of the plan, for those who may see its realisation; only files an entry references."""
+        plan = await self._targets(plan_id, by)
+        self._require_reader(plan, by)
+        named = next((ev for env in await self.realisations.history(plan_id)
+                      for ev in env.payload.get("evidence") or () if ev.get("sha256") == sha256
+                      and ev.get("kind") == EvidenceKind.FILE.value), None)
+        if named is None or self.blobs is None:
+            raise NotFound("Berkas bukti dukung tidak ditemukan pada realisasi SKP ini", field="sha256")
+        try:
+            data = await self.blobs.get(sha256)
+        except BlobNotFound as exc:
+            raise NotFound("Berkas bukti dukung tidak ditemukan di penyimpanan", field="sha256") from exc
+        media_type = filetypes.sniff(data) or "application/octet-stream"
+        return Download(data=data, media_type=media_type, name=_file_name(named.get("name") or "", media_type))
 
     async def comment(self, plan_id: uuid.UUID, entry_id: uuid.UUID, text: str, by: Principal) -> uuid.UUID:
         by.require_role(Role.PEJABAT_PENILAI)
@@ -64,26 +171,38 @@ class RealisationService:
         await self._save(plan, realisation, by.actor(Role.PEJABAT_PENILAI))
         return comment_id
 
-    async def progress(self, plan_id: uuid.UUID, by: Principal) -> dict[str, Any]:
+    async def progress(self, plan_id: uuid.UUID, by: Principal, since: date | None = None,
+                       until: date | None = None) -> dict[str, Any]:
+        """Progress per IKI over the year (``realised``: every counted entry, i.e. not returned or withdrawn), per
+        quarter, and between ``since`` and ``until`` when given (the same entries an appraisal of that period
+        counts); every entry with its status, corrections and comments."""
         plan = await self._targets(plan_id, by)
-        if by.user_id not in (plan.employee_id, plan.evaluator_id) and not by.has_role(
-                Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI):
-            raise Forbidden("Anda tidak berhak melihat realisasi ini", message_en="not allowed")
+        self._require_reader(plan, by)
         realisation = await self.realisations.load(plan_id) or Realisation()
         async with self.db.connection() as conn:
             totals = _totals(await rm.interaction_totals(conn, plan.employee_id, plan.period_year))
-        history = await self.realisations.history(plan_id)
-        entries = [e for e in history if e.event_type == RealisationRecorded.event_type]
+        entries = _entry_views(await self.realisations.history(plan_id))
+        counted = [e for e in entries if e["status"] == "counted"]
         ikis = []
         for target in plan.ikis.values():
             realised = realisation.realised(target, totals)
-            ikis.append({
+            mine = [e for e in counted if e["iki_id"] == str(target.iki_id)]
+            quarters = [sum((Decimal(e["value"]) for e in mine if (int(e["occurred_on"][5:7]) - 1) // 3 == q),
+                            Decimal(0)) for q in range(4)]
+            view: dict[str, Any] = {
                 "rhk_id": target.rhk_id, "iki_id": target.iki_id, "description": target.description,
                 "measure": target.measure, "target": target.target, "unit": target.unit, "realised": realised,
                 "percent": float(min(realised / target.target * 100, Decimal(999))) if target.target else None,
                 "achieved": target.iki_id in realisation.achieved,
-            })
-        return {"plan_id": plan_id, "ikis": ikis, "entries": [_entry_view(e, realisation) for e in entries]}
+                "by_quarter": quarters if target.measure.value == "manual" else None,
+            }
+            if since is not None or until is not None:
+                low, high = (since or date.min).isoformat(), (until or date.max).isoformat()
+                view["realised_in_range"] = sum((Decimal(e["value"]) for e in mine if low <= e["occurred_on"] <= high),
+                                                Decimal(0))
+            ikis.append(view)
+        return {"plan_id": plan_id, "period_year": plan.period_year, "today": await self._today(plan),
+                "since": since, "until": until, "ikis": ikis, "entries": entries}
 
     async def ingest(self, interactions: list[ServiceInteraction], actor: Actor, *,
                      all_or_nothing: bool = False) -> Ingested:
@@ -139,6 +258,48 @@ class RealisationService:
         by.require_office(plan.office_id)
         return PlanTargets.of(plan)
 
+    async def _existing(self, plan_id: uuid.UUID) -> Realisation:
+        realisation = await self.realisations.load(plan_id)
+        if realisation is None:
+            raise NotFound("Entri realisasi tidak ditemukan", field="entry_id")
+        return realisation
+
+    @staticmethod
+    def _require_reader(plan: PlanTargets, by: Principal) -> None:
+        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id), roles=READERS,
+                       field="plan_id", message="Anda tidak berhak melihat realisasi SKP ini",
+                       message_en="not allowed to read this plan's realisation")
+
+    async def _today(self, plan: PlanTargets) -> date:
+        """Today in the office's time zone (WIB until evaluation has told planning the office's zone), or the day
+        the settings fix (tests of another year)."""
+        if self.fixed_today is not None:
+            return self.fixed_today
+        async with self.db.connection() as conn:
+            zone = (await rm.office_time_zones(conn, [plan.office_id])).get(plan.office_id, TimeZone.WIB)
+        return zone.local_date(datetime.now(UTC))
+
+    async def _files(self, plan_id: uuid.UUID, evidence: tuple[Evidence, ...], field: str) -> tuple[Evidence, ...]:
+        """File evidence completed from the store (its size and type from its bytes, its reference the download
+        path); a file that was never uploaded is refused."""
+        completed = []
+        for j, item in enumerate(evidence):
+            if item.kind is not EvidenceKind.FILE or item.sha256 is None:
+                completed.append(item)
+                continue
+            try:
+                data = await self.blobs.get(item.sha256) if self.blobs else None
+            except BlobNotFound:
+                data = None
+            if data is None:
+                raise InvalidInput("Berkas bukti dukung belum diunggah: unggah berkasnya dahulu",
+                                   message_en="no stored file with this sha256", field=f"{field}.{j}.sha256")
+            media_type = filetypes.sniff(data) or "application/octet-stream"
+            completed.append(item.model_copy(update={
+                "uri": f"/api/v1/plans/{plan_id}/evidence/{item.sha256}", "size": len(data), "media_type": media_type,
+                "name": _file_name(item.name or item.description or "", media_type)}))
+        return tuple(completed)
+
     async def _save(self, plan: PlanTargets, realisation: Realisation, actor: Actor) -> None:
         await self.realisations.save(plan.plan_id, realisation, actor=actor, office_id=plan.office_id,
                                      subject=plan.employee_id)
@@ -159,10 +320,48 @@ def _recorded(interaction: ServiceInteraction, period_year: int, actor: Actor) -
         correlation_id=correlation_id(), causation_id=causation_id(), payload=event.model_dump(mode="json"))
 
 
-def _entry_view(envelope: EventEnvelope, realisation: Realisation) -> dict[str, Any]:
-    comments = realisation.comments.get(uuid.UUID(envelope.payload["entry_id"]), [])
-    return {**envelope.payload, "recorded_at": envelope.recorded_at,
-            "comments": [{"author_id": author, "comment": text} for author, text in comments]}
+def _entry_views(history: list[EventEnvelope]) -> list[dict[str, Any]]:
+    """Each entry as it stands now (in the order recorded): status, the evaluator's return with its reason, the
+    corrections with the values they replaced, comments."""
+    views: dict[str, dict[str, Any]] = {}
+    for env in history:
+        p = env.payload
+        view = views.get(p.get("entry_id", ""))
+        if env.event_type == RealisationRecorded.event_type:
+            views[p["entry_id"]] = {**p, "recorded_at": env.recorded_at, "status": "counted", "returned": None,
+                                    "corrections": [], "withdrawn": None, "comments": []}
+        elif view is None:
+            continue
+        elif env.event_type == RealisationCommented.event_type:
+            view["comments"].append({"author_id": p["author_id"], "comment": p["comment"]})
+        elif env.event_type == RealisationReturned.event_type:
+            view["status"] = "returned"
+            view["returned"] = {"by": p["evaluator_id"], "reason": p["reason"], "at": env.recorded_at}
+        elif env.event_type == RealisationCorrected.event_type:
+            view["corrections"].append({"previous_value": p["previous_value"], "value": p["value"],
+                                        "previous_occurred_on": p["previous_occurred_on"],
+                                        "occurred_on": p["occurred_on"], "note": p.get("note"),
+                                        "reason": (view["returned"] or {}).get("reason"), "at": env.recorded_at})
+            view.update(value=p["value"], occurred_on=p["occurred_on"], description=p["description"],
+                        evidence=p.get("evidence") or [], status="counted")
+        elif env.event_type == RealisationWithdrawn.event_type:
+            view["status"] = "withdrawn"
+            view["withdrawn"] = {"reason": p.get("reason"), "at": env.recorded_at}
+    return list(views.values())
+
+
+def _size_id(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",") if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def _file_name(name: str, media_type: str) -> str:
+    """A safe file name to show and to send: no folders or control characters, the extension of what the bytes
+    are (a ``laporan.html`` that is a PDF downloads as ``laporan.pdf``)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable() and c not in '"<>:|?*').strip(" .") or "bukti-dukung"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    extension = filetypes.EXTENSIONS.get(media_type, "bin")
+    return f"{stem[:200]}.{extension}"
 
 
 def _totals(rows: list[asyncpg.Record]) -> ServiceTotals:

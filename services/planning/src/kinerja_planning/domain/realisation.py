@@ -8,6 +8,7 @@ hand. An IKI reaches its target once; a revised, higher target can be reached ag
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,10 @@ from kinerja_kernel.contracts.planning import (
     Measure,
     Origin,
     RealisationCommented,
+    RealisationCorrected,
     RealisationRecorded,
+    RealisationReturned,
+    RealisationWithdrawn,
 )
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_planning.domain.plan import PerformancePlan, PlanStatus
@@ -97,6 +101,43 @@ class ServiceTotals:
         return (Decimal(total) / Decimal(rated)).quantize(Decimal("0.01")) if rated else Decimal(0)
 
 
+class EntryStatus(enum.StrEnum):
+    """Where an entry stands: counted, sent back by the evaluator (not counted until corrected), withdrawn."""
+
+    COUNTED = "counted"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass
+class EntryState:
+    iki_id: uuid.UUID
+    value: Decimal
+    occurred_on: date
+    status: EntryStatus = EntryStatus.COUNTED
+    returned_reason: str | None = None
+
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+             "November", "Desember")
+
+
+def day_id(day: date) -> str:
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+def date_problem(occurred_on: date, plan: PlanTargets, today: date) -> tuple[str, str] | None:
+    """Why an entry cannot be dated ``occurred_on`` (Indonesian, English), or None: not after today in the office's
+    zone, and within the SKP's year."""
+    if occurred_on > today:
+        return (f"Tanggal realisasi tidak boleh setelah hari ini ({day_id(today)}, waktu kantor); laporkan "
+                "kegiatan yang sudah dilakukan", f"the day is after today ({today.isoformat()}, office time)")
+    if occurred_on.year != plan.period_year:
+        return (f"Tanggal realisasi harus dalam tahun SKP {plan.period_year} (1 Januari–31 Desember "
+                f"{plan.period_year})", f"the day is outside the plan's year {plan.period_year}")
+    return None
+
+
 def evidence_problem(evidence: Evidence) -> str | None:
     if evidence.kind is EvidenceKind.LINK and not evidence.uri.startswith(("https://", "http://")):
         return "Tautan bukti dukung harus diawali http:// atau https://"
@@ -110,13 +151,16 @@ class Realisation(Aggregate):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: dict[uuid.UUID, uuid.UUID] = {}  # entry id -> IKI id
-        self.manual: dict[uuid.UUID, Decimal] = {}  # IKI id -> sum of entries
+        self.entries: dict[uuid.UUID, EntryState] = {}
+        self.manual: dict[uuid.UUID, Decimal] = {}  # IKI id -> sum of the counted entries
         self.achieved: dict[uuid.UUID, Decimal] = {}  # IKI id -> the target it reached
         self.comments: dict[uuid.UUID, list[tuple[str, str]]] = {}
 
-    def report(self, *, actor_id: str, plan: PlanTargets, entries: list[NewEntry], origin: Origin) -> int:
-        """Record entries (all or none); returns how many were new (an entry id seen before is skipped)."""
+    def report(self, *, actor_id: str, plan: PlanTargets, entries: list[NewEntry], origin: Origin,
+               today: date) -> int:
+        """Record entries (all or none); returns how many were new (an entry id seen before is skipped).
+        ``today`` is the date in the office's time zone: an entry may not be dated after it, nor outside the
+        SKP's year."""
         if actor_id != plan.employee_id:
             raise Forbidden("Realisasi hanya dapat dilaporkan oleh pemilik SKP",
                             message_en="only the plan's owner reports realisation")
@@ -132,12 +176,12 @@ class Realisation(Aggregate):
                 problems.append((f"entries.{i}.iki_id", "IKI ini dihitung otomatis dari interaksi layanan"))
             if entry.value <= 0:
                 problems.append((f"entries.{i}.value", "Nilai realisasi harus lebih dari nol"))
+            if (dated := date_problem(entry.occurred_on, plan, today)) is not None:
+                problems.append((f"entries.{i}.occurred_on", dated[0]))
             for j, evidence in enumerate(entry.evidence):
                 if (problem := evidence_problem(evidence)) is not None:
                     problems.append((f"entries.{i}.evidence.{j}", problem))
-        if problems:
-            (first_field, first), rest = problems[0], problems[1:]
-            raise InvalidInput(first, message_en="invalid realisation entries", field=first_field, details=rest)
+        _refuse(problems, "invalid realisation entries")
         new = 0
         for entry in entries:
             entry_id = entry.entry_id or uuid.uuid4()
@@ -156,14 +200,66 @@ class Realisation(Aggregate):
         if actor_id != plan.evaluator_id:
             raise Forbidden("Hanya pejabat penilai yang dapat memberi catatan realisasi",
                             message_en="only the evaluator comments")
-        if entry_id not in self.entries:
-            raise InvalidInput("Entri realisasi tidak ditemukan", message_en="no such entry", field="entry_id")
+        self._entry(entry_id)
         if not comment.strip():
             raise InvalidInput("Catatan wajib diisi", message_en="comment required", field="comment")
         comment_id = uuid.uuid4()
         self.record(RealisationCommented(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
                                                comment_id=comment_id, author_id=actor_id, comment=comment.strip()))
         return comment_id
+
+    def return_entry(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, reason: str) -> None:
+        """The evaluator sends an entry back for correction, saying why (it stops counting until corrected)."""
+        if actor_id != plan.evaluator_id:
+            raise Forbidden("Hanya pejabat penilai yang dapat mengembalikan entri realisasi",
+                            message_en="only the evaluator returns an entry")
+        entry = self._entry(entry_id)
+        if not reason.strip():
+            raise InvalidInput("Alasan pengembalian wajib diisi: tulis apa yang harus diperbaiki",
+                               message_en="reason required", field="reason")
+        if entry.status is not EntryStatus.COUNTED:
+            raise DomainRuleViolation("Entri ini sudah dikembalikan atau ditarik", message_en="entry not counted now",
+                                      field="entry_id")
+        self.record(RealisationReturned(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
+                                        evaluator_id=actor_id, reason=reason.strip()))
+
+    def correct(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, value: Decimal, occurred_on: date,
+                description: str, evidence: tuple[Evidence, ...], today: date, note: str | None = None) -> None:
+        """The employee corrects an entry the evaluator sent back; it counts again with the new value."""
+        self._owner(actor_id, plan)
+        entry = self._entry(entry_id)
+        if entry.status is not EntryStatus.RETURNED:
+            raise DomainRuleViolation("Hanya entri yang dikembalikan pejabat penilai yang dapat diperbaiki",
+                                      message_en="only a returned entry is corrected", field="entry_id")
+        problems: list[tuple[str, str]] = []
+        if value <= 0:
+            problems.append(("value", "Nilai realisasi harus lebih dari nol"))
+        if (dated := date_problem(occurred_on, plan, today)) is not None:
+            problems.append(("occurred_on", dated[0]))
+        if not description.strip():
+            problems.append(("description", "Uraian kegiatan wajib diisi"))
+        for j, item in enumerate(evidence):
+            if (problem := evidence_problem(item)) is not None:
+                problems.append((f"evidence.{j}", problem))
+        _refuse(problems, "invalid correction")
+        target = plan.ikis[entry.iki_id]
+        self.record(RealisationCorrected(
+            plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id, iki_id=entry.iki_id, value=value,
+            previous_value=entry.value, unit=target.unit, occurred_on=occurred_on,
+            previous_occurred_on=entry.occurred_on, description=description.strip(), evidence=evidence,
+            note=(note or "").strip() or None))
+        self._check_achieved(plan, target, self.manual.get(entry.iki_id, Decimal(0)))
+
+    def withdraw(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, reason: str | None = None) -> None:
+        """The employee withdraws an entry (it stops counting for good)."""
+        self._owner(actor_id, plan)
+        entry = self._entry(entry_id)
+        if entry.status is EntryStatus.WITHDRAWN:
+            raise DomainRuleViolation("Entri ini sudah ditarik", message_en="entry already withdrawn",
+                                      field="entry_id")
+        self.record(RealisationWithdrawn(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
+                                         iki_id=entry.iki_id, value=entry.value,
+                                         reason=(reason or "").strip() or None))
 
     def service_totals_changed(self, *, plan: PlanTargets, totals: ServiceTotals) -> None:
         """Interactions were counted: announce the service IKIs that now reach their target."""
@@ -179,6 +275,21 @@ class Realisation(Aggregate):
         return totals.realised(target)
 
     # -- helpers ------------------------------------------------------------------------------
+    def _entry(self, entry_id: uuid.UUID) -> EntryState:
+        entry = self.entries.get(entry_id)
+        if entry is None:
+            raise InvalidInput("Entri realisasi tidak ditemukan", message_en="no such entry", field="entry_id")
+        return entry
+
+    @staticmethod
+    def _owner(actor_id: str, plan: PlanTargets) -> None:
+        if actor_id != plan.employee_id:
+            raise Forbidden("Hanya pemilik SKP yang dapat memperbaiki atau menarik entri realisasi",
+                            message_en="only the plan's owner corrects or withdraws entries")
+        if plan.status not in REALISABLE:
+            raise DomainRuleViolation(f"Realisasi hanya dapat diubah pada SKP yang disetujui (status: "
+                                      f"{plan.status.value})", message_en="plan not approved", field="plan_id")
+
     def _check_achieved(self, plan: PlanTargets, target: IkiTarget, realised: Decimal) -> None:
         if target.target is None or realised < target.target:
             return
@@ -191,11 +302,38 @@ class Realisation(Aggregate):
 
     # -- state changes ------------------------------------------------------------------------
     def _on_RealisationRecorded(self, e: RealisationRecorded) -> None:  # noqa: N802
-        self.entries[e.entry_id] = e.iki_id
-        self.manual[e.iki_id] = self.manual.get(e.iki_id, Decimal(0)) + e.value
+        self.entries[e.entry_id] = EntryState(iki_id=e.iki_id, value=e.value, occurred_on=e.occurred_on)
+        self._count(e.iki_id, e.value)
+
+    def _on_RealisationReturned(self, e: RealisationReturned) -> None:  # noqa: N802
+        entry = self.entries[e.entry_id]
+        entry.status, entry.returned_reason = EntryStatus.RETURNED, e.reason
+        self._count(entry.iki_id, -entry.value)
+
+    def _on_RealisationCorrected(self, e: RealisationCorrected) -> None:  # noqa: N802
+        entry = self.entries[e.entry_id]
+        if entry.status is EntryStatus.COUNTED:
+            self._count(entry.iki_id, -entry.value)
+        entry.value, entry.occurred_on, entry.status = e.value, e.occurred_on, EntryStatus.COUNTED
+        self._count(entry.iki_id, e.value)
+
+    def _on_RealisationWithdrawn(self, e: RealisationWithdrawn) -> None:  # noqa: N802
+        entry = self.entries[e.entry_id]
+        if entry.status is EntryStatus.COUNTED:
+            self._count(entry.iki_id, -entry.value)
+        entry.status = EntryStatus.WITHDRAWN
+
+    def _count(self, iki_id: uuid.UUID, value: Decimal) -> None:
+        self.manual[iki_id] = self.manual.get(iki_id, Decimal(0)) + value
 
     def _on_RealisationCommented(self, e: RealisationCommented) -> None:  # noqa: N802
         self.comments.setdefault(e.entry_id, []).append((e.author_id, e.comment))
 
     def _on_IkiTargetAchieved(self, e: IkiTargetAchieved) -> None:  # noqa: N802
         self.achieved[e.iki_id] = e.target
+
+
+def _refuse(problems: list[tuple[str, str]], message_en: str) -> None:
+    if problems:
+        (first_field, first), rest = problems[0], problems[1:]
+        raise InvalidInput(first, message_en=message_en, field=first_field, details=rest)

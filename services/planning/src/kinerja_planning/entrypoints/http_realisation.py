@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
-from pydantic import Field
+from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import Field, model_validator
 
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import Evidence, EvidenceKind, Origin, ServiceInteraction
@@ -36,9 +36,23 @@ Realisations = Annotated[RealisationService, Depends(realisation)]
 
 class EvidenceBody(RequestBody):
     kind: EvidenceKind
-    uri: str = Field(min_length=1, max_length=2000)
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    uri: str | None = Field(default=None, min_length=1, max_length=2000,
+                            description="the link (kind link); for a file, set by the service to its download path")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$",
+                               description="a file's SHA-256, as the upload answered (POST /plans/{id}/evidence)")
     description: str | None = Field(default=None, max_length=500)
+    name: str | None = Field(default=None, max_length=255, description="a file's name to show")
+
+    @model_validator(mode="after")
+    def _link_has_uri(self) -> EvidenceBody:
+        if self.kind is EvidenceKind.LINK and not self.uri:
+            raise ValueError("Tautan bukti dukung wajib diisi (http:// atau https://)")
+        return self
+
+    def to_evidence(self) -> Evidence:
+        uri = self.uri if self.kind is EvidenceKind.LINK else f"sha256:{self.sha256}"
+        return Evidence(kind=self.kind, uri=uri or "", sha256=self.sha256, description=self.description,
+                        name=self.name)
 
 
 class EntryBody(RequestBody):
@@ -52,7 +66,7 @@ class EntryBody(RequestBody):
     def to_entry(self) -> NewEntry:
         return NewEntry(iki_id=self.iki_id, value=self.value, occurred_on=self.occurred_on,
                         description=self.description, entry_id=self.entry_id,
-                        evidence=tuple(Evidence(**e.model_dump()) for e in self.evidence))
+                        evidence=tuple(e.to_evidence() for e in self.evidence))
 
 
 class EntriesBody(RequestBody):
@@ -86,8 +100,27 @@ async def import_csv(plan_id: uuid.UUID, request: Request, by: CurrentPrincipal,
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidInput(f"Berkas impor terlalu besar (maks {MAX_IMPORT_BYTES // 1024 // 1024} MB)", field="file")
     entries = parse_csv(raw)
-    recorded = await svc.report(plan_id, entries, by, Origin.IMPORT)
+    try:
+        recorded = await svc.report(plan_id, entries, by, Origin.IMPORT)
+    except InvalidInput as refused:
+        raise _by_row(refused) from None
     return {"recorded": recorded, "skipped": len(entries) - recorded}
+
+
+def _by_row(refused: InvalidInput) -> InvalidInput:
+    """The domain's refusal of ``entries.<i>.<field>`` told as the CSV's row (``rows.<n>``, the header being row 1)."""
+    def row_of(field: str | None, message: str) -> tuple[str | None, str]:
+        parts = (field or "").split(".")
+        if len(parts) >= 2 and parts[0] == "entries" and parts[1].isdigit():
+            n = int(parts[1]) + 2
+            column = {"occurred_on": "occurred_on", "value": "value", "iki_id": "iki_id"}.get(parts[2] if len(parts)
+                                                                                               > 2 else "", "")
+            return f"rows.{n}", f"Baris {n}{f' kolom {column}' if column else ''}: {message}"
+        return field, message
+
+    field, message = row_of(refused.field, refused.message)
+    return InvalidInput(message, message_en=refused.message_en, field=field,
+                        details=[row_of(f, m) for f, m in refused.details])  # type: ignore[misc]
 
 
 def parse_csv(raw: bytes) -> list[NewEntry]:
@@ -171,9 +204,15 @@ async def comment(plan_id: uuid.UUID, entry_id: uuid.UUID, body: CommentBody, by
 
 
 @router.get("/plans/{plan_id}/realisation", tags=["Realisasi"])
-async def progress(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Realisations) -> dict[str, Any]:
-    """Progress per IKI (target, realised, percent, achieved) and every entry with its comments."""
-    return await svc.progress(plan_id, by)
+async def progress(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Realisations,
+                   since: Annotated[date | None, Query(description="with until: also count the entries dated "
+                                                       "from this day (an appraisal period's start)")] = None,
+                   until: Annotated[date | None, Query(description="... to this day, inclusive")] = None,
+                   ) -> dict[str, Any]:
+    """Progress per IKI: target, ``realised`` (every counted entry of the year: not returned or withdrawn),
+    ``by_quarter``, ``realised_in_range`` between ``since`` and ``until`` when given (what an appraisal of that
+    period counts), percent, achieved; and every entry with its status, return, corrections and comments."""
+    return await svc.progress(plan_id, by, since, until)
 
 
 @router.post("/interactions", status_code=status.HTTP_202_ACCEPTED, tags=["Interaksi layanan"])

@@ -15,6 +15,8 @@ from kinerja_planning.domain.plan import PerformancePlan
 from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.domain.roster import RosterEntry
 from kinerja_planning.entrypoints.http import router
+from kinerja_planning.entrypoints.http_evidence import MULTIPART_ALLOWANCE, UPLOAD_ROUTE
+from kinerja_planning.entrypoints.http_evidence import router as evidence_router
 from kinerja_planning.entrypoints.http_realisation import router as realisation_router
 from kinerja_planning.entrypoints.http_roster import router as roster_router
 
@@ -28,10 +30,12 @@ BULK_ROUTES = ("/api/v1/plans/{plan_id}/realisation", "/api/v1/plans/{plan_id}/r
 
 
 def create_app(settings: PlanningSettings | None = None) -> FastAPI:
+    settings = settings or PlanningSettings()
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
-                       settings=settings or PlanningSettings(), wire=wire,
-                       routers=[router, realisation_router, roster_router],
-                       migrations=MIGRATIONS, audit=AUDIT, bulk_routes=BULK_ROUTES)
+                       settings=settings, wire=wire,
+                       routers=[router, realisation_router, roster_router, evidence_router],
+                       migrations=MIGRATIONS, audit=AUDIT, bulk_routes=BULK_ROUTES,
+                       route_limits={UPLOAD_ROUTE: settings.max_evidence_bytes + MULTIPART_ALLOWANCE})
 
 
 def main() -> None:
