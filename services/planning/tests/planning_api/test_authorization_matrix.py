@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -18,13 +19,17 @@ from kinerja_planning.entrypoints.main import create_app
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
 
 YEAR = 2026
+PDF = b"%PDF-1.7\n% bukti dukung\n%%EOF\n"
+BOUNDARY = "kinerja-matrix"
+MULTIPART = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lain.pdf\"\r\n"
+             f"Content-Type: application/pdf\r\n\r\n").encode() + PDF + b"lain\r\n" + f"--{BOUNDARY}--\r\n".encode()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, unique: str
+async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, unique: str, tmp_path: Path
                  ) -> AsyncIterator[tuple[Matrix, UnitDriver]]:
     app = create_app(PlanningSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap,
-                                      jwt_secret=jwt_secret, environment="test"))
+                                      jwt_secret=jwt_secret, environment="test", blob_dir=str(tmp_path / "blobs")))
     async with running_app(app) as client:
         unit = UnitDriver(client, jwt_secret, office_id=f"KANREG-{unique[:6].upper()}", unit_id="BIDANG-MUTASI",
                           year=YEAR, staff=1, seed=int(unique[:2], 16) % 9)
@@ -32,6 +37,16 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         await unit.approve_plans(rhks_per_person=1)
         target = unit.staff[0]
         await unit.realise(target, "3", f"{YEAR}-02-10", "https://example.org/bukti/1")
+        uploaded = await client.post(f"/api/v1/plans/{target.plan_id}/evidence", headers=target.headers,
+                                     files={"file": ("bukti.pdf", PDF, "application/pdf")})
+        assert uploaded.status_code == 201, uploaded.text
+        sha256 = uploaded.json()["sha256"]
+        cited = await client.post(f"/api/v1/plans/{target.plan_id}/realisation", headers=target.headers, json={
+            "entries": [{"iki_id": (await client.get(f"/api/v1/plans/{target.plan_id}", headers=target.headers)
+                                    ).json()["rhks"][0]["ikis"][0]["iki_id"], "value": "1",
+                         "occurred_on": f"{YEAR}-02-12", "description": "Notulen",
+                         "evidence": [{"kind": "file", "sha256": sha256}]}]})
+        assert cited.status_code == 201, cited.text
         progress = (await client.get(f"/api/v1/plans/{target.plan_id}/realisation", headers=target.headers)).json()
         plan = (await client.get(f"/api/v1/plans/{target.plan_id}", headers=target.headers)).json()
         iki_id = plan["rhks"][0]["ikis"][0]["iki_id"]
@@ -44,8 +59,9 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
                   "rhk_id": target.rhk_ids[0], "entry_id": progress["entries"][0]["entry_id"], "iki_id": iki_id,
                   "period_year": YEAR, "unit_id": unit.unit_id, "subject": target.nip,
                   "stream_id": f"skp-{target.plan_id}", "service_type": "layanan", "interaction_id": target.plan_id,
-                  "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip}
+                  "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip, "sha256": sha256}
         yield Matrix(app, client, values, raw={
+            "POST /api/v1/plans/{plan_id}/evidence": (f"multipart/form-data; boundary={BOUNDARY}", MULTIPART),
             "POST /api/v1/plans/{plan_id}/realisation/import": (
                 "text/csv", f"iki_id,value,occurred_on,description\n{iki_id},1,{YEAR}-02-11,Laporan\n".encode()),
             "POST /api/v1/offices/{office_id}/roster/import": ("application/json", json.dumps({"rows": [{
