@@ -14,6 +14,8 @@ import os
 import signal
 import sys
 import time
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -106,9 +108,34 @@ async def seed_demo_office(planning: str) -> list[str]:
         if link:
             await plan("siti", _rhk("Tersusunnya analisis kebutuhan mutasi", "dokumen analisis", 24, **link),
                        "approved")
+            lines += await _daily_log(client, auth["siti"], year)
             await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "submitted")
         await plan("dewi", _rhk("Terlayaninya konsultasi mutasi", "konsultasi", 600), "draft")
     return lines
+
+
+async def _daily_log(client: httpx.AsyncClient, auth: dict[str, str], year: int) -> list[str]:
+    """A few working days of Siti's daily log (catatan harian) up to yesterday, each a realisation entry of her
+    IKI; fixed entry ids, so a second run records nothing new."""
+    plans = (await client.get("/api/v1/me/plans", headers=auth)).json()
+    mine = next((p for p in plans if p["period_year"] == year and p["status"] == "approved"), None)
+    if mine is None:
+        return []
+    view = (await client.get(f"/api/v1/plans/{mine['plan_id']}", headers=auth)).json()
+    iki_id = view["rhks"][0]["ikis"][0]["iki_id"]
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    days = [d for d in (today - timedelta(days=n) for n in range(1, 8)) if d.weekday() < 5 and d.year == year][:4]
+    work = ["Menelaah usulan mutasi unit pelayanan", "Menyusun tabel kebutuhan pegawai per seksi",
+            "Rapat koordinasi data formasi", "Memeriksa kelengkapan berkas usulan mutasi"]
+    entries = [{"entry_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"kinerja-demo/harian/{mine['plan_id']}/{day}")),
+                "iki_id": iki_id, "value": "1", "occurred_on": str(day), "description": text}
+               for day, text in zip(reversed(days), work, strict=False)]
+    if not entries:
+        return []
+    answer = await client.post(f"/api/v1/plans/{mine['plan_id']}/realisation", headers=auth, json={"entries": entries})
+    answer.raise_for_status()
+    return [f"  Catatan harian {DEMO_USERS['siti'][1]}: {len(entries)} hari ({entries[0]['occurred_on']} s.d. "
+            f"{entries[-1]['occurred_on']}), {answer.json()['recorded']} baru"]
 
 
 async def seed_demo_evaluation(evaluation: str) -> list[str]:

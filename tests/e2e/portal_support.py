@@ -161,7 +161,12 @@ def sign_in(browser: Browser, stack: Stack, name: str, *, phone: bool = True) ->
 
 
 def menu(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=name).click()
+    """Follow a menu link; on a phone the menu is a disclosure ("Menu"), opened first."""
+    nav = page.get_by_role("navigation", name="Menu utama")
+    toggle = nav.locator("summary")
+    if toggle.is_visible() and nav.locator("details[open]").count() == 0:
+        toggle.click()
+    nav.get_by_role("link", name=name).click()
 
 
 def field_error(page: Page, field: str) -> Any:

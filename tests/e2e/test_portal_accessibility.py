@@ -89,7 +89,7 @@ def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, fille
     problems += check_pages(pegawai, [
         "/beranda", "/skp", f"/skp/{filled['plan']}", f"/skp/{filled['plan']}/realisasi", "/penilaian",
         f"/penilaian/{filled['appraisal']}", "/360", "/umpan-balik", f"/umpan-balik/{filled['feedback']}",
-        f"/dialog/{filled['dialogue']}", "/karier", "/notifikasi"], f"{size}-pegawai")
+        f"/dialog/{filled['dialogue']}", "/karier", "/notifikasi", "/catatan-harian"], f"{size}-pegawai")
     # a refused form: the error summary, the marked field and its message
     pegawai.goto("/skp")
     pegawai.get_by_label("Periode").fill("dua ribu")

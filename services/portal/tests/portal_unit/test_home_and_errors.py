@@ -154,5 +154,5 @@ class TestMenu:
     def test_the_menu_folds_into_a_disclosure_naming_the_current_page(self, client: TestClient) -> None:
         sign_in(client, EMPLOYEE)
         page = client.get("/catatan-harian").text
-        assert '<details class="menu-fold"' in page and "Menu<span class=\"menu-here\">: Catatan harian</span>" in page
+        assert '<details class="menu-fold"' in page and "Menu<span class=\"menu-here\">:&nbsp;Catatan harian</span>" in page
         assert page.count('aria-label="Menu utama"') == 1

@@ -247,7 +247,21 @@ async def audit(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     entries = [(service, e, zoned(e["recorded_at"], zone), state_link(service, e, values["nip"], zone))
                for service, e in sorted(((r["service"], e) for r in results for e in r["entries"]),
                                         key=lambda pair: str(pair[1]["recorded_at"]))]
-    return render(request, "audit.html", {**context, "results": results, "entries": entries}, values=values)
+    names = await _roster_names(api, viewer)
+    return render(request, "audit.html", {**context, "results": results, "entries": entries, "names": names},
+                  values=values)
+
+
+async def _roster_names(api: Services, viewer: Viewer) -> dict[str, str]:
+    """Who is who in the viewer's office (planning's roster), so the trail shows actors by name; ``{}`` when
+    the roster cannot be read (the NIPs are shown then)."""
+    if not viewer.office:
+        return {}
+    try:
+        rows = await api.call("planning", "GET", f"/offices/{quote(viewer.office, safe='')}/employees", viewer.token)
+    except (ApiError, ServiceUnavailable):
+        return {}
+    return {str(r["employee_id"]): str(r["name"]) for r in rows or [] if r.get("name")}
 
 
 @router.get("/audit/aliran/{service}/{stream_id}")

@@ -63,9 +63,13 @@ async def _today(api: Services, viewer: Viewer) -> tuple[TimeZone, date]:
     return zone, zone.local_date(datetime.now(UTC))
 
 
-async def _my_plan(api: Services, viewer: Viewer, year: int, got: Collected) -> dict[str, Any] | None:
+async def _my_plan(api: Services, viewer: Viewer, year: int, got: Collected, *,
+                   or_later: bool = False) -> dict[str, Any] | None:
+    """The caller's SKP of ``year`` (with ``or_later``: else the nearest later period's, e.g. next year's SKP
+    drafted early), in full (blockers, names, IKIs); None when there is none."""
     plans = await got.get("planning", api.call("planning", "GET", "/me/plans", viewer.token), [])
-    mine = next((p for p in plans if p.get("period_year") == year), None)
+    later = sorted((p for p in plans if p.get("period_year", 0) > year), key=lambda p: p["period_year"])
+    mine = next((p for p in plans if p.get("period_year") == year), None) or (later[0] if or_later and later else None)
     if mine is None:
         return None
     found: dict[str, Any] | None = await got.get(
@@ -84,12 +88,22 @@ def iki_choices(plan: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def iki_names(plan: dict[str, Any]) -> dict[str, str]:
+    """iki_id -> the IKI's own description (short, for the list of a day's entries)."""
+    return {str(iki["iki_id"]): str(iki["description"]) for rhk in plan.get("rhks") or []
+            for iki in rhk.get("ikis") or []}
+
+
 def _loggable(plan: dict[str, Any] | None, viewer: Viewer) -> bool:
     return plan is not None and plan.get("status") in ("approved", "revising") and plan.get("employee_id") == viewer.nip
 
 
-def _fresh(today: date) -> dict[str, str]:
-    return {"entry_id": str(uuid.uuid4()), "occurred_on": today.isoformat()}
+def _fresh(today: date, ikis: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """A new entry's form: a fresh id (a double submit counts once), today, and the IKI when there is one."""
+    found = {"entry_id": str(uuid.uuid4()), "occurred_on": today.isoformat()}
+    if ikis and len(ikis) == 1:
+        found["iki_id"] = ikis[0][0]
+    return found
 
 
 # -- home ----------------------------------------------------------------------------------------------
@@ -104,13 +118,16 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
                                "yesterday": [], "num": format_id_number}
     is_employee = viewer.has(Role.PEGAWAI)
     is_evaluator = viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI)
+    # the SKP first: its period is the year the rest of the page is about (next year's, once drafted early)
+    plan = await _my_plan(api, viewer, year, got, or_later=True) if is_employee else None
+    if plan is not None:
+        year = context["year"] = plan["period_year"]
     calls: dict[str, Awaitable[Any]] = {
         "reminders": got.get("feedback", api.call("feedback", "GET", "/me/reminders", viewer.token), []),
         "unread": got.get("feedback", api.call("feedback", "GET", "/notifications/unread-count", viewer.token),
                           {"total": 0}),
     }
     if is_employee:
-        calls["plan"] = _my_plan(api, viewer, year, got)
         calls["feedback"] = got.get("feedback", api.call("feedback", "GET", "/notifications", viewer.token, params={
             "unread": "true", "kind": "feedback_received", "limit": 5}), [])
         calls["peer"] = got.get("evaluation", api.call("evaluation", "GET", "/me/peer-requests", viewer.token), [])
@@ -122,7 +139,6 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
         calls["objections"] = got.get("evaluation", api.call("evaluation", "GET", "/me/objections", viewer.token), [])
     answers = dict(zip(calls, await asyncio.gather(*calls.values()), strict=True))
 
-    plan = answers.get("plan")
     actions: list[dict[str, Any]] = context["actions"]
     if is_employee and "planning" not in got.unavailable:
         if plan is None:
@@ -146,24 +162,6 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
             actions.append({"kind": "skp_waiting", "text": translate(lang, "next.skp_waiting", year=year,
                                                                      who=evaluator),
                             "href": f"/skp/{plan['plan_id']}", "go": translate(lang, "next.open")})
-    deadlines = [{"kind": r["kind"], "deadline": r["deadline"], "days": daily.days_left(r["deadline"], today, zone),
-                  "when": daily.local_day(r["deadline"], zone, lang),
-                  "text": translate(lang, f"deadline.{r['kind']}", year=r.get("reference", year)),
-                  "href": _deadline_link(r)} for r in answers["reminders"]]
-    for request_ in answers.get("peer") or []:
-        if request_.get("answered") or request_.get("peer_window_closed") or request_.get("status") not in (
-                None, "open"):
-            continue
-        name = request_.get("employee_name") or request_.get("employee_id")
-        context["peer"].append({"text": translate(lang, "next.peer_item", name=name),
-                                "href": f"/penilaian/{request_['appraisal_id']}/360"})
-        if request_.get("window_closes_at"):
-            deadlines.append({"kind": "peer", "deadline": request_["window_closes_at"],
-                              "days": daily.days_left(request_["window_closes_at"], today, zone),
-                              "when": daily.local_day(request_["window_closes_at"], zone, lang),
-                              "text": translate(lang, "deadline.peer", name=name),
-                              "href": f"/penilaian/{request_['appraisal_id']}/360"})
-    context["deadlines"] = sorted((d for d in deadlines if d["days"] >= -30), key=lambda d: d["days"])
     context["feedback"] = answers.get("feedback") or []
     for row in answers.get("team_plans") or []:
         if row.get("status") == "submitted" and row.get("plan_id"):
@@ -190,11 +188,38 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
         progress = await got.get("planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation",
                                                       viewer.token), None)
         context["progress"] = progress
+        today = context["today"] = _planning_today(progress, today)
         context["yesterday"] = daily.yesterday_entries((progress or {}).get("entries") or [], today)
+    deadlines = [{"kind": r["kind"], "deadline": r["deadline"], "days": daily.days_left(r["deadline"], today, zone),
+                  "when": daily.local_day(r["deadline"], zone, lang),
+                  "text": translate(lang, f"deadline.{r['kind']}", year=r.get("reference", year)),
+                  "href": _deadline_link(r)} for r in answers["reminders"]]
+    for request_ in answers.get("peer") or []:
+        if request_.get("answered") or request_.get("peer_window_closed") or request_.get("status") not in (
+                None, "open"):
+            continue
+        name = request_.get("employee_name") or request_.get("employee_id")
+        context["peer"].append({"text": translate(lang, "next.peer_item", name=name),
+                                "href": f"/penilaian/{request_['appraisal_id']}/360"})
+        if request_.get("window_closes_at"):
+            deadlines.append({"kind": "peer", "deadline": request_["window_closes_at"],
+                              "days": daily.days_left(request_["window_closes_at"], today, zone),
+                              "when": daily.local_day(request_["window_closes_at"], zone, lang),
+                              "text": translate(lang, "deadline.peer", name=name),
+                              "href": f"/penilaian/{request_['appraisal_id']}/360"})
+    context["deadlines"] = sorted((d for d in deadlines if d["days"] >= -30), key=lambda d: d["days"])
     context["unavailable"] = got.unavailable
     context["days_text"] = lambda n: daily.days_left_text(lang, n)
-    shown = values if values is not None else _fresh(today)
+    shown = values if values is not None else _fresh(today, context["ikis"])
     return render(request, "home.html", context, errors=errors, values=shown, status=status)
+
+
+def _planning_today(progress: dict[str, Any] | None, today: date) -> date:
+    """The day planning checks entries against (its office-zone today), else ours."""
+    try:
+        return date.fromisoformat(str((progress or {})["today"]))
+    except (KeyError, ValueError):
+        return today
 
 
 def _deadline_link(reminder: dict[str, Any]) -> str:
@@ -215,19 +240,24 @@ async def _daily(request: Request, viewer: Viewer, api: Services, *, errors: For
     lang = language(request)
     got = Collected()
     _zone, today = await _today(api, viewer)
-    first = daily.parse_month(request.query_params.get("bulan"), today)
+    raw_month = request.query_params.get("bulan")
+    first = daily.parse_month(raw_month, today)
     month_error = None
     if first is None:
         month_error, first, status = translate(lang, "daily.bad_month"), today.replace(day=1), 422
-    plan = await _my_plan(api, viewer, first.year, got)
+    plan = await _my_plan(api, viewer, first.year, got, or_later=not raw_month)
     progress = None
     if _loggable(plan, viewer):
         assert plan is not None
         progress = await got.get("planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation",
                                                       viewer.token), None)
+        today = _planning_today(progress, today)
+        if not raw_month:
+            first = today.replace(day=1)
     entries = (progress or {}).get("entries") or []
     month = daily.month_of(first, entries, today)
-    shown = values if values is not None else _fresh(today)
+    ikis = iki_choices(plan) if plan else []
+    shown = values if values is not None else _fresh(today, ikis)
     copied = request.query_params.get("salin")
     copied_day = None
     if values is None and copied:
@@ -238,11 +268,10 @@ async def _daily(request: Request, viewer: Viewer, api: Services, *, errors: For
                      "description": source["description"],
                      "evidence_url": next((ev["uri"] for ev in source.get("evidence") or []
                                            if ev.get("kind") == "link"), "")}
-    ikis = iki_choices(plan) if plan else []
     return render(request, "daily_log.html", {
         "plan": plan if _loggable(plan, viewer) else None, "year": first.year, "month": month, "today": today,
         "month_name": daily.month_name(lang, first), "prev": daily.shift_month(first, -1),
-        "next": daily.shift_month(first, 1), "ikis": ikis, "iki_names": dict(ikis),
+        "next": daily.shift_month(first, 1), "ikis": ikis, "iki_names": iki_names(plan) if plan else {},
         "day_name": lambda d: daily.day_name(lang, d), "month_error": month_error, "progress": progress,
         "yesterday": daily.yesterday_entries(entries, today), "num": format_id_number,
         "unavailable": got.unavailable, "copied_day": copied_day,
@@ -261,13 +290,14 @@ async def copy_yesterday(request: Request, viewer: CurrentViewer, api: Api) -> R
     """Fill today's form from yesterday's last entry (nothing is saved until the person saves it)."""
     got = Collected()
     _zone, today = await _today(api, viewer)
-    plan = await _my_plan(api, viewer, today.year, got)
+    plan = await _my_plan(api, viewer, today.year, got, or_later=True)
     entries: list[dict[str, Any]] = []
     if _loggable(plan, viewer):
         assert plan is not None
         progress = await got.get("planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation",
                                                       viewer.token), None)
         entries = (progress or {}).get("entries") or []
+        today = _planning_today(progress, today)
     found = daily.yesterday_entries(entries, today)
     if not found:
         flash(request, "daily.nothing_yesterday")
