@@ -78,8 +78,21 @@ async def seed_demo_office(planning: str) -> list[str]:
             (await client.put(f"/api/v1/offices/{OFFICE}/employees/{DEMO_USERS[user][0]}", headers=auth["hr"], json={
                 "name": DEMO_USERS[user][1].split(" (")[0], "unit_id": unit, "position": position,
                 "position_type": kind, "employment": "pns",
-                "evaluator_id": DEMO_USERS[evaluator][0] if evaluator else None, "superior_id": None,
+                "evaluator_id": DEMO_USERS[evaluator][0] if evaluator else None,
+                "superior_id": DEMO_USERS[superior][0] if (superior := ROSTER[evaluator][3] if evaluator else None)
+                else None,  # the evaluator's evaluator decides objections
             })).raise_for_status()
+        # a Plh: Siti acts for the head of division this week (approves, rates, decides in his place)
+        listed = await client.get(f"/api/v1/offices/{OFFICE}/acting-appointments", headers=auth["hr"])
+        if listed.status_code == 200 and not listed.json():
+            today = (datetime.now(UTC) + timedelta(hours=7)).date()
+            (await client.post(f"/api/v1/offices/{OFFICE}/acting-appointments", headers=auth["hr"], json={
+                "absent_id": DEMO_USERS["kepala"][0], "acting_id": DEMO_USERS["siti"][0], "kind": "plh",
+                "starts_on": str(today), "ends_on": str(today + timedelta(days=6)),
+                "reason": "Kepala Bidang Mutasi mengikuti diklat kepemimpinan", "decree_number": "SP-012/KANREG/2026",
+            })).raise_for_status()
+            lines.append(f"  Plh: {DEMO_USERS['siti'][1]} untuk {DEMO_USERS['kepala'][1]} ({today} s.d. "
+                         f"{today + timedelta(days=6)})")
 
         async def plan(user: str, rhk: dict[str, object], target: str) -> str | None:
             created = await client.post("/api/v1/plans", json={"period_year": year}, headers=auth[user])

@@ -37,6 +37,7 @@ from kinerja_portal.pages import (
     peer,
     personnel,
     raters,
+    roster,
     skp_edit,
 )
 from kinerja_portal.security import SecurityHeaders
@@ -101,7 +102,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (account, home, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
-                   personnel, career, audit, skp_edit):
+                   personnel, career, audit, skp_edit, roster):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
