@@ -143,6 +143,12 @@ class TestErrorPages:
             assert "Halaman ini hanya untuk Pengelola Kepegawaian" in page.text
             assert not re.search(r'<form method="post" action="/(kantor|kepegawaian|kalibrasi)', page.text)
 
+    def test_an_auditor_has_no_daily_log_to_fill(self, client: TestClient) -> None:
+        sign_in(client, AUDITOR)
+        assert 'href="/catatan-harian"' not in client.get("/beranda").text
+        page = client.get("/catatan-harian")
+        assert page.status_code == 403 and "Halaman ini hanya untuk Pegawai" in page.text
+
     def test_a_form_posted_to_an_hr_address_is_refused_before_anything_is_sent(self, client: TestClient) -> None:
         sign_in(client, AUDITOR)
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/beranda").text)

@@ -30,6 +30,7 @@ from kinerja_portal.web import (
     language,
     office_settings,
     render,
+    requires,
     text,
     values_of,
     zone_of,
@@ -278,14 +279,14 @@ async def _daily(request: Request, viewer: Viewer, api: Services, *, errors: For
     }, errors=errors, values=shown, status=status)
 
 
-@router.get("/catatan-harian")
+@router.get("/catatan-harian", dependencies=[requires(Role.PEGAWAI)])
 async def daily_log(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     """The month calendar of what was logged per day (``?bulan=2026-03``), with the quick entry form;
     ``?salin=<entry id>`` fills the form from an earlier entry (copy from yesterday)."""
     return await _daily(request, viewer, api)
 
 
-@router.get("/catatan-harian/salin-kemarin")
+@router.get("/catatan-harian/salin-kemarin", dependencies=[requires(Role.PEGAWAI)])
 async def copy_yesterday(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     """Fill today's form from yesterday's last entry (nothing is saved until the person saves it)."""
     got = Collected()
@@ -305,7 +306,7 @@ async def copy_yesterday(request: Request, viewer: CurrentViewer, api: Api) -> R
     return RedirectResponse(f"/catatan-harian?salin={found[-1]['entry_id']}#catat", status_code=303)
 
 
-@router.post("/catatan-harian")
+@router.post("/catatan-harian", dependencies=[requires(Role.PEGAWAI)])
 async def log_activity(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     """One day's activity as a realisation entry of the chosen IKI (dated today unless the form says
     otherwise); its ``entry_id`` is fixed when the form is shown, so a double submit is counted once."""
