@@ -106,7 +106,8 @@ def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, fille
 
     hr = sign_in(browser, stack, unit.hr.name, phone=phone)
     problems += check_pages(hr, ["/kantor", "/kalibrasi", "/talenta", "/kenaikan-pangkat", "/kepegawaian",
-                                 "/kepegawaian/katalog", f"/kepegawaian/pegawai/{me.nip}"], f"{size}-pengelola")
+                                 "/kepegawaian/katalog", f"/kepegawaian/pegawai/{me.nip}", "/roster",
+                                 f"/roster/pegawai/{me.nip}", "/roster/plt"], f"{size}-pengelola")
 
     auditor = sign_in(browser, stack, unit.auditor.name, phone=phone)
     problems += check_pages(auditor, ["/audit", f"/audit?nip={unit.staff[0].nip}", "/audit/rekonsiliasi"],

@@ -4,6 +4,7 @@ roster form, the roster import (CSV, all or nothing) and acting officials (Plt/P
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,6 +32,12 @@ def roster_rows(roster: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {str(r["employee_id"]): r.get("name") or str(r["employee_id"]) for r in roster}
     return [{**r, "evaluator_name": names.get(r["evaluator_id"]) if r.get("evaluator_id") else None,
              "superior_name": names.get(r["superior_id"]) if r.get("superior_id") else None} for r in roster]
+
+
+def long_date(lang: str, value: str) -> str:
+    """``2026-12-03`` as people write it: ``3 Desember 2026``."""
+    day = date.fromisoformat(value)
+    return f"{day.day} {label(lang, 'month', str(day.month))} {day.year}"
 
 
 def import_problems(error: ApiError) -> list[dict[str, str]]:
@@ -150,6 +157,10 @@ async def _acting_page(request: Request, viewer: Viewer, api: Services, *, error
     rows = await _roster(api, viewer)
     appointments = await api.call("planning", "GET", f"/offices/{viewer.office}/acting-appointments", viewer.token)
     people = [(r["employee_id"], f"{r['name']} — {r['position']}") for r in rows]
+    lang = language(request)
+    for a in appointments:
+        a["starts_label"], a["ends_label"] = long_date(lang, a["starts_on"]), long_date(lang, a["ends_on"])
+        a["cancelled"] = a["ends_on"] < a["starts_on"]
     return render(request, "roster_acting.html", {"appointments": appointments, "people": people,
                                                   "day_input": day_input}, errors=errors,
                   values={"a_kind": "plh"} | (values or {}), status=status)
