@@ -67,10 +67,12 @@ def service_app(
     async def health() -> dict[str, Any]:
         runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
         relay = runtime.relay if runtime else None
+        halted = runtime.halted_consumers if runtime else {}
         return {
-            "status": "ok" if runtime is not None else "starting",
+            "status": ("degraded" if halted else "ok") if runtime is not None else "starting",
             "service": service,
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
+            "halted_consumers": halted,
         }
 
     for router in (*routers, audit_router(service), catalog_router()):

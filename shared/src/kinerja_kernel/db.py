@@ -187,4 +187,13 @@ KERNEL_MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX dead_letters_record_idx ON dead_letters (consumer, topic, partition, "offset");
         """,
     ),
+    Migration(
+        "kernel",
+        3,
+        "dead letters remember when they were re-published after a fix (redrive); the inbox is pruned by age",
+        """
+        ALTER TABLE dead_letters ADD COLUMN redriven_at timestamptz;
+        CREATE INDEX inbox_processed_at_idx ON inbox (processed_at);
+        """,
+    ),
 )

@@ -38,6 +38,16 @@ class InvalidInput(KinerjaError):
     code = "invalid-input"
 
 
+class RejectedMessage(KinerjaError):
+    """A consumer refuses a message that breaks the contract (e.g. an employee id that is not an NIP): the
+    message goes to the dead-letter topic with this reason. Every expected error (``KinerjaError``, except a
+    lost race) raised by a consumer's handler is treated so; any other exception is a bug and stops the
+    consumer."""
+
+    status = 422
+    code = "rejected-message"
+
+
 class NotFound(KinerjaError):
     """The referenced thing does not exist (or is not visible to the caller)."""
 

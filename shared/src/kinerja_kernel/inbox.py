@@ -8,9 +8,21 @@ Delivery semantics: at least once in, exactly one effect. For each record the co
    effect; a redelivered event finds its inbox row and has no second effect;
 3. acknowledges (commits the Kafka offset) only after that transaction committed.
 
-Errors of the infrastructure (database or network down) are retried with backoff and never
-dead-lettered; errors of the message or of the rules (validation, domain errors, unknown references)
-are dead-lettered and the consumer goes on with the next record.
+What goes to the dead-letter topic, and what does not
+-----------------------------------------------------
+Only bad messages are dead-lettered: a record that is not a CloudEvent, an unknown event type or
+version, a payload that fails its model's validation, and a message the handler refuses as such, by
+raising an expected error (``KinerjaError``: ``RejectedMessage``, ``InvalidInput``, a domain rule, an
+unknown reference). The consumer goes on with the next record.
+
+Errors of the infrastructure (database or network down) and a lost race (``ConcurrencyError``) are
+retried with backoff and never dead-lettered.
+
+Any other exception in a handler is a bug in our code, not in the message: ``process`` raises
+``HandlerFailed`` and the runtime halts that consumer loudly (an error log with the event id, the
+consumer marked halted on ``/health``) without committing the record's offset. After the fix, the
+restarted consumer receives the record again. Dead letters parked before a fix can be re-published with
+``python -m kinerja_kernel.deadletters_cli redrive`` (the inbox makes that idempotent).
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ from pydantic import ValidationError
 from kinerja_kernel.cloudevents import event_id_of, from_kafka
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import EventEnvelope
-from kinerja_kernel.errors import KinerjaError
+from kinerja_kernel.errors import ConcurrencyError, KinerjaError
 from kinerja_kernel.logging import bind_event_context
 from kinerja_kernel.registry import REGISTRY, DomainEvent, EventRegistry
 
@@ -48,6 +60,22 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
+
+
+RETRIED_ERRORS: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, ConcurrencyError)
+"""Retried with backoff, never dead-lettered: the infrastructure, and a lost race (decided again)."""
+
+
+class HandlerFailed(Exception):
+    """A handler raised an unexpected exception (a bug): the consumer must stop before this record."""
+
+    def __init__(self, consumer: str, record: IncomingRecord, envelope: EventEnvelope, error: BaseException) -> None:
+        super().__init__(f"consumer {consumer} failed on event {envelope.event_id} ({envelope.event_type}) at "
+                         f"{record.topic}[{record.partition}]@{record.offset}: {error!r}")
+        self.consumer = consumer
+        self.record = record
+        self.envelope = envelope
+        self.error = error
 
 
 class Outcome(enum.Enum):
@@ -135,7 +163,8 @@ class InboxConsumer:
         self.dead_letters = DeadLetters(consumer=name, db=db, producer=producer, topic=dead_letter_topic)
 
     async def process(self, record: IncomingRecord) -> Outcome:
-        """Handle one record; raises only for transient errors that outlived the retries."""
+        """Handle one record; raises for transient errors that outlived the retries, and ``HandlerFailed`` for a
+        bug in the handler (neither is dead-lettered: the record must be delivered again)."""
         try:
             envelope = from_kafka(record.value, record.headers)
         except KinerjaError as exc:
@@ -152,14 +181,16 @@ class InboxConsumer:
             while True:
                 try:
                     return await self._apply(handler, envelope, event)
-                except TRANSIENT_ERRORS as exc:
+                except RETRIED_ERRORS as exc:
                     if attempt >= len(self.retry_delays):
                         raise
                     log.warning("consumer.retry", consumer=self.name, attempt=attempt + 1, error=repr(exc))
                     await asyncio.sleep(self.retry_delays[attempt])
                     attempt += 1
-                except Exception as exc:
+                except KinerjaError as exc:  # the message is refused: park it, go on
                     return await self._dead_letter(record, _reason(exc), type(exc).__name__, envelope)
+                except Exception as exc:  # a bug: stop before this record, never park it
+                    raise HandlerFailed(self.name, record, envelope, exc) from exc
 
     async def _apply(self, handler: Handler, envelope: EventEnvelope, event: DomainEvent) -> Outcome:
         async with self.db.transaction() as conn:
@@ -190,3 +221,19 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, KinerjaError):
         return exc.message_en
     return f"{type(exc).__name__}: {exc} @ {traceback.format_exc(limit=2).splitlines()[-1] if exc else ''}"
+
+
+async def prune_inbox(db: Database, *, older_than_days: int, consumer: str | None = None) -> int:
+    """Delete inbox rows processed more than ``older_than_days`` ago (of one consumer, or all); returns how many.
+
+    The inbox only has to outlive redeliveries: offsets are committed seconds after processing, so a
+    record comes again only after a crash or rebalance, or when an operator re-reads a topic from an older
+    offset (a group reset, a redrive). Keep the rows longer than any such replay you may run.
+    """
+    async with db.connection() as conn:
+        status = await conn.execute(
+            "DELETE FROM inbox WHERE processed_at < now() - make_interval(days => $1) "
+            "AND ($2::text IS NULL OR consumer = $2)", older_than_days, consumer)
+    deleted = int(status.split()[-1])
+    log.info("inbox.pruned", deleted=deleted, older_than_days=older_than_days, consumer=consumer)
+    return deleted

@@ -21,8 +21,17 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, Migration, migrate
+from kinerja_kernel.errors import ConcurrencyError
 from kinerja_kernel.eventstore import PostgresEventStore
-from kinerja_kernel.inbox import TRANSIENT_ERRORS, DeadLetters, Handler, InboxConsumer, IncomingRecord
+from kinerja_kernel.inbox import (
+    TRANSIENT_ERRORS,
+    DeadLetters,
+    Handler,
+    HandlerFailed,
+    InboxConsumer,
+    IncomingRecord,
+    prune_inbox,
+)
 from kinerja_kernel.kafka import (
     TopicSpec,
     dead_letter_topic,
@@ -86,6 +95,9 @@ class OffsetCommitter:
         self._consumer: AIOKafkaConsumer | None = None
         self._timer: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self.halted: str | None = None
+        """Why the consumer stopped (a bug in a handler), or None while it runs."""
+        self.stopping: asyncio.Task[None] | None = None
 
     async def processed(self, consumer: AIOKafkaConsumer, topic: str, partition: int, offset: int) -> None:
         self._consumer = consumer
@@ -113,19 +125,34 @@ class OffsetCommitter:
 
 def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequence[str]) -> OffsetCommitter:
     """Subscribe ``consumer`` with manual acknowledgement: an offset is committed only after the record's
-    effect, in groups (``OffsetCommitter``)."""
+    effect, in groups (``OffsetCommitter``).
+
+    A bug in a handler (``HandlerFailed``) halts the consumer: an error log names the event, what was
+    processed before it is committed, the record's offset is not, and the subscriber stops; after the fix
+    and a restart the group receives the record again (``committer.halted`` says why meanwhile).
+    """
     committer = OffsetCommitter(consumer.name)
 
     async def on_record(msg: KafkaMessage) -> None:
         raw = msg.raw_message
         assert not isinstance(raw, tuple)
+        if committer.halted is not None:
+            return  # halted: nothing more is processed or committed until a restart
         record = IncomingRecord(
             topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key, value=raw.value,
             headers=tuple(raw.headers or ()),
         )
         try:
             await consumer.process(record)
-        except (*TRANSIENT_ERRORS, KafkaError) as exc:
+        except HandlerFailed as exc:
+            committer.halted = str(exc)
+            log.error("consumer.halted", consumer=consumer.name, event_id=str(exc.envelope.event_id),
+                      event_type=exc.envelope.event_type, topic=raw.topic, partition=raw.partition,
+                      offset=raw.offset, error=repr(exc.error), exc_info=exc.error)
+            await committer.flush()
+            committer.stopping = asyncio.get_running_loop().create_task(subscriber.stop())
+            return
+        except (*TRANSIENT_ERRORS, ConcurrencyError, KafkaError) as exc:
             log.error("consumer.redeliver", consumer=consumer.name, offset=raw.offset, error=repr(exc))
             await msg.nack()
             return
@@ -140,10 +167,11 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
         else:
             await msg.ack()
 
-    broker.subscriber(
+    subscriber = broker.subscriber(
         *topics, group_id=consumer.name, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
         max_poll_interval_ms=300_000, decoder=_undecoded,
-    )(on_record)
+    )
+    subscriber(on_record)
     return committer
 
 
@@ -264,7 +292,24 @@ class ServiceRuntime:
             )
             self._committers.append(attach_consumer(self.broker, consumer, spec.topics))
         await self.broker.start()
+        if s.inbox_retention_days > 0:
+            self.run_background("inbox-pruning", self._prune_inbox)
         log.info("runtime.consumers_started", service=self.service, groups=[s.name for s in specs])
+
+    @property
+    def halted_consumers(self) -> dict[str, str]:
+        """Consumers stopped by a bug in a handler, and why (``/health`` reports them)."""
+        return {c.name: c.halted for c in self._committers if c.halted is not None}
+
+    async def _prune_inbox(self, stop: asyncio.Event) -> None:
+        """Delete inbox rows older than ``inbox_retention_days`` now and then (hourly)."""
+        while not stop.is_set():
+            try:
+                await prune_inbox(self.db, older_than_days=self.settings.inbox_retention_days)
+            except TRANSIENT_ERRORS as exc:
+                log.warning("inbox.prune_failed", error=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=3600)
 
     async def stop(self) -> None:
         self._stop.set()

@@ -52,6 +52,10 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 1000
     relay_idle_interval_ms: int = 20
     consumer_enabled: bool = True
+    inbox_retention_days: int = Field(
+        default=90, ge=0,
+        description="inbox rows (processed event ids) older than this are deleted hourly; 0 keeps them forever. "
+                    "Keep it longer than any replay of a topic from an older offset")
     db_pool_min: int = 2
     db_pool_max: int = 10
 
