@@ -449,7 +449,7 @@ class EvaluationService:
     async def _acting_for(self, by: Principal, appraisal: Appraisal, official_id: str | None, role: Role | None,
                           conn: asyncpg.Connection | None = None) -> str | None:
         """The absent official (``official_id``) the caller acts for today in the office's zone (Plt/Plh), or
-        ``None`` when the caller is the official themself, who must then hold ``role``."""
+        ``None`` when the caller is the official themself (who must then hold ``role``) or acts for nobody today."""
         if official_id is not None and by.user_id != official_id:
             async with self.db.connection() if conn is None else _Borrowed(conn) as c:
                 windows = await facts.acting_windows(c, acting_id=by.user_id)
@@ -457,9 +457,9 @@ class EvaluationService:
             if zone is not None and (found := acting_for(windows, actor_id=by.user_id, official_id=official_id,
                                                          day=zone.local_date(self.clock()))):
                 return found
-        if role is not None:
+        if role is not None and by.user_id == official_id:
             by.require_role(role)
-        return None
+        return None  # anybody else is refused by the appraisal, naming the official's field
 
     async def _represented(self, conn: asyncpg.Connection, by: Principal) -> list[str]:
         """The officials the caller acts for today (Plt/Plh), each by its office's zone."""
