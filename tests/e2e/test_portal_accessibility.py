@@ -89,7 +89,8 @@ def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, fille
     problems += check_pages(pegawai, [
         "/beranda", "/skp", f"/skp/{filled['plan']}", f"/skp/{filled['plan']}/realisasi", "/penilaian",
         f"/penilaian/{filled['appraisal']}", "/360", "/umpan-balik", f"/umpan-balik/{filled['feedback']}",
-        f"/dialog/{filled['dialogue']}", "/karier", "/notifikasi", "/catatan-harian"], f"{size}-pegawai")
+        f"/dialog/{filled['dialogue']}", "/karier", "/notifikasi", "/catatan-harian",
+        f"/skp/{filled['plan']}/realisasi/{first_entry(stack, filled['plan'])}/perbaiki"], f"{size}-pegawai")
     # a refused form: the error summary, the marked field and its message
     pegawai.goto("/skp")
     pegawai.get_by_label("Periode").fill("dua ribu")
@@ -146,3 +147,9 @@ def test_a_keyboard_alone_skips_the_menu_submits_a_form_and_lands_on_what_to_fix
     expect(page.get_by_label("Periode")).to_have_value("dua ribu")
     expect(page.get_by_label("Periode")).to_have_attribute("aria-invalid", "true")
     assert stack.call("planning", "GET", "/me/plans", stack.unit.staff[1]) == []  # nothing half-saved
+
+
+def first_entry(stack: Stack, plan_id: str) -> str:
+    """The id of the plan's first realisation entry (its correction page)."""
+    return str(stack.call("planning", "GET", f"/plans/{plan_id}/realisation", stack.unit.staff[0])["entries"][0][
+        "entry_id"])

@@ -76,14 +76,15 @@ class Services:
             await client.aclose()
 
     async def raw(self, service: str, method: str, path: str, token: str, *, params: Any = None,
-                  json: Any = None, content: bytes | None = None, content_type: str | None = None) -> httpx.Response:
+                  json: Any = None, content: bytes | None = None, content_type: str | None = None,
+                  files: Any = None) -> httpx.Response:
         """The service's answer as it is (for downloads); errors raised like ``call``."""
         headers = {"Authorization": f"Bearer {token}", CORRELATION_HEADER: correlation_id()}
         if content_type:
             headers["Content-Type"] = content_type
         try:
             response = await self._clients[service].request(method, f"/api/v1{path}", params=params, json=json,
-                                                             content=content, headers=headers)
+                                                             content=content, headers=headers, files=files)
         except httpx.HTTPError as exc:
             log.warning("portal.service_unreachable", service=service, path=path, error=repr(exc))
             raise ServiceUnavailable(service) from exc
@@ -97,10 +98,11 @@ class Services:
         return response
 
     async def call(self, service: str, method: str, path: str, token: str, *, params: Any = None,
-                   json: Any = None, content: bytes | None = None, content_type: str | None = None) -> Any:
-        """The decoded JSON answer (``None`` for 204)."""
+                   json: Any = None, content: bytes | None = None, content_type: str | None = None,
+                   files: Any = None) -> Any:
+        """The decoded JSON answer (``None`` for 204); ``files`` posts a multipart form (uploads)."""
         response = await self.raw(service, method, path, token, params=params, json=json, content=content,
-                                  content_type=content_type)
+                                  content_type=content_type, files=files)
         return None if response.status_code == 204 or not response.content else response.json()
 
 

@@ -449,9 +449,20 @@ LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {
 
 def _merge_area_texts() -> None:
     """Add the per-area modules of ``kinerja_portal.texts``; a key defined twice is a mistake, not an override."""
-    from kinerja_portal.texts import appraisal, audit, career, feedback, home, numbers, roster, signin, skp
+    from kinerja_portal.texts import (
+        appraisal,
+        audit,
+        career,
+        feedback,
+        home,
+        numbers,
+        realisation,
+        roster,
+        signin,
+        skp,
+    )
 
-    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster):
+    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster, realisation):
         for mine, theirs in ((STRINGS, module.STRINGS), (FIELD_LABELS, module.FIELD_LABELS)):
             clash = mine.keys() & theirs.keys()
             if clash:

@@ -21,11 +21,14 @@ from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal import session as sessions
 from kinerja_portal.clients import LANGUAGE, ApiError, FormErrors, Services, ServiceUnavailable
+from kinerja_portal.formats import format_day, format_size
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 from kinerja_portal.numbers import format_id_number
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["angka"] = format_id_number  # {{ value|angka }}: 1.000, 12,5 (kinerja_portal.numbers)
+TEMPLATES.env.filters["tanggal"] = format_day  # {{ day|tanggal }}: 10 Maret 2026 (kinerja_portal.formats)
+TEMPLATES.env.filters["ukuran"] = format_size  # {{ bytes|ukuran }}: 12 KB, 1,5 MB
 WIB = ZoneInfo("Asia/Jakarta")
 
 

@@ -193,7 +193,8 @@ class RealisationService:
                 "rhk_id": target.rhk_id, "iki_id": target.iki_id, "description": target.description,
                 "measure": target.measure, "target": target.target, "unit": target.unit, "realised": realised,
                 "percent": float(min(realised / target.target * 100, Decimal(999))) if target.target else None,
-                "achieved": target.iki_id in realisation.achieved,
+                "achieved": target.target is not None and realised >= target.target,  # now, not once
+                "announced": target.iki_id in realisation.achieved,
                 "by_quarter": quarters if target.measure.value == "manual" else None,
             }
             if since is not None or until is not None:

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import field_label, translate
+from kinerja_portal.numbers import format_id_number
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
 
 router = APIRouter()
@@ -148,19 +149,33 @@ async def _realisation_page(request: Request, viewer: Viewer, api: Services, pla
                             import_errors: FormErrors | None = None, status: int = 200) -> Response:
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
-    fresh = {"entry_id": str(uuid.uuid4()), "occurred_on": date.today().isoformat()}
+    today = _day_in_year(progress.get("today"), plan["period_year"])
+    fresh = {"entry_id": str(uuid.uuid4()), "occurred_on": today}
     lang = language(request)
+    mine = plan["employee_id"] == viewer.nip
     return render(request, "realisation.html", {
         "plan": plan, "progress": progress, "import_errors": import_errors or FormErrors(),
-        "can_report": plan["status"] in ("approved", "revising") and plan["employee_id"] == viewer.nip,
-        "can_comment": plan["evaluator_id"] == viewer.nip,
+        "can_report": plan["status"] in ("approved", "revising") and mine, "is_owner": mine,
+        "can_comment": plan["evaluator_id"] == viewer.nip, "today": progress.get("today"),
+        "returned": [e for e in progress["entries"] if e.get("status") == "returned"],
+        "file_limit": FILE_LIMIT_TEXT,
         **({"current_path": "/tim"} if plan["evaluator_id"] == viewer.nip else {}),  # the menu marks the team
         "entry_field_label": lambda name: (translate(lang, "real.comment") if name.startswith(COMMENT_PREFIX)
+                                           else translate(lang, "real.return") if name.startswith(RETURN_PREFIX)
                                            else field_label(lang, name)),
     }, errors=errors, values=values if values is not None else fresh, status=status)
 
 
+def _day_in_year(today: str | None, year: int) -> str:
+    """The form's default day: today in the office (as planning says), or the SKP year's last day once it is over."""
+    day = date.fromisoformat(today) if today else date.today()
+    return min(day, date(year, 12, 31)).isoformat() if day.year >= year else date(year, 1, 1).isoformat()
+
+
 COMMENT_PREFIX = "comment_"
+RETURN_PREFIX = "return_"
+FILE_LIMIT_TEXT = "10 MB"
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @router.post("/skp/{plan_id}/realisasi/{entry_id}/catatan")
@@ -184,37 +199,86 @@ async def comment_on_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/kembalikan")
+async def return_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
+                       api: Api, form: Form) -> Response:
+    """The evaluator sends one entry back for correction, saying why (the reason field is named after the entry)."""
+    name = f"{RETURN_PREFIX}{entry_id}"
+    check = Checker(language(request))
+    reason = check.required(name, text(form, name))
+    if check.errors:
+        return await _realisation_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
+                                       status=422)
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/return", viewer.token,
+                       json={"reason": reason})
+    except ApiError as error:
+        return await _realisation_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
+                                       errors=FormErrors.from_api(error, {"reason": name, "entry_id": name}))
+    flash(request, "real.returned_done")
+    return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
+
+
 @router.get("/skp/{plan_id}/realisasi")
 async def realisation(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     return await _realisation_page(request, viewer, api, plan_id)
 
 
 ENTRY_FIELDS = {"entries.0.iki_id": "iki_id", "entries.0.value": "value", "entries.0.occurred_on": "occurred_on",
-                "entries.0.description": "description", "entries.0.evidence": "evidence_url",
+                "entries.0.description": "description", "entries.0.evidence.0": "evidence_url",
+                "entries.0.evidence.0.uri": "evidence_url", "entries.0.evidence.1.sha256": "evidence_file",
+                "entries.0.evidence.0.sha256": "evidence_file", "entries.0.evidence": "evidence_url",
                 "entries.0": "value", "entries": "value"}
+
+
+async def _upload(api: Services, viewer: Viewer, plan_id: uuid.UUID, upload: UploadFile,
+                  errors: FormErrors, lang: str) -> dict[str, Any] | None:
+    """The file kept by planning (its evidence reference), or None with the refusal beside ``evidence_file``."""
+    data = await upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        errors.add("evidence_file", translate(lang, "real.file_too_large", limit=FILE_LIMIT_TEXT))
+        return None
+    try:
+        stored = await api.call("planning", "POST", f"/plans/{plan_id}/evidence", viewer.token, files={
+            "file": (upload.filename or "bukti", data, "application/octet-stream")})
+    except ApiError as error:
+        found = FormErrors.from_api(error, {"file": "evidence_file", "body": "evidence_file"})
+        errors.add("evidence_file", found.fields.get("evidence_file") or (found.general or [error.shown])[0])
+        return None
+    return {"kind": "file", "sha256": stored["sha256"], "name": stored["name"]}
 
 
 @router.post("/skp/{plan_id}/realisasi")
 async def report_realisation(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                              form: Form) -> Response:
-    """One entry; its ``entry_id`` is fixed when the form is shown, so a double submit is counted once."""
-    check = Checker(language(request))
+    """One entry, with a link and/or a file as evidence; its ``entry_id`` is fixed when the form is shown, so a
+    double submit is counted once. The file is kept only once the other fields pass the portal's checks, and is
+    never served unless the entry citing it is recorded."""
+    lang = language(request)
+    check = Checker(lang)
     iki_id = check.required("iki_id", text(form, "iki_id"))
     value = check.number("value", text(form, "value"))
     occurred_on = check.day("occurred_on", text(form, "occurred_on"))
     description = check.required("description", text(form, "description"))
     entry: dict[str, Any] = {"iki_id": iki_id, "value": value, "occurred_on": occurred_on,
-                             "description": description}
+                             "description": description, "evidence": []}
     try:
         entry["entry_id"] = str(uuid.UUID(text(form, "entry_id")))
     except ValueError:
         entry["entry_id"] = str(uuid.uuid4())
-    evidence = text(form, "evidence_url")
-    if evidence:
-        entry["evidence"] = [{"kind": "link", "uri": evidence}]
+    link = text(form, "evidence_url")
+    if link:
+        entry["evidence"].append({"kind": "link", "uri": link})
     if check.errors:
         return await _realisation_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
                                        status=422)
+    upload = form.get("evidence_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        stored = await _upload(api, viewer, plan_id, upload, check.errors, lang)
+        if stored is None:
+            return await _realisation_page(request, viewer, api, plan_id, errors=check.errors,
+                                           values=values_of(form), status=422)
+        entry["evidence"].append(stored)
     try:
         await api.call("planning", "POST", f"/plans/{plan_id}/realisation", viewer.token, json={"entries": [entry]})
     except ApiError as error:
@@ -222,6 +286,111 @@ async def report_realisation(request: Request, plan_id: uuid.UUID, viewer: Curre
                                        errors=FormErrors.from_api(error, ENTRY_FIELDS))
     flash(request, "real.saved")
     return RedirectResponse(f"/skp/{plan_id}/realisasi", status_code=303)
+
+
+@router.get("/skp/{plan_id}/bukti/{sha256}")
+async def download_evidence(plan_id: uuid.UUID, sha256: str, viewer: CurrentViewer, api: Api) -> Response:
+    """An evidence file, passed on as planning sends it: an attachment of a checked type, never a page."""
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise_not_found()
+    found = await api.raw("planning", "GET", f"/plans/{plan_id}/evidence/{sha256}", viewer.token)
+    return Response(found.content, media_type=found.headers.get("content-type", "application/octet-stream"), headers={
+        "Content-Disposition": found.headers.get("content-disposition", "attachment"),
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store"})
+
+
+def raise_not_found() -> None:
+    from starlette.exceptions import HTTPException
+
+    raise HTTPException(status_code=404)
+
+
+async def _entry_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, entry_id: uuid.UUID, *,
+                      errors: FormErrors | None = None, values: dict[str, str] | None = None,
+                      status: int = 200) -> Response:
+    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
+    progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
+    entry = next((e for e in progress["entries"] if e["entry_id"] == str(entry_id)), None)
+    if entry is None:
+        raise_not_found()
+    assert entry is not None
+    iki: dict[str, Any] = next((i for i in progress["ikis"] if i["iki_id"] == entry["iki_id"]), {})
+    shown = values if values is not None else {
+        "value": format_id_number(entry["value"]), "occurred_on": entry["occurred_on"],
+        "description": entry["description"],
+        "evidence_url": next((e["uri"] for e in entry.get("evidence") or [] if e["kind"] == "link"), "")}
+    return render(request, "realisation_fix.html", {
+        "plan": plan, "entry": entry, "iki": iki, "today": progress.get("today"),
+        "can_fix": plan["employee_id"] == viewer.nip and entry["status"] == "returned",
+        "can_withdraw": plan["employee_id"] == viewer.nip and entry["status"] != "withdrawn",
+        "file_limit": FILE_LIMIT_TEXT,
+        "kept": [e.get("name") or "berkas" for e in entry.get("evidence") or [] if e["kind"] == "file"],
+    }, errors=errors, values=shown, status=status)
+
+
+@router.get("/skp/{plan_id}/realisasi/{entry_id}/perbaiki")
+async def fix_entry_page(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
+                         api: Api) -> Response:
+    return await _entry_page(request, viewer, api, plan_id, entry_id)
+
+
+FIX_FIELDS = {"value": "value", "occurred_on": "occurred_on", "description": "description", "note": "note",
+              "evidence.0": "evidence_url", "evidence.0.uri": "evidence_url", "evidence.0.sha256": "evidence_file",
+              "evidence.1.sha256": "evidence_file", "entry_id": "value"}
+
+
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/perbaiki")
+async def fix_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer, api: Api,
+                    form: Form) -> Response:
+    """The employee corrects an entry the evaluator sent back (the evidence given here replaces the old)."""
+    lang = language(request)
+    check = Checker(lang)
+    value = check.number("value", text(form, "value"))
+    occurred_on = check.day("occurred_on", text(form, "occurred_on"))
+    description = check.required("description", text(form, "description"))
+    evidence: list[dict[str, Any]] = []
+    if text(form, "evidence_url"):
+        evidence.append({"kind": "link", "uri": text(form, "evidence_url")})
+    if check.errors:
+        return await _entry_page(request, viewer, api, plan_id, entry_id, errors=check.errors,
+                                 values=values_of(form), status=422)
+    upload = form.get("evidence_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        stored = await _upload(api, viewer, plan_id, upload, check.errors, lang)
+        if stored is None:
+            return await _entry_page(request, viewer, api, plan_id, entry_id, errors=check.errors,
+                                     values=values_of(form), status=422)
+        evidence.append(stored)
+    else:  # no new file: the files the entry cited stay
+        progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
+        old: dict[str, Any] = next((e for e in progress["entries"] if e["entry_id"] == str(entry_id)), {})
+        evidence += [{"kind": "file", "sha256": e["sha256"], "name": e.get("name")}
+                     for e in old.get("evidence") or [] if e["kind"] == "file"]
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/correction", viewer.token,
+                       json={"value": value, "occurred_on": occurred_on, "description": description,
+                             "evidence": evidence, "note": text(form, "note") or None})
+    except ApiError as error:
+        return await _entry_page(request, viewer, api, plan_id, entry_id, values=values_of(form),
+                                 status=error.status, errors=FormErrors.from_api(error, FIX_FIELDS))
+    flash(request, "real.fixed")
+    return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
+
+
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/tarik")
+async def withdraw_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
+                         api: Api, form: Form) -> Response:
+    try:
+        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/withdrawal", viewer.token,
+                       json={"reason": text(form, "withdraw_reason") or None})
+    except ApiError as error:
+        return await _entry_page(request, viewer, api, plan_id, entry_id, values=values_of(form),
+                                 status=error.status,
+                                 errors=FormErrors.from_api(error, {"reason": "withdraw_reason",
+                                                                    "entry_id": "withdraw_reason"}))
+    flash(request, "real.withdrawn")
+    return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
 @router.post("/skp/{plan_id}/realisasi/impor")
