@@ -122,6 +122,7 @@ async def seed_demo_office(planning: str) -> list[str]:
             await plan("siti", _rhk("Tersusunnya analisis kebutuhan mutasi", "dokumen analisis", 24, **link),
                        "approved")
             lines += await _daily_log(client, auth["siti"], year)
+            lines += await _evidence(client, auth, year)
             await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "submitted")
         await plan("dewi", _rhk("Terlayaninya konsultasi mutasi", "konsultasi", 600), "draft")
     return lines
@@ -149,6 +150,41 @@ async def _daily_log(client: httpx.AsyncClient, auth: dict[str, str], year: int)
     answer.raise_for_status()
     return [f"  Catatan harian {DEMO_USERS['siti'][1]}: {len(entries)} hari ({entries[0]['occurred_on']} s.d. "
             f"{entries[-1]['occurred_on']}), {answer.json()['recorded']} baru"]
+
+
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
+            b"/Count 0 >> endobj\n% Notulen rapat koordinasi data formasi (demo)\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+async def _evidence(client: httpx.AsyncClient, auth: dict[str, dict[str, str]], year: int) -> list[str]:
+    """Siti's entry with an uploaded PDF as evidence, and one her evaluator sent back for correction (fixed ids:
+    a second run records nothing new)."""
+    plans = (await client.get("/api/v1/me/plans", headers=auth["siti"])).json()
+    mine = next((p for p in plans if p["period_year"] == year and p["status"] == "approved"), None)
+    day = (datetime.now(UTC) + timedelta(hours=7)).date() - timedelta(days=2)
+    if mine is None or day.year != year:
+        return []
+    plan_id = mine["plan_id"]
+    view = (await client.get(f"/api/v1/plans/{plan_id}", headers=auth["siti"])).json()
+    iki_id = view["rhks"][0]["ikis"][0]["iki_id"]
+    evaluator = next(user for user, (nip, *_) in DEMO_USERS.items() if nip == view["evaluator_id"])
+    uploaded = await client.post(f"/api/v1/plans/{plan_id}/evidence", headers=auth["siti"],
+                                 files={"file": ("notulen-rapat-formasi.pdf", DEMO_PDF, "application/pdf")})
+    uploaded.raise_for_status()
+    ids = [str(uuid.uuid5(uuid.NAMESPACE_URL, f"kinerja-demo/bukti/{plan_id}/{n}")) for n in (1, 2)]
+    answer = await client.post(f"/api/v1/plans/{plan_id}/realisation", headers=auth["siti"], json={"entries": [
+        {"entry_id": ids[0], "iki_id": iki_id, "value": "2", "occurred_on": str(day),
+         "description": "Menyusun notulen rapat koordinasi data formasi",
+         "evidence": [{"kind": "file", "sha256": uploaded.json()["sha256"], "name": "notulen-rapat-formasi.pdf"}]},
+        {"entry_id": ids[1], "iki_id": iki_id, "value": "5", "occurred_on": str(day),
+         "description": "Menganalisis kebutuhan pegawai"}]})
+    answer.raise_for_status()
+    progress = (await client.get(f"/api/v1/plans/{plan_id}/realisation", headers=auth["siti"])).json()
+    if next(e for e in progress["entries"] if e["entry_id"] == ids[1])["status"] == "counted":
+        (await client.post(f"/api/v1/plans/{plan_id}/realisation/{ids[1]}/return", headers=auth[evaluator], json={
+            "reason": "Nilai 5 belum didukung bukti: lampirkan dokumen analisisnya"})).raise_for_status()
+    return [f"  Bukti dukung {DEMO_USERS['siti'][1]}: notulen-rapat-formasi.pdf terunggah; satu entri dikembalikan "
+            "untuk diperbaiki"]
 
 
 async def seed_demo_evaluation(evaluation: str) -> list[str]:
@@ -279,6 +315,7 @@ def main() -> int:
                 f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": DEV_SECRET,
                 f"{prefix}ENVIRONMENT": "development",
+                **({f"{prefix}BLOB_DIR": str(state / "blobs")} if name == "planning" else {}),  # evidence files
             })
             process.start()
             processes.append(process)

@@ -34,3 +34,5 @@ echo "setup: Python dependencies (uv sync --frozen)" >&2
 uv sync --frozen --quiet "$@"
 echo "setup: Kafka artifacts (deploy/kafka/kafkactl fetch)" >&2
 bash deploy/kafka/kafkactl fetch >&2
+echo "setup: S3Proxy artifacts for the S3 blob store's tests (deploy/s3proxy/s3proxyctl fetch)" >&2
+bash deploy/s3proxy/s3proxyctl fetch >&2
