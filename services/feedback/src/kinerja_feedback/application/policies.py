@@ -40,6 +40,9 @@ class Policies:
             pl.PlanApproved.event_type: self.plan_approved,
             pl.PlanReturned.event_type: self.tell(lambda e, _, n: [decide.plan_returned(e, n)]),
             pl.IkiTargetAchieved.event_type: self.tell(lambda e, _, n: [decide.target_achieved(e, n)]),
+            pl.RealisationReturned.event_type: self.realisation_returned,
+            pl.RealisationCorrected.event_type: self.nothing_else,
+            pl.RealisationWithdrawn.event_type: self.nothing_else,
             ev.OfficeSettingsChanged.event_type: self.office_settings_changed,
             ev.EvaluationPeriodOpened.event_type: self.period_opened,
             ev.AppraisalOpened.event_type: self.appraisal_opened,
@@ -59,6 +62,10 @@ class Policies:
                 await self.notifications.settle(conn, settled, actor=envelope.actor)
 
         return handle
+
+    async def realisation_returned(self, conn: asyncpg.Connection, envelope: EventEnvelope, event: Any) -> None:
+        await self._notify(conn, envelope, [decide.realisation_returned(event, envelope.office_id,
+                                                                        await self._names(conn, event))])
 
     async def nothing_else(self, conn: asyncpg.Connection, envelope: EventEnvelope, event: Any) -> None:
         """An event that only settles notifications (see ``handlers``)."""

@@ -19,7 +19,15 @@ from kinerja_kernel.contracts.evaluation import (
     TimeZone,
 )
 from kinerja_kernel.contracts.feedback import NotificationIssued, NotificationRead
-from kinerja_kernel.contracts.planning import IkiTargetAchieved, PlanApproved, PlanReturned, PlanSubmitted
+from kinerja_kernel.contracts.planning import (
+    IkiTargetAchieved,
+    PlanApproved,
+    PlanReturned,
+    PlanSubmitted,
+    RealisationCorrected,
+    RealisationReturned,
+    RealisationWithdrawn,
+)
 from kinerja_kernel.errors import Forbidden
 
 Names = Mapping[str, str]
@@ -92,6 +100,18 @@ def target_achieved(e: IkiTargetAchieved, names: Names = NO_NAMES) -> Notificati
         body=f"{named(names, e.employee_id)} mencapai target IKI \"{e.iki_description}\": {e.realised}{unit} dari "
              f"target {e.target}{unit} (periode {e.period_year}).",
         link=f"/skp/{e.plan_id}/realisasi",
+    )
+
+
+def realisation_returned(e: RealisationReturned, office_id: str, names: Names = NO_NAMES) -> NotificationDraft:
+    """The employee is told an entry was sent back, why, and where to correct it (the event names no office: the
+    envelope's)."""
+    return NotificationDraft(
+        recipient_id=e.employee_id, office_id=office_id, kind="realisation_returned", recipient_role="pegawai",
+        title="Entri realisasi dikembalikan untuk diperbaiki",
+        body=f"Pejabat penilai {named(names, e.evaluator_id)} mengembalikan entri realisasi Anda dengan alasan: "
+             f"{e.reason}. Entri itu tidak dihitung sampai diperbaiki atau ditarik.",
+        link=f"/skp/{e.plan_id}/realisasi/{e.entry_id}/perbaiki",
     )
 
 
@@ -227,6 +247,8 @@ def settled_by(e: object) -> list[Settled]:
         return found + ([Settled(e.employee_id, ("plan_due",), "/skp")] if isinstance(e, PlanApproved) else [])
     if isinstance(e, PlanSubmitted):
         return [Settled(e.employee_id, ("plan_returned",), f"/skp/{e.plan_id}")]
+    if isinstance(e, RealisationCorrected | RealisationWithdrawn):
+        return [Settled(e.employee_id, ("realisation_returned",), f"/skp/{e.plan_id}/realisasi/{e.entry_id}/perbaiki")]
     if isinstance(e, SelfAssessmentSubmitted):
         return [Settled(e.employee_id, ("self_assessment_due",), f"/penilaian/{e.appraisal_id}/penilaian-diri")]
     if isinstance(e, PeerInputSubmitted):
