@@ -65,7 +65,14 @@ def filled(stack: Stack) -> dict[str, str]:
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT09:00:00+07:00")
     dialogue_id = stack.call("feedback", "POST", "/dialogues", unit.head, {
         "employee_id": me.nip, "scheduled_at": tomorrow, "agenda": "Capaian triwulan"}, expect=201)["id"]
-    return {"appraisal": appraisal_id, "plan": plan_id, "feedback": str(feedback_id), "dialogue": str(dialogue_id)}
+    # a draft SKP to edit (the RHK edit page, the evaluator's expectations form)
+    other = unit.staff[2]
+    draft = stack.call("planning", "POST", "/plans", other, {"period_year": stack.year}, expect=201)["plan_id"]
+    rhk_id = stack.call("planning", "POST", f"/plans/{draft}/rhks", other, {"rhk": {
+        "title": "Tertatanya arsip", "kind": "utama", "ikis": [{"description": "Arsip ditata", "targets": [
+            {"aspect": "kuantitas", "value": "1000", "unit": "berkas"}]}]}}, expect=201)["rhk"]["rhk_id"]
+    return {"appraisal": appraisal_id, "plan": plan_id, "feedback": str(feedback_id), "dialogue": str(dialogue_id),
+            "draft": str(draft), "draft_rhk": str(rhk_id)}
 
 
 def _accepted(stack: Stack, path: str, who: Any, body: Any) -> Any:
@@ -98,8 +105,16 @@ def test_every_roles_pages_meet_wcag_21_aa(browser: Browser, stack: Stack, fille
     pegawai.locator("#e-period_year").wait_for()
     problems += violations(pegawai, f"{size}-pegawai-form-ditolak")
 
+    editor = sign_in(browser, stack, unit.staff[2].name, phone=phone)
+    problems += check_pages(editor, [f"/skp/{filled['draft']}", f"/skp/{filled['draft']}/rhk/{filled['draft_rhk']}"],
+                            f"{size}-pegawai-ubah")
+    editor.locator("#f-iki_0_target_kuantitas_value").fill("1.5")  # ambiguous: refused beside the field
+    editor.get_by_role("button", name="Simpan perubahan RHK").click()
+    editor.locator("#e-iki_0_target_kuantitas_value").wait_for()
+    problems += violations(editor, f"{size}-pegawai-ubah-ditolak")
+
     head = sign_in(browser, stack, unit.head.name, phone=phone)
-    problems += check_pages(head, [f"/tim?tahun={year}", f"/tim/skp/{filled['plan']}",
+    problems += check_pages(head, [f"/tim?tahun={year}", f"/tim/skp/{filled['plan']}", f"/tim/skp/{filled['draft']}",
                                    f"/penilaian/{filled['appraisal']}", f"/dialog/{filled['dialogue']}",
                                    f"/karier/{me.nip}", "/keberatan", "/umpan-balik",
                                    f"/umpan-balik/baru?untuk={unit.staff[1].nip}",

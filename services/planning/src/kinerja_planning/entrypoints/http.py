@@ -160,15 +160,15 @@ class ProblemView(BaseModel):
     message: str
 
 
-class PlanView(BaseModel):
-    plan_id: uuid.UUID
-    version: int
-    employee_id: str
 class PersonLabel(BaseModel):
     name: str
     position: str
 
 
+class PlanView(BaseModel):
+    plan_id: uuid.UUID
+    version: int
+    employee_id: str
     office_id: str
     unit_id: str
     period_year: int
@@ -186,15 +186,15 @@ class PersonLabel(BaseModel):
     approval_comments: str | None = None
     revision_reasons: list[str]
     blockers: list[ProblemView]
+    people: dict[str, PersonLabel] = Field(default_factory=dict,
+                                           description="name and position of each NIP the plan names")
+    cited_rhk_titles: dict[str, str] = Field(default_factory=dict,
+                                             description="title of each supervisor RHK an RHK supports, by RHK id")
 
     @classmethod
     def of(cls, plan: PerformancePlan, blockers: list[Problem]) -> PlanView:
         assert plan.plan_id is not None
         editable = plan.status.value in ("draft", "returned", "revising")
-    people: dict[str, PersonLabel] = Field(default_factory=dict,
-                                           description="name and position of each NIP the plan names")
-    cited_rhk_titles: dict[str, str] = Field(default_factory=dict,
-                                             description="title of each supervisor RHK an RHK supports, by RHK id")
         return cls(plan_id=plan.plan_id, version=plan.version, employee_id=plan.employee_id,
                    office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
