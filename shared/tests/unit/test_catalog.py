@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import random
 import re
 import shutil
 import subprocess
@@ -20,7 +19,6 @@ import httpx
 import pytest
 import rfc8785
 from fastapi import FastAPI
-from polyfactory.factories.pydantic_factory import ModelFactory
 from pydantic import Field
 
 from kinerja_kernel.canonical import canonical_json
@@ -42,6 +40,7 @@ from kinerja_kernel.cloudevents import from_kafka
 from kinerja_kernel.envelope import GENESIS_HASH
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.registry import REGISTRY, DomainEvent, EventRegistry, event
+from kinerja_kernel.testing.factories import EventFactory as WireFactory
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs" / "events"
@@ -448,18 +447,6 @@ class TestHttp:
         response = await get(catalog_app, "/api/v1/events/asyncapi.json")
         assert response.status_code == 200
         assert response.json() == json.loads((DOCS / "asyncapi.json").read_text())
-
-
-class WireFactory(ModelFactory[Any]):
-    """Random instances, with well-formed NIPs where a field is validated as one."""
-
-    __is_base_factory__ = True
-
-    @classmethod
-    def get_field_value(cls, field_meta: Any, field_build_parameters: Any = None, build_context: Any = None) -> Any:
-        if field_meta.name == "employee_id":
-            return f"1990010120150110{random.randint(10, 99)}"
-        return super().get_field_value(field_meta, field_build_parameters, build_context)
 
 
 def violations(value: Any, node: dict[str, Any], root: dict[str, Any], path: str = "") -> list[str]:

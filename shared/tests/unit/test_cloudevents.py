@@ -1,32 +1,17 @@
 """The CloudEvents 1.0 Kafka binary-mode mapping, both directions."""
 
 import json
-import random
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-from polyfactory.factories.pydantic_factory import ModelFactory
 
 import kinerja_kernel.contracts  # noqa: F401 - registers every published event type
 from kinerja_kernel.cloudevents import MalformedMessage, from_kafka, to_kafka
 from kinerja_kernel.envelope import GENESIS_HASH, Actor, PendingEvent, seal
 from kinerja_kernel.registry import REGISTRY, DomainEvent
+from kinerja_kernel.testing.factories import EventFactory
 
 ALL_EVENT_TYPES = list(REGISTRY)
-
-
-class EventFactory(ModelFactory[Any]):
-    """Random instances, but with well-formed NIPs where a field is validated as one."""
-
-    __is_base_factory__ = True
-
-    @classmethod
-    def get_field_value(cls, field_meta: Any, field_build_parameters: Any = None, build_context: Any = None) -> Any:
-        if field_meta.name == "employee_id":
-            return f"19{random.randint(50, 99)}0{random.randint(1, 9)}1{random.randint(0, 9)}" \
-                   f"20{random.randint(15, 25)}0{random.randint(1, 9)}{random.randint(1, 2)}{random.randint(1, 999):03d}"
-        return super().get_field_value(field_meta, field_build_parameters, build_context)
 
 
 def sealed(event: DomainEvent, causation: str | None = "cause-1"):
