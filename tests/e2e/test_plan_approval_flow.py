@@ -85,7 +85,7 @@ async def test_a_submitted_plan_reaches_the_evaluator_and_the_approval_reaches_t
         awaiting = await wait_for_notification(client, f"{feedback}/api/v1/notifications?unread=true", evaluator,
                                                "plan_awaiting_approval", f"/skp/{plan_id}")
         assert awaiting["title"] == "SKP menunggu persetujuan Anda"
-        assert employee_id in str(awaiting["body"])
+        assert "Kepala Seksi Uji" in str(awaiting["body"])  # named from the roster, not by NIP
 
         returned = await client.post(f"{planning}/api/v1/plans/{plan_id}/return", headers=evaluator,
                                      json={"comments": "Lengkapi target kualitas"})

@@ -56,7 +56,7 @@ def test_pegawai_drafts_cascades_submits_reports_realisation_and_sees_the_approv
     expect(year_input).to_have_value("dua ribu")
     year_input.fill("1990")
     page.get_by_role("button", name="Buat draf SKP").click()
-    expect(field_error(page, "period_year")).to_have_text("nilainya terlalu kecil")
+    expect(field_error(page, "period_year")).to_contain_text("nilainya terlalu kecil")
     expect(page.get_by_label("Periode")).to_have_value("1990")
     snap(page, "draf-ditolak")
     assert stack.call("planning", "GET", "/me/plans", me) == []  # nothing half-saved
@@ -124,7 +124,7 @@ def test_pegawai_drafts_cascades_submits_reports_realisation_and_sees_the_approv
     bad_csv.write_text(f"iki_id;value;occurred_on;description\n{iki_id};3;{year}-03-01;Maret\n{iki_id};tiga;{year}-03-02;x\n")
     page.get_by_label("Berkas CSV").set_input_files(str(bad_csv))
     page.get_by_role("button", name="Impor CSV").click()
-    expect(page.locator("#import-errors")).to_contain_text("Baris 3 tidak valid")
+    expect(page.locator("#import-errors")).to_contain_text("Baris 3: kolom value 'tiga' harus berupa angka")
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")  # row 2 was not kept either
     good_csv = tmp_path / "realisasi.csv"
     good_csv.write_text(f"iki_id;value;occurred_on;description\n{iki_id};3;{year}-03-01;Maret\n{iki_id};3;{year}-04-01;April\n")
@@ -196,6 +196,7 @@ def test_pejabat_penilai_returns_and_approves_an_skp_then_rates_and_finalises_th
     page.reload()
     page.locator(f"#team-appraisals tr[data-nip='{staff.nip}']").get_by_role("link", name=re.compile("Nilai")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Penilaian {staff.name}")
+    page.get_by_label(re.compile("ingin memfinalisasinya")).check()
     page.get_by_role("button", name="Finalisasi penilaian").click()
     expect(page.get_by_role("alert")).to_contain_text("belum dinilai")
     snap(page, "finalisasi-ditolak")
@@ -210,6 +211,7 @@ def test_pejabat_penilai_returns_and_approves_an_skp_then_rates_and_finalises_th
     expect(page.get_by_role("status").first).to_have_text("Penilaian tersimpan.")
     expect(page.locator("#predicate")).to_have_text("Baik")
     snap(page, "dinilai-baik")
+    page.get_by_label(re.compile("ingin memfinalisasinya")).check()
     page.get_by_role("button", name="Finalisasi penilaian").click()
     expect(page.get_by_role("status").first).to_have_text("Penilaian difinalisasi.")
     expect(page.locator(".facts")).to_contain_text("Final")
@@ -236,6 +238,7 @@ def test_pejabat_penilai_comments_on_a_realisation_entry_and_the_employee_reads_
     row = page.locator(f"#entri-{entry_id}")
     expect(row).to_contain_text("Menata arsip mutasi triwulan I")
     # an empty comment is refused beside its field; nothing reaches the service
+    row.locator("summary").click()  # each entry's actions are folded
     row.get_by_role("button", name="Kirim catatan").click()
     expect(field_error(page, f"comment_{entry_id}")).to_have_text("wajib diisi")
     expect(page.locator("#comment-errors")).to_contain_text("Catatan untuk entri ini: wajib diisi")
@@ -245,13 +248,13 @@ def test_pejabat_penilai_comments_on_a_realisation_entry_and_the_employee_reads_
     page.locator(f"#entri-{entry_id}").get_by_label("Catatan untuk entri ini").fill("Lampirkan daftar arsip")
     page.locator(f"#entri-{entry_id}").get_by_role("button", name="Kirim catatan").click()
     expect(page.locator(".flash")).to_contain_text("Catatan terkirim")
-    expect(page.locator(f"#entri-{entry_id} ul.comments")).to_have_text("Lampirkan daftar arsip")
+    expect(page.locator(f"#entri-{entry_id} .comments ul")).to_have_text("Lampirkan daftar arsip")
     snap(page, "catatan-terkirim")
 
     # the employee reads it on their realisation page, without a comment form of their own
     mine = sign_in(browser, stack, staff.name)
     mine.goto(f"/skp/{plan_id}/realisasi")
-    expect(mine.locator(f"#entri-{entry_id} ul.comments")).to_have_text("Lampirkan daftar arsip")
+    expect(mine.locator(f"#entri-{entry_id} .comments ul")).to_have_text("Lampirkan daftar arsip")
     expect(mine.get_by_role("button", name="Kirim catatan")).to_have_count(0)
     snap(mine, "pegawai-membaca-catatan")
 
@@ -269,7 +272,7 @@ def test_pengelola_kepegawaian_sets_the_calendar_opens_a_period_and_calibrates_a
     page.get_by_label("Ambang minimal penilai 360").fill("0")
     page.get_by_label("Alasan perubahan").fill("Kantor pindah ke Makassar")
     page.get_by_role("button", name="Simpan").click()
-    expect(field_error(page, "peer_threshold")).to_have_text("nilainya terlalu kecil")
+    expect(field_error(page, "peer_threshold")).to_contain_text("nilainya terlalu kecil")
     expect(page.get_by_label("Alasan perubahan")).to_have_value("Kantor pindah ke Makassar")
     expect(page.get_by_label("Zona waktu")).to_have_value("WITA")
     snap(page, "pengaturan-ditolak")

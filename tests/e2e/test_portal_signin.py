@@ -303,6 +303,9 @@ def test_pegawai_signs_in_through_the_agency_idp_uses_a_service_and_signs_out(
     snap(page, "sso-draf")
 
     # signing out ends the IdP's session as well, and comes back to a page that says so
+    fold = page.locator("#menu-fold > summary")  # on a phone, sign-out sits in the folded menu
+    if fold.is_visible() and page.locator("#menu-fold[open]").count() == 0:
+        fold.click()
     page.get_by_role("button", name="Keluar").click()
     expect(page.get_by_role("status")).to_have_text("Anda telah keluar.")
     assert idp.logouts[-1]["client_id"] == CLIENT_ID and idp.logouts[-1]["id_token_hint"]
