@@ -186,7 +186,7 @@ def test_pejabat_penilai_picks_raters_by_name_a_rater_revises_and_the_360_window
     wait_for(lambda: stack.call("evaluation", "GET", "/me/peer-requests", rater), "the rater's request")
     rater_page = sign_in(browser, stack, rater.name)
     rater_page.goto(f"/360/{appraisal_id}")
-    expect(rater_page.locator("#window-closes")).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4} 23:59 WITA$"))
+    expect(rater_page.locator("#window-closes")).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4} 23\.59 WITA$"))
     for value in VALUES:
         rater_page.locator(f"#f-score_{value}").get_by_label("4", exact=True).check()
     rater_page.get_by_label("Catatan untuk Harmonis (opsional)").fill("Mudah diajak berdiskusi")

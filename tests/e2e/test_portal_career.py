@@ -116,7 +116,7 @@ def test_pengelola_kepegawaian_enters_rank_potential_and_a_catalog_entry_and_see
     # the grade's standard title fills an empty one
     tmt.fill("2018-04-01")
     page.get_by_role("button", name="Simpan pangkat").click()
-    expect(page.get_by_role("status").first).to_have_text("Pangkat III/b TMT 2018-04-01 dicatat.")
+    expect(page.get_by_role("status").first).to_have_text("Pangkat III/b TMT 1 April 2018 dicatat.")
     expect(page.locator("#f-rank_name")).to_have_value("Penata Muda Tingkat I")
 
     page.get_by_label("Jenjang").select_option(label="Ahli Pertama")
@@ -243,7 +243,7 @@ def test_pengelola_kepegawaian_imports_ranks_from_csv_and_a_bad_row_is_named(bro
            f"{second.nip};III/a;Penata Muda;2021-04-01\n")
     expect(page.get_by_role("status").first).to_have_text("2 baris diimpor; data 2 pegawai berubah.")
     expect(page.locator(f"#personnel tr[data-nip='{first.nip}'] .rank")).to_contain_text("III/c Penata")
-    expect(page.locator(f"#personnel tr[data-nip='{second.nip}'] .rank")).to_contain_text("TMT 2021-04-01")
+    expect(page.locator(f"#personnel tr[data-nip='{second.nip}'] .rank")).to_contain_text("TMT 1 April 2021")
     expect(page.get_by_role("table", name="Baris yang perlu diperbaiki")).to_have_count(0)
     snap(page, "impor-berhasil")
     assert (personnel_of(stack, first) or {}).get("rank") == {"grade": "III/c", "name": "Penata",

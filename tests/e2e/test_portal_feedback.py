@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kinerja_kernel.testing.office import Person
+from kinerja_portal.formats import format_day
 
 from .portal_support import (
     Screens,
@@ -126,7 +127,7 @@ def test_pejabat_penilai_gives_feedback_from_the_team_board_then_schedules_and_r
     page.get_by_label("Tanggal dialog").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Jadwalkan").click()
     expect(_flash(page)).to_have_text("Dialog dijadwalkan. Pegawai menerima notifikasi.")
-    expect(page.locator("#dialogue-when")).to_have_text(f"{tomorrow:%d-%m-%Y} 09:30 WIB")
+    expect(page.locator("#dialogue-when")).to_have_text(f"{format_day(tomorrow)} 09.30 WIB")
     expect(page.locator("#dialogue-status")).to_have_text("Terjadwal")
     snap(page, "dialog-terjadwal")
     dialogue_id = page.url.rsplit("/", 1)[-1]
@@ -143,7 +144,7 @@ def test_pejabat_penilai_gives_feedback_from_the_team_board_then_schedules_and_r
     page.get_by_label("Alasan perubahan jadwal").fill("Rapat pimpinan mendadak")
     page.get_by_role("button", name="Simpan jadwal baru").click()
     expect(_flash(page)).to_have_text("Jadwal dialog diubah. Pegawai menerima notifikasi.")
-    expect(page.locator("#dialogue-when")).to_have_text(f"{later:%d-%m-%Y} 13:00 WIB")
+    expect(page.locator("#dialogue-when")).to_have_text(f"{format_day(later)} 13.00 WIB")
 
     # notes with two agreed actions in one form: an action due before the dialogue is refused beside its
     # row, the notes and rows typed stay, and neither the notes nor any action is saved
@@ -171,7 +172,7 @@ def test_pejabat_penilai_gives_feedback_from_the_team_board_then_schedules_and_r
     expect(page.locator("#dialogue-status")).to_have_text("Menunggu konfirmasi")
     actions = page.locator("#dialogue-actions")
     expect(actions).to_contain_text("Ikuti pelatihan pelayanan publik")
-    expect(actions).to_contain_text(f"Tenggat: {due:%d-%m-%Y}")
+    expect(actions).to_contain_text(f"Tenggat: {format_day(due)}")
     expect(actions.locator(".card").filter(has_text="Sediakan akses")).to_contain_text(unit.head.name)
     snap(page, "catatan-tersimpan")
     recorded = stack.call("feedback", "GET", f"/dialogues/{dialogue_id}", unit.head)
@@ -216,7 +217,7 @@ def test_pegawai_responds_to_feedback_and_a_dialogue_completes_an_action_and_get
     page.locator(f"#fb-{given}").get_by_role("button", name="Kirim tanggapan").click()
     expect(_flash(page)).to_have_text("Tanggapan terkirim. Pemberi umpan balik menerima notifikasi.")
     expect(page.locator(f"#fb-{given}")).to_contain_text("Tanggapan: Baik, mulai bulan depan")
-    expect(page.locator("#upcoming-dialogues")).to_contain_text(f"{when:%d-%m-%Y} 10:00 WIB")
+    expect(page.locator("#upcoming-dialogues")).to_contain_text(f"{format_day(when)} 10.00 WIB")
     expect(page.locator("#my-actions")).to_contain_text("Susun jadwal rapat koordinasi bulanan")
     snap(page, "ringkasan-pegawai")
 

@@ -421,7 +421,7 @@ def test_pegawai_self_assesses_sees_the_predicate_acknowledges_and_objects(
     expect(page.locator("#predicate")).to_have_text("Baik")
     expect(page.locator("#value-feedback")).to_contain_text("Aktif membantu rekan satu tim")
     expect(page.locator("#rhk-results")).to_contain_text("Terselesaikannya pengaduan layanan")
-    expect(page.locator("#objection-deadline")).to_have_text(re.compile(r"^\d{2}-\d{2}-\d{4} \d{2}:\d{2} WITA$"))
+    expect(page.locator("#objection-deadline")).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4} \d{2}\.\d{2} WITA$"))
     snap(page, "hasil-final")
     page.get_by_role("button", name="Saya sudah menerima hasil penilaian").click()
     expect(page.get_by_role("status").first).to_have_text("Tanda terima hasil penilaian tercatat.")

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -21,15 +19,15 @@ from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.errors import Unauthenticated
 from kinerja_portal import session as sessions
 from kinerja_portal.clients import LANGUAGE, ApiError, FormErrors, Services, ServiceUnavailable
-from kinerja_portal.formats import format_day, format_size
+from kinerja_portal.formats import format_day, format_moment, format_size
 from kinerja_portal.i18n import field_label, label, normalise_language, options, translate
 from kinerja_portal.numbers import format_id_number
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["angka"] = format_id_number  # {{ value|angka }}: 1.000, 12,5 (kinerja_portal.numbers)
 TEMPLATES.env.filters["tanggal"] = format_day  # {{ day|tanggal }}: 10 Maret 2026 (kinerja_portal.formats)
+TEMPLATES.env.filters["waktu"] = format_moment  # {{ instant|waktu(zone) }}: 3 Desember 2026 09.30 WITA
 TEMPLATES.env.filters["ukuran"] = format_size  # {{ bytes|ukuran }}: 12 KB, 1,5 MB
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 class SignInRequired(Exception):
@@ -195,32 +193,15 @@ async def office_settings(api: Services, viewer: Viewer) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
-def show_time(value: str | None, tz: ZoneInfo = WIB) -> str:
-    """An instant from a service, in the office's zone (WIB by default) as people read it."""
-    if not value:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    return moment.astimezone(tz).strftime("%d-%m-%Y %H:%M")
+def show_time(value: str | None, zone: object = None) -> str:
+    """An instant from a service in the office's zone as people read it: ``3 Desember 2026 09.30 WITA``."""
+    return format_moment(value, zone)
 
 
 def show_local_time(value: str | None, zone: str | None = None) -> str:
-    """An instant (a deadline) in the office's zone, named: ``31-01-2031 23:59 WITA``. Without a known
-    ``zone`` it stays in the zone the service expressed it in (named by its offset)."""
-    if not value:
-        return "—"
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if zone is not None and zone in TimeZone.__members__ and moment.tzinfo is not None:
-        moment = moment.astimezone(zone_of(zone).tzinfo)
-    found = TimeZone.of(moment) if moment.tzinfo is not None else None
-    offset = moment.strftime("%z")
-    name = found.value if found else (f"UTC{offset[:3]}:{offset[3:]}" if offset else "")
-    return f"{moment:%d-%m-%Y %H:%M} {name}".strip()
+    """An instant (a deadline) in the office's zone, named: ``31 Januari 2031 23.59 WITA``. Without a known
+    ``zone`` it stays in the Indonesian zone the service expressed it in (WIB otherwise)."""
+    return format_moment(value, zone)
 
 
 def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:

@@ -18,13 +18,13 @@ VALUES = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal"
 
 class TestDeadlines:
     def test_a_utc_instant_is_shown_in_the_offices_zone_and_named(self) -> None:
-        assert show_local_time("2031-01-31T15:59:59Z", "WITA") == "31-01-2031 23:59 WITA"
-        assert show_local_time("2031-01-31T15:59:59+00:00", "WIT") == "01-02-2031 00:59 WIT"
+        assert show_local_time("2031-01-31T15:59:59Z", "WITA") == "31 Januari 2031 23.59 WITA"
+        assert show_local_time("2031-01-31T15:59:59+00:00", "WIT") == "1 Februari 2031 00.59 WIT"
 
-    def test_without_a_zone_the_services_own_offset_is_kept(self) -> None:
-        assert show_local_time("2031-01-31T23:59:59+08:00") == "31-01-2031 23:59 WITA"
-        assert show_local_time("2031-01-31T15:59:59+00:00") == "31-01-2031 15:59 UTC+00:00"
-        assert show_local_time("2031-01-31T15:59:59+00:00", "Mars") == "31-01-2031 15:59 UTC+00:00"
+    def test_without_a_zone_the_services_indonesian_offset_is_kept_else_wib(self) -> None:
+        assert show_local_time("2031-01-31T23:59:59+08:00") == "31 Januari 2031 23.59 WITA"
+        assert show_local_time("2031-01-31T15:59:59+00:00") == "31 Januari 2031 22.59 WIB"
+        assert show_local_time("2031-01-31T15:59:59+00:00", "Mars") == "31 Januari 2031 22.59 WIB"
 
     def test_nothing_or_garbage(self) -> None:
         assert show_local_time(None) == "—"

@@ -34,8 +34,8 @@ AUDITOR = DemoUser(nip="198001012005011001", name="Auditor Uji", roles=["auditor
 
 class TestMoments:
     def test_instants_read_in_the_office_zone_to_the_second(self) -> None:
-        assert zoned("2030-03-01T01:02:03.456Z", TimeZone.WIB) == "01-03-2030 08:02:03 WIB"
-        assert zoned("2030-03-01T01:02:03+00:00", TimeZone.WIT) == "01-03-2030 10:02:03 WIT"
+        assert zoned("2030-03-01T01:02:03.456Z", TimeZone.WIB) == "1 Maret 2030 08.02.03 WIB"
+        assert zoned("2030-03-01T01:02:03+00:00", TimeZone.WIT) == "1 Maret 2030 10.02.03 WIT"
         assert zoned(None, TimeZone.WIB) == "—"
 
     def test_the_moment_after_an_event_is_its_instant_rounded_up_to_the_second(self) -> None:
@@ -90,7 +90,7 @@ class TestStateAsPeopleReadIt:
             "Predikat kinerja": "Baik", "Predikat kinerja organisasi": "Baik", "Diterima pegawai": "Tidak",
             "Rating per nilai BerAKHLAK": {"Kolaboratif": {"Nilai": "Kolaboratif", "Rating": "Di Atas Ekspektasi",
                                                            "Komentar": "—"}},
-            "Batas keberatan": "08-03-2030 23:59:59 WIB", "Penilai 360": "—", "Jendela 360 ditutup": "Ya"}
+            "Batas keberatan": "8 Maret 2030 23.59.59 WIB", "Penilai 360": "—", "Jendela 360 ditutup": "Ya"}
 
     def test_an_skps_status_and_lists_and_english(self) -> None:
         state = {"status": "submitted", "revision_reasons": ["Target berubah"], "period_year": 2030,
@@ -184,8 +184,8 @@ class TestPages:
         answer = client.get("/audit/aliran/evaluation/penilaian-1", params={"tanggal": "2030-03-01", "jam": "08:30"})
         assert answer.status_code == 200
         assert ("evaluation", "/audit/streams/penilaian-1", {"at": "2030-03-01T08:30:00+08:00"}) in services.asked
-        assert "Keadaan pada 01-03-2030 08:30:00 WITA" in answer.text
-        assert "Sesuai Ekspektasi" in answer.text and "ResultsRatingSet · 01-03-2030 08:20:00 WITA" in answer.text
+        assert "Keadaan pada 1 Maret 2030 08.30.00 WITA" in answer.text
+        assert "Sesuai Ekspektasi" in answer.text and "ResultsRatingSet · 1 Maret 2030 08.20.00 WITA" in answer.text
         assert json.loads(answer.text.split('<pre class="raw">')[1].split("</pre>")[0].replace("&#34;", '"')) == \
             state["state"]
 

@@ -104,7 +104,7 @@ class TestOfficeTime:
         assert check.errors.fields == {"dlg_date": "harus berupa tanggal (YYYY-MM-DD)"}
 
     def test_a_due_day_reads_day_first(self) -> None:
-        assert show_day("2031-03-31") == "31-03-2031"
+        assert show_day("2031-03-31") == "31 Maret 2031"
         assert show_day("akhir bulan") == "akhir bulan"
 
     def test_the_scheduled_instant_fills_the_inputs_in_the_offices_zone(self) -> None:

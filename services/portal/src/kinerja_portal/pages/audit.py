@@ -22,6 +22,7 @@ from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.identity import nip_problem
 from kinerja_portal.clients import SERVICES, ApiError, FormErrors, Services, ServiceUnavailable
+from kinerja_portal.formats import format_moment
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
 from kinerja_portal.web import Api, CurrentViewer, Viewer, language, office_settings, render, requires, zone_of
@@ -49,11 +50,11 @@ def parse_instant(value: object) -> datetime | None:
 
 
 def zoned(value: object, zone: TimeZone) -> str:
-    """An instant from a service as an auditor reads it, to the second, zone named: ``23-11-2026 15:04:05 WIB``."""
-    moment = parse_instant(value)
-    if moment is None:
+    """An instant from a service as an auditor reads it, to the second, zone named:
+    ``23 November 2026 15.04.05 WIB``."""
+    if parse_instant(value) is None:
         return "—" if value in (None, "") else str(value)
-    return f"{moment.astimezone(zone.tzinfo):%d-%m-%Y %H:%M:%S} {zone.value}"
+    return format_moment(value, zone, seconds=True)
 
 
 def moment_after(recorded_at: object, zone: TimeZone) -> tuple[str, str] | None:

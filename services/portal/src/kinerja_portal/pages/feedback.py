@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
+from kinerja_portal.formats import format_day
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, field_label, translate
 from kinerja_portal.web import (
@@ -57,11 +58,8 @@ def field_label_of(lang: str, name: str) -> str:
 
 
 def show_day(value: str) -> str:
-    """A calendar day from a service (``2031-03-31``) as people read it (``31-03-2031``)."""
-    try:
-        return f"{date.fromisoformat(value):%d-%m-%Y}"
-    except ValueError:
-        return value
+    """A calendar day from a service (``2031-03-31``) as people read it (``31 Maret 2031``)."""
+    return format_day(value)
 
 
 def current_period(now: datetime, zone: str | None, cadence: str | None) -> str:
@@ -566,13 +564,14 @@ async def clarifications_page(request: Request, viewer: Viewer, api: Services, a
     except ApiError:
         threads, known = [], False
     lang = language(request)
+    zone = (await office_settings(api, viewer)).get("time_zone")
     titles = {str(r["rhk_id"]): str(r["title"]) for r in appraisal["rhks"]}
     is_employee = viewer.nip == appraisal["employee_id"]
     return render(request, "clarification_list.html", {
         "appraisal": appraisal, "threads": threads, "known": known, "is_employee": is_employee,
         "can_ask": is_employee and appraisal["status"] == "open" and known, "topics": _topics(lang, appraisal),
         "topic_text": lambda topic: topic_text(lang, topic, titles), "field_label": _labeller(request),
-        "current_path": "/penilaian" if is_employee else "/tim",
+        "current_path": "/penilaian" if is_employee else "/tim", "zone": zone,
     }, errors=errors, values=values, status=status)
 
 

@@ -34,7 +34,8 @@ async def _office_page(request: Request, viewer: Viewer, api: Services, office: 
     found = await api.call("evaluation", "GET", f"/offices/{office}", viewer.token)
     current = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (found.get("settings") or {}).items()}
     return render(request, "office.html", {
-        "office": office, "periods": found.get("periods") or [], "period_errors": period_errors or FormErrors(),
+        "office": office, "periods": found.get("periods") or [], "zone": current.get("time_zone"),
+        "period_errors": period_errors or FormErrors(),
         "period_values": period_values or {"period": str(date.today().year)},
     }, errors=errors, values=current | (values or {}), status=status)
 

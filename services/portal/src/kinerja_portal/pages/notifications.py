@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from kinerja_portal import session
 from kinerja_portal.clients import ServiceUnavailable, SessionExpired
-from kinerja_portal.web import Api, CurrentViewer, Form, render, show_time, viewer_of
+from kinerja_portal.web import Api, CurrentViewer, Form, office_settings, render, show_time, viewer_of
 
 router = APIRouter()
 
@@ -23,7 +23,8 @@ def _safe_link(link: str | None) -> str | None:
 @router.get("/notifikasi")
 async def inbox(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     items = await api.call("feedback", "GET", "/notifications", viewer.token, params={"limit": 100})
-    return render(request, "notifications.html", {"items": items, "safe_link": _safe_link})
+    zone = (await office_settings(api, viewer)).get("time_zone")
+    return render(request, "notifications.html", {"items": items, "safe_link": _safe_link, "zone": zone})
 
 
 @router.post("/notifikasi/{notification_id}/baca")
@@ -50,6 +51,7 @@ async def latest(request: Request, api: Api) -> Response:
         items: list[dict[str, Any]] = await api.call("feedback", "GET", "/notifications", viewer.token,
                                                      params={"unread": "true", "limit": 20})
         count: dict[str, Any] = await api.call("feedback", "GET", "/notifications/unread-count", viewer.token)
+        zone = (await office_settings(api, viewer)).get("time_zone") if items else None
     except SessionExpired:
         return JSONResponse({"signed_in": False}, status_code=401)
     except ServiceUnavailable:
@@ -57,5 +59,5 @@ async def latest(request: Request, api: Api) -> Response:
     return JSONResponse({
         "unread": int(count["total"]),
         "items": [{"id": str(n["notification_id"]), "title": n["title"], "body": n["body"],
-                   "link": _safe_link(n.get("link")), "created_at": show_time(n["created_at"])} for n in items],
+                   "link": _safe_link(n.get("link")), "created_at": show_time(n["created_at"], zone)} for n in items],
     }, headers={"Cache-Control": "no-store"})

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.career import DEFAULT_COEFFICIENTS, FunctionalLevel
 from kinerja_portal.clients import ApiError, FormErrors, Services
+from kinerja_portal.formats import format_day
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, label, translate
 from kinerja_portal.pages.career import day_input
@@ -228,7 +229,7 @@ async def save_rank(request: Request, nip: str, viewer: CurrentViewer, api: Api,
         "employee_id": "rank_grade"})
     if refused:
         return refused
-    flash(request, "kp.rank_saved", grade=body["grade"], tmt=body["tmt"])
+    flash(request, "kp.rank_saved", grade=body["grade"], tmt=format_day(body["tmt"]))
     return RedirectResponse(f"/kepegawaian/pegawai/{nip}", status_code=303)
 
 

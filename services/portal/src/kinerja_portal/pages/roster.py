@@ -86,24 +86,31 @@ async def roster(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     return await _list_page(request, viewer, api)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @router.post("/roster/impor")
 async def import_roster(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
-    """The CSV file goes to planning as it is: it checks every row and records all or none."""
+    """The CSV or XLSX file goes to planning as it is: it checks every row and records all or none."""
     lang = language(request)
     upload = form.get("roster_csv")
     errors = FormErrors()
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors.add("roster_csv", translate(lang, "form.required"))
         return await _list_page(request, viewer, api, errors=errors, status=422)
+    content = await upload.read()
+    # a workbook by its name or its zip signature; planning refuses one that is not a real XLSX
+    is_xlsx = upload.filename.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04")
     try:
         result = await api.call("planning", "POST", f"/offices/{viewer.office}/roster/import", viewer.token,
-                                content=await upload.read(), content_type="text/csv")
+                                content=content, content_type=XLSX if is_xlsx else "text/csv")
     except ApiError as error:
         problems = import_problems(error)
         if problems:
             errors.add("roster_csv", translate(lang, "ros.import_refused", count=len(problems)))
         else:
-            errors = FormErrors.from_api(error, {"csv": "roster_csv", "body": "roster_csv"})
+            errors = FormErrors.from_api(error, {"csv": "roster_csv", "file": "roster_csv",
+                                                 "body": "roster_csv"})
         return await _list_page(request, viewer, api, errors=errors, problems=problems, status=error.status)
     flash(request, "ros.imported", rows=result["rows"], changed=result["changed"], unchanged=result["unchanged"])
     return RedirectResponse("/roster", status_code=303)
@@ -196,7 +203,7 @@ async def appoint(request: Request, viewer: CurrentViewer, api: Api, form: Form)
     names = {r["employee_id"]: r["name"] for r in await _roster(api, viewer)}
     flash(request, "act.saved", acting=names.get(body["acting_id"], body["acting_id"]),
           absent=names.get(body["absent_id"], body["absent_id"]), kind=label(lang, "acting_kind", body["kind"]),
-          start=body["starts_on"], end=body["ends_on"])
+          start=long_date(lang, body["starts_on"]), end=long_date(lang, body["ends_on"]))
     return RedirectResponse("/roster/plt", status_code=303)
 
 
