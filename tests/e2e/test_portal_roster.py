@@ -2,7 +2,7 @@
 real services on real Kafka and PostgreSQL:
 
 - HR imports a roster CSV with bad rows: refused, every bad row and column named in Indonesian, nothing saved;
-  the fixed file is saved; HR changes an employee's superior in the roster form;
+  the fixed file, saved from Excel as .xlsx, is saved; HR changes an employee's superior in the roster form;
 - HR records a Plh for the unit head; the Plh approves a staff member's SKP in the portal and the SKP shows both
   names; once HR ends the appointment the Plh is refused;
 - an objection is filed by the employee and decided by the superior the roster names, end to end.
@@ -10,10 +10,12 @@ real services on real Kafka and PostgreSQL:
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -36,6 +38,19 @@ pytestmark = [pytest.mark.e2e]
 __all__ = ["browser", "stack"]
 
 HEADER = "nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(rows: list[list[str]]) -> bytes:
+    """An .xlsx whose first sheet holds these rows (NIPs as text, as HR is told to keep them)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def test_hr_imports_the_roster_refused_then_saved_and_changes_a_superior(browser: Browser, stack: Stack,
@@ -57,7 +72,7 @@ def test_hr_imports_the_roster_refused_then_saved_and_changes_a_superior(browser
         expect(row.locator(".evaluator")).to_have_text(unit.head.name)
         expect(row.locator(".superior")).to_have_text(unit.leader.name)
         snap(page, f"roster-{size}")
-        page.get_by_label("Berkas CSV roster").set_input_files(
+        page.get_by_label("Berkas roster (CSV atau XLSX)").set_input_files(
             files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
         page.get_by_role("button", name="Impor roster").click()
         expect(field_error(page, "roster_csv")).to_contain_text("Tidak ada data yang disimpan")
@@ -71,10 +86,11 @@ def test_hr_imports_the_roster_refused_then_saved_and_changes_a_superior(browser
         snap(page, f"impor-ditolak-{size}")
         assert stack.call("planning", "GET", f"/offices/{unit.office_id}/employees", unit.hr) == before
 
-    fixed = (f"{HEADER}\n{new_a};Ayu Pratiwi;{unit.unit_id};Analis Data;ja;pns;{head};{leader}\n"
-             f"{new_b};Bagus Wibowo;{unit.unit_id};Pranata Komputer;jf;pppk;{head};{leader}\n")
-    page.get_by_label("Berkas CSV roster").set_input_files(
-        files=[{"name": "roster.csv", "mimeType": "text/csv", "buffer": fixed.encode()}])
+    # the fixed file comes from Excel this time
+    fixed = workbook([HEADER.split(";"), [new_a, "Ayu Pratiwi", unit.unit_id, "Analis Data", "ja", "pns", head, leader],
+                      [new_b, "Bagus Wibowo", unit.unit_id, "Pranata Komputer", "jf", "pppk", head, leader]])
+    page.get_by_label("Berkas roster (CSV atau XLSX)").set_input_files(
+        files=[{"name": "roster.xlsx", "mimeType": XLSX, "buffer": fixed}])
     page.get_by_role("button", name="Impor roster").click()
     expect(page.get_by_role("status").first).to_have_text("Roster diimpor: 2 baris, 2 berubah, 0 sudah sama.")
     expect(page.locator(f"#roster tr[data-nip='{new_b}']")).to_contain_text("PPPK")

@@ -61,10 +61,16 @@ def _bad_form_fields(raw: str) -> list[str]:
     return [_printable(key) for key, value in pairs if unstorable(key) or unstorable(value)]
 
 
+# binary bodies a route reads as a file (planning's XLSX roster import), never stored as text
+BINARY_MEDIA = frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
 def _bad_body_fields(body: bytes, content_type: str) -> list[str]:
     media = content_type.split(";", 1)[0].strip().lower()
     if media.startswith("multipart/"):
         return []  # file parts may be binary; services take no multipart bodies
+    if media in BINARY_MEDIA:
+        return []  # a zip container: the route parses it and refuses what is not one
     if media == "application/x-www-form-urlencoded":
         return _bad_form_fields(body.decode("latin-1"))
     if b"\x00" in body:

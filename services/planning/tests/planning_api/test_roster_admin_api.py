@@ -4,11 +4,13 @@ both names; refused before, after and once ended early)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 import pytest_asyncio
 
@@ -91,6 +93,50 @@ class TestRosterImport:
                                                             unit.hr)).json()}
         assert roster[new_b]["evaluator_id"] == new_a and roster[new_b]["superior_id"] == head
 
+    async def test_an_xlsx_file_is_checked_like_the_csv_then_saved_and_a_file_that_is_no_workbook_is_refused(
+        self, unit: UnitDriver
+    ) -> None:
+        office, head, leader = unit.office_id, unit.head.nip, unit.leader.nip
+        new_a, new_b = nip(1991, 511, salt=8), nip(1992, 512, 2, salt=8)
+        before = (await call(unit, "GET", f"/offices/{office}/employees", unit.hr)).json()
+        header = ["nip", "nama", "unit", "jabatan", "jenis_jabatan", "status", "nip_penilai", "nip_atasan"]
+        bad = xlsx([header, [new_a, "Sari", "BIDANG-MUTASI", "Analis", "ja", "pns", head, leader],
+                    [new_b, "Tono", "BIDANG-MUTASI", "Analis", "jabatan", "pns", head, leader],
+                    [int(new_a), "Angka", "BIDANG-MUTASI", "Analis", "ja", "pns", head, None]])
+        refused = await call(unit, "POST", f"/offices/{office}/roster/import", unit.hr, content=bad,
+                             headers={"Content-Type": XLSX})
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json"), refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == ["baris 4.nip"], refused.text  # lost digits
+        assert "Teks" in refused.json()["errors"][0]["message"]
+        bad = xlsx([header, [new_a, "Sari", "BIDANG-MUTASI", "Analis", "ja", "pns", head, leader],
+                    [new_b, "Tono", "BIDANG-MUTASI", "Analis", "jabatan", "pns", head, leader]])
+        refused = await call(unit, "POST", f"/offices/{office}/roster/import", unit.hr, content=bad,
+                             headers={"Content-Type": XLSX})
+        assert [e["field"] for e in refused.json()["errors"]] == ["baris 3.jenis_jabatan"]
+        assert (await call(unit, "GET", f"/offices/{office}/employees", unit.hr)).json() == before
+
+        good = xlsx([header, [new_a, "Sari", "BIDANG-MUTASI", "Analis", "JA", "PNS", head, leader], [None] * 8,
+                     [new_b, "Tono", "BIDANG-MUTASI", "Pranata", "jf", "pppk", new_a, None]])
+        saved = await call(unit, "POST", f"/offices/{office}/roster/import", unit.hr, content=good,
+                           headers={"Content-Type": XLSX})
+        assert saved.status_code == 200, saved.text
+        assert (saved.json()["changed"], saved.json()["unchanged"]) == (2, 0)
+        again = await call(unit, "POST", f"/offices/{office}/roster/import", unit.hr, content=good,
+                           headers={"Content-Type": XLSX})
+        assert (again.json()["changed"], again.json()["unchanged"]) == (0, 2)
+        roster = {r["employee_id"]: r for r in (await call(unit, "GET", f"/offices/{office}/employees",
+                                                            unit.hr)).json()}
+        assert (roster[new_b]["evaluator_id"], roster[new_b]["superior_id"]) == (new_a, None)
+        assert roster[new_b]["employment"] == "pppk"
+
+        for not_a_workbook in (b"nip;nama\n1;2\n", b"PK\x03\x04broken", _zip_without_workbook()):
+            refused = await call(unit, "POST", f"/offices/{office}/roster/import", unit.hr,
+                                 content=not_a_workbook, headers={"Content-Type": XLSX})
+            assert refused.status_code == 422, refused.text
+            problem = refused.json()
+            assert problem["errors"][0]["field"] == "file" and "XLSX" in problem["detail"] and problem["detail_en"]
+
     async def test_only_hr_of_the_office_imports(self, unit: UnitDriver, jwt_secret: str) -> None:
         body = {"rows": [row(nip(1991, 601, salt=9), unit.head.nip, unit.leader.nip)]}
         as_head = await call(unit, "POST", f"/offices/{unit.office_id}/roster/import", unit.head, body)
@@ -164,3 +210,26 @@ class TestActingOfficials:
         assert (await call(unit, "POST", path, unit.head, base)).status_code == 403
         listed = (await call(unit, "GET", path, unit.hr)).json()
         assert all(a["absent_id"] != unit.head.nip for a in listed)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx(rows: list[list[Any]]) -> bytes:
+    """A workbook whose first sheet holds these rows, as a spreadsheet program saves it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _zip_without_workbook() -> bytes:
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    return out.getvalue()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Annotated, Any
 
+import openpyxl
 from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field, ValidationError
 
@@ -85,11 +88,16 @@ async def import_roster(office_id: str, request: Request, by: CurrentPrincipal, 
     """Put many employees on the roster at once, all or nothing (HR administrator): JSON
     ``{"rows": [{employee_id, name, unit_id, position, position_type, employment, evaluator_id, superior_id}],
     "reason"}`` or ``text/csv`` with columns ``nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan``
-    (``;`` or ``,``). Every row is checked before anything is saved; an error names each bad row and column. A
+    (``;`` or ``,``), or the same columns in the first worksheet of an XLSX file
+    (``application/vnd.openxmlformats-officedocument.spreadsheetml.sheet``; anything else is refused naming
+    ``file``). Every row is checked before anything is saved; an error names each bad row and column. A
     row identical to the roster records nothing."""
     raw = await request.body()
-    if request.headers.get("content-type", "").split(";")[0].strip() == "text/csv":
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "text/csv":
         rows, reason = parse_roster_csv(raw), None
+    elif content_type == XLSX:
+        rows, reason = parse_roster_xlsx(raw), None
     else:
         try:
             body = RosterImportBody.model_validate_json(raw or b"{}")
@@ -144,21 +152,95 @@ def parse_roster_csv(raw: bytes) -> list[RosterRow]:
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") else ",")
     header = [h.strip().lower() for h in reader.fieldnames or []]
+    return _checked_rows(header, ((line, record) for line, record in enumerate(reader, start=2)),
+                         kind="CSV", field="csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX_MAX_UNPACKED = 64 * 1024 * 1024  # a roster of 5000 rows unpacks to a few MiB; more is a zip bomb
+_XLSX_MAX_ROWS = 5001  # header and RosterImportBody's 5000 rows
+_EXACT_DIGITS = 2 ** 53  # a larger whole number stored as a spreadsheet number has lost its last digits
+
+
+def _not_xlsx(detail_en: str) -> InvalidInput:
+    return InvalidInput("Berkas bukan XLSX (Excel) yang valid; simpan ulang sebagai .xlsx atau unggah CSV",
+                        message_en=f"not a valid XLSX file: {detail_en}", field="file")
+
+
+def parse_roster_xlsx(raw: bytes) -> list[RosterRow]:
+    """The first worksheet's rows (header ``nip;nama;…`` in row 1), checked like the CSV's; read-only mode, and
+    a file that is not a real workbook, or unpacks beyond a sane size, is refused naming ``file``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > _XLSX_MAX_UNPACKED:
+                raise _not_xlsx("unpacks too large")
+            if "xl/workbook.xml" not in archive.namelist():
+                raise _not_xlsx("no xl/workbook.xml")
+    except zipfile.BadZipFile:
+        raise _not_xlsx("not a zip archive") from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True, max_col=len(_CSV_FIELDS) + 8)
+            table = [row for _, row in zip(range(_XLSX_MAX_ROWS + 1), rows, strict=False)]
+        finally:
+            book.close()
+    except InvalidInput:
+        raise
+    except Exception as exc:  # any parser failure on an uploaded file means "not a workbook"
+        raise _not_xlsx(type(exc).__name__) from None
+    if len(table) > _XLSX_MAX_ROWS:
+        raise InvalidInput("Berkas XLSX memuat lebih dari 5000 baris; bagi menjadi beberapa berkas",
+                           message_en="more than 5000 rows", field="file")
+    if not table:
+        raise InvalidInput("Berkas XLSX tidak memuat baris data", message_en="empty XLSX", field="file")
+    header = [_cell(h).lower() for h in table[0]]
+    problems: list[tuple[str, str]] = []
+    records: list[tuple[int, dict[str, str | None]]] = []
+    for line, cells in enumerate(table[1:], start=2):
+        record: dict[str, str | None] = {}
+        for name, value in zip(header, cells, strict=False):
+            if name in ("nip", "nip_penilai", "nip_atasan") and isinstance(value, int | float) \
+                    and not isinstance(value, bool) and abs(value) > _EXACT_DIGITS:
+                problems.append((f"baris {line}.{name}", "NIP tersimpan sebagai angka di Excel sehingga digit "
+                                 "terakhirnya hilang; format kolom sebagai Teks lalu ketik ulang NIP"))
+            record[name] = _cell(value)
+        records.append((line, record))
+    if problems:
+        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} NIPs stored as numbers")
+    return _checked_rows(header, records, kind="XLSX", field="file")
+
+
+def _cell(value: object) -> str:
+    """A cell as the text a person typed: whole numbers without ``.0``, empty cells as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _checked_rows(header: list[str], records: Iterable[tuple[int, dict[str, str | None]]], *, kind: str,
+                  field: str) -> list[RosterRow]:
+    """Rows of a CSV or XLSX file, every row's shape checked (all problems named ``baris N.kolom``)."""
     missing = [c for c in _CSV_FIELDS if c not in header]
     if missing:
-        raise InvalidInput(f"Kolom CSV belum ada: {', '.join(missing)} (wajib: {CSV_HEADER})",
-                           message_en=f"missing CSV columns {missing}", field="csv")
+        raise InvalidInput(f"Kolom {kind} belum ada: {', '.join(missing)} (wajib: {CSV_HEADER})",
+                           message_en=f"missing {kind} columns {missing}", field=field)
     rows: list[RosterRow] = []
     problems: list[tuple[str, str]] = []
-    for line, record in enumerate(reader, start=2):
+    for line, record in records:
         values: dict[str, str | None] = {_CSV_FIELDS[k.strip().lower()]: (v or "").strip()
                                          for k, v in record.items() if k and k.strip().lower() in _CSV_FIELDS}
         if not any(values.values()):
             continue  # a blank line
-        for field in ("evaluator_id", "superior_id"):
-            values[field] = values.get(field) or None  # an empty cell: none
-        for field in ("position_type", "employment"):
-            values[field] = (values.get(field) or "").lower()
+        for name in ("evaluator_id", "superior_id"):
+            values[name] = values.get(name) or None  # an empty cell: none
+        for name in ("position_type", "employment"):
+            values[name] = (values.get(name) or "").lower()
         try:
             row = RosterImportRow.model_validate(values)
         except ValidationError as exc:
@@ -166,9 +248,9 @@ def parse_roster_csv(raw: bytes) -> list[RosterRow]:
             continue
         rows.append(row.to_row(line))
     if problems:
-        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid CSV fields")
+        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid {kind} fields")
     if not rows:
-        raise InvalidInput("Berkas CSV tidak memuat baris data", message_en="empty CSV", field="csv")
+        raise InvalidInput(f"Berkas {kind} tidak memuat baris data", message_en=f"empty {kind}", field=field)
     return rows
 
 

@@ -13,16 +13,19 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                   "en": "Who works in which unit, their position, evaluator and the evaluator's superior. This "
                         "decides who approves SKPs, rates and decides objections."},
     "ros.acting_link": {"id": "Pelaksana tugas (Plt/Plh)", "en": "Acting officials (Plt/Plh)"},
-    "ros.import": {"id": "Impor roster (CSV)", "en": "Import the roster (CSV)"},
-    "ros.import_hint": {"id": "Kolom (pemisah ; atau ,): nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;"
-                                "nip_atasan. jenis_jabatan: jpt, kepala_unit, ja atau jf; status: pns atau pppk; "
+    "ros.import": {"id": "Impor roster (CSV/XLSX)", "en": "Import the roster (CSV/XLSX)"},
+    "ros.import_hint": {"id": "Kolom (CSV dengan pemisah ; atau ,, atau baris pertama lembar pertama XLSX): nip;nama;"
+                                "unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan. Di Excel, format kolom NIP "
+                                "sebagai Teks. jenis_jabatan: jpt, kepala_unit, ja atau jf; status: pns atau pppk; "
                                 "kosongkan nip_penilai/nip_atasan bila tidak ada. Semua baris diperiksa dulu: bila "
                                 "satu saja salah, tidak ada yang disimpan.",
-                        "en": "Columns (separated by ; or ,): nip;nama;unit;jabatan;jenis_jabatan;status;"
-                              "nip_penilai;nip_atasan. jenis_jabatan: jpt, kepala_unit, ja or jf; status: pns or "
+                        "en": "Columns (a CSV separated by ; or ,, or the first row of an XLSX file's first "
+                              "sheet): nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan. In Excel, "
+                              "format the NIP columns as Text. jenis_jabatan: jpt, kepala_unit, ja or jf; status: "
+                              "pns or "
                               "pppk; leave nip_penilai/nip_atasan empty when there is none. Every row is checked "
                               "first: if one is wrong, nothing is saved."},
-    "ros.import_file": {"id": "Berkas CSV roster", "en": "Roster CSV file"},
+    "ros.import_file": {"id": "Berkas roster (CSV atau XLSX)", "en": "Roster file (CSV or XLSX)"},
     "ros.import_submit": {"id": "Impor roster", "en": "Import roster"},
     "ros.import_refused": {"id": "Berkas ditolak: {count} isian perlu diperbaiki (daftarnya di bawah). Tidak ada "
                                  "data yang disimpan.",
