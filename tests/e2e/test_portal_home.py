@@ -164,7 +164,7 @@ def test_an_auditor_meets_no_hr_form_and_clear_pages_for_wrong_addresses_in_both
             expect(nav.get_by_role("link", name="Audit")).to_be_hidden()
             nav.locator("summary").click()
         expect(nav.get_by_role("link", name="Audit")).to_be_visible()
-        for hr_page in ("Kantor", "Data kepegawaian", "Kalibrasi", "Talenta"):
+        for hr_page in ("Kantor", "Data kepegawaian", "Kalibrasi", "Talenta", "SKP saya", "Roster & Plt"):
             expect(nav.get_by_role("link", name=hr_page, exact=True)).to_have_count(0)
         snap(page, f"menu-{size}")
 
@@ -181,11 +181,13 @@ def test_an_auditor_meets_no_hr_form_and_clear_pages_for_wrong_addresses_in_both
         expect(page.locator("main")).not_to_contain_text("Not Found")
         snap(page, f"404-{size}")
 
-        answer = page.goto("/skp/546e112a-bukan")
-        assert answer is not None and answer.status == 404
-        assert answer.headers["content-type"].startswith("text/html")
-        expect(page.get_by_role("alert")).to_contain_text("Alamat halaman tidak valid")
-        snap(page, f"id-salah-{size}")
+        for employee_page in ("/skp", "/skp/546e112a-bukan"):  # no SKP draft form, even behind a bad id
+            answer = page.goto(employee_page)
+            assert answer is not None and answer.status == 403
+            assert answer.headers["content-type"].startswith("text/html")
+            expect(page.get_by_role("alert")).to_contain_text("Halaman ini hanya untuk Pegawai")
+            expect(page.locator("main form")).to_have_count(0)
+        snap(page, f"skp-403-{size}")
 
     page.get_by_role("button", name="English").click()
     page.goto("/tidak-ada")

@@ -132,6 +132,9 @@ class NotAllowed(Exception):
         self.roles = roles
 
 
+STAFF = (Role.PEGAWAI, Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI)  # the people in the cycle (not auditors)
+
+
 def requires(*roles: Role) -> Any:
     """A router or route dependency: only users with one of ``roles`` see the page (or post its form); others
     get a 403 page naming who the page is for, before any form is shown or anything is called."""

@@ -9,15 +9,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors
 from kinerja_portal.forms import Checker
 from kinerja_portal.pages.evaluator import RATINGS, VALUES, appraisal_page
-from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, render, text, values_of
+from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, render, requires, text, values_of
 
 router = APIRouter()
 
 
-@router.get("/penilaian")
+@router.get("/penilaian", dependencies=[requires(Role.PEGAWAI)])
 async def my_appraisals(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     rows = await api.call("evaluation", "GET", "/me/appraisals", viewer.token)
     return render(request, "my_appraisals.html", {"appraisals": rows})
@@ -48,7 +49,7 @@ def self_assessment_body(form: Any, rhk_ids: list[str], check: Checker) -> tuple
     return body, mapping
 
 
-@router.post("/penilaian/{appraisal_id}/penilaian-diri")
+@router.post("/penilaian/{appraisal_id}/penilaian-diri", dependencies=[requires(Role.PEGAWAI)])
 async def self_assess(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                       form: Form) -> Response:
     view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
@@ -66,7 +67,7 @@ async def self_assess(request: Request, appraisal_id: uuid.UUID, viewer: Current
     return RedirectResponse(f"/penilaian/{appraisal_id}", status_code=303)
 
 
-@router.post("/penilaian/{appraisal_id}/tanda-terima")
+@router.post("/penilaian/{appraisal_id}/tanda-terima", dependencies=[requires(Role.PEGAWAI)])
 async def acknowledge(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                       form: Form) -> Response:
     try:
@@ -78,7 +79,7 @@ async def acknowledge(request: Request, appraisal_id: uuid.UUID, viewer: Current
     return RedirectResponse(f"/penilaian/{appraisal_id}#hasil", status_code=303)
 
 
-@router.post("/penilaian/{appraisal_id}/keberatan")
+@router.post("/penilaian/{appraisal_id}/keberatan", dependencies=[requires(Role.PEGAWAI)])
 async def object_to(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                     form: Form) -> Response:
     check = Checker(language(request))
@@ -97,7 +98,7 @@ async def object_to(request: Request, appraisal_id: uuid.UUID, viewer: CurrentVi
 
 
 # -- where the notifications link to ---------------------------------------------------------------------
-@router.get("/penilaian/{appraisal_id}/penilaian-diri")
+@router.get("/penilaian/{appraisal_id}/penilaian-diri", dependencies=[requires(Role.PEGAWAI)])
 async def self_assessment_link(appraisal_id: uuid.UUID, viewer: CurrentViewer) -> Response:
     return RedirectResponse(f"/penilaian/{appraisal_id}#penilaian-diri", status_code=303)
 

@@ -168,12 +168,12 @@ async def career_page(request: Request, viewer: Viewer, api: Services, nip: str 
     }, errors=all_errors, values={"per": typed} | (values or {}), status=status if not check.errors else 422)
 
 
-@router.get("/karier")
+@router.get("/karier", dependencies=[requires(Role.PEGAWAI)])
 async def my_career(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     return await career_page(request, viewer, api, None)
 
 
-@router.get("/karier/rencana/baru")
+@router.get("/karier/rencana/baru", dependencies=[requires(Role.PEGAWAI)])
 async def new_plan(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     """The form for a new IDP: for oneself, or (``?untuk=<NIP>``) for an employee one evaluates or administers;
     ``?jenis=perbaikan`` starts an improvement plan."""
@@ -183,7 +183,7 @@ async def new_plan(request: Request, viewer: CurrentViewer, api: Api) -> Respons
     return await _plan_form(request, viewer, api, None, values=values)
 
 
-@router.post("/karier/rencana")
+@router.post("/karier/rencana", dependencies=[requires(Role.PEGAWAI)])
 async def create_plan(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     check = Checker(language(request))
     catalog = await _catalog_for(api, viewer)
@@ -208,13 +208,13 @@ async def create_plan(request: Request, viewer: CurrentViewer, api: Api, form: F
     return RedirectResponse(_career_path(viewer, employee_id) + f"#idp-{plan['idp_id']}", status_code=303)
 
 
-@router.get("/karier/rencana/{idp_id}")
+@router.get("/karier/rencana/{idp_id}", dependencies=[requires(Role.PEGAWAI)])
 async def edit_plan(request: Request, idp_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     plan = await api.call("career", "GET", f"/development-plans/{idp_id}", viewer.token)
     return await _plan_form(request, viewer, api, plan, values=plan_values(plan))
 
 
-@router.post("/karier/rencana/{idp_id}")
+@router.post("/karier/rencana/{idp_id}", dependencies=[requires(Role.PEGAWAI)])
 async def revise_plan(request: Request, idp_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     plan = await api.call("career", "GET", f"/development-plans/{idp_id}", viewer.token)
     check = Checker(language(request))
@@ -238,7 +238,7 @@ async def revise_plan(request: Request, idp_id: uuid.UUID, viewer: CurrentViewer
     return RedirectResponse(_career_path(viewer, plan["employee_id"]) + f"#idp-{idp_id}", status_code=303)
 
 
-@router.post("/karier/rencana/{idp_id}/kegiatan/{activity_id}")
+@router.post("/karier/rencana/{idp_id}/kegiatan/{activity_id}", dependencies=[requires(Role.PEGAWAI)])
 async def report_progress(request: Request, idp_id: uuid.UUID, activity_id: uuid.UUID, viewer: CurrentViewer,
                           api: Api, form: Form) -> Response:
     plan = await api.call("career", "GET", f"/development-plans/{idp_id}", viewer.token)

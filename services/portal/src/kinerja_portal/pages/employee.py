@@ -10,11 +10,24 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import field_label, translate
 from kinerja_portal.numbers import format_id_number
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    STAFF,
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    render,
+    requires,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 
@@ -22,7 +35,7 @@ ASPECTS = ("kuantitas", "kualitas", "waktu")
 CASCADED = ("ja", "jf")  # their RHKs cite the evaluator's RHK; JPT and unit heads cite an agreement or assignment
 
 
-@router.get("/skp")
+@router.get("/skp", dependencies=[requires(Role.PEGAWAI)])
 async def my_plans(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     return await _plans_page(request, viewer, api)
 
@@ -34,7 +47,7 @@ async def _plans_page(request: Request, viewer: Viewer, api: Services, *, errors
                   errors=errors, values=values, status=status)
 
 
-@router.post("/skp")
+@router.post("/skp", dependencies=[requires(Role.PEGAWAI)])
 async def draft_plan(request: Request, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     check = Checker(language(request))
     year = check.integer("period_year", text(form, "period_year"))
@@ -66,7 +79,7 @@ async def _plan_page(request: Request, viewer: Viewer, api: Services, plan_id: u
     }, errors=errors, values=values if values is not None else defaults, status=status)
 
 
-@router.get("/skp/{plan_id}")
+@router.get("/skp/{plan_id}", dependencies=[requires(Role.PEGAWAI)])
 async def plan_detail(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     """The owner's SKP page; the evaluator (arriving from a notification) gets the review page."""
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
@@ -82,7 +95,7 @@ RHK_FIELDS = {
 }
 
 
-@router.post("/skp/{plan_id}/rhk")
+@router.post("/skp/{plan_id}/rhk", dependencies=[requires(Role.PEGAWAI)])
 async def add_rhk(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     """One RHK with one IKI and its targets, in one request: saved whole or not at all."""
     check = Checker(language(request))
@@ -129,7 +142,7 @@ async def add_rhk(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, a
     return RedirectResponse(f"/skp/{plan_id}", status_code=303)
 
 
-@router.post("/skp/{plan_id}/ajukan")
+@router.post("/skp/{plan_id}/ajukan", dependencies=[requires(Role.PEGAWAI)])
 async def submit_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     body: dict[str, Any] = {}
     if text(form, "expected_version").isdigit():
@@ -178,7 +191,7 @@ FILE_LIMIT_TEXT = "10 MB"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
-@router.post("/skp/{plan_id}/realisasi/{entry_id}/catatan")
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/catatan", dependencies=[requires(*STAFF)])
 async def comment_on_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                            api: Api, form: Form) -> Response:
     """The evaluator's comment on one realisation entry (its field is named after the entry, so the error
@@ -199,7 +212,7 @@ async def comment_on_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
-@router.post("/skp/{plan_id}/realisasi/{entry_id}/kembalikan")
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/kembalikan", dependencies=[requires(*STAFF)])
 async def return_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                        api: Api, form: Form) -> Response:
     """The evaluator sends one entry back for correction, saying why (the reason field is named after the entry)."""
@@ -219,7 +232,7 @@ async def return_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
-@router.get("/skp/{plan_id}/realisasi")
+@router.get("/skp/{plan_id}/realisasi", dependencies=[requires(*STAFF)])
 async def realisation(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     return await _realisation_page(request, viewer, api, plan_id)
 
@@ -248,7 +261,7 @@ async def _upload(api: Services, viewer: Viewer, plan_id: uuid.UUID, upload: Upl
     return {"kind": "file", "sha256": stored["sha256"], "name": stored["name"]}
 
 
-@router.post("/skp/{plan_id}/realisasi")
+@router.post("/skp/{plan_id}/realisasi", dependencies=[requires(Role.PEGAWAI)])
 async def report_realisation(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                              form: Form) -> Response:
     """One entry, with a link and/or a file as evidence; its ``entry_id`` is fixed when the form is shown, so a
@@ -329,7 +342,7 @@ async def _entry_page(request: Request, viewer: Viewer, api: Services, plan_id: 
     }, errors=errors, values=shown, status=status)
 
 
-@router.get("/skp/{plan_id}/realisasi/{entry_id}/perbaiki")
+@router.get("/skp/{plan_id}/realisasi/{entry_id}/perbaiki", dependencies=[requires(Role.PEGAWAI)])
 async def fix_entry_page(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                          api: Api) -> Response:
     return await _entry_page(request, viewer, api, plan_id, entry_id)
@@ -340,7 +353,7 @@ FIX_FIELDS = {"value": "value", "occurred_on": "occurred_on", "description": "de
               "evidence.1.sha256": "evidence_file", "entry_id": "value"}
 
 
-@router.post("/skp/{plan_id}/realisasi/{entry_id}/perbaiki")
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/perbaiki", dependencies=[requires(Role.PEGAWAI)])
 async def fix_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                     form: Form) -> Response:
     """The employee corrects an entry the evaluator sent back (the evidence given here replaces the old)."""
@@ -378,7 +391,7 @@ async def fix_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, v
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
-@router.post("/skp/{plan_id}/realisasi/{entry_id}/tarik")
+@router.post("/skp/{plan_id}/realisasi/{entry_id}/tarik", dependencies=[requires(Role.PEGAWAI)])
 async def withdraw_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                          api: Api, form: Form) -> Response:
     try:
@@ -393,7 +406,7 @@ async def withdraw_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UU
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
-@router.post("/skp/{plan_id}/realisasi/impor")
+@router.post("/skp/{plan_id}/realisasi/impor", dependencies=[requires(Role.PEGAWAI)])
 async def import_realisation(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                              form: Form) -> Response:
     """A CSV file passed to planning as it is; planning checks every row and records all or none."""

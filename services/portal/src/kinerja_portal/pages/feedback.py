@@ -23,6 +23,7 @@ from kinerja_portal.formats import format_day
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, field_label, translate
 from kinerja_portal.web import (
+    STAFF,
     Api,
     CurrentViewer,
     Form,
@@ -31,12 +32,13 @@ from kinerja_portal.web import (
     language,
     office_settings,
     render,
+    requires,
     text,
     values_of,
     zone_of,
 )
 
-router = APIRouter()
+router = APIRouter(dependencies=[requires(*STAFF)])  # feedback, dialogues, clarifications: no auditor forms
 VALUES = [v.value for v in BerAkhlak]
 KINDS = set(LABELS["feedback_kind"])
 ASPECTS = list(LABELS["rating_aspect"])

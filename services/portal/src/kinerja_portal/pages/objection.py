@@ -15,7 +15,19 @@ from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, translate
 from kinerja_portal.pages.evaluator import RATINGS
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    STAFF,
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    render,
+    requires,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 DECISIONS = set(LABELS["objection_decision"])
@@ -57,7 +69,7 @@ def sort_objections(rows: list[dict[str, Any]], viewer_nip: str) -> dict[str, li
     return groups
 
 
-@router.get("/keberatan")
+@router.get("/keberatan", dependencies=[requires(*STAFF)])
 async def objections(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     rows = await api.call("evaluation", "GET", "/me/objections", viewer.token)
     office = await api.call("evaluation", "GET", f"/offices/{viewer.office}", viewer.token) if viewer.office else {}
@@ -84,7 +96,7 @@ async def objection_page(request: Request, viewer: Viewer, api: Services, apprai
     }, errors=errors, values=values, status=status)
 
 
-@router.get("/penilaian/{appraisal_id}/keberatan")
+@router.get("/penilaian/{appraisal_id}/keberatan", dependencies=[requires(*STAFF)])
 async def objection(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     """The objection page; the employee without an objection yet goes to the form on their appraisal page
     (where the reminder of the closing objection window leads)."""
@@ -94,7 +106,7 @@ async def objection(request: Request, appraisal_id: uuid.UUID, viewer: CurrentVi
     return await objection_page(request, viewer, api, appraisal_id)
 
 
-@router.post("/penilaian/{appraisal_id}/keberatan/penjelasan")
+@router.post("/penilaian/{appraisal_id}/keberatan/penjelasan", dependencies=[requires(*STAFF)])
 async def explain(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                   form: Form) -> Response:
     check = Checker(language(request))
@@ -112,7 +124,7 @@ async def explain(request: Request, appraisal_id: uuid.UUID, viewer: CurrentView
     return RedirectResponse(f"/penilaian/{appraisal_id}/keberatan#penjelasan", status_code=303)
 
 
-@router.post("/penilaian/{appraisal_id}/keberatan/keputusan")
+@router.post("/penilaian/{appraisal_id}/keberatan/keputusan", dependencies=[requires(*STAFF)])
 async def decide(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     check = Checker(language(request))
     body = decision_body(form, check, unit_head=text(form, "unit_head") == "true")

@@ -9,11 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import appraisal_field_label, translate
 from kinerja_portal.pages.evaluator import VALUES
 from kinerja_portal.web import (
+    STAFF,
     Api,
     CurrentViewer,
     Form,
@@ -22,6 +24,7 @@ from kinerja_portal.web import (
     language,
     office_settings,
     render,
+    requires,
     text,
     values_of,
 )
@@ -44,7 +47,7 @@ def peer_input_body(form: Any, check: Checker) -> tuple[dict[str, Any], dict[str
     return body, mapping
 
 
-@router.get("/360")
+@router.get("/360", dependencies=[requires(Role.PEGAWAI)])
 async def requests(request: Request, viewer: CurrentViewer, api: Api) -> Response:
     rows = await api.call("evaluation", "GET", "/me/peer-requests", viewer.token)
     zone = (await office_settings(api, viewer)).get("time_zone")
@@ -75,12 +78,12 @@ def saved_answer(found: dict[str, Any]) -> dict[str, str]:
     return saved | {f"comment_{value}": str(comment) for value, comment in (found.get("comments") or {}).items()}
 
 
-@router.get("/360/{appraisal_id}")
+@router.get("/360/{appraisal_id}", dependencies=[requires(Role.PEGAWAI)])
 async def answer_form(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     return await _form_page(request, viewer, api, appraisal_id)
 
 
-@router.post("/360/{appraisal_id}")
+@router.post("/360/{appraisal_id}", dependencies=[requires(Role.PEGAWAI)])
 async def answer(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     check = Checker(language(request))
     body, mapping = peer_input_body(form, check)
@@ -96,7 +99,7 @@ async def answer(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewe
     return RedirectResponse("/360", status_code=303)
 
 
-@router.get("/penilaian/{appraisal_id}/360")
+@router.get("/penilaian/{appraisal_id}/360", dependencies=[requires(*STAFF)])
 async def peer_link(appraisal_id: uuid.UUID, viewer: CurrentViewer) -> Response:
     """Where the 360 request notification links to."""
     return RedirectResponse(f"/360/{appraisal_id}", status_code=303)

@@ -15,7 +15,7 @@ from kinerja_portal.clients import ApiError, FormErrors
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import translate
 from kinerja_portal.pages.evaluator import appraisal_page
-from kinerja_portal.web import Api, CurrentViewer, Form, flash, language, text, values_of, zone_of
+from kinerja_portal.web import STAFF, Api, CurrentViewer, Form, flash, language, requires, text, values_of, zone_of
 
 router = APIRouter()
 RELATIONS = {"peer", "subordinate"}
@@ -64,7 +64,7 @@ def typed(form: Any) -> dict[str, str]:
     return values_of(form) | {f"candidate_{nip}": "on" for nip in ticked(form)}
 
 
-@router.post("/penilaian/{appraisal_id}/penilai-360")
+@router.post("/penilaian/{appraisal_id}/penilai-360", dependencies=[requires(*STAFF)])
 async def assign(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api, form: Form) -> Response:
     view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
     candidates = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}/rater-candidates",
@@ -84,7 +84,7 @@ async def assign(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewe
     return RedirectResponse(f"/penilaian/{appraisal_id}#penilai-360", status_code=303)
 
 
-@router.post("/penilaian/{appraisal_id}/360/tutup")
+@router.post("/penilaian/{appraisal_id}/360/tutup", dependencies=[requires(*STAFF)])
 async def close_window(request: Request, appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                        form: Form) -> Response:
     """Close the 360 window now; the service's refusal (closed already, nobody assigned ...) is shown on top."""

@@ -11,13 +11,14 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import label, translate
 from kinerja_portal.pages.career import day_input
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, values_of
+from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, requires, values_of
 
-router = APIRouter()
+router = APIRouter(dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])  # HR forms only for HR (a 403 page)
 
 EMPLOYEE_FIELDS = {"name": "r_name", "unit_id": "r_unit", "position": "r_position", "position_type": "r_position_type",
                    "employment": "r_employment", "evaluator_id": "r_evaluator", "superior_id": "r_superior",

@@ -12,13 +12,26 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import field_label, label, translate
 from kinerja_portal.numbers import format_id_number
 from kinerja_portal.pages.employee import ASPECTS, CASCADED
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    STAFF,
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    render,
+    requires,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 EDITABLE = ("draft", "returned", "revising")
@@ -138,7 +151,7 @@ async def _edit_page(request: Request, viewer: Viewer, api: Services, plan_id: u
     }, errors=errors, values=shown, status=status)
 
 
-@router.get("/skp/{plan_id}/rhk/{rhk_id}")
+@router.get("/skp/{plan_id}/rhk/{rhk_id}", dependencies=[requires(Role.PEGAWAI)])
 async def edit_rhk_page(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, viewer: CurrentViewer,
                         api: Api) -> Response:
     return await _edit_page(request, viewer, api, plan_id, rhk_id)
@@ -149,7 +162,7 @@ def _versioned(form: FormData) -> dict[str, Any]:
     return {"expected_version": int(version)} if version.isdigit() else {}
 
 
-@router.post("/skp/{plan_id}/rhk/{rhk_id}")
+@router.post("/skp/{plan_id}/rhk/{rhk_id}", dependencies=[requires(Role.PEGAWAI)])
 async def update_rhk(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                      form: Form) -> Response:
     """The whole RHK with its IKIs (edited, removed, one added) in one PUT: saved whole or not at all."""
@@ -169,7 +182,7 @@ async def update_rhk(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, vi
     return RedirectResponse(f"/skp/{plan_id}#rhk-{rhk_id}", status_code=303)
 
 
-@router.post("/skp/{plan_id}/rhk/{rhk_id}/hapus")
+@router.post("/skp/{plan_id}/rhk/{rhk_id}/hapus", dependencies=[requires(Role.PEGAWAI)])
 async def remove_rhk(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                      form: Form) -> Response:
     """Delete an RHK, only once the box saying so is ticked (no script needed to confirm)."""
@@ -191,7 +204,7 @@ async def remove_rhk(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, vi
 VALUES = [v.value for v in BerAkhlak]
 
 
-@router.post("/tim/skp/{plan_id}/ekspektasi")
+@router.post("/tim/skp/{plan_id}/ekspektasi", dependencies=[requires(*STAFF)])
 async def set_expectations(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                            form: Form) -> Response:
     """The evaluator's ekspektasi khusus pimpinan, one per BerAKHLAK value (empty clears one)."""
