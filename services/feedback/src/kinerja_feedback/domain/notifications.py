@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from kinerja_feedback.domain.calendar import format_local
 from kinerja_kernel.aggregate import Aggregate
@@ -56,6 +57,19 @@ def named(names: Names, nip: str | None) -> str:
     return names.get(nip) or f"NIP {nip}"
 
 
+def angka(value: Decimal | int) -> str:
+    """A number as Indonesians read it: thousands with ``.``, decimals with ``,`` (``1.000``, ``12,5``); a
+    fraction of exactly three digits gets a trailing zero (``1,1250``) so it cannot be read as thousands."""
+    text = f"{Decimal(value).copy_abs():f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _, fraction = text.partition(".")
+    if len(fraction) == 3 and whole != "0" and len(whole) <= 3:
+        fraction += "0"
+    sign = "-" if Decimal(value) < 0 and any(d not in "0." for d in text) else ""
+    return f"{sign}{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+
+
 def notification_id_for(source_event_id: uuid.UUID, kind: str, recipient_id: str) -> uuid.UUID:
     """Deterministic: the same source event never yields two notifications for one recipient."""
     return uuid.uuid5(NOTIFICATION_NAMESPACE, f"{source_event_id}/{kind}/{recipient_id}")
@@ -97,8 +111,8 @@ def target_achieved(e: IkiTargetAchieved, names: Names = NO_NAMES) -> Notificati
         recipient_id=e.evaluator_id, office_id=e.office_id, kind="target_achieved",
         recipient_role="pejabat_penilai",
         title="Target IKI tercapai",
-        body=f"{named(names, e.employee_id)} mencapai target IKI \"{e.iki_description}\": {e.realised}{unit} dari "
-             f"target {e.target}{unit} (periode {e.period_year}).",
+        body=f"{named(names, e.employee_id)} mencapai target IKI \"{e.iki_description}\": "
+             f"{angka(e.realised)}{unit} dari target {angka(e.target)}{unit} (periode {e.period_year}).",
         link=f"/skp/{e.plan_id}/realisasi",
     )
 
