@@ -23,10 +23,11 @@ def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]
     plans = plan_repository(runtime.store)
     realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi")
     settings = runtime.settings
+    today = settings.today if isinstance(settings, PlanningSettings) else None
+    planning = PlanningService(plans, roster_repository(runtime.store), today=today)
     realisation = RealisationService(plans, realisations, blob_store(settings),
-                                     max_file_bytes=settings.max_evidence_bytes,
-                                     today=settings.today if isinstance(settings, PlanningSettings) else None)
-    return PlanningService(plans, roster_repository(runtime.store)), realisation
+                                     max_file_bytes=settings.max_evidence_bytes, today=today, acting=planning.acting)
+    return planning, realisation
 
 
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:

@@ -194,6 +194,41 @@ class TestActingOfficials:
         assert (await call(unit, "GET", f"/team/plans?period_year={YEAR}", plt)).json() == []
         assert (await call(unit, "GET", f"/plans/{plan_id}", plt)).status_code == 403
 
+    async def test_a_plh_sends_a_realisation_entry_back_in_the_evaluators_place_recording_both(
+        self, unit: UnitDriver
+    ) -> None:
+        # given an approved SKP whose evaluator is the unit head, and an entry of today
+        await unit.approve_plans(rhks_per_person=1)
+        staff, plh, head = unit.staff[0], unit.staff[1], unit.head
+        today = today_wib().date()
+        await unit.realise(staff, "2", str(today), "https://arsip.example/laporan")
+        progress = (await call(unit, "GET", f"/plans/{staff.plan_id}/realisation", staff)).json()
+        entry_id = progress["entries"][0]["entry_id"]
+        url = f"/plans/{staff.plan_id}/realisation/{entry_id}/return"
+        body = {"reason": "Lampirkan daftar hadir"}
+
+        # a colleague who acts for nobody is refused naming the evaluator, nothing recorded
+        refused = await call(unit, "POST", url, plh, body)
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["errors"][0]["field"] == "evaluator_id"
+        assert (await call(unit, "GET", f"/plans/{staff.plan_id}/realisation", plh)).status_code == 403
+
+        # when HR records them as Plh of the head from today
+        appointed = await call(unit, "POST", f"/offices/{unit.office_id}/acting-appointments", unit.hr, {
+            "absent_id": head.nip, "acting_id": plh.nip, "kind": "plh", "starts_on": str(today),
+            "ends_on": str(today + timedelta(3)), "reason": "Kepala bidang cuti"})
+        assert appointed.status_code == 201, appointed.text
+
+        # then the Plh reads the realisation and sends the entry back; the entry names both
+        assert (await call(unit, "GET", f"/plans/{staff.plan_id}/realisation", plh)).status_code == 200
+        returned = await call(unit, "POST", url, plh, body)
+        assert returned.status_code == 200, returned.text
+        view = (await call(unit, "GET", f"/plans/{staff.plan_id}/realisation", staff)).json()["entries"][0]
+        assert view["status"] == "returned"
+        assert (view["returned"]["by"], view["returned"]["on_behalf_of"]) == (plh.nip, head.nip)
+        again = await call(unit, "POST", url, plh, body)
+        assert again.status_code == 409  # already sent back: nothing recorded twice
+
     async def test_bad_appointments_are_refused_naming_the_field(self, unit: UnitDriver) -> None:
         today = today_wib().date()
         base = {"absent_id": unit.head.nip, "acting_id": unit.staff[1].nip, "kind": "plh", "starts_on": str(today),

@@ -333,8 +333,11 @@ class RealisationReturned(DomainEvent):
     plan_id: uuid.UUID
     employee_id: str
     entry_id: uuid.UUID
-    evaluator_id: str
+    evaluator_id: str = Field(description="who sent it back: the evaluator, or the acting official (Plt/Plh) "
+                              "who took the evaluator's place (then named in on_behalf_of)")
     reason: str
+    on_behalf_of: str | None = Field(default=None, description="the absent evaluator, when an acting official "
+                                     "(Plt/Plh) sent the entry back")
 
 
 @event("planning.RealisationCorrected")

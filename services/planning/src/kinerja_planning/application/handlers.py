@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role, within_offices
@@ -43,11 +44,11 @@ class PlanningService:
     """The planning use cases."""
 
     def __init__(self, plans: EventSourcedRepository[PerformancePlan], roster: EventSourcedRepository[RosterEntry],
-                 acting: RosterAdmin | None = None):
+                 acting: RosterAdmin | None = None, today: date | None = None):
         self.plans = plans
         self.roster = roster
         self.db = plans.store.db
-        self.acting = acting or RosterAdmin(roster, acting_repository(plans.store))
+        self.acting = acting or RosterAdmin(roster, acting_repository(plans.store), today=today)
 
     # -- roster -------------------------------------------------------------------------------
     async def register_employee(self, cmd: RegisterEmployee, by: Principal) -> int:

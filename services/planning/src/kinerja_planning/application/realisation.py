@@ -32,6 +32,7 @@ from kinerja_kernel.errors import ConcurrencyError, InvalidInput, KinerjaError, 
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
+from kinerja_planning.application.roster_admin import RosterAdmin
 from kinerja_planning.domain.interactions import Refusal, add_up, period_year_of, refusals, stream_of
 from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
 from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisation, ServiceTotals
@@ -80,7 +81,8 @@ class Ingested:
 class RealisationService:
     def __init__(self, plans: EventSourcedRepository[PerformancePlan],
                  realisations: EventSourcedRepository[Realisation], blobs: BlobStore | None = None,
-                 max_file_bytes: int = 10 * 1024 * 1024, today: date | None = None) -> None:
+                 max_file_bytes: int = 10 * 1024 * 1024, today: date | None = None,
+                 acting: RosterAdmin | None = None) -> None:
         self.plans = plans
         self.realisations = realisations
         self.store = plans.store
@@ -88,6 +90,7 @@ class RealisationService:
         self.blobs = blobs
         self.max_file_bytes = max_file_bytes
         self.fixed_today = today
+        self.acting = acting
 
     async def report(self, plan_id: uuid.UUID, entries: list[NewEntry], by: Principal, origin: Origin) -> int:
         plan = await self._targets(plan_id, by)
@@ -100,11 +103,16 @@ class RealisationService:
         return new
 
     async def return_entry(self, plan_id: uuid.UUID, entry_id: uuid.UUID, reason: str, by: Principal) -> None:
-        """The evaluator sends an entry back for correction."""
-        by.require_role(Role.PEJABAT_PENILAI)
+        """The evaluator, or their acting official (Plt/Plh) on a day the appointment covers, sends an entry back
+        for correction (the event names both)."""
         plan = await self._targets(plan_id, by)
+        on_behalf_of = None if self.acting is None else await self.acting.acting_for(by, plan.office_id,
+                                                                                    plan.evaluator_id)
+        if on_behalf_of is None and by.user_id == plan.evaluator_id:
+            by.require_role(Role.PEJABAT_PENILAI)  # anybody else is refused by the entry, naming evaluator_id
         realisation = await self._existing(plan_id)
-        realisation.return_entry(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason)
+        realisation.return_entry(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason,
+                                 on_behalf_of=on_behalf_of)
         await self._save(plan, realisation, by.actor(Role.PEJABAT_PENILAI))
 
     async def correct(self, plan_id: uuid.UUID, entry_id: uuid.UUID, by: Principal, *, value: Decimal,
@@ -148,7 +156,7 @@ class RealisationService:
     async def download(self, plan_id: uuid.UUID, sha256: str, by: Principal) -> Download:
         """An evidence file of the plan, for those who may see its realisation; only files an entry references."""
         plan = await self._targets(plan_id, by)
-        self._require_reader(plan, by)
+        await self._require_reader(plan, by)
         named = next((ev for env in await self.realisations.history(plan_id)
                       for ev in env.payload.get("evidence") or () if ev.get("sha256") == sha256
                       and ev.get("kind") == EvidenceKind.FILE.value), None)
@@ -177,7 +185,7 @@ class RealisationService:
         quarter, and between ``since`` and ``until`` when given (the same entries an appraisal of that period
         counts); every entry with its status, corrections and comments."""
         plan = await self._targets(plan_id, by)
-        self._require_reader(plan, by)
+        await self._require_reader(plan, by)
         realisation = await self.realisations.load(plan_id) or Realisation()
         async with self.db.connection() as conn:
             totals = _totals(await rm.interaction_totals(conn, plan.employee_id, plan.period_year))
@@ -265,9 +273,11 @@ class RealisationService:
             raise NotFound("Entri realisasi tidak ditemukan", field="entry_id")
         return realisation
 
-    @staticmethod
-    def _require_reader(plan: PlanTargets, by: Principal) -> None:
-        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id), roles=READERS,
+    async def _require_reader(self, plan: PlanTargets, by: Principal) -> None:
+        """The office first, then the employee, the evaluator or whoever acts for the evaluator today, or
+        HR and auditors."""
+        acting = [] if self.acting is None else await self.acting.acting_parties(plan.office_id, (plan.evaluator_id,))
+        require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, *acting), roles=READERS,
                        field="plan_id", message="Anda tidak berhak melihat realisasi SKP ini",
                        message_en="not allowed to read this plan's realisation")
 
@@ -337,7 +347,8 @@ def _entry_views(history: list[EventEnvelope]) -> list[dict[str, Any]]:
             view["comments"].append({"author_id": p["author_id"], "comment": p["comment"]})
         elif env.event_type == RealisationReturned.event_type:
             view["status"] = "returned"
-            view["returned"] = {"by": p["evaluator_id"], "reason": p["reason"], "at": env.recorded_at}
+            view["returned"] = {"by": p["evaluator_id"], "on_behalf_of": p.get("on_behalf_of"), "reason": p["reason"],
+                                "at": env.recorded_at}
         elif env.event_type == RealisationCorrected.event_type:
             view["corrections"].append({"previous_value": p["previous_value"], "value": p["value"],
                                         "previous_occurred_on": p["previous_occurred_on"],

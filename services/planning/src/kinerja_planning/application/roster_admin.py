@@ -72,11 +72,12 @@ class RosterAdmin:
 
     def __init__(self, roster: EventSourcedRepository[RosterEntry],
                  appointments: EventSourcedRepository[ActingAppointment],
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, today: date | None = None) -> None:
         self.roster = roster
         self.appointments = appointments
         self.db = roster.store.db
         self.clock = clock
+        self.fixed_today = today  # KINERJA_PLANNING_TODAY: the day taken as today in every office (tests)
 
     # -- roster import --------------------------------------------------------------------------------
     async def import_roster(self, office_id: str, rows: Sequence[RosterRow], reason: str | None,
@@ -209,10 +210,13 @@ class RosterAdmin:
         found = []
         for w in windows:
             office = offices.get(w.absent_id)
-            if office is not None and w.starts_on <= zones.get(office, TimeZone.WIB).local_date(now) <= w.ends_on:
+            day = self.fixed_today or zones.get(office or "", TimeZone.WIB).local_date(now)
+            if office is not None and w.starts_on <= day <= w.ends_on:
                 found.append((w.absent_id, office))
         return found
 
     async def _today(self, conn: asyncpg.Connection, office_id: str) -> date:
+        if self.fixed_today is not None:
+            return self.fixed_today
         zone = (await rm.office_time_zones(conn, [office_id])).get(office_id, TimeZone.WIB)
         return zone.local_date(self.clock())

@@ -208,11 +208,14 @@ class Realisation(Aggregate):
                                                comment_id=comment_id, author_id=actor_id, comment=comment.strip()))
         return comment_id
 
-    def return_entry(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, reason: str) -> None:
-        """The evaluator sends an entry back for correction, saying why (it stops counting until corrected)."""
-        if actor_id != plan.evaluator_id:
-            raise Forbidden("Hanya pejabat penilai yang dapat mengembalikan entri realisasi",
-                            message_en="only the evaluator returns an entry")
+    def return_entry(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, reason: str,
+                     on_behalf_of: str | None = None) -> None:
+        """The evaluator (or their acting official, Plt/Plh, with ``on_behalf_of`` = the evaluator) sends an entry
+        back for correction, saying why (it stops counting until corrected)."""
+        if plan.evaluator_id not in (actor_id, on_behalf_of):
+            raise Forbidden("Hanya pejabat penilai (atau Plt/Plh-nya pada masa tugas) yang dapat mengembalikan entri "
+                            "realisasi", message_en="only the evaluator or their acting official returns an entry",
+                            field="evaluator_id")
         entry = self._entry(entry_id)
         if not reason.strip():
             raise InvalidInput("Alasan pengembalian wajib diisi: tulis apa yang harus diperbaiki",
@@ -221,7 +224,7 @@ class Realisation(Aggregate):
             raise DomainRuleViolation("Entri ini sudah dikembalikan atau ditarik", message_en="entry not counted now",
                                       field="entry_id")
         self.record(RealisationReturned(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
-                                        evaluator_id=actor_id, reason=reason.strip()))
+                                        evaluator_id=actor_id, reason=reason.strip(), on_behalf_of=on_behalf_of))
 
     def correct(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, value: Decimal, occurred_on: date,
                 description: str, evidence: tuple[Evidence, ...], today: date, note: str | None = None) -> None:
