@@ -59,6 +59,10 @@ def token(user: str) -> str:
     return mint_token(secret=DEV_SECRET, user_id=user_id, roles=roles, offices=[OFFICE], name=name)
 
 
+RETURN_COMMENT = ("Tambahkan IKI kualitas, misalnya persentase modul yang lolos uji pengguna tanpa temuan, "
+                  "lalu ajukan kembali.")
+
+
 def _rhk(title: str, unit: str, amount: int, **link: object) -> dict[str, object]:
     return {"rhk": {"title": title, "kind": "utama", **link, "ikis": [{
         "description": f"Jumlah {unit} yang diselesaikan", "targets": [
@@ -103,14 +107,22 @@ async def seed_demo_office(planning: str) -> list[str]:
             plan_id = str(created.json()["plan_id"])
             added = await client.post(f"/api/v1/plans/{plan_id}/rhks", json=rhk, headers=auth[user])
             added.raise_for_status()
-            if target in ("submitted", "approved"):
+            if target in ("submitted", "approved", "returned"):
                 (await client.post(f"/api/v1/plans/{plan_id}/submit", json={}, headers=auth[user])).raise_for_status()
             if target == "approved":
                 evaluator = ROSTER[user][3]
                 assert evaluator is not None
                 (await client.post(f"/api/v1/plans/{plan_id}/approve", json={},
                                    headers=auth[evaluator])).raise_for_status()
+            if target == "returned":  # the evaluator asks for what is missing; the employee edits and resubmits
+                evaluator = ROSTER[user][3]
+                assert evaluator is not None
+                (await client.post(f"/api/v1/plans/{plan_id}/return", json={"comments": RETURN_COMMENT},
+                                   headers=auth[evaluator])).raise_for_status()
             lines.append(f"  SKP {year} {DEMO_USERS[user][1]}: {target}  ({plan_id})")
+            if target == "draft":  # what stops it being submitted, as planning names it
+                view = (await client.get(f"/api/v1/plans/{plan_id}", headers=auth[user])).json()
+                lines.extend(f"    belum bisa diajukan: {b['message']}" for b in view.get("blockers") or [])
             return str(added.json()["rhk"]["rhk_id"]) if target == "approved" else None
 
         pk = {"source": {"kind": "perjanjian_kinerja", "reference": f"Perjanjian Kinerja Bidang Mutasi {year}"}}
@@ -123,7 +135,8 @@ async def seed_demo_office(planning: str) -> list[str]:
                        "approved")
             lines += await _daily_log(client, auth["siti"], year)
             lines += await _evidence(client, auth, year)
-            await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "submitted")
+            await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "returned")
+        # blocked: Dewi (JA) has not yet linked her RHK to the head of division's (she fixes it on /skp/{id}/rhk/...)
         await plan("dewi", _rhk("Terlayaninya konsultasi mutasi", "konsultasi", 600), "draft")
     return lines
 

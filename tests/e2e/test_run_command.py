@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,7 +38,8 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         text = output.read_text()
         for name, offset in (("planning", 1), ("evaluation", 2), ("feedback", 3), ("career", 4)):
             assert httpx.get(f"http://127.0.0.1:{port_base + offset}/health").json()["service"] == name
-        assert re.search(r"Budi Santoso.*: submitted", text)
+        # Budi's SKP is returned (no longer just submitted) so the demo shows a returned SKP to edit (issue 19)
+        assert re.search(r"Budi Santoso.*: returned", text)
         # the web application is where people start: its URL comes first, its sign-in page is Indonesian
         portal = re.search(r"Start here.*\n\s+(http://\S+)", text)
         assert portal is not None and portal.group(1) == f"http://127.0.0.1:{port_base + 5}/", text
@@ -52,6 +54,35 @@ def test_the_run_command_starts_everything_and_its_curl_example_shows_the_evalua
         feedback = httpx.get(f"http://127.0.0.1:{port_base + 3}/api/v1/employees/{siti}/feedback",
                              headers={"Authorization": f"Bearer {_token_of(text, 'siti')}"}).json()
         assert [f["kind"] for f in feedback] == ["apresiasi"], feedback
+        # every issue-19 state out of the box: Dewi's SKP blocked by name, Budi's returned asking for an IKI
+        # kualitas, Siti's uploaded file and returned entry, her daily log, a Plh, superiors for objections
+        planning = f"http://127.0.0.1:{port_base + 1}/api/v1"
+
+        def plan_of(user: str) -> dict[str, Any]:
+            auth = {"Authorization": f"Bearer {_token_of(text, user)}"}
+            mine = httpx.get(f"{planning}/me/plans", headers=auth).json()
+            found: dict[str, Any] = httpx.get(f"{planning}/plans/{mine[0]['plan_id']}", headers=auth).json()
+            return found
+
+        dewi = plan_of("dewi")
+        assert dewi["status"] == "draft", dewi
+        assert [b["message"] for b in dewi["blockers"]] == [
+            "RHK 'Terlayaninya konsultasi mutasi' belum mengacu pada RHK pejabat penilai"], dewi["blockers"]
+        budi = plan_of("budi")
+        assert budi["status"] == "returned" and "IKI kualitas" in budi["return_comments"], budi
+        assert budi["blockers"] == [], budi["blockers"]  # editable, and nothing stops resubmitting as it is
+        hr = {"Authorization": f"Bearer {_token_of(text, 'hr')}"}
+        acting = httpx.get(f"{planning}/offices/KANREG-DEMO/acting-appointments", headers=hr).json()
+        assert [(a["kind"], a["acting_id"]) for a in acting] == [("plh", siti)], acting
+        roster = {r["employee_id"]: r
+                  for r in httpx.get(f"{planning}/offices/KANREG-DEMO/employees", headers=hr).json()}
+        assert roster[siti]["superior_id"] == "196805121990031004", roster[siti]  # an objection has its decider
+        siti_plan = plan_of("siti")
+        entries = httpx.get(f"{planning}/plans/{siti_plan['plan_id']}/realisation",
+                            headers={"Authorization": f"Bearer {_token_of(text, 'siti')}"}).json()["entries"]
+        assert any(ev.get("kind") == "file" for e in entries for ev in e.get("evidence") or []), entries
+        assert any(e.get("status") == "returned" for e in entries), entries
+        assert re.search(r"Catatan harian Siti Rahmawati.*: \d+ hari", text)
 
         example = re.search(r"curl -s -H \"Authorization: Bearer ([^\"]+)\" \\\n\s+(\S+)", text)
         assert example is not None, text
