@@ -50,7 +50,7 @@ class FeedbackApp:
 def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock = utcnow,
           transport: httpx.AsyncBaseTransport | None = None) -> FeedbackApp:
     store = runtime.store
-    notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification"))
+    notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification"), clock)
     offsets = settings.reminder_offsets_days
     targets = TargetPolicy.of(settings.webhook_allowed_targets)
     return FeedbackApp(

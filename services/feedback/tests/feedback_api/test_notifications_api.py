@@ -4,7 +4,7 @@ duplicate when an event is redelivered, filtering and reading."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -108,6 +108,69 @@ class TestPlanningSources:
         await service.wait_inbox(employee, office, "plan_approved")
         await service.wait_inbox(evaluator, office, "plan_awaiting_approval", count=2)
         assert len(await service.inbox(evaluator, office)) == 2  # the redelivered submit counted once
+
+
+class TestActingOfficials:
+    async def test_the_absent_officials_requests_reach_the_plh_during_the_appointment_once(
+            self, service: Service, unique: str) -> None:
+        # given a unit head away (Plh: a colleague) from 1 to 10 March 2031, the service's clock on 1 March
+        office = f"KANTOR-A-{unique}"
+        employee, head, plh, leader = nip(""), nip(""), nip(""), nip("")
+        for person, evaluator in ((head, leader), (plh, head), (employee, head)):
+            await service.register(office, person, evaluator, leader)
+        await service.wait_registered(head, plh, employee)
+        appointment = uuid.uuid4()
+        await service.produce("planning", (pl.ActingOfficialAppointed(
+            appointment_id=appointment, office_id=office, absent_id=head, acting_id=plh, kind=pl.ActingKind.PLH,
+            starts_on=date(2031, 3, 1), ends_on=date(2031, 3, 10), reason="Diklat"), head, office))
+        await service.wait_for("SELECT count(*) FROM acting_appointments WHERE appointment_id = $1", appointment)
+
+        # when the employee submits an SKP (and the event is delivered twice)
+        submitted = pl.PlanSubmitted(plan_id=uuid.uuid4(), employee_id=employee, office_id=office,
+                                     period_year=2031, evaluator_id=head)
+        envelopes = await service.produce("planning", (submitted, employee, office))
+        await service.wait_inbox(head, office, "plan_awaiting_approval")
+        [copy] = await service.wait_inbox(plh, office, "plan_awaiting_approval")
+        await service.republish("planning", envelopes)
+
+        # then the Plh is asked too, told in whose place; the redelivery adds nothing
+        assert copy["title"].startswith(f"Sebagai Plh Pegawai {head[-3:]}: SKP menunggu persetujuan")
+        assert f"sebagai Plh Pegawai {head[-3:]}" in copy["body"] and copy["link"] == f"/skp/{submitted.plan_id}"
+        marker = pl.PlanSubmitted(plan_id=uuid.uuid4(), employee_id=employee, office_id=office, period_year=2031,
+                                  evaluator_id=leader)
+        await service.produce("planning", (marker, employee, office))
+        await service.wait_inbox(leader, office, "plan_awaiting_approval")
+        assert len([n for n in await service.inbox(plh, office) if n["kind"] == "plan_awaiting_approval"]) == 1
+
+        # once the Plh approved it on the head's behalf, both requests are read
+        await service.produce("planning", (pl.PlanApproved(
+            plan_id=submitted.plan_id, employee_id=employee, office_id=office, period_year=2031, evaluator_id=head,
+            approved_by=plh, on_behalf_of=head), employee, office))
+        await service.wait_inbox(employee, office, "plan_approved")
+        assert [n["read"] for n in await service.inbox(plh, office) if n["kind"] == "plan_awaiting_approval"] == [True]
+        assert [n["read"] for n in await service.inbox(head, office) if n["kind"] == "plan_awaiting_approval"
+                and n["link"] == f"/skp/{submitted.plan_id}"] == [True]
+
+        # an objection filed while the head is away reaches the Plh as the evaluator's request
+        opened = appraisal_opened(employee, head, office, superior=leader)
+        objection = ev.ObjectionFiled(appraisal_id=opened.appraisal_id, objection_id=uuid.uuid4(),
+                                      employee_id=employee, office_id=office, evaluator_id=head,
+                                      superior_id=leader, reasons="Nilai tidak sesuai bukti",
+                                      deadline=datetime(2031, 3, 20, tzinfo=UTC))
+        await service.produce("evaluation", (objection, employee, office))
+        await service.wait_inbox(plh, office, "objection_filed")
+
+        # once HR ended the appointment, a new request reaches only the head
+        await service.produce("planning", (pl.ActingAppointmentEnded(
+            appointment_id=appointment, office_id=office, absent_id=head, acting_id=plh,
+            previous_ends_on=date(2031, 3, 10), ends_on=date(2031, 2, 28), reason="Kembali"), head, office))
+        await service.wait_for("SELECT ends_on < '2031-03-01' FROM acting_appointments WHERE appointment_id = $1",
+                               appointment)
+        later = pl.PlanSubmitted(plan_id=uuid.uuid4(), employee_id=nip(""), office_id=office, period_year=2031,
+                                 evaluator_id=head)
+        await service.produce("planning", (later, employee, office))
+        await service.wait_inbox(head, office, "plan_awaiting_approval", count=2)
+        assert len([n for n in await service.inbox(plh, office) if n["kind"] == "plan_awaiting_approval"]) == 1
 
 
 class TestInbox:

@@ -4,14 +4,14 @@ feedback settings, approved SKPs and open appraisals (fed by consumed events; re
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
 from kinerja_feedback.domain.reach import Person
 from kinerja_kernel.contracts.evaluation import OfficeSettings, PeriodKind, TimeZone
 from kinerja_kernel.contracts.feedback import FeedbackOfficeSettings
-from kinerja_kernel.contracts.planning import EmployeeRegistered
+from kinerja_kernel.contracts.planning import ActingAppointmentEnded, ActingOfficialAppointed, EmployeeRegistered
 
 
 async def upsert_person(conn: asyncpg.Connection, e: EmployeeRegistered, at: datetime) -> None:
@@ -121,3 +121,30 @@ async def appraisal(conn: asyncpg.Connection, appraisal_id: uuid.UUID) -> dict[s
     row = await conn.fetchrow("SELECT appraisal_id, employee_id, office_id, evaluator_id, superior_id, period_key, "
                               "final FROM appraisals WHERE appraisal_id = $1", appraisal_id)
     return dict(row) if row else None
+
+
+async def acting_appointed(conn: asyncpg.Connection, e: ActingOfficialAppointed, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO acting_appointments (appointment_id, office_id, absent_id, acting_id, kind, starts_on, ends_on, "
+        "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (appointment_id) DO NOTHING",
+        e.appointment_id, e.office_id, e.absent_id, e.acting_id, e.kind.value, e.starts_on, e.ends_on, at)
+
+
+async def acting_ended(conn: asyncpg.Connection, e: ActingAppointmentEnded, at: datetime) -> None:
+    await conn.execute("UPDATE acting_appointments SET ends_on = $2, updated_at = $3 WHERE appointment_id = $1",
+                       e.appointment_id, e.ends_on, at)
+
+
+async def acting_on(conn: asyncpg.Connection, absent_ids: list[str], day: date) -> list[dict[str, object]]:
+    """The appointments covering ``day`` in which one of ``absent_ids`` is the absent official."""
+    rows = await conn.fetch(
+        "SELECT a.absent_id, a.acting_id, a.kind, a.starts_on, a.ends_on, p.name AS absent_name FROM "
+        "acting_appointments a LEFT JOIN people p ON p.employee_id = a.absent_id "
+        "WHERE a.absent_id = ANY ($1) AND a.starts_on <= $2 AND $2 <= a.ends_on ORDER BY a.starts_on", absent_ids, day)
+    return [dict(r) for r in rows]
+
+
+async def acting_officials_of(conn: asyncpg.Connection, absent_id: str) -> list[str]:
+    """Everyone ever appointed to act for ``absent_id`` (copies of their requests may sit in those inboxes)."""
+    rows = await conn.fetch("SELECT DISTINCT acting_id FROM acting_appointments WHERE absent_id = $1", absent_id)
+    return [r["acting_id"] for r in rows]

@@ -198,4 +198,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
         CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at DESC);
     """),
+    Migration("feedback", 6, "acting officials (Plt/Plh) learned from planning", """
+        CREATE TABLE acting_appointments (
+            appointment_id uuid PRIMARY KEY,
+            office_id text NOT NULL,
+            absent_id text NOT NULL,
+            acting_id text NOT NULL,
+            kind text NOT NULL,
+            starts_on date NOT NULL,
+            ends_on date NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        CREATE INDEX acting_appointments_absent_idx ON acting_appointments (absent_id);
+    """),
 )

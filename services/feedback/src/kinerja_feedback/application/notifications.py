@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import asyncpg
 
-from kinerja_feedback.adapters import webhook_store
+from kinerja_feedback.adapters import directory, webhook_store
 from kinerja_feedback.adapters.inbox_view import (
     NotificationView,
     insert_notifications,
@@ -18,6 +19,7 @@ from kinerja_feedback.adapters.inbox_view import (
     unread_counts,
     unread_ids,
 )
+from kinerja_feedback.domain.acting import acting_copies, needs_acting_copy
 from kinerja_feedback.domain.notifications import Notification, NotificationDraft, Settled
 from kinerja_kernel.access import may_access
 from kinerja_kernel.auth import Principal
@@ -40,11 +42,41 @@ def webhook_body(notification_id: uuid.UUID, draft: NotificationDraft, created_a
     }).decode()
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class NotificationService:
-    def __init__(self, notifications: EventSourcedRepository[Notification]) -> None:
+    def __init__(self, notifications: EventSourcedRepository[Notification],
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.notifications = notifications
+        self.clock = clock
         self.db = notifications.store.db
         self.on_issued: list[Callable[[int], None]] = []  # e.g. the benchmark's and the webhook worker's wake-up
+
+    async def _acting_copies(self, conn: asyncpg.Connection,
+                             drafts: Sequence[NotificationDraft]) -> list[NotificationDraft]:
+        """Copies for the acting officials (Plt/Plh) of the absent officials a request is for, on today's date
+        in the office's zone; their ids derive from the same source event, so a redelivery adds none."""
+        wanted = [d for d in drafts if needs_acting_copy(d)]
+        if not wanted:
+            return []
+        copies: list[NotificationDraft] = []
+        for office_id in sorted({d.office_id for d in wanted}):
+            day = (await directory.zone_of(conn, office_id)).local_date(self.clock())
+            mine = [d for d in wanted if d.office_id == office_id]
+            copies += acting_copies(mine, await directory.acting_on(conn, [d.recipient_id for d in mine], day))
+        return copies
+
+    @staticmethod
+    async def _with_acting(conn: asyncpg.Connection, settled: Sequence[Settled]) -> list[Settled]:
+        """The settled requests, and the copies an acting official (Plt/Plh) of their recipient was sent."""
+        found = list(settled)
+        for item in settled:
+            if item.recipient_id:
+                found += [replace(item, recipient_id=acting)
+                          for acting in await directory.acting_officials_of(conn, item.recipient_id)]
+        return found
 
     async def issue(self, conn: asyncpg.Connection, drafts: Sequence[NotificationDraft], *, source_event_id: uuid.UUID,
                     source_event_type: str) -> list[uuid.UUID]:
@@ -55,6 +87,7 @@ class NotificationService:
         existing stream is skipped). Three statements however many recipients: the events, the inbox
         rows, the webhook deliveries."""
         repo = self.notifications
+        drafts = [*drafts, *await self._acting_copies(conn, drafts)]
         items: list[tuple[str, PendingEvent]] = []
         by_id: dict[uuid.UUID, NotificationDraft] = {}
         for draft in drafts:
@@ -109,7 +142,7 @@ class NotificationService:
         request once approved ...): one ``NotificationRead`` each, recorded with the acting person as actor
         (the event that settled it is the envelope's causation). Already read ones record nothing."""
         count = 0
-        for item in settled:
+        for item in await self._with_acting(conn, settled):
             for notification_id, recipient in await settled_ids(conn, item.recipient_id, list(item.kinds), item.link):
                 notification = await self.notifications.load(notification_id, conn=conn)
                 if notification is None or notification.read:

@@ -36,6 +36,8 @@ class Policies:
     def _handlers(self) -> Mapping[str, Handler]:
         return {
             pl.EmployeeRegistered.event_type: self.employee_registered,
+            pl.ActingOfficialAppointed.event_type: self.acting_appointed,
+            pl.ActingAppointmentEnded.event_type: self.acting_ended,
             pl.PlanSubmitted.event_type: self.tell(lambda e, _, n: [decide.plan_awaiting_approval(e, n)]),
             pl.PlanApproved.event_type: self.plan_approved,
             pl.PlanReturned.event_type: self.tell(lambda e, _, n: [decide.plan_returned(e, n)]),
@@ -100,6 +102,13 @@ class Policies:
     async def employee_registered(self, conn: asyncpg.Connection, env: EventEnvelope,
                                   e: pl.EmployeeRegistered) -> None:
         await directory.upsert_person(conn, e, env.recorded_at)
+
+    async def acting_appointed(self, conn: asyncpg.Connection, env: EventEnvelope,
+                               e: pl.ActingOfficialAppointed) -> None:
+        await directory.acting_appointed(conn, e, env.recorded_at)
+
+    async def acting_ended(self, conn: asyncpg.Connection, env: EventEnvelope, e: pl.ActingAppointmentEnded) -> None:
+        await directory.acting_ended(conn, e, env.recorded_at)
 
     async def plan_approved(self, conn: asyncpg.Connection, env: EventEnvelope, e: pl.PlanApproved) -> None:
         await directory.plan_approved(conn, e.employee_id, e.period_year, env.recorded_at)
