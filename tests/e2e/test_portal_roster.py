@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -127,7 +127,7 @@ def test_a_plh_approves_an_skp_with_both_names_and_is_refused_once_it_ended(brow
     stack.call("planning", "POST", f"/plans/{plan_id}/rhks", staff, rhk_body("Tersusunnya data layanan", **cite),
                expect=201)
     stack.call("planning", "POST", f"/plans/{plan_id}/submit", staff, {})
-    today = (datetime.now(UTC) + timedelta(hours=7)).date()  # the office's zone: WIB
+    today = date(year, 11, 30)  # planning's today in this stack (KINERJA_PLANNING_TODAY): acting dates follow it
 
     hr = sign_in(browser, stack, unit.hr.name)
     hr.goto("/roster/plt")
@@ -153,16 +153,23 @@ def test_a_plh_approves_an_skp_with_both_names_and_is_refused_once_it_ended(brow
     snap(hr, "plh-tercatat-hp")
 
     # the Plh finds the SKP on the team board and approves it
+    # (a staff member without the evaluator's role: "Tim saya" is in the menu only while they act)
     page = sign_in(browser, stack, plh.name, phone=False)
+    menu(page, "Tim saya")
     page.goto(f"/tim?tahun={year}")
-    page.goto(f"/tim/skp/{plan_id}")
+    row = page.locator(f"#team-plans tr[data-nip='{staff.nip}']")
+    expect(row.locator(".acting-for")).to_have_text(re.compile(r"^atas nama .+ \(Plh\)$"))
+    expect(page.locator(f"#team-plans tr[data-nip='{plh.nip}']")).to_have_count(0)  # never their own SKP
+    snap(page, "tim-plh-desktop")
+    row.get_by_role("link", name=re.compile("Periksa SKP")).click()
+    expect(page).to_have_url(re.compile(f"/tim/skp/{plan_id}"))
     page.get_by_role("button", name="Setujui").click()
     view = wait_for(lambda: (v := stack.call("planning", "GET", f"/plans/{plan_id}", staff))["status"] == "approved"
                     and v, "the approval")
     assert (view["approved_by"], view["approved_on_behalf_of"]) == (plh.nip, unit.head.nip)
     page.goto(f"/tim/skp/{plan_id}")
     expect(page.locator("#approved-by")).to_have_text(
-        f"Disetujui oleh {plh.name} sebagai Plt/Plh untuk {unit.head.name}")
+        f"Disetujui oleh {plh.name} sebagai Plh untuk {unit.head.name}")
     snap(page, "disetujui-plh-desktop")
     mine = sign_in(browser, stack, staff.name)
     mine.goto(f"/skp/{plan_id}")

@@ -179,6 +179,11 @@ class TestActingOfficials:
         assert approved.status_code == 200, approved.text
         view = (await call(unit, "GET", f"/plans/{plan_id}", plt)).json()
         assert (view["approved_by"], view["approved_on_behalf_of"]) == (plt.nip, leader.nip)
+        assert view["approved_acting_kind"] == "plt"
+        [mine] = (await call(unit, "GET", "/me/acting-appointments", plt)).json()
+        assert (mine["absent_id"], mine["absent_name"], mine["kind"], mine["status"]) == (
+            leader.nip, leader.name, "plt", "aktif")
+        assert (await call(unit, "GET", "/me/acting-appointments", head)).json() == []
         assert view["people"][plt.nip]["name"] == plt.name and view["people"][leader.nip]["name"] == leader.name
 
         listed = (await call(unit, "GET", f"/offices/{office}/acting-appointments", unit.hr)).json()

@@ -207,7 +207,31 @@ def show_local_time(value: str | None, zone: str | None = None) -> str:
     return format_moment(value, zone)
 
 
-def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
+async def refresh_acting(request: Request, api: Services, viewer: Viewer) -> list[dict[str, Any]]:
+    """The viewer's Plt/Plh appointments in force today (planning's ``/me/acting-appointments``), kept in the
+    session for the menu: refreshed on the home page and the team board, so the rest costs no call."""
+    try:
+        found = await api.call("planning", "GET", "/me/acting-appointments", viewer.token)
+    except (ApiError, ServiceUnavailable):
+        found = []
+    active = [{"absent_id": a.get("absent_id"), "absent_name": a.get("absent_name"), "kind": a.get("kind"),
+               "absent_position": a.get("absent_position")}
+              for a in found or [] if isinstance(a, dict) and a.get("status") == "aktif"]
+    session = _session(request)
+    if active:
+        session["acting"] = active
+    else:
+        session.pop("acting", None)
+    return active
+
+
+def acting_of(request: Request) -> list[dict[str, Any]]:
+    """The appointments ``refresh_acting`` last found."""
+    found = _session(request).get("acting")
+    return found if isinstance(found, list) else []
+
+
+def _nav(lang: str, viewer: Viewer | None, acting: bool = False) -> list[tuple[str, str]]:
     if viewer is None:
         return []
     items = [("/beranda", translate(lang, "nav.home"))]
@@ -216,7 +240,7 @@ def _nav(lang: str, viewer: Viewer | None) -> list[tuple[str, str]]:
                   ("/penilaian", translate(lang, "nav.appraisals")),
                   ("/360", translate(lang, "nav.peer")), ("/umpan-balik", translate(lang, "nav.feedback")),
                   ("/karier", translate(lang, "nav.career"))]
-    if viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):
+    if acting or viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):  # a Plt/Plh acts in an official's place
         items += [("/tim", translate(lang, "nav.team")), ("/keberatan", translate(lang, "obj.nav"))]
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
         items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
@@ -235,7 +259,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     viewer = viewer_of(request)
     settings = request.app.state.settings
     base: dict[str, Any] = {
-        "request": request, "lang": lang, "viewer": viewer, "nav": _nav(lang, viewer),
+        "request": request, "lang": lang, "viewer": viewer, "nav": _nav(lang, viewer, bool(acting_of(request))),
         "t": lambda key, **v: translate(lang, key, **v), "label": lambda group, code: label(lang, group, code),
         "options": lambda group: options(lang, group), "field_label": lambda name: field_label(lang, name),
         "csrf": csrf_token(request), "flash": _pop_flash(request),

@@ -251,6 +251,8 @@ class PlanApproved(DomainEvent):
     comments: str | None = None
     on_behalf_of: str | None = Field(default=None, description="the absent evaluator, when an acting official "
                                      "(Plt/Plh) approved it; approved_by is then the acting official")
+    acting_kind: str | None = Field(default=None, description="plt or plh: the acting official's appointment, "
+                                    "with on_behalf_of")
 
 
 @event("planning.PlanRevisionStarted")

@@ -75,6 +75,15 @@ async def office_appointments(conn: asyncpg.Connection, office_id: str) -> list[
            WHERE a.office_id = $1 ORDER BY a.ends_on DESC, a.starts_on DESC""", office_id))
 
 
+async def held_by(conn: asyncpg.Connection, acting_id: str) -> list[asyncpg.Record]:
+    """The appointments ``acting_id`` holds, with the absent official's name and position."""
+    return list(await conn.fetch(
+        """SELECT a.appointment_id, a.office_id, a.absent_id, a.acting_id, a.kind, a.starts_on, a.ends_on,
+                  ab.name AS absent_name, ab.position AS absent_position
+           FROM acting_appointments a LEFT JOIN roster ab ON ab.employee_id = a.absent_id
+           WHERE a.acting_id = $1 ORDER BY a.starts_on""", acting_id))
+
+
 async def covering(conn: asyncpg.Connection, absent_ids: Iterable[str]) -> list[ev.ActingWindow]:
     """The appointments of anybody acting for one of ``absent_ids`` (to add them as parties)."""
     rows = await conn.fetch("SELECT absent_id, acting_id, starts_on, ends_on FROM acting_appointments "

@@ -125,9 +125,14 @@ class PlanningService:
 
     async def approve(self, cmd: ApprovePlan, by: Principal) -> PlanRef:
         on_behalf_of = await self._acting_for_evaluator(cmd.plan_id, by)
+        kind = None
+        if on_behalf_of is not None:
+            plan = await self._load(cmd.plan_id, by)
+            kind = await self.acting.acting_kind(by, plan.office_id, on_behalf_of)
         return await self._change(cmd.plan_id, by, Role.PEJABAT_PENILAI, cmd.expected_version,
                                   lambda plan, _: plan.approve(actor_id=by.user_id, comments=cmd.comments,
-                                                               on_behalf_of=on_behalf_of))
+                                                               on_behalf_of=on_behalf_of,
+                                                               acting_kind=kind.value if kind else None))
 
     async def _acting_for_evaluator(self, plan_id: uuid.UUID, by: Principal) -> str | None:
         """The absent evaluator the caller acts for today (Plt/Plh), or ``None`` for the evaluator themself
@@ -214,7 +219,8 @@ class PlanningService:
             for absent_id, office_id in represented:
                 if by.in_office(office_id):
                     rows += [{**rm.as_dict(r), "on_behalf_of": absent_id} for r in
-                             within_offices(by, await rm.team_board(conn, absent_id, period_year))]
+                             within_offices(by, await rm.team_board(conn, absent_id, period_year))
+                             if r["employee_id"] != by.user_id]  # never one's own SKP to approve
         return rows
 
     async def office_overview(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from kinerja_kernel.access import OVERSIGHT, require_office_role
+from kinerja_kernel.access import OVERSIGHT, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ActingKind, Employment, PositionType, acting_for
@@ -177,6 +177,27 @@ class RosterAdmin:
             row["status"] = ("selesai" if row["ends_on"] < today else
                              "aktif" if row["starts_on"] <= today else "akan_datang")
         return [rm.as_dict(r) for r in rows]  # type: ignore[arg-type]
+
+    async def my_appointments(self, by: Principal) -> list[dict[str, Any]]:
+        """The caller's own Plt/Plh appointments in force today or still to come (``aktif``/``akan_datang``)."""
+        async with self.db.connection() as conn:
+            rows = [dict(r) for r in within_offices(by, await am.held_by(conn, by.user_id))]
+            zones = await rm.office_time_zones(conn, {r["office_id"] for r in rows})
+        found = []
+        for row in rows:
+            today = self.fixed_today or zones.get(row["office_id"], TimeZone.WIB).local_date(self.clock())
+            if row["ends_on"] >= today and row["ends_on"] >= row["starts_on"]:
+                row["status"] = "aktif" if row["starts_on"] <= today else "akan_datang"
+                found.append(rm.as_dict(row))  # type: ignore[arg-type]
+        return found
+
+    async def acting_kind(self, by: Principal, office_id: str, absent_id: str) -> ActingKind | None:
+        """Plt or Plh: the kind of the appointment by which ``by`` acts for ``absent_id`` today."""
+        async with self.db.connection() as conn:
+            rows = await am.held_by(conn, by.user_id)
+            today = await self._today(conn, office_id)
+        kinds = [r["kind"] for r in rows if r["absent_id"] == absent_id and r["starts_on"] <= today <= r["ends_on"]]
+        return ActingKind(kinds[-1]) if kinds else None
 
     # -- the acting check -------------------------------------------------------------------------------
     async def acting_for(self, by: Principal, office_id: str, official_id: str | None) -> str | None:

@@ -95,6 +95,7 @@ class PerformancePlan(Aggregate):
         self.behaviour: dict[BerAkhlak, str | None] = dict.fromkeys(BerAkhlak)
         self.approved_by: str | None = None
         self.approved_on_behalf_of: str | None = None
+        self.approved_acting_kind: str | None = None
         self.return_comments: str | None = None
         self.approval_comments: str | None = None
         self.revision_reasons: list[str] = []
@@ -200,13 +201,15 @@ class PerformancePlan(Aggregate):
                                  period_year=self.period_year, evaluator_id=self.evaluator_id,
                                  comments=comments.strip(), on_behalf_of=on_behalf_of))
 
-    def approve(self, *, actor_id: str, comments: str | None = None, on_behalf_of: str | None = None) -> None:
+    def approve(self, *, actor_id: str, comments: str | None = None, on_behalf_of: str | None = None,
+                acting_kind: str | None = None) -> None:
         """The evaluator's approval, with an optional comment for the employee (blank counts as none); an acting
         official (Plt/Plh) approves with ``on_behalf_of`` naming the absent evaluator."""
         self._require_evaluator_on_submitted(actor_id, "menyetujui", on_behalf_of)
         self.record(PlanApproved(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                  period_year=self.period_year, evaluator_id=self.evaluator_id, approved_by=actor_id,
-                                 comments=(comments or "").strip() or None, on_behalf_of=on_behalf_of))
+                                 comments=(comments or "").strip() or None, on_behalf_of=on_behalf_of,
+                                 acting_kind=acting_kind if on_behalf_of else None))
 
     def start_revision(self, *, actor_id: str, reason: str) -> None:
         if actor_id != self.employee_id:
@@ -311,6 +314,7 @@ class PerformancePlan(Aggregate):
         self.status = PlanStatus.APPROVED
         self.approved_by = e.approved_by
         self.approved_on_behalf_of = e.on_behalf_of
+        self.approved_acting_kind = e.acting_kind
         self.approval_comments = e.comments
         self.return_comments = None
 

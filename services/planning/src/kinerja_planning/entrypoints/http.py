@@ -182,6 +182,7 @@ class PlanView(BaseModel):
     approved_by: str | None
     approved_on_behalf_of: str | None = Field(default=None, description="the absent evaluator an acting official "
                                               "(Plt/Plh) approved for; approved_by is the acting official")
+    approved_acting_kind: str | None = Field(default=None, description="plt or plh, with approved_on_behalf_of")
     return_comments: str | None
     approval_comments: str | None = None
     revision_reasons: list[str]
@@ -200,7 +201,8 @@ class PlanView(BaseModel):
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
                    approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
                    behaviour=plan.behaviour, approved_by=plan.approved_by,
-                   approved_on_behalf_of=plan.approved_on_behalf_of, return_comments=plan.return_comments,
+                   approved_on_behalf_of=plan.approved_on_behalf_of,
+                   approved_acting_kind=plan.approved_acting_kind, return_comments=plan.return_comments,
                    approval_comments=plan.approval_comments,
                    revision_reasons=plan.revision_reasons,
                    blockers=[ProblemView(field=p.field, message=p.message) for p in blockers] if editable else [])
@@ -316,6 +318,13 @@ async def my_plans(by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
 async def cascade_options(by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
     """The evaluator's approved RHKs the caller may cite, or a message saying why there are none."""
     return await svc.cascade_options(by, period_year)
+
+
+@router.get("/me/acting-appointments", tags=["Roster"])
+async def my_acting_appointments(by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+    """The caller's own Plt/Plh appointments in force today or still to come: for whom (name, position),
+    which kind, from when to when, ``aktif`` or ``akan_datang``."""
+    return await svc.acting.my_appointments(by)
 
 
 @router.get("/team/plans", tags=["Read models"])

@@ -14,7 +14,18 @@ from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
 from kinerja_portal.i18n import LABELS, appraisal_field_label, label, translate
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text, values_of
+from kinerja_portal.web import (
+    Api,
+    CurrentViewer,
+    Form,
+    Viewer,
+    flash,
+    language,
+    refresh_acting,
+    render,
+    text,
+    values_of,
+)
 
 router = APIRouter()
 RATINGS = set(LABELS["rating"])
@@ -41,7 +52,9 @@ async def team_board(request: Request, viewer: CurrentViewer, api: Api) -> Respo
     period = request.query_params.get("periode") or str(year)
     plans = await api.call("planning", "GET", "/team/plans", viewer.token, params={"period_year": year})
     appraisals = await api.call("evaluation", "GET", "/team/appraisals", viewer.token, params={"period": period})
-    return render(request, "team.html", {"plans": plans, "appraisals": appraisals, "year": year, "period": period})
+    acting = {a["absent_id"]: a for a in await refresh_acting(request, api, viewer)}
+    return render(request, "team.html", {"plans": plans, "appraisals": appraisals, "year": year, "period": period,
+                                         "acting": acting})
 
 
 async def _review_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, *,

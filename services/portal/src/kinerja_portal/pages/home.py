@@ -29,6 +29,7 @@ from kinerja_portal.web import (
     flash,
     language,
     office_settings,
+    refresh_acting,
     render,
     requires,
     text,
@@ -112,6 +113,8 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
                 values: dict[str, str] | None = None, status: int = 200) -> Response:
     lang = language(request)
     got = Collected()
+    if viewer.has(Role.PEGAWAI):
+        await refresh_acting(request, api, viewer)  # the menu shows "Tim saya" to a Plt/Plh
     zone, today = await _today(api, viewer)
     year = today.year
     context: dict[str, Any] = {"today": today, "year": year, "actions": [], "deadlines": [], "feedback": [],

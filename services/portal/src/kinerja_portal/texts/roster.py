@@ -94,8 +94,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "act.none": {"id": "Belum ada penugasan Plt/Plh.", "en": "No acting appointments yet."},
     "act.ended_note": {"id": "diakhiri lebih awal: {reason}", "en": "ended early: {reason}"},
     "act.approved_by": {"id": "Disetujui oleh {name}", "en": "Approved by {name}"},
-    "act.approved_for": {"id": "Disetujui oleh {name} sebagai Plt/Plh untuk {absent}",
-                         "en": "Approved by {name}, acting (Plt/Plh) for {absent}"},
+    "act.approved_for": {"id": "Disetujui oleh {name} sebagai {kind} untuk {absent}",
+                         "en": "Approved by {name}, acting ({kind}) for {absent}"},
+    "act.team_for": {"id": "atas nama {name} ({kind})", "en": "on behalf of {name} ({kind})"},
     "act.on_behalf": {"id": "sebagai {kind} untuk {name}", "en": "as {kind} for {name}"},
 }
 
