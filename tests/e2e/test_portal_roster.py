@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, expect
 from kinerja_kernel.testing.office import nip, rhk_body
 
 from .portal_support import (
+    VALUES,
     Screens,
     Stack,
     approved_appraisal,
@@ -194,6 +195,61 @@ def test_a_plh_approves_an_skp_with_both_names_and_is_refused_once_it_ended(brow
     expect(page.locator("body")).to_contain_text("tidak")
     snap(page, "plh-ditolak-setelah-berakhir-desktop")
     stack.call("planning", "POST", f"/plans/{second}/approve", unit.head, {})  # the head, back, approves it
+
+
+def test_a_plh_rates_and_finalises_and_a_plt_decides_the_objection_in_the_portal_with_both_names(
+        browser: Browser, stack: Stack, tmp_path: Path) -> None:
+    unit, year = stack.unit, stack.year
+    snap = Screens(tmp_path, "plh-penilaian")
+    me, plh, plt = unit.staff[0], unit.staff[2], unit.staff[1]
+    title = "Tersusunnya laporan triwulan"
+    appraisal_id = approved_appraisal(stack, me, f"{year}-Q3", title)
+    # evaluation decides on its own clock (the real day, in WIB): the appointments cover that day
+    today = (datetime.now(UTC) + timedelta(hours=7)).date()
+    for absent, acting, kind in ((unit.head, plh, "plh"), (unit.leader, plt, "plt")):
+        stack.call("planning", "POST", f"/offices/{unit.office_id}/acting-appointments", unit.hr, {
+            "absent_id": absent.nip, "acting_id": acting.nip, "kind": kind, "starts_on": str(today),
+            "ends_on": str(today + timedelta(days=2)), "reason": "Dinas luar"}, expect=201)
+    wait_for(lambda: stack.call("evaluation", "GET", f"/team/appraisals?period={year}-Q3", plh),
+             "evaluation learning the Plh")
+
+    # the Plh (a staff member) rates in the head's place and finalises
+    page = sign_in(browser, stack, plh.name, phone=False)
+    page.goto(f"/penilaian/{appraisal_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Penilaian {me.name}")
+    rhk = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", plh)["rhks"][0]["title"]
+    page.get_by_label(f"Rating RHK: {rhk}").select_option("sesuai_ekspektasi")
+    for value in VALUES:
+        page.locator(f"#f-value_{value}").select_option("sesuai_ekspektasi")
+    page.get_by_label("Rating Hasil Kerja").select_option("sesuai_ekspektasi")
+    page.get_by_label("Rating Perilaku Kerja").select_option("sesuai_ekspektasi")
+    page.get_by_label("Alasan perubahan").fill("Penilaian triwulan oleh Plh")
+    page.get_by_role("button", name="Simpan penilaian").click()
+    expect(page.get_by_role("status").first).to_have_text("Penilaian tersimpan.")
+    page.get_by_label(re.compile("ingin memfinalisasinya")).check()
+    page.get_by_role("button", name="Finalisasi penilaian").click()
+    expect(page.get_by_role("status").first).to_have_text("Penilaian difinalisasi.")
+    expect(page.locator("#finalised-by")).to_have_text(
+        f"Difinalisasi oleh {plh.name} sebagai Plh untuk {unit.head.name}.")
+    snap(page, "difinalisasi-plh-desktop")
+
+    # the employee objects; the Plt decides in the superior's place, from their objection list
+    stack.call("evaluation", "POST", f"/appraisals/{appraisal_id}/objection", me,
+               {"reasons": "Laporan triwulan selesai lebih cepat dengan bukti"}, expect=201)
+    # (the menu's "Keberatan" follows planning's day, which in this stack is another year than evaluation's:
+    # the Plt opens the list by its address, as the notification's link would)
+    boss = sign_in(browser, stack, plt.name)
+    boss.goto("/keberatan")
+    boss.locator(f"#objections-mine tr[data-nip='{me.nip}']").get_by_role("link", name=re.compile("Buka keberatan")
+                                                                            ).click()
+    boss.locator("#f-decision").get_by_label("Dikuatkan").check()
+    boss.get_by_label("Alasan keputusan").fill("Rating sesuai bukti dukung")
+    boss.get_by_role("button", name="Simpan keputusan").click()
+    expect(boss.get_by_role("status").first).to_have_text("Keputusan keberatan tersimpan. Pegawai menerima notifikasi.")
+    expect(boss.locator("#decided-by")).to_have_text(f"{plt.name} sebagai Plt untuk {unit.leader.name}")
+    snap(boss, "keberatan-diputus-plt-hp")
+    view = stack.call("evaluation", "GET", f"/appraisals/{appraisal_id}", me)
+    assert (view["objection"]["decided_by"], view["objection"]["decided_on_behalf_of"]) == (plt.nip, unit.leader.nip)
 
 
 def test_an_objection_is_filed_by_the_employee_and_decided_by_the_superior(browser: Browser, stack: Stack,

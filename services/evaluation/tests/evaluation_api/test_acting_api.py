@@ -47,6 +47,9 @@ async def test_a_plh_rates_and_finalises_and_a_plt_decides_the_objection_recordi
     assert done.status_code == 200, done.text
     view = await s.appraisal(employee, plh)
     assert view["status"] == "finalised"
+    assert (view["finalised_by"], view["finalised_by_name"], view["finalised_on_behalf_of"]) == (
+        plh.nip, plh.name, unit.head.nip)
+    assert view["acting_kinds"] == {"finalised": "plh"} and view["viewer_acts_for"]["evaluator"] is True
 
     filed = await s.send("POST", f"/appraisals/{appraisal_id}/objection", employee,
                          {"reasons": "Target triwulan terlampaui dengan bukti dukung"})
@@ -55,6 +58,9 @@ async def test_a_plh_rates_and_finalises_and_a_plt_decides_the_objection_recordi
     decided = await s.send("POST", f"/appraisals/{appraisal_id}/objection/decision", plt,
                            {"decision": "upheld", "reason": "Sesuai bukti"})
     assert decided.status_code == 200, decided.text
+    objection = (await s.appraisal(employee, plt))["objection"]
+    assert (objection["decided_by"], objection["decided_by_name"], objection["decided_on_behalf_of"]) == (
+        plt.nip, plt.name, unit.leader.nip)
 
     timeline = (await s.evaluation.get("/api/v1/audit/timeline", headers=unit.auditor.headers,
                                        params={"subject": employee.nip})).json()["entries"]

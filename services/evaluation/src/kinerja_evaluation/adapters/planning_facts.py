@@ -298,3 +298,11 @@ async def acting_windows(conn: asyncpg.Connection, *, acting_id: str | None = No
         "SELECT absent_id, acting_id, starts_on, ends_on FROM acting_appointments "
         "WHERE acting_id = $1 OR absent_id = ANY($2::text[])", acting_id, absent_ids or [])
     return [ev.ActingWindow(**dict(r)) for r in rows]
+
+
+async def acting_kind(conn: asyncpg.Connection, acting_id: str, absent_id: str) -> str | None:
+    """``plt`` or ``plh``: the kind of the latest appointment of ``acting_id`` for ``absent_id``."""
+    kind: str | None = await conn.fetchval(
+        "SELECT kind FROM acting_appointments WHERE acting_id = $1 AND absent_id = $2 ORDER BY starts_on DESC "
+        "LIMIT 1", acting_id, absent_id)
+    return kind

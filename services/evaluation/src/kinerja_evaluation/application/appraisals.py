@@ -421,13 +421,24 @@ class EvaluationService:
                 conn, appraisal.plan_id, period.start, period.end)
             feedback = await feedback_context.feedback_for(conn, appraisal.employee_id, period.start, period.end)
             people = [appraisal.employee_id, appraisal.evaluator_id, *([appraisal.superior_id] if appraisal.superior_id
-                                                                       else []), *appraisal.raters]
+                                                                       else []), *appraisal.raters,
+                      *[p for p in (appraisal.finalised_by, appraisal.objection and appraisal.objection.decided_by)
+                        if p]]
             names = await facts.names_of(conn, people)
+            kinds = {}  # plt / plh of the acting officials who finalised or decided
+            decided = appraisal.objection
+            for key, actor, absent in (("finalised", appraisal.finalised_by, appraisal.finalised_on_behalf_of),
+                                       ("decided", decided and decided.decided_by,
+                                        decided and decided.decided_on_behalf_of)):
+                if actor and absent:
+                    kinds[key] = await facts.acting_kind(conn, actor, absent)
         peer = summarise(appraisal.peer_inputs, assigned=len(appraisal.raters), threshold=settings.peer_threshold,
                          with_comments=(is_evaluator or oversight) and settings.peer_comments_to_evaluator)
         return {**appraisal_view(appraisal, peer=peer, realisation=realisation, show_raters=not is_employee,
                                  names=names),
-                "time_zone": settings.time_zone.value, "feedback": feedback}
+                "time_zone": settings.time_zone.value, "feedback": feedback,
+                "viewer_acts_for": {"evaluator": acts_for_evaluator, "superior": acts_for_superior},
+                "acting_kinds": kinds}
 
     async def history(self, employee_id: str, by: Principal) -> list[dict[str, Any]]:
         """An employee's rating history: every published result, corrections naming what they replace."""
@@ -558,11 +569,15 @@ def appraisal_view(appraisal: Appraisal, *, peer: Any, realisation: list[dict[st
                  "raters": [{"rater_id": r.rater_id, "name": named.get(r.rater_id), "relation": r.relation.value,
                              "answered": r.rater_id in a.peer_inputs} for r in a.raters.values()]
                  if show_raters else []},
+        "finalised_by": a.finalised_by, "finalised_by_name": named.get(a.finalised_by or ""),
+        "finalised_on_behalf_of": a.finalised_on_behalf_of,
         "objection_deadline": a.objection_deadline, "acknowledged": a.acknowledged, "corrected": a.corrected,
         "objection": None if a.objection is None else {
             "objection_id": a.objection.objection_id, "reasons": a.objection.reasons,
             "explanations": [{"author_id": x[0], "role": x[1], "text": x[2]} for x in a.objection.explanations],
             "decision": a.objection.decision, "decided_by": a.objection.decided_by,
+            "decided_by_name": named.get(a.objection.decided_by or ""),
+            "decided_on_behalf_of": a.objection.decided_on_behalf_of,
             "reason": a.objection.decision_reason,
             "previous": None if previous is None else {
                 "results_rating": previous.results_rating, "behaviour_rating": previous.behaviour_rating,

@@ -104,6 +104,7 @@ class Objection:
     decision: ObjectionDecision | None = None
     decided_by: str | None = None
     decision_reason: str | None = None
+    decided_on_behalf_of: str | None = None  # the absent superior a Plt/Plh decided for
 
 
 DEFAULT_REASON = "Penilaian oleh pejabat penilai"
@@ -143,6 +144,8 @@ class Appraisal(Aggregate):
         self.organisation_predicate: OrganisationPredicate | None = None
         self.result: AppraisalResult | None = None
         self.objection_deadline: datetime | None = None
+        self.finalised_by: str | None = None
+        self.finalised_on_behalf_of: str | None = None  # the absent evaluator a Plt/Plh finalised for
         self.acknowledged = False
         self.objection: Objection | None = None
         self.corrected = False
@@ -586,6 +589,7 @@ class Appraisal(Aggregate):
         self.result = e.result
         self.organisation_predicate = e.result.organisation_predicate
         self.objection_deadline = e.objection_deadline
+        self.finalised_by, self.finalised_on_behalf_of = e.finalised_by, e.on_behalf_of
 
     def _on_ResultAcknowledged(self, e: ResultAcknowledged) -> None:  # noqa: N802
         self.acknowledged = True
@@ -605,7 +609,8 @@ class Appraisal(Aggregate):
         self.status = Status.DECIDED
         self.objection = Objection(objection_id=self.objection.objection_id, reasons=self.objection.reasons,
                                    explanations=self.objection.explanations, decision=e.decision,
-                                   decided_by=e.decided_by, decision_reason=e.reason)
+                                   decided_by=e.decided_by, decision_reason=e.reason,
+                                   decided_on_behalf_of=e.on_behalf_of)
 
     def _on_AppraisalCorrected(self, e: AppraisalCorrected) -> None:  # noqa: N802
         self.previous_result = e.previous

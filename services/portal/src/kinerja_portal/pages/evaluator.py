@@ -153,7 +153,8 @@ async def appraisal_page(request: Request, viewer: Viewer, api: Services, apprai
     candidates = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}/rater-candidates",
                                 viewer.token) if can_assign else []
     return render(request, "appraisal.html", {
-        "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"], "is_employee": is_employee,
+        "view": view, "name": name, "is_evaluator": viewer.nip == view["evaluator_id"]
+        or bool((view.get("viewer_acts_for") or {}).get("evaluator")), "is_employee": is_employee,
         "open": view["status"] == "open", "zone": view.get("time_zone"),
         "manages_360": manages_360, "can_assign": can_assign,
         "candidates": [c for c in candidates if not c.get("assigned")],

@@ -62,7 +62,7 @@ def sort_objections(rows: list[dict[str, Any]], viewer_nip: str) -> dict[str, li
     for row in rows:
         if row.get("objection_status") != "filed":
             groups["decided"].append(row)
-        elif row.get("superior_id") == viewer_nip:
+        elif row.get("superior_id") == viewer_nip or row.get("my_role") == "atasan_penilai":  # or their Plt/Plh
             groups["mine"].append(row)
         else:
             groups["evaluated"].append(row)
@@ -83,14 +83,18 @@ async def objection_page(request: Request, viewer: Viewer, api: Services, apprai
     view = await api.call("evaluation", "GET", f"/appraisals/{appraisal_id}", viewer.token)
     objection = view.get("objection")
     pending = objection is not None and view["status"] == "objected"
-    is_employee, is_evaluator = viewer.nip == view["employee_id"], viewer.nip == view["evaluator_id"]
+    acts_for = view.get("viewer_acts_for") or {}  # a Plt/Plh in the evaluator's or superior's place today
+    is_employee = viewer.nip == view["employee_id"]
+    is_evaluator = viewer.nip == view["evaluator_id"] or bool(acts_for.get("evaluator"))
     names = {view["employee_id"]: view.get("employee_name"), view["evaluator_id"]: view.get("evaluator_name")}
     if view.get("superior_id"):
         names[view["superior_id"]] = view.get("superior_name")
+    if objection and objection.get("decided_by"):
+        names.setdefault(objection["decided_by"], objection.get("decided_by_name"))
     return render(request, "objection.html", {
         "view": view, "objection": objection, "names": names, "zone": view.get("time_zone"),
         "name": view.get("employee_name") or view["employee_id"],
-        "can_decide": pending and viewer.nip == view.get("superior_id"),
+        "can_decide": pending and (viewer.nip == view.get("superior_id") or bool(acts_for.get("superior"))),
         "can_explain": pending and (is_employee or is_evaluator), "is_employee": is_employee,
         "current_path": "/penilaian" if is_employee else "/keberatan",
     }, errors=errors, values=values, status=status)

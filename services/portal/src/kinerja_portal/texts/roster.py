@@ -96,6 +96,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "act.approved_by": {"id": "Disetujui oleh {name}", "en": "Approved by {name}"},
     "act.approved_for": {"id": "Disetujui oleh {name} sebagai {kind} untuk {absent}",
                          "en": "Approved by {name}, acting ({kind}) for {absent}"},
+    "act.for_absent": {"id": "sebagai {kind} untuk {absent}", "en": "as {kind} for {absent}"},
+    "act.finalised_for": {"id": "Difinalisasi oleh {name} sebagai {kind} untuk {absent}.",
+                          "en": "Finalised by {name} as {kind} for {absent}."},
     "act.team_for": {"id": "atas nama {name} ({kind})", "en": "on behalf of {name} ({kind})"},
     "act.on_behalf": {"id": "sebagai {kind} untuk {name}", "en": "as {kind} for {name}"},
 }
