@@ -308,7 +308,7 @@ def test_pegawai_reads_the_career_page_draws_up_an_idp_and_reports_progress(brow
     expect(page.get_by_label("Per tanggal")).to_have_value("april")
     page.get_by_label("Per tanggal").fill(f"{year + 1}-04-01")
     page.get_by_role("button", name="Tampilkan").click()
-    expect(page.locator("#promotion-verdict")).to_have_text(f"Belum memenuhi syarat per {year + 1}-04-01")
+    expect(page.locator("#promotion-verdict")).to_have_text(f"Belum memenuhi syarat per 1 April {year + 1}")
 
     # an IDP without a goal is refused; what was typed stays, nothing is saved
     page.get_by_role("link", name="Susun IDP baru").click()

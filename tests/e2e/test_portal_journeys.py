@@ -530,7 +530,7 @@ def test_pengelola_kepegawaian_reads_the_talent_grid_and_who_is_eligible_for_pro
     menu(page, "Kenaikan pangkat")
     page.get_by_label("Per tanggal").fill(f"{year + 1}-04-01")
     page.get_by_role("button", name="Tampilkan").click()
-    expect(page.get_by_role("heading", level=2, name=f"Belum memenuhi syarat per {year + 1}-04-01")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=f"Belum memenuhi syarat per 1 April {year + 1}")).to_be_visible()
     row = page.locator(f"#not-eligible tr[data-nip='{staff.nip}']")
     expect(row).to_contain_text("Pangkat dan TMT belum dicatat oleh pengelola kepegawaian")
     expect(row).to_contain_text(f"Belum ada predikat tahunan {year}")

@@ -29,8 +29,11 @@ from kinerja_kernel.testing.kafka_helpers import envelope_of, publish
 
 def nip(seed: str, sex: int = 1) -> str:
     """A well-formed, random-enough NIP (unique per test)."""
-    n = int(uuid.uuid4().hex[:8], 16) if seed == "" else int(seed, 16)
-    return f"19{80 + n % 20:02d}0{1 + n % 9}1{n % 9}20{10 + n % 15:02d}0{1 + n % 9}{sex}{n % 999 + 1:03d}"
+    n = int(uuid.uuid4().hex[:15], 16) if seed == "" else int(seed, 16)
+    # each part from its own digits of n (about 10^9 NIPs; parts derived from one residue collided in ~2·10^4)
+    born, month, day = 80 + n % 20, 1 + n // 20 % 12, 1 + n // 240 % 28
+    appointed, appointed_month, sequence = max(0, born - 85) + n // 6720 % 10, 1 + n // 100800 % 12, 1 + n // 1209600 % 999
+    return f"19{born:02d}{month:02d}{day:02d}20{appointed:02d}{appointed_month:02d}{sex}{sequence:03d}"
 
 
 class Clock:
