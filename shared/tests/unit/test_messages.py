@@ -34,3 +34,18 @@ class TestLabels:
     def test_a_plan_status_reads_as_a_word(self) -> None:
         assert plan_status_label("submitted") == "diajukan"
         assert plan_status_label("unknown") == "unknown"
+
+
+class TestDatesInMessages:
+    def test_a_day_reads_with_the_indonesian_month(self) -> None:
+        from datetime import date
+
+        from kinerja_kernel.labels import tanggal
+        assert tanggal(date(2026, 12, 3)) == "3 Desember 2026"
+
+    def test_a_moment_reads_in_its_own_zone_with_a_dot_between_hours_and_minutes(self) -> None:
+        from datetime import datetime, timedelta, timezone
+
+        from kinerja_kernel.labels import tanggal_waktu
+        wita = timezone(timedelta(hours=8))
+        assert tanggal_waktu(datetime(2026, 4, 16, 23, 59, tzinfo=wita)) == "16 April 2026 23.59"

@@ -273,7 +273,7 @@ async def test_unit_head_calibration_curve_override_finalisation_and_objection(s
     s.clock.now = datetime(2026, 4, 16, 16, 0, tzinfo=UTC) + timedelta(seconds=1)
     late = await s.send("POST", f"/appraisals/{appraisal_id}/objection", first, {"reasons": "Terlambat mengajukan"})
     assert late.status_code == 409
-    assert late.json()["detail"] == "Masa pengajuan keberatan telah berakhir pada 16-04-2026 23:59 WITA"
+    assert late.json()["detail"] == "Masa pengajuan keberatan telah berakhir pada 16 April 2026 23.59 WITA"
     assert (await s.appraisal(first))["objection"] is None
 
 

@@ -204,7 +204,7 @@ def test_the_objection_window_is_counted_in_the_office_time_zone() -> None:
     late = appraisal.objection_deadline + timedelta(seconds=1)
     with pytest.raises(DomainRuleViolation) as closed:
         appraisal.object(actor_id=EMPLOYEE, reasons="Tidak sesuai", now=late)
-    assert "17-04-2026 23:59 WITA" in closed.value.message
+    assert "17 April 2026 23.59 WITA" in closed.value.message
     with pytest.raises(Forbidden):
         appraisal.object(actor_id=EVALUATOR, reasons="x", now=NOW)
     assert appraisal.objection is None

@@ -256,7 +256,7 @@ class TestDialogues:
             "notes": "Capaian baik", "actions": [{"description": "Pelatihan", "due_on": "2031-03-05"},
                                                  {"description": "Mentoring", "due_on": "2031-02-28"}]})
         assert early.status_code == 422 and problem_field(early) == "actions.1.due_on"
-        assert "01-03-2031" in early.json()["detail"]
+        assert "1 Maret 2031" in early.json()["detail"]
         view = (await service.client.get(f"/api/v1/dialogues/{dialogue_id}", headers=t.boss)).json()
         assert view["status"] == "scheduled" and view["notes"] is None and view["actions"] == []
         assert view["employee_name"] == f"Pegawai {t.staff[-3:]}"

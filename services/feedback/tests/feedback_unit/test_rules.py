@@ -264,7 +264,7 @@ class TestDialogueDates:
         late = AgreedAction(action_id=uuid.uuid4(), description="Pelatihan", owner_id=STAFF, due_on=date(2031, 2, 9))
         with pytest.raises(InvalidInput) as e:
             d.record_notes(actor_id=BOSS, notes="x", actions=(action(), late), held_on=date(2031, 2, 10))
-        assert e.value.field == "actions.1.due_on" and "10-02-2031" in e.value.message
+        assert e.value.field == "actions.1.due_on" and "10 Februari 2031" in e.value.message
         on_the_day = late.model_copy(update={"due_on": date(2031, 2, 10)})
         d.record_notes(actor_id=BOSS, notes="x", actions=(on_the_day,), held_on=date(2031, 2, 10))
 

@@ -61,7 +61,7 @@ from kinerja_kernel.contracts.evaluation import (
 )
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
-from kinerja_kernel.labels import value_label
+from kinerja_kernel.labels import tanggal_waktu, value_label
 
 APPRAISAL_NAMESPACE = uuid.UUID("0b7f3c0e-5d1a-4c59-8f0e-3f3e6c2a9d41")
 PEER_SCALE = range(1, 6)
@@ -396,7 +396,7 @@ class Appraisal(Aggregate):
         if now > self.objection_deadline:
             zone = TimeZone.of(self.objection_deadline)
             raise DomainRuleViolation(
-                f"Masa pengajuan keberatan telah berakhir pada {self.objection_deadline:%d-%m-%Y %H:%M} "
+                f"Masa pengajuan keberatan telah berakhir pada {tanggal_waktu(self.objection_deadline)} "
                 f"{zone.value if zone else 'UTC'}", message_en="objection window closed", field="reasons")
         superior_id = self.superior_id or roster_superior_id
         if not superior_id:

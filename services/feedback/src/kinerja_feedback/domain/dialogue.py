@@ -20,6 +20,7 @@ from kinerja_kernel.contracts.feedback import (
     DialogueScheduled,
 )
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput, NotFound
+from kinerja_kernel.labels import tanggal
 
 
 class DialogueStatus(enum.StrEnum):
@@ -99,7 +100,7 @@ class Dialogue(Aggregate):
                 raise InvalidInput("Penanggung jawab tindak lanjut harus pegawai atau pejabat penilai",
                                    message_en="action owner must be a party", field=f"actions.{i}.owner_id")
             if held_on is not None and a.due_on is not None and a.due_on < held_on:
-                raise InvalidInput(f"Tenggat tindak lanjut tidak boleh sebelum tanggal dialog ({held_on:%d-%m-%Y})",
+                raise InvalidInput(f"Tenggat tindak lanjut tidak boleh sebelum tanggal dialog ({tanggal(held_on)})",
                                    message_en="an action cannot fall due before the dialogue",
                                    field=f"actions.{i}.due_on")
         assert self.dialogue_id is not None

@@ -18,6 +18,7 @@ from kinerja_kernel.contracts.planning import (
     ActingWindow,
 )
 from kinerja_kernel.errors import DomainRuleViolation, InvalidInput
+from kinerja_kernel.labels import tanggal
 
 MAX_DAYS = 366
 """An appointment longer than a year is a new decree, not an extension of this one."""
@@ -74,7 +75,7 @@ class ActingAppointment(Aggregate):
             return
         if ends_on > self.ends_on:
             raise DomainRuleViolation(
-                f"Penugasan sudah berakhir {self.ends_on:%d-%m-%Y}; memperpanjang dicatat sebagai penugasan baru",
+                f"Penugasan sudah berakhir {tanggal(self.ends_on)}; memperpanjang dicatat sebagai penugasan baru",
                 message_en="cannot extend an appointment", field="ends_on")
         if ends_on < self.starts_on - timedelta(days=1):
             raise InvalidInput("Tanggal berakhir paling awal sehari sebelum tanggal mulai (membatalkan penugasan)",
