@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from kinerja_kernel.auth import Role
@@ -194,41 +194,36 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 @router.post("/skp/{plan_id}/realisasi/{entry_id}/catatan", dependencies=[requires(*STAFF)])
 async def comment_on_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                            api: Api, form: Form) -> Response:
-    """The evaluator's comment on one realisation entry (its field is named after the entry, so the error
-    shows beside the right one when the page has many)."""
-    name = f"{COMMENT_PREFIX}{entry_id}"
-    check = Checker(language(request))
-    comment = check.required(name, text(form, name))
-    if check.errors:
-        return await _realisation_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
-                                       status=422)
-    try:
-        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/comments", viewer.token,
-                       json={"comment": comment})
-    except ApiError as error:
-        return await _realisation_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
-                                       errors=FormErrors.from_api(error, {"comment": name, "entry_id": name}))
-    flash(request, "real.commented")
-    return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
+    """The evaluator's comment on one realisation entry."""
+    return await _entry_action(request, plan_id, entry_id, viewer, api, form, prefix=COMMENT_PREFIX,
+                               action="comments", key="comment", done="real.commented")
 
 
 @router.post("/skp/{plan_id}/realisasi/{entry_id}/kembalikan", dependencies=[requires(*STAFF)])
 async def return_entry(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: CurrentViewer,
                        api: Api, form: Form) -> Response:
-    """The evaluator sends one entry back for correction, saying why (the reason field is named after the entry)."""
-    name = f"{RETURN_PREFIX}{entry_id}"
+    """The evaluator sends one entry back for correction, saying why."""
+    return await _entry_action(request, plan_id, entry_id, viewer, api, form, prefix=RETURN_PREFIX,
+                               action="return", key="reason", done="real.returned_done")
+
+
+async def _entry_action(request: Request, plan_id: uuid.UUID, entry_id: uuid.UUID, viewer: Viewer, api: Services,
+                        form: FormData, *, prefix: str, action: str, key: str, done: str) -> Response:
+    """One required text about one realisation entry, sent to planning. Its field is named after the entry, so
+    the error shows beside the right one when the page has many."""
+    name = f"{prefix}{entry_id}"
     check = Checker(language(request))
-    reason = check.required(name, text(form, name))
+    value = check.required(name, text(form, name))
     if check.errors:
         return await _realisation_page(request, viewer, api, plan_id, errors=check.errors, values=values_of(form),
                                        status=422)
     try:
-        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/return", viewer.token,
-                       json={"reason": reason})
+        await api.call("planning", "POST", f"/plans/{plan_id}/realisation/{entry_id}/{action}", viewer.token,
+                       json={key: value})
     except ApiError as error:
         return await _realisation_page(request, viewer, api, plan_id, values=values_of(form), status=error.status,
-                                       errors=FormErrors.from_api(error, {"reason": name, "entry_id": name}))
-    flash(request, "real.returned_done")
+                                       errors=FormErrors.from_api(error, {key: name, "entry_id": name}))
+    flash(request, done)
     return RedirectResponse(f"/skp/{plan_id}/realisasi#entri-{entry_id}", status_code=303)
 
 
