@@ -241,6 +241,10 @@ def passive(request: Request) -> None:
     request.scope[PASSIVE] = True
 
 
+STATIC_PREFIX = "/static/"
+"""Paths served without a session (the portal's stylesheet, script and images)."""
+
+
 class SessionMiddleware:
     """Opens the session cookie, ends it when expired, idle or revoked, and seals it again on the way out."""
 
@@ -270,8 +274,8 @@ class SessionMiddleware:
                             expires=now + self.absolute_seconds, data=data)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIX):
+            await self.app(scope, receive, send)  # static files need no session: no store lookup, no cookie
             return
         sent = HTTPConnection(scope).cookies.get(self.name)
         session = await self._load(sent, time.time())
