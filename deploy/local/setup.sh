@@ -30,6 +30,15 @@ if [ ! -x /usr/bin/chromium ]; then  # the portal's browser tests drive Debian's
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# official documents (issue 15): WeasyPrint's Pango/HarfBuzz, DejaVu and Noto fonts for Indonesian text, and
+# poppler-utils (pdfsig validates PAdES signatures, pdftotext/pdftoppm read documents back in tests)
+if ! command -v pdfsig >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+   || ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then
+  echo "setup: installing poppler-utils, fonts and Pango for documents" >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils \
+    fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null
+fi
+
 echo "setup: Python dependencies (uv sync --frozen)" >&2
 uv sync --frozen --quiet "$@"
 echo "setup: Kafka artifacts (deploy/kafka/kafkactl fetch)" >&2
