@@ -10,6 +10,7 @@ from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
+from kinerja_planning.adapters.dashboard_models import DASHBOARD_PROJECTION
 from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
 from kinerja_planning.adapters.repository import plan_repository, roster_repository
 from kinerja_planning.application.handlers import PlanningService
@@ -21,7 +22,8 @@ from kinerja_planning.entrypoints.kafka import interactions_consumer
 
 def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]:
     plans = plan_repository(runtime.store)
-    realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi")
+    realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi",
+                                          projection=DASHBOARD_PROJECTION)
     settings = runtime.settings
     today = settings.today if isinstance(settings, PlanningSettings) else None
     planning = PlanningService(plans, roster_repository(runtime.store), today=today)

@@ -13,6 +13,7 @@ from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_evaluation.entrypoints.http import router
+from kinerja_evaluation.entrypoints.http_dashboard import router as dashboard_router
 from kinerja_kernel.app import run, service_app
 from kinerja_kernel.audit_http import AuditSpec
 from kinerja_kernel.kafka import events_topic
@@ -28,7 +29,7 @@ AUDIT = AuditSpec(aggregates={"penilaian": Appraisal, "kantor": Office, "predika
 def create_app(settings: EvaluationSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """``clock`` replaces the wall clock (tests of windows and deadlines)."""
     app = service_app(service="evaluation", title="Kinerja — Penilaian Kinerja",
-                      settings=settings or EvaluationSettings(), wire=wire, routers=[router],
+                      settings=settings or EvaluationSettings(), wire=wire, routers=[router, dashboard_router],
                       migrations=READ_MODELS.migrations, audit=AUDIT)
     app.state.clock = clock
     return app

@@ -17,6 +17,7 @@ from kinerja_feedback.domain.reminders import Reminder
 from kinerja_feedback.domain.settings import OfficeFeedbackSettings
 from kinerja_feedback.domain.webhooks import WebhookSubscription
 from kinerja_feedback.entrypoints.http import router
+from kinerja_feedback.entrypoints.http_dashboard import router as dashboard_router
 from kinerja_feedback.entrypoints.http_dialogues import router as dialogues_router
 from kinerja_feedback.entrypoints.http_feedback import router as feedback_router
 from kinerja_feedback.entrypoints.http_webhooks import router as webhooks_router
@@ -32,8 +33,8 @@ AUDIT = AuditSpec(aggregates={
 def create_app(settings: FeedbackSettings | None = None) -> FastAPI:
     settings = settings or FeedbackSettings()
     return service_app(service="feedback", title="Kinerja — Umpan Balik & Notifikasi", settings=settings, wire=wire,
-                       routers=[router, feedback_router, dialogues_router, webhooks_router], migrations=MIGRATIONS,
-                       audit=AUDIT)
+                       routers=[router, feedback_router, dialogues_router, webhooks_router, dashboard_router],
+                       migrations=MIGRATIONS, audit=AUDIT)
 
 
 def main() -> None:

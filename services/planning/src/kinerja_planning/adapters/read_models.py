@@ -19,6 +19,7 @@ from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.rebuild import ReadModels
 from kinerja_kernel.repository import Projection
 from kinerja_planning.adapters.acting_models import ACTING_MIGRATIONS, ACTING_PROJECTION
+from kinerja_planning.adapters.dashboard_models import DASHBOARD_HANDLERS, DASHBOARD_MIGRATIONS, chained
 from kinerja_planning.domain.interactions import add_up
 from kinerja_planning.domain.plan import PlanStatus, SupervisorPlan
 
@@ -215,10 +216,11 @@ async def _interaction(conn: asyncpg.Connection, env: EventEnvelope, e: ev.Servi
     await add_interaction_totals(conn, add_up([(e.interaction, e.period_year)]))
 
 
-MIGRATIONS = (*MIGRATIONS, *ACTING_MIGRATIONS)
+MIGRATIONS = (*MIGRATIONS, *ACTING_MIGRATIONS, *DASHBOARD_MIGRATIONS)
 
-READ_MODELS = ReadModels("planning", MIGRATIONS, Projection({
-    **PROJECTION.handlers, **ACTING_PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction}),
+READ_MODELS = ReadModels("planning", MIGRATIONS, Projection(chained({
+    **PROJECTION.handlers, **ACTING_PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction},
+    DASHBOARD_HANDLERS)),
     foreign={events_topic("evaluation"): EVALUATION_HANDLERS})
 
 

@@ -2,8 +2,9 @@
 appointments ``plt-<appointment id>``."""
 
 from kinerja_kernel.eventstore import PostgresEventStore
-from kinerja_kernel.repository import EventSourcedRepository
+from kinerja_kernel.repository import EventSourcedRepository, Projection
 from kinerja_planning.adapters.acting_models import ACTING_PROJECTION
+from kinerja_planning.adapters.dashboard_models import DASHBOARD_HANDLERS, chained
 from kinerja_planning.adapters.read_models import PROJECTION
 from kinerja_planning.domain.acting import ActingAppointment
 from kinerja_planning.domain.plan import PerformancePlan
@@ -11,7 +12,8 @@ from kinerja_planning.domain.roster import RosterEntry
 
 
 def plan_repository(store: PostgresEventStore) -> EventSourcedRepository[PerformancePlan]:
-    return EventSourcedRepository(store, PerformancePlan, prefix="skp", projection=PROJECTION)
+    return EventSourcedRepository(store, PerformancePlan, prefix="skp",
+                                  projection=Projection(chained(PROJECTION.handlers, DASHBOARD_HANDLERS)))
 
 
 def roster_repository(store: PostgresEventStore) -> EventSourcedRepository[RosterEntry]:

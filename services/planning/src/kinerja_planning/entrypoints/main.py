@@ -15,6 +15,7 @@ from kinerja_planning.domain.plan import PerformancePlan
 from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.domain.roster import RosterEntry
 from kinerja_planning.entrypoints.http import router
+from kinerja_planning.entrypoints.http_dashboard import router as dashboard_router
 from kinerja_planning.entrypoints.http_evidence import MULTIPART_ALLOWANCE, UPLOAD_ROUTE
 from kinerja_planning.entrypoints.http_evidence import router as evidence_router
 from kinerja_planning.entrypoints.http_realisation import router as realisation_router
@@ -33,7 +34,7 @@ def create_app(settings: PlanningSettings | None = None) -> FastAPI:
     settings = settings or PlanningSettings()
     return service_app(service="planning", title="Kinerja — Perencanaan (SKP)",
                        settings=settings, wire=wire,
-                       routers=[router, realisation_router, roster_router, evidence_router],
+                       routers=[router, realisation_router, roster_router, evidence_router, dashboard_router],
                        migrations=MIGRATIONS, audit=AUDIT, bulk_routes=BULK_ROUTES,
                        route_limits={UPLOAD_ROUTE: settings.max_evidence_bytes + MULTIPART_ALLOWANCE})
 

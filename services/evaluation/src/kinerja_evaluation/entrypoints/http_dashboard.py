@@ -1,0 +1,34 @@
+"""HTTP routes of the monitoring dashboards (evaluation's part): one request per team or office."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from kinerja_evaluation.application.dashboard import AppraisalDashboard
+from kinerja_kernel.http import CurrentPrincipal
+
+router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
+
+
+def dashboard(request: Request) -> AppraisalDashboard:
+    return AppraisalDashboard(request.app.state.evaluation)
+
+
+Dashboard = Annotated[AppraisalDashboard, Depends(dashboard)]
+Period = Annotated[str, Query(min_length=4, max_length=10, description="periode: 2026, 2026-Q1, 2026-S1 …")]
+
+
+@router.get("/team/appraisal-dashboard")
+async def team_dashboard(period: Period, by: CurrentPrincipal, queries: Dashboard) -> dict[str, Any]:
+    """The caller's team's appraisals of the period: self-assessment, 360, rating, predicate, objection and the
+    days left to each deadline."""
+    return await queries.team(period, by)
+
+
+@router.get("/offices/{office_id}/appraisal-dashboard")
+async def office_dashboard(office_id: str, period: Period, by: CurrentPrincipal,
+                           queries: Dashboard) -> dict[str, Any]:
+    """Every appraisal of the office's period, and per unit its progress and predicates against the curve."""
+    return await queries.office(office_id, period, by)
