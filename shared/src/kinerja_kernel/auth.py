@@ -58,18 +58,12 @@ class Principal(BaseModel):
 
     def require_office(self, office_id: str) -> None:
         if not self.in_office(office_id):
-            raise Forbidden(
-                f"Anda tidak memiliki akses ke kantor {office_id}",
-                message_en=f"user {self.user_id} has no access to office {office_id}",
-                field="office_id",
-            )
+            raise Forbidden("kernel.access.office", field="office_id", office_id=office_id, user_id=self.user_id)
 
     def require_role(self, *roles: Role) -> None:
         if not self.has_role(*roles):
             names = ", ".join(r.value for r in roles)
-            raise Forbidden(
-                f"Tindakan ini memerlukan peran: {names}", message_en=f"requires one of roles: {names}"
-            )
+            raise Forbidden("kernel.access.role", roles=names)
 
     def actor(self, acting_as: Role) -> Actor:
         """The actor recorded on events this caller causes, in the role they act in."""
@@ -96,26 +90,23 @@ class TokenVerifier:
                 options={"require": ["sub", "exp", "iat", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthenticated(
-                "Sesi Anda telah berakhir, silakan masuk kembali", message_en="token expired"
-            ) from exc
+            raise Unauthenticated("kernel.auth.expired") from exc
         except jwt.PyJWTError as exc:
-            raise Unauthenticated("Token tidak valid", message_en=f"invalid token: {exc}") from exc
+            raise Unauthenticated("kernel.auth.invalid", reason=str(exc)) from exc
         try:
             lifetime = float(claims["exp"]) - float(claims["iat"])
         except (TypeError, ValueError) as exc:
-            raise Unauthenticated("Token tidak valid", message_en="exp and iat must be numbers") from exc
+            raise Unauthenticated("kernel.auth.invalid", reason="exp and iat must be numbers") from exc
         if lifetime > self.max_lifetime.total_seconds():
-            raise Unauthenticated(
-                "Masa berlaku token terlalu panjang, silakan masuk kembali",
-                message_en=f"token lifetime {lifetime}s exceeds {int(self.max_lifetime.total_seconds())}s")
+            raise Unauthenticated("kernel.auth.lifetime", lifetime=int(lifetime),
+                                  maximum=int(self.max_lifetime.total_seconds()))
         raw_roles, raw_offices = claims.get("roles", []), claims.get("offices", [])
         if not isinstance(raw_roles, list) or not isinstance(raw_offices, list):
-            raise Unauthenticated("Token tidak valid", message_en="roles and offices must be lists")
+            raise Unauthenticated("kernel.auth.invalid", reason="roles and offices must be lists")
         try:
             roles = frozenset(Role(r) for r in raw_roles)
         except (ValueError, TypeError) as exc:
-            raise Unauthenticated("Token memuat peran yang tidak dikenal", message_en=str(exc)) from exc
+            raise Unauthenticated("kernel.auth.unknown-role", reason=str(exc)) from exc
         return Principal(
             user_id=_subject(claims["sub"], roles), name=str(claims.get("name", "")), roles=roles,
             offices=frozenset(str(o) for o in raw_offices),
@@ -125,16 +116,14 @@ class TokenVerifier:
 def _subject(sub: object, roles: frozenset[Role]) -> str:
     """The caller's id: an NIP for a person, a client id for a ``system``-only machine caller."""
     if not isinstance(sub, str) or not sub:
-        raise Unauthenticated("Token tidak memuat identitas pengguna", message_en="token sub is empty")
+        raise Unauthenticated("kernel.auth.no-subject")
     if roles == {Role.SYSTEM}:
         if CLIENT_ID.fullmatch(sub) is None:
-            raise Unauthenticated("Identitas sistem pada token tidak valid",
-                                  message_en="a system token's sub must be a client id [A-Za-z0-9._:-]{1,64}")
+            raise Unauthenticated("kernel.auth.bad-client-id")
         return sub
     problem = nip_problem(sub)
     if problem is not None:
-        raise Unauthenticated(f"Identitas pengguna pada token bukan NIP yang valid: {problem}",
-                              message_en="a person's token must carry a well-formed NIP as sub")
+        raise Unauthenticated("kernel.auth.subject-not-nip", problem=problem)
     return sub
 
 

@@ -1,41 +1,85 @@
-"""Errors shared by every service, mapped to HTTP problems at the edge.
+"""Errors shared by every service: a *kind* (what went wrong, mapped to an HTTP status at the edge), a
+*code* and its *parameters* (which rule, rendered to text by the message catalog, ``kinerja_kernel.messages``)
+and the ``field`` that caused it when there is one.
 
-Each error carries an Indonesian message for people (``message``) and an English one for logs
-(``message_en``); ``field`` names the input that caused it when there is one.
+    raise InvalidInput("planning.rhk.target-not-positive", field="target", value=0)
+
+The text a person reads is never written here or in a domain: ``message`` and ``message_en`` are rendered
+from the catalog. ``details`` carries further problems of the same refusal (every blocker of a submission).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+from kinerja_kernel import messages
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One further problem of a refusal: the field, a message code and its parameters."""
+
+    field: str
+    code: str
+    params: Mapping[str, Any] = dc_field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return messages.render(self.code, self.params, "id")
+
+    @property
+    def message_en(self) -> str:
+        return messages.render(self.code, self.params, "en")
+
+
+LEGACY_TEXT = "kernel.text"
+"""The code of a text written at the raise site (being replaced by codes; a test counts what is left)."""
 
 
 class KinerjaError(Exception):
     """Base of the project's expected errors."""
 
-    status = 400
-    code = "error"
+    kind = "error"
 
     def __init__(
-        self, message: str, *, message_en: str | None = None, field: str | None = None,
-        details: list[tuple[str, str]] | None = None,
+        self, code: str, /, *, field: str | None = None, details: Iterable[Detail | tuple[str, str]] = (),
+        **params: Any,
     ) -> None:
-        super().__init__(message_en or message)
-        self.message = message
-        self.message_en = message_en or message
+        if not messages.CODE.match(code):  # transitional: a hand-written Indonesian text (being replaced)
+            params = {"text": code, "text_en": params.pop("message_en", None) or code}
+            code = LEGACY_TEXT
+        self.code = code
+        self.params: dict[str, Any] = params
         self.field = field
-        self.details = details or []  # further (field, Indonesian message) pairs, e.g. every blocker
+        self.details: list[Detail] = [
+            d if isinstance(d, Detail) else Detail(d[0], LEGACY_TEXT, {"text": d[1], "text_en": d[1]})
+            for d in details]
+        super().__init__(self.message_en)
+
+    @property
+    def message(self) -> str:
+        """The Indonesian text (from the catalog)."""
+        return messages.render(self.code, self.params, "id")
+
+    @property
+    def message_en(self) -> str:
+        """The English text (from the catalog): logs, dead-letter reasons, English users."""
+        return messages.render(self.code, self.params, "en")
 
 
 class DomainRuleViolation(KinerjaError):
     """A command breaks a business rule of an aggregate (state conflict)."""
 
-    status = 409
-    code = "rule-violation"
+    kind = "rule-violation"
 
 
 class InvalidInput(KinerjaError):
     """A value is well-formed but not acceptable (e.g. an NIP with an impossible birth date)."""
 
-    status = 422
-    code = "invalid-input"
+    kind = "invalid-input"
 
 
 class RejectedMessage(KinerjaError):
@@ -44,44 +88,40 @@ class RejectedMessage(KinerjaError):
     lost race) raised by a consumer's handler is treated so; any other exception is a bug and stops the
     consumer."""
 
-    status = 422
-    code = "rejected-message"
+    kind = "rejected-message"
 
 
 class NotFound(KinerjaError):
     """The referenced thing does not exist (or is not visible to the caller)."""
 
-    status = 404
-    code = "not-found"
+    kind = "not-found"
 
 
 class Forbidden(KinerjaError):
     """The caller's role or office scope does not allow this."""
 
-    status = 403
-    code = "forbidden"
+    kind = "forbidden"
 
 
 class Unauthenticated(KinerjaError):
     """No valid credentials."""
 
-    status = 401
-    code = "unauthenticated"
+    kind = "unauthenticated"
+
+
+class TooLarge(KinerjaError):
+    """A value (a file, a batch) above its size limit."""
+
+    kind = "payload-too-large"
 
 
 class ConcurrencyError(KinerjaError):
     """An append lost a race: the stream is not at the expected version."""
 
-    status = 409
-    code = "concurrency-conflict"
+    kind = "concurrency-conflict"
 
     def __init__(self, stream_id: str, expected_version: int, detail: str = "") -> None:
-        super().__init__(
-            f"Data telah diubah oleh orang lain (versi {expected_version} sudah tidak terbaru). "
-            "Muat ulang lalu coba lagi.",
-            message_en=f"stream {stream_id} is not at expected version {expected_version}"
-            + (f": {detail}" if detail else ""),
-            field="expected_version",
-        )
+        super().__init__("kernel.concurrency.stale-version", field="expected_version", stream_id=stream_id,
+                         expected_version=expected_version, detail=detail)
         self.stream_id = stream_id
         self.expected_version = expected_version

@@ -6,7 +6,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 import annotated_types
@@ -71,17 +71,27 @@ _MESSAGES_ID: dict[str, str] = {
 
 def problem(
     status: int, title: str, *, detail: str, code: str, errors: list[dict[str, Any]] | None = None,
-    detail_en: str | None = None, headers: dict[str, str] | None = None,
+    detail_en: str | None = None, headers: dict[str, str] | None = None, message_code: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """An RFC 9457 problem+json response (Indonesian ``title``/``detail``; English in ``detail_en``)."""
+    """An RFC 9457 problem+json response (Indonesian ``title``/``detail``; English in ``detail_en``); ``type``
+    names the kind of problem, ``code`` and ``params`` the exact rule (``kinerja_kernel.messages``)."""
     body: dict[str, Any] = {
         "type": f"https://kinerja.example/problems/{code}", "title": title, "status": status, "detail": detail,
     }
     if detail_en:
         body["detail_en"] = detail_en
+    if message_code:
+        body["code"] = message_code
+        body["params"] = _jsonable(params or {})
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, str | int | float | bool | None) else str(getattr(v, "value", v))
+            for k, v in params.items()}
 
 
 _TITLES = {400: "Permintaan tidak valid", 401: "Belum masuk", 403: "Tidak diizinkan", 404: "Tidak ditemukan",
@@ -126,13 +136,24 @@ def validation_message(error_type: str, ctx: dict[str, Any] | None = None) -> st
             "{lt}", "batasnya")
 
 
+STATUS_BY_KIND: Final = {"rule-violation": 409, "concurrency-conflict": 409, "invalid-input": 422,
+                          "rejected-message": 422, "not-found": 404, "forbidden": 403, "unauthenticated": 401,
+                          "payload-too-large": 413, "malformed-message": 422, "unknown-event-type": 422}
+"""The HTTP status of each error kind (``kinerja_kernel.errors``); any other kind is a 400."""
+
+
 def _kinerja_problem(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, KinerjaError)
-    errors = [{"field": exc.field, "message": exc.message, "message_en": exc.message_en}] if exc.field else []
-    errors += [{"field": field, "message": message} for field, message in exc.details]
+    public = _jsonable({k: v for k, v in exc.params.items() if k not in {"text", "text_en"}})
+    errors = ([{"field": exc.field, "message": exc.message, "message_en": exc.message_en, "code": exc.code,
+                "params": public}] if exc.field else [])
+    errors += [{"field": d.field, "message": d.message, "message_en": d.message_en, "code": d.code,
+                "params": _jsonable(dict(d.params))} for d in exc.details]
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    return problem(exc.status, _TITLES.get(exc.status, "Kesalahan"), detail=exc.message, code=exc.code,
-                   errors=errors, detail_en=exc.message_en, headers=headers)
+    status = STATUS_BY_KIND.get(exc.kind, 400)
+    return problem(status, _TITLES.get(status, "Kesalahan"), detail=exc.message, code=exc.kind,
+                   errors=errors, detail_en=exc.message_en, headers=headers, message_code=exc.code,
+                   params=public)
 
 
 def _http_problem(_: Request, exc: Exception) -> Response:
@@ -188,7 +209,7 @@ async def current_principal(
 ) -> Principal:
     """The authenticated caller (FastAPI dependency); the verifier lives on ``app.state.token_verifier``."""
     if credentials is None:
-        raise Unauthenticated("Silakan masuk terlebih dahulu", message_en="missing bearer token")
+        raise Unauthenticated("kernel.auth.missing-token")
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = verifier.verify(credentials.credentials)
     structlog.contextvars.bind_contextvars(user_id=principal.user_id)

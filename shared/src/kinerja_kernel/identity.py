@@ -38,7 +38,7 @@ def check_nip(value: str) -> str:
     """Return ``value`` if it is a well-formed NIP, else raise ``InvalidInput`` saying what is wrong."""
     problem = nip_problem(value)
     if problem is not None:
-        raise InvalidInput(problem, message_en=f"invalid NIP {value!r}", field="nip")
+        raise InvalidInput("kernel.nip.invalid", field="nip", problem=problem, value=value)
     return value
 
 

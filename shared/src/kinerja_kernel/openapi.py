@@ -23,6 +23,9 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
             "status": {"type": "integer"},
             "detail": {"type": "string"},
             "detail_en": {"type": "string"},
+            "code": {"type": "string", "description": "the exact rule broken, e.g. planning.plan.not-editable "
+                     "(text in kinerja_kernel.messages and the service's messages.py)"},
+            "params": {"type": "object", "description": "the values the rule's text is made from"},
             "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ProblemError"}},
         },
     },
@@ -34,6 +37,8 @@ PROBLEM_SCHEMAS: dict[str, Any] = {
             "message": {"type": "string", "description": "what is wrong, in Indonesian"},
             "message_en": {"type": "string"},
             "type": {"type": "string", "description": "machine-readable kind, e.g. missing, too_large"},
+            "code": {"type": "string", "description": "the exact rule, as in the problem's code"},
+            "params": {"type": "object"},
         },
     },
 }

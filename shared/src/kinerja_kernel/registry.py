@@ -27,8 +27,7 @@ class DomainEvent(BaseModel):
 class UnknownEventType(KinerjaError):
     """An event name or version this process has no model or upcaster for."""
 
-    status = 422
-    code = "unknown-event-type"
+    kind = "unknown-event-type"
 
 
 E = TypeVar("E", bound=type[DomainEvent])
@@ -56,9 +55,7 @@ class EventRegistry:
         try:
             return self._models[event_type]
         except KeyError:
-            raise UnknownEventType(
-                f"Jenis peristiwa tidak dikenal: {event_type}", message_en=f"unknown event type {event_type}"
-            ) from None
+            raise UnknownEventType("kernel.event.unknown-type", event_type=event_type) from None
 
     def __iter__(self) -> Iterator[type[DomainEvent]]:
         return iter(sorted(self._models.values(), key=lambda m: m.event_type))
@@ -67,18 +64,13 @@ class EventRegistry:
         """Upcast a stored payload to the current version and validate it into its model."""
         model = self.model(event_type)
         if event_version > model.event_version:
-            raise UnknownEventType(
-                f"Versi peristiwa {event_type} v{event_version} lebih baru dari yang dikenal",
-                message_en=f"{event_type} v{event_version} is newer than known v{model.event_version}",
-            )
+            raise UnknownEventType("kernel.event.version-too-new", event_type=event_type, version=event_version,
+                                   known=model.event_version)
         version = event_version
         while version < model.event_version:
             step = self._upcasters.get((event_type, version))
             if step is None:
-                raise UnknownEventType(
-                    f"Tidak ada konversi untuk {event_type} v{version}",
-                    message_en=f"no upcaster for {event_type} v{version}",
-                )
+                raise UnknownEventType("kernel.event.no-upcaster", event_type=event_type, version=version)
             payload = step(payload)
             version += 1
         return model.model_validate(payload)

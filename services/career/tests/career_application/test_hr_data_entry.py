@@ -99,7 +99,7 @@ class TestImportRanks:
         with pytest.raises(InvalidInput) as refused:
             await career.import_ranks(OFFICE, rows, None, hr())
         assert refused.value.field == "baris 3.tmt"
-        assert [field for field, _ in refused.value.details] == ["baris 4.tmt"]
+        assert [d.field for d in refused.value.details] == ["baris 4.tmt"]
         assert store.all_events() == []  # all or nothing
 
 

@@ -69,7 +69,7 @@ class TestRhkContent:
         bad = iki(targets=(Target(aspect=Aspect.KUALITAS, value=Decimal(-1)),))
         with pytest.raises(InvalidInput) as info:
             drafted(PositionType.KEPALA_UNIT).add_rhk(actor_id=EMPLOYEE, rhk=leader_rhk(ikis=(bad,)), cited=None)
-        fields = [info.value.field] + [f for f, _ in info.value.details]
+        fields = [info.value.field] + [d.field for d in info.value.details]
         assert fields == ["rhk.ikis.0.targets", "rhk.ikis.0.targets.0.value", "rhk.ikis.0.targets.0.unit"]
 
     def test_a_qualitative_plan_accepts_targets_in_words(self) -> None:
@@ -81,7 +81,7 @@ class TestRhkContent:
     def test_a_jpt_rhk_needs_a_perspective_and_a_source(self) -> None:
         with pytest.raises(InvalidInput) as info:
             drafted(PositionType.JPT).add_rhk(actor_id=EMPLOYEE, rhk=rhk(), cited=None)
-        fields = {info.value.field, *(f for f, _ in info.value.details)}
+        fields = {info.value.field, *(d.field for d in info.value.details)}
         assert fields == {"rhk.source", "rhk.perspective"}
 
     def test_only_the_owner_edits(self) -> None:

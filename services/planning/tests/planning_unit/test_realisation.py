@@ -90,7 +90,7 @@ class TestReporting:
         with pytest.raises(InvalidInput) as info:
             Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=tuple(bad))],
                                  origin=Origin.MANUAL)
-        assert [info.value.field, *(f for f, _ in info.value.details)] == ["entries.0.evidence.0", "entries.0.evidence.1"]
+        assert [info.value.field, *(d.field for d in info.value.details)] == ["entries.0.evidence.0", "entries.0.evidence.1"]
         good = (Evidence(kind=EvidenceKind.FILE, uri="s3://bukti/laporan.pdf", sha256=SHA, description="Laporan"),)
         assert Realisation().report(today=TODAY, actor_id=EMPLOYEE, plan=plan, entries=[entry(plan, 1, evidence=good)],
                                     origin=Origin.MANUAL) == 1

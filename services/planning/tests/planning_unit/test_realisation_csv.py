@@ -30,7 +30,7 @@ class TestCsvMessages:
         with pytest.raises(InvalidInput) as refused:
             parse_csv(raw)
         assert refused.value.field == "rows.3"
-        assert [f for f, _ in refused.value.details] == ["rows.4"]
+        assert [d.field for d in refused.value.details] == ["rows.4"]
 
     def test_a_good_file_gives_entries_with_indonesian_decimals(self) -> None:
         iki = uuid.uuid4()

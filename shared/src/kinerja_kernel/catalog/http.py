@@ -40,8 +40,7 @@ def catalog_router() -> APIRouter:
     async def event_type_schema(event_type: str) -> JSONResponse:
         schema = _cached_schemas().get(event_type)
         if schema is None:
-            raise NotFound(f"Jenis peristiwa tidak dikenal: {event_type}",
-                           message_en=f"unknown event type {event_type}", field="event_type")
+            raise NotFound("kernel.event.unknown-type", field="event_type", event_type=event_type)
         return JSONResponse(schema, media_type="application/schema+json")
 
     @router.get("/asyncapi.json", summary="AsyncAPI 3.0 document of the topics", response_class=JSONResponse)

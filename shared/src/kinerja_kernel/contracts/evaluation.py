@@ -79,10 +79,7 @@ class EvaluationPeriod(_Value):
     def parse(cls, key: str) -> EvaluationPeriod:
         match = _PERIOD_KEY.match(key)
         if match is None or not 2000 <= int(match["year"]) <= 2100:
-            raise InvalidInput(
-                f"Periode '{key}' tidak dikenal; gunakan 2026, 2026-Q1 .. 2026-Q4 atau 2026-M01 .. 2026-M12",
-                message_en=f"unknown period key {key!r}", field="period",
-            )
+            raise InvalidInput("kernel.period.unknown-key", field="period", key=key)
         year = int(match["year"])
         if match["quarter"]:
             first = (int(match["quarter"]) - 1) * 3 + 1

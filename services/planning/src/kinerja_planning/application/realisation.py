@@ -28,7 +28,7 @@ from kinerja_kernel.contracts.planning import (
     ServiceInteractionRecorded,
 )
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.errors import ConcurrencyError, InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.errors import ConcurrencyError, InvalidInput, NotFound, TooLarge
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
@@ -40,13 +40,6 @@ from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisati
 INTERACTION_RETRIES = 5
 READERS = (Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
 """Who reads any SKP's realisation (and its files) in their offices, besides the employee and the evaluator."""
-
-
-class TooLarge(KinerjaError):
-    """A file above the size limit (413)."""
-
-    status = 413
-    code = "payload-too-large"
 
 
 @dataclass(frozen=True)

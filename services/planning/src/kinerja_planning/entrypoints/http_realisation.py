@@ -120,7 +120,7 @@ def _by_row(refused: InvalidInput) -> InvalidInput:
 
     field, message = row_of(refused.field, refused.message)
     return InvalidInput(message, message_en=refused.message_en, field=field,
-                        details=[row_of(f, m) for f, m in refused.details])  # type: ignore[misc]
+                        details=[(f or "", m) for f, m in (row_of(d.field, d.message) for d in refused.details)])
 
 
 def parse_csv(raw: bytes) -> list[NewEntry]:
