@@ -1,7 +1,7 @@
 """The official rules of the appraisal, as pure functions: the predicate matrix, a unit head's results
 rating from the organisation predicate, the results-rating guidance, and the distribution curve.
 
-Sources: PermenPAN-RB 6/2022 and SE MenPAN-RB 3/2023 (see ``../shared/domain.md``).
+Sources: PermenPAN-RB 6/2022 and SE MenPAN-RB 3/2023 (see ``docs/domain.md``).
 """
 
 from __future__ import annotations
