@@ -10,6 +10,7 @@ from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 import annotated_types
+import asyncpg
 import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -167,7 +168,31 @@ _HTTP_DETAILS = {404: "Alamat yang diminta tidak ada; periksa tautannya atau mul
                  405: "Cara permintaan ini tidak didukung untuk alamat tersebut."}
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an exception means PostgreSQL cannot be reached right now (down, restarting, refusing
+    connections, the connection dropped): the request fails fast with a 503 and the pool reconnects by
+    itself when the database returns."""
+    unavailable = (asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
+                   asyncpg.AdminShutdownError, asyncpg.CrashShutdownError, asyncpg.InterfaceError, ConnectionError,
+                   OSError, TimeoutError)
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, unavailable):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+RETRY_AFTER_SECONDS: Final = 5
+
+
 def _unexpected_problem(_: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("http.database_unavailable", error=repr(exc))
+        return problem(503, "Layanan sementara tidak tersedia",
+                       detail="Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi.",
+                       code="unavailable", detail_en="the database cannot be reached right now",
+                       headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     log.exception("http.unhandled_error", error=repr(exc))
     return problem(500, "Kesalahan sistem", detail="Terjadi kesalahan pada sistem; silakan coba lagi.",
                    code="internal", detail_en="internal error")

@@ -51,6 +51,7 @@ _DESCRIPTIONS = {
     "409": "Konflik: aturan bisnis atau versi yang sudah berubah",
     "413": "Isi permintaan terlalu besar",
     "422": "Data tidak valid: setiap isian yang salah disebut di errors[]",
+    "503": "Layanan sementara tidak tersedia (basis data tidak dapat dihubungi); coba lagi setelah Retry-After",
 }
 _WITH_BODY = {"post", "put", "patch", "delete"}
 _METHODS = {"get", "head", "options", *_WITH_BODY}
@@ -68,7 +69,7 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
             if method not in _METHODS:
                 continue
             responses: dict[str, Any] = operation.setdefault("responses", {})
-            codes = ["400", "422"]  # every operation: unreadable input, NUL in a query, a bad parameter
+            codes = ["400", "422", "503"]  # every operation: unreadable input, a bad parameter, database down
             if operation.get("security"):
                 codes += ["401", "403", "404", "409"]
             if method in _WITH_BODY:
