@@ -3,6 +3,6 @@
 Importing this package registers every published event type in the default registry.
 """
 
-from kinerja_kernel.contracts import career, evaluation, feedback, planning
+from kinerja_kernel.contracts import career, documents, evaluation, feedback, planning
 
-__all__ = ["career", "evaluation", "feedback", "planning"]
+__all__ = ["career", "documents", "evaluation", "feedback", "planning"]

@@ -1,0 +1,75 @@
+"""HTML/CSS templates to PDF/A-3b with WeasyPrint (Pango/HarfBuzz shaping, fonts embedded and subset, table
+headers repeated on every page a table spans), and the QR code pointing to the verification page (segno)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import segno
+
+from kinerja_kernel.labels import tanggal
+
+TEMPLATES = Path(__file__).with_name("templates")
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["tanggal"] = tanggal
+
+
+@dataclass(frozen=True)
+class SignatureSpot:
+    """Where a signer's visible signature goes: page (0-based) and box in PDF points (x1, y1, x2, y2 from the
+    bottom left), found from the rendered layout of the element ``id="ttd-<role>"``."""
+
+    role: str
+    page: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    spots: dict[str, SignatureSpot]
+    pages: int
+
+
+def qr_svg(url: str) -> str:
+    """An SVG QR code (error correction M) of ``url``, to place inline in a template."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="svg", scale=3, border=2, xmldecl=False, svgns=True)
+    return out.getvalue().decode("utf-8")
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> Rendered:
+    """Render ``templates/<template>`` with ``context`` to a PDF/A-3b document; returns the bytes and where each
+    signature block (``id="ttd-<role>"``) landed."""
+    from weasyprint import HTML  # type: ignore[import-untyped]  # loaded here: Pango takes a moment
+
+    html = _ENV.get_template(template).render(**context)
+    document = HTML(string=html, base_url=str(TEMPLATES)).render()
+    spots = _signature_spots(document)
+    pdf = document.write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False, custom_metadata=False)
+    assert pdf is not None
+    return Rendered(pdf=pdf, spots=spots, pages=len(document.pages))
+
+
+def _signature_spots(document: Any) -> dict[str, SignatureSpot]:
+    """Walk the laid-out boxes for ``ttd-<role>`` elements (CSS px at 96 dpi -> PDF points at 72)."""
+    spots: dict[str, SignatureSpot] = {}
+    for number, page in enumerate(document.pages):
+        height = page.height * 0.75
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            ident = element.get("id") if element is not None and hasattr(element, "get") else None
+            if ident and ident.startswith("ttd-") and ident[4:] not in spots:
+                x, y = box.border_box_x() * 0.75, box.border_box_y() * 0.75
+                w, h = box.border_width() * 0.75, box.border_height() * 0.75
+                spots[ident[4:]] = SignatureSpot(ident[4:], number, (int(x), int(height - y - h), int(x + w),
+                                                                     int(height - y)))
+            stack.extend(getattr(box, "children", ()))
+    return spots
