@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from starlette.responses import StreamingResponse
@@ -132,7 +132,7 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence[object]], zone: 
         yield buffer.getvalue().encode()
 
 
-def _xlsx_cell(sheet: WriteOnlyWorksheet, column: Column, value: object, zone: TimeZone) -> WriteOnlyCell:
+def _xlsx_cell(sheet: WriteOnlyWorksheet, column: Column, value: object, zone: TimeZone) -> Cell:
     if column.kind == "number":
         number = _number(value)
         whole = number is not None and not column.places and number == number.to_integral_value()
@@ -140,7 +140,8 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, column: Column, value: object, zone: T
         cell.number_format = "#,##0" if not column.places else "#,##0." + "0" * column.places
         return cell
     if column.kind == "date":
-        cell = WriteOnlyCell(sheet, value=_day(value))
+        day = _day(value)
+        cell = WriteOnlyCell(sheet, value=None if day is None else datetime(day.year, day.month, day.day))
         cell.number_format = XLSX_DAY
         return cell
     if column.kind == "moment":
