@@ -6,10 +6,11 @@ It reads ``kinerja.evaluation.events`` and keeps one row per appraisal in ``appr
 whose ``source_event_id`` is the correction's ``replaces_event_id``. Every other event type is skipped, but
 every record's hash and its link to the previous event of its stream are verified with the documented
 recipe; a record that fails is reported (stderr and the ``chain_breaks`` table) and not applied. Delivery is
-at least once: a ``ce_id`` already processed is a redelivery and changes nothing. The effect and the
-processed id commit in one SQLite transaction, then the Kafka offset.
+at least once: a ``ce_id`` already processed is a redelivery and changes nothing, provided it is the same
+record (same ``ce_hash``, and its content hashes to it); a different record reusing the id is a forgery and is
+reported. The effect and the processed id commit in one SQLite transaction, then the Kafka offset.
 
-    python consumer.py --bootstrap 127.0.0.1:9092 --db payroll.sqlite3 [--topic T] [--group G] [--once]
+    python consumer.py --bootstrap 127.0.0.1:19092 --db payroll.sqlite3 [--topic T] [--group G] [--once]
 
 ``--once`` reads up to the end of the topic as it is at start, prints a JSON summary and exits: 0 if every
 record verified, 2 if any chain break was found.
@@ -50,7 +51,8 @@ CREATE TABLE IF NOT EXISTS appraisal_results (
 CREATE TABLE IF NOT EXISTS processed_events (
     event_id   TEXT PRIMARY KEY,
     event_type TEXT NOT NULL,
-    outcome    TEXT NOT NULL           -- applied / skipped / rejected
+    outcome    TEXT NOT NULL,          -- applied / skipped / rejected
+    hash       TEXT                    -- its ce_hash: a redelivery must carry the same
 );
 CREATE TABLE IF NOT EXISTS stream_heads (
     stream_id      TEXT PRIMARY KEY,
@@ -147,6 +149,37 @@ def chain_problem(db: sqlite3.Connection, headers: dict[str, str], payload: dict
     return None
 
 
+def redelivery_problem(db: sqlite3.Connection, headers: dict[str, str], value: bytes | None) -> str | None:
+    """None if this record repeats the one first processed with its ``ce_id``; otherwise why it is not that record
+    (docs/events/README.md, "Redeliveries": same ``ce_hash``, and the content recomputes to it)."""
+    first_hash, outcome = db.execute("SELECT hash, outcome FROM processed_events WHERE event_id = ?",
+                                     (headers["ce_id"],)).fetchone()
+    if first_hash is None:
+        return None  # processed by an older version of this consumer, which did not keep the hash
+    if headers.get("ce_hash") != first_hash:
+        return f"ce_id already seen with ce_hash {first_hash}: a different record reuses the id (forged or corrupted)"
+    if outcome == "rejected":
+        return None  # the same failing record again: reported the first time
+    try:
+        recomputed = event_hash(headers, json.loads(value or b""))
+    except (KeyError, ValueError) as exc:
+        return f"ce_id already seen: this copy is unreadable ({exc!r})"
+    if recomputed != first_hash:
+        return "ce_id already seen with the same ce_hash but different content (forged or corrupted)"
+    return None
+
+
+def report_break(db: sqlite3.Connection, record: Record, summary: Summary, problem: str) -> None:
+    headers = record.headers
+    summary.breaks += 1
+    summary.reasons.append(problem)
+    log.error("chain break at %s[%d]@%d (event %s, stream %s v%s): %s", record.topic, record.partition,
+              record.offset, headers.get("ce_id"), headers.get("ce_streamid"), headers.get("ce_streamversion"), problem)
+    db.execute("INSERT INTO chain_breaks VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (headers.get("ce_id"), headers.get("ce_streamid"), headers.get("ce_streamversion"), problem,
+                record.topic, record.partition, record.offset))
+
+
 def apply_result(db: sqlite3.Connection, event_type: str, event_id: str, payload: dict[str, Any]) -> None:
     """Keep, per appraisal, the latest result: a finalisation, or the correction that replaced it."""
     result = payload["result"]
@@ -181,7 +214,11 @@ def handle(db: sqlite3.Connection, record: Record, summary: Summary) -> None:
     event_id = headers.get("ce_id")
     with db:
         if event_id and db.execute("SELECT 1 FROM processed_events WHERE event_id = ?", (event_id,)).fetchone():
-            summary.duplicates += 1
+            forged = redelivery_problem(db, headers, record.value)
+            if forged is None:
+                summary.duplicates += 1
+            else:  # neither applied nor followed: the head stays where the first record left it
+                report_break(db, record, summary, forged)
             return
         try:
             if headers.get("ce_specversion") != "1.0" or record.value is None:
@@ -191,13 +228,7 @@ def handle(db: sqlite3.Connection, record: Record, summary: Summary) -> None:
         except (KeyError, ValueError) as exc:  # missing header, bad JSON, bad number
             payload, problem = {}, f"unreadable record: {exc!r}"
         if problem is not None:
-            summary.breaks += 1
-            summary.reasons.append(problem)
-            log.error("chain break at %s[%d]@%d (event %s, stream %s v%s): %s", record.topic, record.partition,
-                      record.offset, event_id, headers.get("ce_streamid"), headers.get("ce_streamversion"), problem)
-            db.execute("INSERT INTO chain_breaks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (event_id, headers.get("ce_streamid"), headers.get("ce_streamversion"), problem,
-                        record.topic, record.partition, record.offset))
+            report_break(db, record, summary, problem)
         if "ce_streamid" in headers and "ce_hash" in headers and headers.get("ce_streamversion", "").isdigit():
             # follow the chain as the records claim it, so one tampered record is one break, not all after it
             db.execute("INSERT INTO stream_heads VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET"
@@ -218,7 +249,15 @@ def handle(db: sqlite3.Connection, record: Record, summary: Summary) -> None:
             summary.skipped += 1
             outcome = "skipped"
         if event_id:
-            db.execute("INSERT INTO processed_events VALUES (?, ?, ?)", (event_id, event_type, outcome))
+            db.execute("INSERT INTO processed_events VALUES (?, ?, ?, ?)",
+                       (event_id, event_type, outcome, headers.get("ce_hash")))
+
+
+def prepare(db: sqlite3.Connection) -> None:
+    """Create the tables; a database of an older version of this consumer gains ``processed_events.hash``."""
+    db.executescript(TABLES)
+    if "hash" not in {row[1] for row in db.execute("PRAGMA table_info(processed_events)")}:
+        db.execute("ALTER TABLE processed_events ADD COLUMN hash TEXT")
 
 
 # -- the Kafka loop -----------------------------------------------------------------------------------------
@@ -268,7 +307,7 @@ async def consume(bootstrap: str, topic: str, db: sqlite3.Connection, group: str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Keep appraisal results from Kinerja's evaluation events.")
-    parser.add_argument("--bootstrap", default="127.0.0.1:9092", help="Kafka bootstrap servers")
+    parser.add_argument("--bootstrap", default="127.0.0.1:19092", help="Kafka bootstrap servers (`make run`'s)")
     parser.add_argument("--topic", default="kinerja.evaluation.events")
     parser.add_argument("--db", default="payroll.sqlite3", help="SQLite file")
     parser.add_argument("--group", default="payroll-example", help="Kafka consumer group (offsets)")
@@ -278,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
 
     db = sqlite3.connect(args.db)
     try:
-        db.executescript(TABLES)
+        prepare(db)
         summary = asyncio.run(consume(args.bootstrap, args.topic, db, args.group, args.once))
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
+from starlette.responses import Response
 
 from kinerja_kernel.audit_http import AuditSpec, audit_router
 from kinerja_kernel.auth import TokenVerifier
@@ -18,6 +19,7 @@ from kinerja_kernel.db import Migration
 from kinerja_kernel.edge import RequestGuard
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.metrics import install_http_metrics, metrics_response, read_runtime
 from kinerja_kernel.openapi import install_problem_docs
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
@@ -54,6 +56,7 @@ def service_app(
                        route_limits={**dict.fromkeys(bulk_routes, settings.max_bulk_body_bytes),
                                      **(route_limits or {})})
     install_http_edge(app)  # after the guard: its correlation id and request log wrap the guard's refusals
+    install_http_metrics(app, service)
     install_problem_docs(app)
     app.state.settings = settings
     app.state.audit = audit or AuditSpec()
@@ -74,6 +77,15 @@ def service_app(
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
             "halted_consumers": halted,
         }
+
+    @app.get("/metrics", tags=["ops"], response_class=Response,
+             responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})
+    async def metrics() -> Response:
+        """Prometheus metrics (no personal data: counts, latencies, lags)."""
+        runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
+        if runtime is not None:
+            await read_runtime(runtime)
+        return metrics_response()
 
     for router in (*routers, audit_router(service), catalog_router()):
         app.include_router(router)

@@ -203,7 +203,8 @@ class Reconciliation:
 def reconcile_records(stored: Sequence[EventEnvelope], records: Iterable[TopicRecord], topic: str, *,
                       offices: frozenset[str] | None = None) -> Reconciliation:
     """Same events, same content, each stream in order, none missing, none extra. Records are compared
-    by ``ce_id``; a redelivered duplicate with identical content is counted, not reported."""
+    by ``ce_id``; a redelivered duplicate (same ``ce_hash``, same content) is counted, not reported; another
+    record reusing a ``ce_id`` is reported as ``content_differs``, even if it matches the store."""
     by_id = {str(e.event_id): e for e in stored}
     seen: dict[str, EventEnvelope] = {}
     report = Reconciliation(topic=topic, stored=len(stored), on_topic=0, duplicates=0)
@@ -228,12 +229,15 @@ def reconcile_records(stored: Sequence[EventEnvelope], records: Iterable[TopicRe
         if original is None:
             report.differences.append(located("extra_on_topic", "on the topic but not in the store"))
             continue
-        if event_id in seen and canonical_json(seen[event_id].hashed_content()) == canonical_json(
-                envelope.hashed_content()):
+        first = seen.get(event_id)
+        if first is not None and _same_record(first, envelope):
             report.duplicates += 1
             continue
         seen.setdefault(event_id, envelope)
         problems = []
+        if first is not None:
+            problems.append("a ce_id already seen on the topic, with a different ce_hash or content (a redelivery "
+                            "must be the same record)")
         if envelope.computed_hash() != envelope.hash:
             problems.append("the record's hash does not match its content")
         if envelope.hash != original.hash:
@@ -255,6 +259,12 @@ def reconcile_records(stored: Sequence[EventEnvelope], records: Iterable[TopicRe
             report.differences.append(Difference("missing_on_topic", event_id, e.stream_id, e.stream_version,
                                                  detail="in the store but not on the topic"))
     return report
+
+
+def _same_record(first: EventEnvelope, again: EventEnvelope) -> bool:
+    """A redelivery: the same ``ce_hash`` and the same hashed content (docs/events/README.md, "Redeliveries")."""
+    return first.hash == again.hash and canonical_json(first.hashed_content()) == canonical_json(
+        again.hashed_content())
 
 
 async def reconcile(conn: asyncpg.Connection, bootstrap: str, topic: str, scope: Scope) -> Reconciliation:

@@ -8,6 +8,7 @@ attribute names lower-case letters and digits only, ``content-type: application/
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,23 @@ EXTENSIONS: dict[str, str] = {
     "prev_hash": "prevhash",
     "hash": "hash",
 }
+# The exact text of the headers the hash takes verbatim (docs/events/README.md): a verifier that hashes the
+# header text and one that parses and re-formats it agree only on these forms, so ``from_kafka`` refuses any
+# other. The published AsyncAPI document states the same patterns.
+UUID_LOWER_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
+VERSION_PATTERN = r"^[1-9][0-9]*$"
+HASH_HEADER_PATTERN = r"^[0-9a-f]{64}$"
+HEADER_PATTERNS: dict[str, str] = {
+    "ce_id": UUID_LOWER_PATTERN,
+    "ce_time": TIME_PATTERN,
+    "ce_recordedtime": TIME_PATTERN,
+    "ce_eventversion": VERSION_PATTERN,
+    "ce_streamversion": VERSION_PATTERN,
+    "ce_prevhash": HASH_HEADER_PATTERN,
+    "ce_hash": HASH_HEADER_PATTERN,
+}
+_HEADER_REGEXES = {name: re.compile(pattern) for name, pattern in HEADER_PATTERNS.items()}
 _CORE_ATTRIBUTES = {"event_id": "id", "event_type": "type", "occurred_at": "time", "source": "source",
                     "subject": "subject", "payload": "data"}
 _INT_FIELDS = {"event_version", "stream_version"}
@@ -118,6 +136,14 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
         ) from exc
     if not isinstance(payload, dict):
         raise MalformedMessage("Isi pesan harus objek JSON", message_en="value is not a JSON object", field="data")
+    for header, regex in _HEADER_REGEXES.items():
+        text = attrs.get(header)
+        if text is not None and not regex.fullmatch(text):
+            raise MalformedMessage(
+                f"Atribut pesan tidak valid: {header.removeprefix('ce_')}",
+                message_en=f"invalid CloudEvents attribute {header}: {text!r} does not match {regex.pattern}",
+                field=header,
+            )
     fields: dict[str, Any] = {
         "event_id": attrs.get("ce_id"),
         "source": attrs.get("ce_source"),
@@ -128,7 +154,7 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
     }
     for field_name, attribute in EXTENSIONS.items():
         raw = attrs.get(f"ce_{attribute}")
-        fields[field_name] = int(raw) if raw is not None and field_name in _INT_FIELDS and raw.isdigit() else raw
+        fields[field_name] = int(raw) if raw is not None and field_name in _INT_FIELDS else raw
     try:
         return EventEnvelope.model_validate(fields)
     except ValidationError as exc:

@@ -39,6 +39,7 @@ from kinerja_kernel.kafka import (
     events_topic,
     idempotent_producer,
 )
+from kinerja_kernel.metrics import Probe
 from kinerja_kernel.outbox import OutboxRelay
 from kinerja_kernel.settings import ServiceSettings
 
@@ -98,6 +99,11 @@ class OffsetCommitter:
         self.halted: str | None = None
         """Why the consumer stopped (a bug in a handler), or None while it runs."""
         self.stopping: asyncio.Task[None] | None = None
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer | None:
+        """The Kafka consumer, once it delivered a record (for lag figures)."""
+        return self._consumer
 
     async def processed(self, consumer: AIOKafkaConsumer, topic: str, partition: int, offset: int) -> None:
         self._consumer = consumer
@@ -175,8 +181,26 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
     return committer
 
 
+class Backoff:
+    """Exponential delays for redelivering after an infrastructure failure (0.2 s doubling up to 5 s, like
+    the per-event consumers' retries), reset by a success."""
+
+    def __init__(self, first: float = 0.2, limit: float = 5.0) -> None:
+        self.first, self.limit, self._failures = first, limit, 0
+
+    def next(self) -> float:
+        delay: float = min(self.limit, self.first * 2.0 ** self._failures)
+        self._failures += 1
+        return delay
+
+    def reset(self) -> None:
+        self._failures = 0
+
+
 def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_letters: DeadLetters) -> None:
     """Subscribe a batch consumer with manual acknowledgement: offsets move after the batch is applied."""
+
+    backoff = Backoff()
 
     async def on_batch(msg: KafkaMessage) -> None:
         raws = msg.raw_message if isinstance(msg.raw_message, tuple) else (msg.raw_message,)
@@ -185,13 +209,17 @@ def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_let
         try:
             await spec.handle(records, dead_letters)
         except (*TRANSIENT_ERRORS, KafkaError) as exc:
-            log.error("consumer.redeliver_batch", consumer=spec.name, records=len(records), error=repr(exc))
+            delay = backoff.next()
+            log.error("consumer.redeliver_batch", consumer=spec.name, records=len(records), error=repr(exc),
+                      retry_in_s=delay)
+            await asyncio.sleep(delay)  # the database or broker is down: do not refetch hundreds of times a second
             await msg.nack()
             return
         except Exception:
             log.exception("consumer.unexpected_error", consumer=spec.name, records=len(records))
             await msg.nack()
             raise
+        backoff.reset()
         await msg.ack()
 
     broker.subscriber(
@@ -221,6 +249,8 @@ class ServiceRuntime:
         self._store: PostgresEventStore | None = None
         self.relay: OutboxRelay | None = None
         self.broker: KafkaBroker | None = None
+        self.metric_probes: list[Probe] = []
+        """The service's own figures for ``/metrics`` (``kinerja_kernel.metrics.add_probe``)."""
 
     @property
     def topic(self) -> str:
@@ -295,6 +325,24 @@ class ServiceRuntime:
         if s.inbox_retention_days > 0:
             self.run_background("inbox-pruning", self._prune_inbox)
         log.info("runtime.consumers_started", service=self.service, groups=[s.name for s in specs])
+
+    def consumer_states(self) -> dict[str, str | None]:
+        """Each per-event consumer and why it halted (``None`` while it runs)."""
+        return {c.name: c.halted for c in self._committers}
+
+    async def consumer_lag(self) -> dict[tuple[str, str, int], int]:
+        """Records behind the end of each partition a consumer of this process is assigned (known once the
+        consumer has fetched from it)."""
+        lag: dict[tuple[str, str, int], int] = {}
+        for committer in self._committers:
+            consumer = committer.consumer
+            if consumer is None:
+                continue
+            for tp in consumer.assignment():
+                end = consumer.highwater(tp)
+                if end is not None:
+                    lag[(committer.name, tp.topic, tp.partition)] = max(0, end - await consumer.position(tp))
+        return lag
 
     @property
     def halted_consumers(self) -> dict[str, str]:

@@ -27,6 +27,7 @@ from kinerja_feedback.domain.settings import OfficeFeedbackSettings
 from kinerja_feedback.domain.webhooks import TargetPolicy, WebhookSubscription
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
+from kinerja_kernel.metrics import Probe, declare_gauge
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
 
@@ -104,4 +105,24 @@ async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
         runtime.run_background("reminders", feedback.reminders.run)
     if settings.webhooks_enabled:
         runtime.run_background("webhooks", feedback.deliveries.run)
+    runtime.metric_probes.append(_webhook_figures(runtime))
     return consumers(feedback.policies, settings.consumer_group)
+
+
+WEBHOOK_QUEUE = declare_gauge("kinerja_webhook_queue_deliveries", "webhook deliveries waiting to be sent")
+WEBHOOK_PARKED = declare_gauge("kinerja_webhook_parked_deliveries", "webhook deliveries given up after every attempt")
+WEBHOOK_OLDEST = declare_gauge("kinerja_webhook_oldest_pending_age_seconds", "age of the oldest waiting delivery")
+
+
+def _webhook_figures(runtime: ServiceRuntime) -> Probe:
+    async def webhook_figures() -> dict[str, float]:
+        async with runtime.db.connection() as conn:
+            row = await conn.fetchrow(
+                "SELECT count(*) FILTER (WHERE status = 'pending') AS pending, "
+                "count(*) FILTER (WHERE status = 'parked') AS parked, "
+                "coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')), 0) AS age "
+                "FROM webhook_deliveries")
+        assert row is not None
+        return {"kinerja_webhook_queue_deliveries": row["pending"], "kinerja_webhook_parked_deliveries": row["parked"],
+                "kinerja_webhook_oldest_pending_age_seconds": float(row["age"])}
+    return webhook_figures

@@ -10,21 +10,24 @@ from pydantic.json_schema import models_json_schema
 from kinerja_kernel.catalog.published import (
     ASYNCAPI_VERSION,
     DEFAULT_PARTITIONS,
+    DEV_KAFKA_BOOTSTRAP,
     DOCUMENT_VERSION,
     INTERACTIONS_TOPIC,
     KAFKA_BINDING_VERSION,
+    PRODUCTION_KAFKA_BOOTSTRAP,
+    READER_TOLERANCE,
     _module_doc,
+    archived_schema,
     as_markdown,
     doc_of,
     published_models,
-    schema_file_name,
     schema_id,
     service_of,
     source_of,
     subject_meaning,
 )
 from kinerja_kernel.catalog.schema import WireJsonSchema
-from kinerja_kernel.cloudevents import CONTENT_TYPE, EXTENSIONS, SPEC_VERSION
+from kinerja_kernel.cloudevents import CONTENT_TYPE, EXTENSIONS, HEADER_PATTERNS, SPEC_VERSION
 from kinerja_kernel.kafka import dead_letter_topic, events_topic
 from kinerja_kernel.registry import DomainEvent
 
@@ -35,16 +38,17 @@ def _header(description: str, **extra: Any) -> dict[str, Any]:
 
 def cloudevents_headers_schema() -> dict[str, Any]:
     """The Kafka headers every event record carries (CloudEvents 1.0 Kafka binding, binary mode)."""
-    time_format = {"pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"}
-    hash_format = {"pattern": r"^[0-9a-f]{64}$"}
     properties: dict[str, Any] = {
         "ce_specversion": _header("CloudEvents spec version", const=SPEC_VERSION),
         "content-type": _header("media type of the value", const=CONTENT_TYPE),
-        "ce_id": _header("event_id: unique id of the event (lower-case UUID); deduplicate on it", format="uuid"),
+        "ce_id": _header("event_id: unique id of the event, a UUID in lower case (hashed as written); a record "
+                         "whose ce_id was seen before is a redelivery only if its ce_hash and content are the same",
+                         format="uuid"),
         "ce_source": _header("source: `/kinerja/<service>`"),
         "ce_type": _header("event_type: `<service>.<PastTense>`"),
-        "ce_subject": _header("subject: the Kafka key (the employee's NIP, an office id, ...)"),
-        "ce_time": _header("occurred_at: when it happened, UTC with six fraction digits", **time_format),
+        "ce_subject": _header("subject: the Kafka key: an employee's NIP, an office id or `<office>/<unit>` "
+                              "(docs/events/README.md, Keys and streams)", minLength=1, maxLength=64),
+        "ce_time": _header("occurred_at: when it happened, UTC with six fraction digits"),
     }
     descriptions = {
         "event_version": "event_version: version of the payload's schema (decimal integer)",
@@ -54,20 +58,18 @@ def cloudevents_headers_schema() -> dict[str, Any]:
         "actor_id": "actor_id: who did it (a NIP, or a service name for machines)",
         "actor_role": "actor_role: the role they acted in",
         "recorded_at": "recorded_at: when it was stored, UTC with six fraction digits",
-        "correlation_id": "correlation_id: follows one request across services",
-        "causation_id": "causation_id: the event that caused this one (absent when none)",
+        "correlation_id": "correlation_id: follows one request across services; always present, never empty",
+        "causation_id": "causation_id: the event that caused this one. Absent exactly when the event has no "
+                        "cause; the hashed content then has `causation_id`: null. When present, its text is hashed "
+                        "as a JSON string exactly as written (an empty header would be \"\", not null)",
         "prev_hash": "prev_hash: the previous event's hash in the stream (64 zeros for the first)",
         "hash": "hash: SHA-256 over prev_hash and the canonical envelope (docs/events/README.md)",
     }
     for field_name, attribute in EXTENSIONS.items():
-        extra: dict[str, Any] = {}
-        if field_name == "recorded_at":
-            extra = time_format
-        elif field_name in ("prev_hash", "hash"):
-            extra = hash_format
-        elif field_name in ("event_version", "stream_version"):
-            extra = {"pattern": r"^[1-9][0-9]*$"}
+        extra: dict[str, Any] = {"minLength": 1, "maxLength": 64} if field_name == "correlation_id" else {}
         properties[f"ce_{attribute}"] = _header(descriptions[field_name], **extra)
+    for name, pattern in HEADER_PATTERNS.items():
+        properties[name]["pattern"] = pattern
     required = [name for name in properties if name != "ce_causationid"]
     return {"type": "object", "description": "CloudEvents 1.0 attributes as Kafka headers (UTF-8)",
             "properties": properties, "required": required}
@@ -96,18 +98,19 @@ def _kafka_channel_binding(topic: str) -> dict[str, Any]:
                       "bindingVersion": KAFKA_BINDING_VERSION}}
 
 
-def _event_message(model: type[DomainEvent], schema_name: str) -> dict[str, Any]:
+def _event_message(model: type[DomainEvent], schema_name: str, version: int | None = None) -> dict[str, Any]:
+    """The message of one version of an event type (the current one unless ``version`` is given)."""
     service = service_of(model.event_type)
-    versions = [str(v) for v in range(1, model.event_version + 1)]
+    version = model.event_version if version is None else version
     description = as_markdown(doc_of(model)) or model.event_type
     if model.event_version > 1:
-        older = ", ".join(f"v{v} (`schemas/{schema_file_name(model.event_type, v)}`)"
-                          for v in range(1, model.event_version))
-        description += (f" Older records on the topic may carry {older}: `ce_eventversion` says which; the hash"
-                        " covers the payload as it was published.")
+        others = ", ".join(f"`{_message_key(model, v)}` (v{v})" for v in range(1, model.event_version + 1)
+                           if v != version)
+        description += (f" Records of this type on the topic carry v{version} (this message) or {others}: "
+                        "`ce_eventversion` says which; the hash covers the payload as it was published.")
     return {
         "name": model.event_type,
-        "title": f"{model.event_type} v{model.event_version}",
+        "title": f"{model.event_type} v{version}",
         "summary": description.split(". ")[0].rstrip("."),
         "description": description,
         "contentType": CONTENT_TYPE,
@@ -116,7 +119,7 @@ def _event_message(model: type[DomainEvent], schema_name: str) -> dict[str, Any]
             {"type": "object", "properties": {
                 "ce_type": {"type": "string", "const": model.event_type},
                 "ce_source": {"type": "string", "const": source_of(service)},
-                "ce_eventversion": {"type": "string", "enum": versions},
+                "ce_eventversion": {"type": "string", "const": str(version)},
             }},
         ]},
         "payload": {"$ref": f"#/components/schemas/{schema_name}"},
@@ -124,8 +127,29 @@ def _event_message(model: type[DomainEvent], schema_name: str) -> dict[str, Any]
                           "location": "$message.header#/ce_correlationid"},
         "bindings": {"kafka": {"key": {"type": "string", "description": subject_meaning(model)},
                                "bindingVersion": KAFKA_BINDING_VERSION}},
-        "x-kinerja-schema": schema_id(model.event_type, model.event_version),
+        "x-kinerja-schema": schema_id(model.event_type, version),
     }
+
+
+def _message_key(model: type[DomainEvent], version: int) -> str:
+    """``planning.PlanDrafted`` for the current version, ``planning.PlanDrafted.v1`` for an older one."""
+    return model.event_type if version == model.event_version else f"{model.event_type}.v{version}"
+
+
+def _embedded(name: str, schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A standalone published schema as components: its ``$defs`` renamed ``<name>.<def>``, refs rewritten."""
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (f"#/components/schemas/{name}.{v.rsplit('/', 1)[-1]}" if k == "$ref" else rewrite(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    body = {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
+    parts = {name: rewrite(body)}
+    parts.update({f"{name}.{key}": rewrite(value) for key, value in schema.get("$defs", {}).items()})
+    return parts
 
 
 def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict[str, Any]:
@@ -152,8 +176,14 @@ def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict
         key = _channel_key(service, "events")
         channel_messages = {}
         for model in in_service:
-            messages[model.event_type] = _event_message(model, schema_names[model])
-            channel_messages[model.event_type] = {"$ref": f"#/components/messages/{model.event_type}"}
+            for version in range(1, model.event_version + 1):
+                key_of_message = _message_key(model, version)
+                if version == model.event_version:
+                    messages[key_of_message] = _event_message(model, schema_names[model])
+                else:
+                    schemas.update(_embedded(key_of_message, archived_schema(model.event_type, version)))
+                    messages[key_of_message] = _event_message(model, key_of_message, version)
+                channel_messages[key_of_message] = {"$ref": f"#/components/messages/{key_of_message}"}
         channels[key] = {
             "address": events_topic(service),
             "title": f"{service} events",
@@ -167,7 +197,7 @@ def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict
             "channel": {"$ref": f"#/channels/{key}"},
             "summary": f"The {service} service's outbox relay publishes every committed event, in stream order, "
                        "at least once (deduplicate on `ce_id`).",
-            "messages": [{"$ref": f"#/channels/{key}/messages/{m.event_type}"} for m in in_service],
+            "messages": [{"$ref": f"#/channels/{key}/messages/{name}"} for name in channel_messages],
         }
         dlt_key = _channel_key(service, "deadletter")
         messages[f"{service}.DeadLetter"] = {
@@ -223,12 +253,20 @@ def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict
             "description": "The events Kinerja publishes for downstream systems (payroll, promotion, training). "
             "Each record is a CloudEvents 1.0 event in Kafka binary mode; each event type has a versioned JSON "
             "Schema; every stream is a SHA-256 hash chain anyone can verify. The byte-level rules: "
-            "docs/events/README.md.",
+            "docs/events/README.md. " + READER_TOLERANCE,
         },
         "defaultContentType": CONTENT_TYPE,
-        "servers": {"local": {"host": "127.0.0.1:9092", "protocol": "kafka",
-                              "description": "the development broker of `make run`; production uses the "
-                                             "agency's Kafka cluster"}},
+        "servers": {
+            "local": {"host": DEV_KAFKA_BOOTSTRAP, "protocol": "kafka",
+                      "description": "the development broker `make run` starts (deploy/local/devstack.py; "
+                                     "another port with KINERJA_KAFKA_PORT)"},
+            "production": {"host": "{bootstrap}", "protocol": "kafka",
+                           "description": "the agency's Kafka cluster: the placeholder stands for its bootstrap "
+                                          "address (the Kubernetes base's default is given)",
+                           "variables": {"bootstrap": {"default": PRODUCTION_KAFKA_BOOTSTRAP,
+                                                       "description": "host:port of the cluster's bootstrap "
+                                                                      "service"}}},
+        },
         "channels": channels,
         "operations": operations,
         "components": {"schemas": schemas, "messages": messages},

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kinerja_kernel.catalog.published import DECIMAL_PATTERN
+
 _UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 _LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
 
@@ -83,6 +85,12 @@ def _kind(node: Mapping[str, Any]) -> str:
     return f"{name} ({node['format']})" if "format" in node else name
 
 
+def _pattern(node: Mapping[str, Any]) -> str | None:
+    """A node's pattern; ``format: decimal`` always meant ``DECIMAL_PATTERN``, which later schemas spell out."""
+    pattern: str | None = node.get("pattern", DECIMAL_PATTERN if node.get("format") == "decimal" else None)
+    return pattern
+
+
 def _where(path: str) -> str:
     return f"field '{path}'" if path else "the payload"
 
@@ -127,7 +135,7 @@ def _compare_single(
             removed = [v for v in old_values if v not in new["enum"]]
             if removed:
                 problems.append(f"{where}: enum value(s) removed: {', '.join(map(str, removed))}")
-    if old.get("pattern") != new.get("pattern") and "pattern" in new:
+    if _pattern(old) != _pattern(new) and "pattern" in new:
         problems.append(f"{where}: pattern changed to {new['pattern']!r}")
     for bound in _UPPER_BOUNDS:
         if bound in new and (bound not in old or new[bound] < old[bound]):

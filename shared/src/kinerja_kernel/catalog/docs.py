@@ -10,13 +10,24 @@ from typing import Any
 
 from kinerja_kernel.catalog.asyncapi import asyncapi_document
 from kinerja_kernel.catalog.compatibility import incompatibilities
-from kinerja_kernel.catalog.markdown import chain_example, example_markdown, types_markdown
-from kinerja_kernel.catalog.published import published_models, schema_file_name
+from kinerja_kernel.catalog.markdown import chain_example, example_markdown, headers_markdown, types_markdown
+from kinerja_kernel.catalog.published import archived_schema, published_models, schema_file_name
 from kinerja_kernel.catalog.schema import catalog_entries, event_schema
+from kinerja_kernel.catalog.streams import streams_markdown
 from kinerja_kernel.registry import DomainEvent
 
-README_SECTIONS = ("event-types", "worked-example")
+README_SECTIONS = ("headers", "streams", "event-types", "worked-example")
 _README_TEMPLATE = """# Kinerja event contract
+
+## One record
+
+<!-- catalog:headers -->
+<!-- /catalog:headers -->
+
+## Keys and streams
+
+<!-- catalog:streams -->
+<!-- /catalog:streams -->
 
 ## Event types
 
@@ -39,6 +50,8 @@ def generated_files(models: list[type[DomainEvent]] | None = None) -> dict[str, 
     chosen = published_models() if models is None else models
     files = {f"schemas/{schema_file_name(m.event_type, m.event_version)}": _json_text(event_schema(m))
              for m in chosen}
+    files.update({f"schemas/{schema_file_name(m.event_type, v)}": _json_text(archived_schema(m.event_type, v))
+                  for m in chosen for v in range(1, m.event_version)})
     files["asyncapi.json"] = _json_text(asyncapi_document(chosen))
     files["catalog.json"] = _json_text(catalog_entries(chosen))
     files["examples/chain.json"] = _json_text(chain_example())
@@ -47,7 +60,8 @@ def generated_files(models: list[type[DomainEvent]] | None = None) -> dict[str, 
 
 def readme_sections(models: list[type[DomainEvent]] | None = None) -> dict[str, str]:
     chosen = published_models() if models is None else models
-    return {"event-types": types_markdown(chosen), "worked-example": example_markdown(chain_example())}
+    return {"headers": headers_markdown(), "streams": streams_markdown(), "event-types": types_markdown(chosen),
+            "worked-example": example_markdown(chain_example())}
 
 
 def render_readme(current: str, sections: Mapping[str, str]) -> str:

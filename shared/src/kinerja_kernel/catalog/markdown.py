@@ -24,7 +24,7 @@ def chain_example() -> list[dict[str, Any]]:
     employee, evaluator, office = "199001012015011001", "198001012005011002", "KANWIL-DKI"
     correlation = "3c6e9a1b-2d4f-4a8c-b7e5-0f1d2c3b4a59"
     steps: list[tuple[DomainEvent, str, str, datetime, str]] = [
-        (PlanDrafted(plan_id=plan_id, employee_id=employee, office_id=office, unit_id="KANWIL-DKI/UMUM",
+        (PlanDrafted(plan_id=plan_id, employee_id=employee, office_id=office, unit_id="BAGIAN-UMUM",
                      period_year=2026, evaluator_id=evaluator, superior_id=None, position_type=PositionType.JA,
                      approach=Approach.KUANTITATIF),
          "0f5a7c9e-1b3d-4f6a-8c0e-2a4b6c8d0e01", employee, datetime(2026, 1, 5, 2, 15, 30, 123456, UTC),
@@ -110,4 +110,33 @@ def types_markdown(models: list[type[DomainEvent]]) -> str:
         description = entry["description"].replace("|", "\\|")
         lines.append(f"| {schema} | {entry['version']}{older} | `{entry['topic']}` | {entry['subject']} | "
                      f"{description} |")
+    return "\n".join(lines) + "\n"
+
+
+_CORE_MEMBERS = {"ce_id": "event_id", "ce_source": "source", "ce_type": "event_type", "ce_subject": "subject",
+                 "ce_time": "occurred_at"}
+
+
+def headers_markdown() -> str:
+    """The README's table of the record's headers, from the AsyncAPI header schema (one source for both)."""
+    from kinerja_kernel.catalog.asyncapi import cloudevents_headers_schema
+    from kinerja_kernel.cloudevents import EXTENSIONS
+
+    schema = cloudevents_headers_schema()
+    members = {**_CORE_MEMBERS, **{f"ce_{attribute}": name for name, attribute in EXTENSIONS.items()}}
+    lines = [GENERATED, "", "| Header | Hashed member | Present | Text | What |", "| --- | --- | --- | --- | --- |"]
+    for header, node in schema["properties"].items():
+        member = members.get(header)
+        hashed = "— (not hashed)" if member in (None, "hash") else f"`{member}`"
+        present = "always" if header in schema["required"] else "**only when not null**"
+        if "const" in node:
+            text = f"`{node['const']}`"
+        elif "pattern" in node:
+            text = f"`{node['pattern']}`"
+        elif "maxLength" in node:
+            text = f"{node.get('minLength', 0)}–{node['maxLength']} characters"
+        else:
+            text = "UTF-8 text"
+        what = node["description"].split(": ", 1)[-1].replace("|", "\\|")
+        lines.append(f"| `{header}` | {hashed} | {present} | {text} | {what} |")
     return "\n".join(lines) + "\n"

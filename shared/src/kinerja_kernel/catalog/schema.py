@@ -9,7 +9,9 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from kinerja_kernel.catalog.published import (
+    DECIMAL_PATTERN,
     JSON_SCHEMA_DIALECT,
+    READER_TOLERANCE,
     as_markdown,
     doc_of,
     published_models,
@@ -24,11 +26,12 @@ from kinerja_kernel.registry import DomainEvent
 
 
 class WireJsonSchema(GenerateJsonSchema):
-    """pydantic's schema of what is on the wire (serialization mode), decimals marked as such."""
+    """pydantic's schema of what is on the wire (serialization mode), decimals marked as such, with their syntax
+    (``DECIMAL_PATTERN``): JSON Schema validators treat an unknown ``format`` as an annotation only."""
 
     def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
         if self.mode == "serialization":
-            return {"type": "string", "format": "decimal"}
+            return {"type": "string", "format": "decimal", "pattern": DECIMAL_PATTERN}
         return super().decimal_schema(schema)
 
 
@@ -62,6 +65,7 @@ def event_schema(model: type[DomainEvent]) -> dict[str, Any]:
         "$id": schema_id(model.event_type, model.event_version),
         "title": f"{model.event_type} v{model.event_version}",
         "description": as_markdown(description),
+        "$comment": READER_TOLERANCE,
         "x-kinerja-event": _event_annotation(model),
         **generated,
     }

@@ -1,6 +1,9 @@
 """Events of the official documents (issue 15): a document issued from the event history and each signature on
 it. Planning publishes them for the SKP (``planning.Document*``), evaluation for the Dokumen Evaluasi Kinerja
-Pegawai (``evaluation.Document*``). Stream: ``dokumen-<code>``; subject: the employee's NIP."""
+Pegawai (``evaluation.Document*``). Stream: ``dokumen-<code>``.
+
+Subject (and Kafka key): the employee's NIP.
+"""
 
 from __future__ import annotations
 
