@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from kinerja_kernel.auth import TokenVerifier
 from kinerja_kernel.http import install_http_edge
 from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.metrics import install_http_metrics, metrics_response
 from kinerja_portal import session as sessions
 from kinerja_portal.clients import LANGUAGE, ApiError, Services, ServiceUnavailable, SessionExpired
 from kinerja_portal.config import PortalSettings
@@ -88,6 +89,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
                     openapi_url=None)
     app.state.settings = settings
     install_http_edge(app)  # correlation ids and request logs; the HTML error pages below replace its problems
+    install_http_metrics(app, "portal")
+    app.add_api_route("/metrics", _metrics, methods=["GET"], include_in_schema=False)
     revocations: sessions.Revocations = (
         sessions.PostgresRevocations(settings.session_database_url.get_secret_value())
         if settings.session_database_url is not None else sessions.MemoryRevocations())
@@ -106,6 +109,11 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         app.include_router(module.router)
     _install_error_pages(app)
     return app
+
+
+async def _metrics() -> Response:
+    """Prometheus figures of the portal: page latency per route template (no personal data)."""
+    return metrics_response()
 
 
 def _error_page(request: Request, status: int, message: str, *, hint: str | None = None) -> Response:
