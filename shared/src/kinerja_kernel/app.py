@@ -23,6 +23,7 @@ from kinerja_kernel.metrics import install_http_metrics, metrics_response, read_
 from kinerja_kernel.openapi import install_problem_docs
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
+from kinerja_kernel.transparency.http import transparency_router
 
 Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | BatchConsumerSpec]]]
 
@@ -70,12 +71,15 @@ def service_app(
     async def health() -> dict[str, Any]:
         runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
         relay = runtime.relay if runtime else None
+        tlog = runtime.transparency if runtime else None
         halted = runtime.halted_consumers if runtime else {}
         return {
             "status": ("degraded" if halted else "ok") if runtime is not None else "starting",
             "service": service,
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
             "halted_consumers": halted,
+            "transparency": {"leader": tlog.is_leader, "size": tlog.size, "checkpoint_size": tlog.checkpoint_size,
+                             "witness_refusals": tlog.witness_refusals} if tlog else None,
         }
 
     @app.get("/metrics", tags=["ops"], response_class=Response,
@@ -87,7 +91,7 @@ def service_app(
             await read_runtime(runtime)
         return metrics_response()
 
-    for router in (*routers, audit_router(service), catalog_router()):
+    for router in (*routers, audit_router(service), transparency_router(service), catalog_router()):
         app.include_router(router)
     return app
 

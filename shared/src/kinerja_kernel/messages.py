@@ -124,5 +124,15 @@ KERNEL_MESSAGES: Final = {
         "coba lagi.",
         "stream {stream_id} is not at expected version {expected_version}",
     ),
+    "kernel.transparency.no-checkpoint": ("Log transparansi belum memiliki checkpoint{witnessed}",
+                                          "the transparency log has no checkpoint{witnessed_en} yet"),
+    "kernel.transparency.unknown-checkpoint": ("Tidak ada checkpoint dengan ukuran pohon {size}",
+                                               "no checkpoint of tree size {size}"),
+    "kernel.transparency.event-not-in-log": ("Peristiwa {event_id} belum tercatat dalam log transparansi",
+                                             "event {event_id} is not in the transparency log yet"),
+    "kernel.transparency.sizes": ("Ukuran lama ({old_size}) harus antara 1 dan ukuran baru ({new_size})",
+                                  "old size {old_size} must be between 1 and the new size {new_size}"),
+    "kernel.transparency.size-beyond-log": ("Ukuran {size} melebihi log ({log_size} peristiwa)",
+                                            "size {size} is beyond the log ({log_size} events)"),
 }
 register(KERNEL_MESSAGES)

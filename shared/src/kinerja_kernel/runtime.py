@@ -42,6 +42,9 @@ from kinerja_kernel.kafka import (
 from kinerja_kernel.metrics import Probe
 from kinerja_kernel.outbox import OutboxRelay
 from kinerja_kernel.settings import ServiceSettings
+from kinerja_kernel.transparency.note import Signer, Verifier
+from kinerja_kernel.transparency.service import TransparencyLog, WitnessConfig, checkpoints_topic
+from kinerja_kernel.transparency.store import TRANSPARENCY_MIGRATIONS
 
 log = structlog.get_logger(__name__)
 
@@ -248,6 +251,7 @@ class ServiceRuntime:
         self._producer: AIOKafkaProducer | None = None
         self._store: PostgresEventStore | None = None
         self.relay: OutboxRelay | None = None
+        self.transparency: TransparencyLog | None = None
         self.broker: KafkaBroker | None = None
         self.metric_probes: list[Probe] = []
         """The service's own figures for ``/metrics`` (``kinerja_kernel.metrics.add_probe``)."""
@@ -280,9 +284,10 @@ class ServiceRuntime:
         s = self.settings
         self._db = await Database.connect(s.database_url, min_size=s.db_pool_min, max_size=s.db_pool_max)
         async with self._db.connection() as conn:
-            await migrate(conn, [*KERNEL_MIGRATIONS, *self.migrations])
+            await migrate(conn, [*KERNEL_MIGRATIONS, *TRANSPARENCY_MIGRATIONS, *self.migrations])
         await ensure_topics(s.kafka_bootstrap_servers, [
             self._topic_spec(self.topic), self._topic_spec(dead_letter_topic(self.service)),
+            TopicSpec(checkpoints_topic(self.service), 1, replication_factor=s.topic_replication_factor),
         ])
         self._producer = idempotent_producer(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}")
         await self._producer.start()
@@ -294,7 +299,26 @@ class ServiceRuntime:
             )
             self._db.on_commit(self.relay.wake)
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop), name=f"{self.service}-relay"))
+        if s.transparency_enabled:
+            self._start_transparency()
         log.info("runtime.started", service=self.service, topic=self.topic)
+
+    def _start_transparency(self) -> None:
+        """The Merkle log of this service's events, its checkpoints and their witness (issue 16)."""
+        s = self.settings
+        key = s.transparency_signing_key
+        signer = Signer.parse(key.get_secret_value()) if key else None
+        if signer is None:
+            log.warning("transparency.no_signing_key", service=self.service)
+        witness = (WitnessConfig(s.transparency_witness_url,
+                                 Verifier.parse(s.transparency_witness_key) if s.transparency_witness_key else None)
+                   if s.transparency_witness_url else None)
+        self.transparency = TransparencyLog(
+            dsn=s.database_url, signer=signer, producer=self._producer, topic=checkpoints_topic(self.service),
+            witness=witness, checkpoint_interval=s.transparency_checkpoint_interval_s)
+        assert self._db is not None
+        self._db.on_commit(self.transparency.wake)
+        self._tasks.append(asyncio.create_task(self.transparency.run(self._stop), name=f"{self.service}-transparency"))
 
     def run_background(self, name: str, work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         """Run ``work(stop)`` as a task of this process until shutdown: ``stop`` is set when the runtime

@@ -59,6 +59,15 @@ class ServiceSettings(BaseSettings):
     db_pool_min: int = 2
     db_pool_max: int = 10
 
+    transparency_enabled: bool = Field(default=True, description="keep the Merkle log of the events (issue 16)")
+    transparency_signing_key: SecretStr | None = Field(
+        default=None, description="the log's C2SP note signer key, PRIVATE+KEY+<origin>+<key id>+<base64>; "
+                                  "without it the log is kept but no checkpoint is signed")
+    transparency_checkpoint_interval_s: float = Field(default=2.0, ge=0, description="at most one checkpoint per")
+    transparency_witness_url: str | None = Field(default=None, description="the witness's submission prefix")
+    transparency_witness_key: str | None = Field(
+        default=None, description="the witness's verifier key (C2SP vkey, signature type 0x04)")
+
     @property
     def blob_s3_secret(self) -> str | None:
         return self.blob_s3_secret_key.get_secret_value() if self.blob_s3_secret_key else None

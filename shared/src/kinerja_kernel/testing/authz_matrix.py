@@ -26,7 +26,13 @@ PUBLIC = {"GET /health": "liveness, no data",
           "GET /metrics": "Prometheus figures: counts, latencies and lags, no personal data",
           "GET /api/v1/events/catalog": "the public event catalog (schemas, no data)",
           "GET /api/v1/events/catalog/{event_type}": "one public event schema",
-          "GET /api/v1/events/asyncapi.json": "the public AsyncAPI document"}
+          "GET /api/v1/events/asyncapi.json": "the public AsyncAPI document",
+          "GET /api/v1/transparency/checkpoint": "signed tree head: hashes and a size, public by design",
+          "GET /api/v1/transparency/checkpoints": "checkpoint history: hashes and sizes, public by design",
+          "GET /api/v1/transparency/inclusion": "an inclusion proof: hashes only, public by design",
+          "GET /api/v1/transparency/consistency": "a consistency proof: hashes only, public by design",
+          "GET /api/v1/transparency/leaves": "leaf hashes and event ids (no content), public by design",
+          "GET /api/v1/transparency/keys": "the log's and the witness's public keys"}
 
 
 @dataclass(frozen=True)
