@@ -154,7 +154,7 @@ def test_a_unit_heads_results_rating_comes_from_the_organisation_predicate() -> 
         head.rate(actor_id=EVALUATOR, ratings=full_ratings(), reason=None)
     assert refused.value.field == "results_rating"
     head.rate(actor_id=EVALUATOR, ratings=full_ratings(results=None, behaviour=Rating.DI_ATAS), reason=None)
-    assert head.missing_ratings()[0][0] == "results_rating"
+    assert head.missing_ratings()[0].field == "results_rating"
     head.apply_organisation_predicate(OrganisationPredicate.ISTIMEWA, reason="Capaian unit")
     assert head.results_rating is Rating.DI_ATAS
     assert head.results_source is RatingSource.ORGANISATION

@@ -60,8 +60,7 @@ from kinerja_kernel.contracts.evaluation import (
     ValueRating,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
-from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
-from kinerja_kernel.labels import tanggal_waktu, value_label
+from kinerja_kernel.errors import Detail, DomainRuleViolation, Forbidden, InvalidInput
 
 APPRAISAL_NAMESPACE = uuid.UUID("0b7f3c0e-5d1a-4c59-8f0e-3f3e6c2a9d41")
 PEER_SCALE = range(1, 6)
@@ -108,6 +107,16 @@ class Objection:
 
 
 DEFAULT_REASON = "Penilaian oleh pejabat penilai"
+
+
+def _missing_items(rhks: Mapping[uuid.UUID, AppraisedRhk], rated: set[uuid.UUID], given: set[BerAkhlak], *,
+                   prefix: str) -> list[Detail]:
+    """The RHKs and BerAKHLAK values not rated yet, each named by its key."""
+    missing = [Detail(f"{prefix}rhk_ratings.{rid}", "evaluation.rating.rhk-missing", {"title": rhk.title})
+               for rid, rhk in rhks.items() if rid not in rated]
+    missing += [Detail(f"{prefix}value_ratings.{value.value}", "evaluation.rating.value-missing", {"value": value})
+                for value in BerAkhlak if value not in given]
+    return missing
 
 
 class Appraisal(Aggregate):
@@ -159,8 +168,7 @@ class Appraisal(Aggregate):
         rhks: Sequence[AppraisedRhk], self_assessment_due: datetime, rating_due: datetime,
     ) -> Appraisal:
         if not rhks:
-            raise DomainRuleViolation("SKP yang disetujui belum memiliki RHK untuk dinilai",
-                                      message_en="approved SKP has no RHK", field="plan_id")
+            raise DomainRuleViolation("evaluation.appraisal.no-rhk", field="plan_id")
         appraisal = cls()
         appraisal.record(AppraisalOpened(
             appraisal_id=appraisal_id_for(employee_id, period.key), employee_id=employee_id, office_id=office_id,
@@ -174,9 +182,8 @@ class Appraisal(Aggregate):
     def self_assess(self, *, actor_id: str, rhk_ratings: Sequence[RhkRating], value_ratings: Sequence[ValueRating],
                     summary: str | None) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Penilaian diri hanya diisi oleh pegawai yang bersangkutan",
-                            message_en="only the employee self-assesses")
-        self._require_open("Penilaian diri")
+            raise Forbidden("evaluation.self-assessment.not-employee")
+        self._require_open("self-assessment")
         self._check_complete(rhk_ratings, value_ratings, prefix="")
         rhks, values = tuple(rhk_ratings), tuple(sorted(value_ratings, key=lambda v: list(BerAkhlak).index(v.value)))
         previous_rhks = tuple(self.self_rhks.values()) if self.self_rhks else None
@@ -194,31 +201,25 @@ class Appraisal(Aggregate):
                       now: datetime, relations: Mapping[str, frozenset[RaterRelation]]) -> None:
         """Replace the rater list. ``relations`` says how each proposed rater actually relates to the
         employee (from the roster): a peer shares the evaluator, a subordinate is evaluated by them."""
-        self._require_open("Penugasan penilai 360")
+        self._require_open("assign-raters")
         if self.peer_window_closed:
-            raise DomainRuleViolation("Masa penilaian 360 telah ditutup", message_en="360 window closed",
-                                      field="raters")
+            raise DomainRuleViolation("evaluation.raters.window-closed", field="raters")
         if window_closes_at <= now:
-            raise InvalidInput("Batas waktu penilaian 360 harus di masa depan", message_en="window in the past",
-                               field="window_closes_at")
+            raise InvalidInput("evaluation.raters.window-in-past", field="window_closes_at")
         seen: set[str] = set()
         for i, rater in enumerate(raters):
             where = f"raters.{i}.rater_id"
             if rater.rater_id == self.employee_id:
-                raise InvalidInput("Pegawai tidak dapat menilai dirinya sendiri", message_en="self-rating",
-                                   field=where)
+                raise InvalidInput("evaluation.raters.self-rating", field=where)
             if rater.rater_id in seen:
-                raise InvalidInput("Penilai tercantum lebih dari satu kali", message_en="duplicate rater", field=where)
+                raise InvalidInput("evaluation.raters.duplicate", field=where)
             seen.add(rater.rater_id)
             if rater.relation not in relations.get(rater.rater_id, frozenset()):
-                label = "rekan kerja setingkat" if rater.relation is RaterRelation.PEER else "bawahan langsung"
-                raise InvalidInput(f"{rater.rater_id} bukan {label} pegawai ini menurut data kepegawaian",
-                                   message_en=f"{rater.rater_id} is not a {rater.relation}",
-                                   field=f"raters.{i}.relation")
+                raise InvalidInput("evaluation.raters.not-related", field=f"raters.{i}.relation",
+                                   rater_id=rater.rater_id, relation=rater.relation)
         dropped = [r for r in self.raters if r not in seen and r in self.peer_inputs]
         if dropped:
-            raise DomainRuleViolation(f"Penilai {', '.join(dropped)} sudah mengisi penilaian 360 dan tidak dapat "
-                                      "dihapus", message_en="cannot remove a rater who answered", field="raters")
+            raise DomainRuleViolation("evaluation.raters.answered-removed", field="raters", raters=", ".join(dropped))
         if {r.rater_id: r for r in raters} == self.raters and (not raters or window_closes_at == self.window_closes_at):
             return  # the same raters (and window), or still none: nothing changes, nothing is recorded
         self.record(RatersAssigned(
@@ -228,23 +229,16 @@ class Appraisal(Aggregate):
 
     def submit_peer_input(self, *, rater_id: str, scores: Mapping[BerAkhlak, int],
                           comments: Mapping[BerAkhlak, str], now: datetime) -> None:
-        rater = self.raters.get(rater_id)
-        if rater is None:
-            raise Forbidden("Anda tidak ditugaskan sebagai penilai 360 untuk pegawai ini",
-                            message_en="not an assigned rater", field="rater_id")
-        if self.status is not Status.OPEN or self.peer_window_closed or (
-                self.window_closes_at is not None and now > self.window_closes_at):
-            raise DomainRuleViolation("Masa penilaian 360 telah ditutup; masukan tidak dapat diubah lagi",
-                                      message_en="360 window closed", field="scores")
+        rater = self.rater(rater_id)
+        if not self.accepts_peer_input(now):
+            raise DomainRuleViolation("evaluation.peer.closed", field="scores")
         missing = [v.value for v in BerAkhlak if v not in scores]
         if missing:
-            raise InvalidInput(f"Nilai untuk {', '.join(value_label(m) for m in missing)} wajib diisi",
-                               message_en=f"missing values: {', '.join(value_label(m, 'en') for m in missing)}",
-                               field=f"scores.{missing[0]}")
+            raise InvalidInput("evaluation.peer.values-missing", field=f"scores.{missing[0]}",
+                               values=", ".join(missing))
         for value, score in scores.items():
             if score not in PEER_SCALE:
-                raise InvalidInput("Nilai harus 1 sampai 5", message_en="score out of scale",
-                                   field=f"scores.{value.value}")
+                raise InvalidInput("evaluation.peer.score-out-of-scale", field=f"scores.{value.value}")
         previous = self.peer_inputs.get(rater_id)
         ordered = {v: scores[v] for v in BerAkhlak}
         if previous is not None and dict(previous.scores) == ordered and dict(previous.comments) == dict(comments):
@@ -257,13 +251,11 @@ class Appraisal(Aggregate):
 
     def close_peer_window_now(self, *, actor_id: str) -> None:
         """The evaluator or HR closes the 360 window before its deadline (no more input or revisions)."""
-        self._require_open("Penutupan masa penilaian 360")
+        self._require_open("close-peer-window")
         if not self.raters:
-            raise DomainRuleViolation("Belum ada penilai 360 yang ditugaskan; tidak ada masa penilaian 360 yang "
-                                      "dapat ditutup", message_en="no raters assigned", field="raters")
+            raise DomainRuleViolation("evaluation.peer-window.no-raters", field="raters")
         if self.peer_window_closed:
-            raise DomainRuleViolation("Masa penilaian 360 sudah ditutup", message_en="360 window already closed",
-                                      field="raters")
+            raise DomainRuleViolation("evaluation.peer-window.already-closed", field="raters")
         self.close_peer_window(reason=f"Ditutup oleh {actor_id}")
 
     def close_peer_window(self, *, reason: str) -> None:
@@ -276,11 +268,9 @@ class Appraisal(Aggregate):
     def rate(self, *, actor_id: str, ratings: Ratings, reason: str | None, on_behalf_of: str | None = None) -> None:
         """The evaluator's ratings; an acting official (Plt/Plh) rates with ``on_behalf_of`` = the evaluator."""
         self._require_evaluator(actor_id, on_behalf_of)
-        self._require_open("Penilaian")
+        self._require_open("rating")
         if ratings.results is not None and self.unit_head:
-            raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi dan "
-                                      "tidak diisi oleh pejabat penilai", message_en="unit head results rating",
-                                      field="results_rating")
+            raise DomainRuleViolation("evaluation.rating.unit-head-results-by-evaluator", field="results_rating")
         self._check_items(ratings.rhks, ratings.values, prefix="")
         why = reason or DEFAULT_REASON
         for r in ratings.rhks:
@@ -310,55 +300,67 @@ class Appraisal(Aggregate):
 
     def calibrate(self, *, results: Rating | None, behaviour: Rating | None, reason: str) -> None:
         """A change made in calibration (HR administrator or the evaluator's superior), with its reason."""
-        self._require_open("Kalibrasi")
+        self._require_open("calibration")
         if results is not None and self.unit_head:
-            raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi",
-                                      message_en="unit head results rating", field="results_rating")
+            raise DomainRuleViolation("evaluation.rating.unit-head-results", field="results_rating")
         if results is None and behaviour is None:
-            raise InvalidInput("Isi rating hasil kerja atau rating perilaku kerja yang diubah",
-                               message_en="nothing to calibrate", field="results_rating")
+            raise InvalidInput("evaluation.calibration.nothing", field="results_rating")
         if (results or self.results_rating) == self.results_rating and (
                 behaviour or self.behaviour_rating) == self.behaviour_rating:
-            raise DomainRuleViolation("Kalibrasi tidak mengubah apa pun", message_en="no change",
-                                      field="results_rating")
+            raise DomainRuleViolation("evaluation.calibration.no-change", field="results_rating")
         self._set_overall(results, behaviour, RatingSource.CALIBRATION, f"Kalibrasi: {reason}")
 
-    def missing_ratings(self) -> list[tuple[str, str]]:
-        """What must still be rated before finalising, as (field, Indonesian message)."""
-        missing = [(f"rhk_ratings.{rid}", f"RHK '{r.title}' belum dinilai")
-                   for rid, r in self.rhks.items() if rid not in self.rhk_ratings]
-        missing += [(f"value_ratings.{v.value}", f"Perilaku '{value_label(v)}' belum dinilai")
-                    for v in BerAkhlak if v not in self.value_ratings]
+    def missing_ratings(self) -> list[Detail]:
+        """What must still be rated before finalising (a field, a message code and its parameters each)."""
+        missing = _missing_items(self.rhks, set(self.rhk_ratings), set(self.value_ratings), prefix="")
         if self.results_rating is None:
-            missing.append(("results_rating", "Predikat kinerja organisasi unit belum ditetapkan (rating hasil "
-                                              "kerja kepala unit)" if self.unit_head else
-                            "Rating hasil kerja belum diisi"))
+            missing.append(Detail("results_rating", "evaluation.rating.unit-head-results-missing" if self.unit_head
+                                  else "evaluation.rating.results-missing"))
         if self.behaviour_rating is None:
-            missing.append(("behaviour_rating", "Rating perilaku kerja belum diisi"))
+            missing.append(Detail("behaviour_rating", "evaluation.rating.behaviour-missing"))
         return missing
+
+    # -- predicates (what the application asks of the appraisal) ----------------------------------------
+    @property
+    def is_open(self) -> bool:
+        """Still being assessed and rated (not finalised, objected or decided)."""
+        return self.status is Status.OPEN
+
+    def accepts_peer_input(self, now: datetime) -> bool:
+        """Whether the 360 window takes input (or a revision) at ``now``: the appraisal is open, the window was
+        not closed early and its deadline has not passed."""
+        return self.is_open and not self.peer_window_closed and (
+            self.window_closes_at is None or now <= self.window_closes_at)
+
+    def rater(self, rater_id: str) -> Rater:
+        """The assigned 360 rater ``rater_id`` (refused when not assigned)."""
+        rater = self.raters.get(rater_id)
+        if rater is None:
+            raise Forbidden("evaluation.peer.not-assigned", field="rater_id")
+        return rater
+
+    def is_party(self, person_id: str) -> bool:
+        """The employee, the evaluator or the superior of this appraisal."""
+        return person_id in (self.employee_id, self.evaluator_id, self.superior_id)
 
     # -- finalisation -------------------------------------------------------------------------------
     def finalise(self, *, actor_id: str, curve: CurveReport | None, enforcement: CurveEnforcement,
                  justification: str | None, now: datetime, time_zone: TimeZone, objection_window_days: int,
                  on_behalf_of: str | None = None) -> None:
         self._require_evaluator(actor_id, on_behalf_of)
-        self._require_open("Finalisasi")
+        self._require_open("finalisation")
         missing = self.missing_ratings()
         if missing:
-            raise DomainRuleViolation(
-                f"Penilaian belum lengkap: {missing[0][1]}" + (f" (dan {len(missing) - 1} lainnya)"
-                                                               if len(missing) > 1 else ""),
-                message_en="ratings missing", field=missing[0][0], details=missing[1:])
+            first = missing[0]
+            raise DomainRuleViolation("evaluation.finalise.incomplete", field=first.field, details=missing[1:],
+                                      first=first.message, first_en=first.message_en, more=len(missing) - 1)
         if curve is not None and curve.violations:
             arithmetic = "; ".join(curve.violations)
             if enforcement is CurveEnforcement.BLOCK:
-                raise DomainRuleViolation(f"Distribusi predikat unit melanggar kurva ({arithmetic}); finalisasi "
-                                          "diblokir oleh pengaturan kantor", message_en="curve violated (block)",
-                                          field="curve")
+                raise DomainRuleViolation("evaluation.curve.blocked", field="curve", arithmetic=arithmetic)
             if not justification:
-                raise DomainRuleViolation(f"Distribusi predikat unit melanggar kurva ({arithmetic}); tuliskan "
-                                          "justifikasi untuk tetap memfinalkan", message_en="justification needed",
-                                          field="justification")
+                raise DomainRuleViolation("evaluation.curve.justification-needed", field="justification",
+                                          arithmetic=arithmetic)
             self.record(CurveOverrideJustified(
                 appraisal_id=self._id, employee_id=self.employee_id, unit_id=self.unit_id,
                 period_key=self._period.key, organisation_predicate=curve.organisation,
@@ -370,13 +372,11 @@ class Appraisal(Aggregate):
 
     def acknowledge(self, *, actor_id: str) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Hanya pegawai yang bersangkutan yang dapat menerima hasil penilaian",
-                            message_en="only the employee acknowledges")
+            raise Forbidden("evaluation.acknowledge.not-employee")
         if self.status is Status.OPEN:
-            raise DomainRuleViolation("Hasil penilaian belum difinalkan", message_en="not finalised", field="status")
+            raise DomainRuleViolation("evaluation.appraisal.not-finalised", field="status")
         if self.acknowledged:
-            raise DomainRuleViolation("Hasil penilaian sudah diterima", message_en="already acknowledged",
-                                      field="status")
+            raise DomainRuleViolation("evaluation.acknowledge.already", field="status")
         self.record(ResultAcknowledged(appraisal_id=self._id, employee_id=self.employee_id))
 
     # -- objection (keberatan) ----------------------------------------------------------------------
@@ -384,24 +384,19 @@ class Appraisal(Aggregate):
         """The employee's objection, addressed to the superior the SKP named or, when it named none (a vacant or
         late post), to the superior the roster names now: a missing superior never blocks for good."""
         if actor_id != self.employee_id:
-            raise Forbidden("Keberatan hanya dapat diajukan oleh pegawai yang dinilai",
-                            message_en="only the employee objects")
+            raise Forbidden("evaluation.objection.not-employee")
         if self.objection is not None:
-            raise DomainRuleViolation("Keberatan atas hasil penilaian ini sudah pernah diajukan; keberatan hanya "
-                                      "dapat diajukan satu kali", message_en="second objection", field="reasons")
+            raise DomainRuleViolation("evaluation.objection.second", field="reasons")
         if self.status is not Status.FINALISED:
-            raise DomainRuleViolation("Keberatan hanya dapat diajukan atas hasil penilaian yang sudah difinalkan",
-                                      message_en="not finalised", field="status")
+            raise DomainRuleViolation("evaluation.objection.not-finalised", field="status")
         assert self.objection_deadline is not None
         if now > self.objection_deadline:
             zone = TimeZone.of(self.objection_deadline)
-            raise DomainRuleViolation(
-                f"Masa pengajuan keberatan telah berakhir pada {tanggal_waktu(self.objection_deadline)} "
-                f"{zone.value if zone else 'UTC'}", message_en="objection window closed", field="reasons")
+            raise DomainRuleViolation("evaluation.objection.window-closed", field="reasons",
+                                      deadline=self.objection_deadline, zone=zone.value if zone else "UTC")
         superior_id = self.superior_id or roster_superior_id
         if not superior_id:
-            raise DomainRuleViolation("Atasan pejabat penilai belum tercatat; hubungi pengelola kepegawaian",
-                                      message_en="no superior", field="superior_id")
+            raise DomainRuleViolation("evaluation.objection.no-superior", field="superior_id")
         objection_id = uuid.uuid5(self._id, "keberatan")
         self.record(ObjectionFiled(
             appraisal_id=self._id, objection_id=objection_id, employee_id=self.employee_id, office_id=self.office_id,
@@ -417,8 +412,7 @@ class Appraisal(Aggregate):
         elif self.evaluator_id in (actor_id, on_behalf_of):
             role = "pejabat_penilai"
         else:
-            raise Forbidden("Penjelasan keberatan diberikan oleh pegawai atau pejabat penilai",
-                            message_en="not a party of the objection")
+            raise Forbidden("evaluation.objection.not-a-party")
         self.record(ObjectionExplanationGiven(appraisal_id=self._id, objection_id=objection.objection_id,
                                               employee_id=self.employee_id, author_id=actor_id, author_role=role,
                                               text=text, on_behalf_of=on_behalf_of if role != "pegawai" else None))
@@ -429,20 +423,16 @@ class Appraisal(Aggregate):
         """The superior's final decision; an acting official (Plt/Plh) decides with ``on_behalf_of`` = the superior."""
         objection = self._pending_objection()
         if not self.superior_id or self.superior_id not in (actor_id, on_behalf_of):
-            raise Forbidden("Keberatan diputus oleh atasan pejabat penilai (atau Plt/Plh-nya pada tanggal penugasan)",
-                            message_en="only the superior or their acting official decides", field="superior_id")
+            raise Forbidden("evaluation.objection.not-superior", field="superior_id")
         if decision is ObjectionDecision.UPHELD:
             if results is not None or behaviour is not None:
-                raise InvalidInput("Keputusan 'dikuatkan' tidak mengubah rating; kosongkan rating",
-                                   message_en="upheld with ratings", field="results_rating")
+                raise InvalidInput("evaluation.objection.upheld-with-ratings", field="results_rating")
         else:
             if results is not None and self.unit_head:
-                raise DomainRuleViolation("Rating hasil kerja kepala unit mengikuti predikat kinerja organisasi",
-                                          message_en="unit head results rating", field="results_rating")
+                raise DomainRuleViolation("evaluation.rating.unit-head-results", field="results_rating")
             if (results or self.results_rating) == self.results_rating and (
                     behaviour or self.behaviour_rating) == self.behaviour_rating:
-                raise InvalidInput("Keputusan 'diubah' harus mengubah rating hasil kerja atau perilaku kerja",
-                                   message_en="changed without a change", field="results_rating")
+                raise InvalidInput("evaluation.objection.changed-without-change", field="results_rating")
         self.record(ObjectionDecided(
             appraisal_id=self._id, objection_id=objection.objection_id, employee_id=self.employee_id,
             office_id=self.office_id, decision=decision, decided_by=actor_id, reason=reason,
@@ -466,46 +456,35 @@ class Appraisal(Aggregate):
         assert self.period is not None
         return self.period
 
-    def _require_open(self, what: str) -> None:
-        if self.status is not Status.OPEN:
-            raise DomainRuleViolation(f"{what} tidak dapat dilakukan: penilaian sudah difinalkan",
-                                      message_en="appraisal is final", field="status")
+    def _require_open(self, step: str) -> None:
+        if not self.is_open:
+            raise DomainRuleViolation("evaluation.appraisal.final", field="status", step=step)
 
     def _require_evaluator(self, actor_id: str, on_behalf_of: str | None = None) -> None:
         if self.evaluator_id not in (actor_id, on_behalf_of):
-            raise Forbidden("Hanya pejabat penilai pegawai ini (atau Plt/Plh-nya pada tanggal penugasan) yang dapat "
-                            "menilai dan memfinalkan",
-                            message_en="only the evaluator rates", field="evaluator_id")
+            raise Forbidden("evaluation.appraisal.not-evaluator", field="evaluator_id")
 
     def _pending_objection(self) -> Objection:
         if self.objection is None or self.status is not Status.OBJECTED:
-            raise DomainRuleViolation("Tidak ada keberatan yang sedang diproses", message_en="no pending objection",
-                                      field="objection")
+            raise DomainRuleViolation("evaluation.objection.none-pending", field="objection")
         return self.objection
 
     def _check_items(self, rhks: Sequence[RhkRating], values: Sequence[ValueRating], *, prefix: str) -> None:
         for i, r in enumerate(rhks):
             if r.rhk_id not in self.rhks:
-                raise InvalidInput("RHK tidak termasuk dalam SKP yang dinilai", message_en="unknown rhk",
-                                   field=f"{prefix}rhk_ratings.{i}.rhk_id")
+                raise InvalidInput("evaluation.rating.unknown-rhk", field=f"{prefix}rhk_ratings.{i}.rhk_id")
         if len({r.rhk_id for r in rhks}) != len(rhks):
-            raise InvalidInput("Setiap RHK hanya dinilai sekali", message_en="duplicate rhk",
-                               field=f"{prefix}rhk_ratings")
+            raise InvalidInput("evaluation.rating.duplicate-rhk", field=f"{prefix}rhk_ratings")
         if len({v.value for v in values}) != len(values):
-            raise InvalidInput("Setiap nilai perilaku hanya dinilai sekali", message_en="duplicate value",
-                               field=f"{prefix}value_ratings")
+            raise InvalidInput("evaluation.rating.duplicate-value", field=f"{prefix}value_ratings")
 
     def _check_complete(self, rhks: Sequence[RhkRating], values: Sequence[ValueRating], *, prefix: str) -> None:
         self._check_items(rhks, values, prefix=prefix)
-        rated, given = {r.rhk_id for r in rhks}, {v.value for v in values}
         # a missing item has no index in what was sent: each is named by its key (as ``missing_ratings``)
-        missing = [(f"{prefix}rhk_ratings.{rid}", f"RHK '{rhk.title}' belum dinilai")
-                   for rid, rhk in self.rhks.items() if rid not in rated]
-        missing += [(f"{prefix}value_ratings.{value.value}", f"Perilaku '{value_label(value)}' belum dinilai")
-                    for value in BerAkhlak if value not in given]
+        missing = _missing_items(self.rhks, {r.rhk_id for r in rhks}, {v.value for v in values}, prefix=prefix)
         if missing:
-            raise InvalidInput(missing[0][1], message_en="ratings missing", field=missing[0][0],
-                               details=missing[1:])
+            first = missing[0]
+            raise InvalidInput(first.code, field=first.field, details=missing[1:], **first.params)
 
     def _set_overall(self, results: Rating | None, behaviour: Rating | None, source: RatingSource,
                      reason: str, on_behalf_of: str | None = None) -> None:

@@ -52,12 +52,10 @@ class Office(Aggregate):
 
     def open_period(self, period: EvaluationPeriod) -> EvaluationPeriodOpened:
         if period.key in self.periods:
-            raise DomainRuleViolation(f"Periode {period.key} sudah dibuka", message_en="period already open",
-                                      field="period")
+            raise DomainRuleViolation("evaluation.period.already-open", field="period", period=period.key)
         if period.kind is not PeriodKind.ANNUAL and period.kind is not self.settings.periodic_cadence:
-            cadence = "bulanan" if self.settings.periodic_cadence is PeriodKind.MONTHLY else "triwulanan"
-            raise InvalidInput(f"Kantor ini melakukan penilaian periodik {cadence}; periode {period.key} tidak "
-                               "sesuai pengaturan", message_en="period does not match the cadence", field="period")
+            raise InvalidInput("evaluation.period.wrong-cadence", field="period", period=period.key,
+                               cadence=self.settings.periodic_cadence)
         s, zone = self.settings, self.settings.time_zone
         opened = EvaluationPeriodOpened(
             office_id=self.office_id, period=period, time_zone=zone,
