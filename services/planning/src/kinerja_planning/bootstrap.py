@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 
 from kinerja_kernel.blobs import blob_store
+from kinerja_kernel.documents.desk import DocumentDesk
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_planning.adapters.dashboard_models import DASHBOARD_PROJECTION
 from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
 from kinerja_planning.adapters.repository import plan_repository, roster_repository
+from kinerja_planning.application.documents import SkpDocuments, zone_reader
 from kinerja_planning.application.handlers import PlanningService
 from kinerja_planning.application.realisation import RealisationService
 from kinerja_planning.config import PlanningSettings
@@ -35,6 +37,9 @@ def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:
     app.state.planning, app.state.realisation = build(runtime)
     app.state.roster_admin = app.state.planning.acting
+    app.state.skp_documents = SkpDocuments(runtime.store, DocumentDesk(runtime.store, blob_store(runtime.settings),
+                                                                       service="planning"),
+                                           zone_of=zone_reader(runtime.db))
     settings = runtime.settings
     assert isinstance(settings, PlanningSettings)
     return [interactions_consumer(app.state.realisation),

@@ -50,6 +50,8 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         progress = (await client.get(f"/api/v1/plans/{target.plan_id}/realisation", headers=target.headers)).json()
         plan = (await client.get(f"/api/v1/plans/{target.plan_id}", headers=target.headers)).json()
         iki_id = plan["rhks"][0]["ikis"][0]["iki_id"]
+        document = await client.get(f"/api/v1/plans/{target.plan_id}/document", headers=target.headers)
+        assert document.status_code == 200, document.text
         appointed = await client.post(f"/api/v1/offices/{unit.office_id}/acting-appointments", headers=unit.hr.headers,
                                       json={"absent_id": unit.head.nip, "acting_id": unit.leader.nip, "kind": "plh",
                                             "starts_on": f"{YEAR}-03-01", "ends_on": f"{YEAR}-03-10",
@@ -59,8 +61,11 @@ async def matrix(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
                   "rhk_id": target.rhk_ids[0], "entry_id": progress["entries"][0]["entry_id"], "iki_id": iki_id,
                   "period_year": YEAR, "unit_id": unit.unit_id, "subject": target.nip,
                   "stream_id": f"skp-{target.plan_id}", "service_type": "layanan", "interaction_id": target.plan_id,
-                  "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip, "sha256": sha256}
-        yield Matrix(app, client, values, raw={
+                  "evaluator_id": unit.head.nip, "superior_id": unit.leader.nip, "sha256": sha256,
+                  "code": document.headers["x-kinerja-document-code"]}
+        yield Matrix(app, client, values, exempt={
+            "GET /api/v1/documents/{code}/verification": "public by design (anyone holding a printed SKP checks "
+            "it); answers no NIP, office or stream: test_documents_api.py asserts it"}, raw={
             "POST /api/v1/plans/{plan_id}/evidence": (f"multipart/form-data; boundary={BOUNDARY}", MULTIPART),
             "POST /api/v1/plans/{plan_id}/realisation/import": (
                 "text/csv", f"iki_id,value,occurred_on,description\n{iki_id},1,{YEAR}-02-11,Laporan\n".encode()),
