@@ -453,6 +453,7 @@ def _merge_area_texts() -> None:
         appraisal,
         audit,
         career,
+        dashboard,
         feedback,
         home,
         numbers,
@@ -462,7 +463,7 @@ def _merge_area_texts() -> None:
         skp,
     )
 
-    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster, realisation):
+    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster, realisation, dashboard):
         for mine, theirs in ((STRINGS, module.STRINGS), (FIELD_LABELS, module.FIELD_LABELS)):
             clash = mine.keys() & theirs.keys()
             if clash:

@@ -241,13 +241,15 @@ def _nav(lang: str, viewer: Viewer | None, acting: bool = False) -> list[tuple[s
                   ("/360", translate(lang, "nav.peer")), ("/umpan-balik", translate(lang, "nav.feedback")),
                   ("/karier", translate(lang, "nav.career"))]
     if acting or viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI):  # a Plt/Plh acts in an official's place
-        items += [("/tim", translate(lang, "nav.team")), ("/keberatan", translate(lang, "obj.nav"))]
+        items += [("/tim", translate(lang, "nav.team")), ("/dasbor/tim", translate(lang, "nav.dash_team")),
+                  ("/keberatan", translate(lang, "obj.nav"))]
     if viewer.has(Role.PENGELOLA_KEPEGAWAIAN):
         items += [("/kantor", translate(lang, "nav.office")), ("/kalibrasi", translate(lang, "nav.calibration")),
                   ("/talenta", translate(lang, "nav.talent")), ("/kenaikan-pangkat", translate(lang, "nav.promotions")),
                   ("/kepegawaian", translate(lang, "nav.personnel")), ("/roster", translate(lang, "nav.roster"))]
     if viewer.has(Role.AUDITOR, Role.PENGELOLA_KEPEGAWAIAN):
-        items.append(("/audit", translate(lang, "nav.audit")))
+        items += [("/dasbor/kantor", translate(lang, "nav.dash_office")), ("/rekap", translate(lang, "nav.recap")),
+                  ("/audit", translate(lang, "nav.audit"))]
     items.append(("/notifikasi", translate(lang, "nav.notifications")))
     return items
 

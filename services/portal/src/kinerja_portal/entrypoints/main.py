@@ -28,6 +28,7 @@ from kinerja_portal.pages import (
     appraisal,
     audit,
     career,
+    dashboards,
     employee,
     evaluator,
     feedback,
@@ -105,7 +106,7 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (account, home, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
-                   personnel, career, audit, skp_edit, roster):
+                   personnel, career, audit, skp_edit, roster, dashboards):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
