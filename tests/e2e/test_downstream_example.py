@@ -214,19 +214,25 @@ async def test_a_tampered_or_forged_record_is_reported_and_not_applied(
     forged = envelope_of(
         AppraisalCorrected.model_validate(forged.payload), subject=second, office_id=OFFICE, source=SOURCE,
         stream_id=stream_d.stream_id, stream_version=forged.stream_version, prev_hash="ab" * 32)
+    # ... and a "redelivery" of the finalisation in stream d that is another record under the same ce_id
+    better = {**finalised_d.payload["result"], "predicate": "sangat_baik"}
+    reused = finalised_d.model_copy(update={"payload": {**finalised_d.payload, "result": better}})
+    reused = reused.model_copy(update={"hash": reused.computed_hash()})
     c, d = stream_c.events, stream_d.events
-    await publish(kafka_bootstrap, topic, [c[0], tampered, c[2], d[0], d[1], d[2], d[3], forged])
+    await publish(kafka_bootstrap, topic, [c[0], tampered, c[2], d[0], d[1], d[2], d[3], forged, reused])
 
     db = tmp_path / "payroll.sqlite3"
     run = await run_consumer(kafka_bootstrap, topic, db, f"payroll-{unique}")
 
-    # then both are reported (exit 2, stderr, chain_breaks) and neither changed the table
+    # then all three are reported (exit 2, stderr, chain_breaks) and none changed the table
     assert run.returncode == 2
-    assert run.summary["breaks"] == 2 and run.summary["applied"] == 1
+    assert run.summary["breaks"] == 3 and run.summary["applied"] == 1 and run.summary["duplicates"] == 0
     breaks = rows(db, "SELECT event_id, stream_id, stream_version, reason FROM chain_breaks ORDER BY stream_id")
     assert sorted(breaks) == sorted([
         (str(tampered.event_id), stream_c.stream_id, 2, "hash does not match the record's content"),
         (str(forged.event_id), stream_d.stream_id, 5, "prev_hash does not match the previous event's hash"),
+        (str(finalised_d.event_id), stream_d.stream_id, 2,
+         f"ce_id already seen with ce_hash {finalised_d.hash}: a different record reuses the id (forged or corrupted)"),
     ])
     assert "chain break" in run.stderr and str(tampered.event_id) in run.stderr
     assert rows(db, "SELECT appraisal_id, predicate, source_event_id FROM appraisal_results") == [

@@ -104,6 +104,9 @@ def configure_logging(*, service: str, json: bool, level: str = "INFO", stream: 
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+MAX_CORRELATION_ID = 64  # EventEnvelope.correlation_id's max_length
+
+
 def correlation_id() -> str:
     """The correlation id of the current request or message (a new one if there is none)."""
     current = _correlation_id.get()
@@ -121,8 +124,11 @@ def causation_id() -> str | None:
 
 @contextlib.contextmanager
 def bind_correlation(value: str | None, causation: str | None = None) -> Iterator[str]:
-    """Bind a correlation id (and causation id) for the duration of a request or message."""
-    cid = value or str(uuid.uuid4())
+    """Bind a correlation id (and causation id) for the duration of a request or message. A caller's id that
+    cannot be an event's ``correlation_id`` (1-64 printable ASCII characters, docs/events/README.md) is
+    replaced by a new one rather than failing the request when an event is recorded."""
+    cid = value if value and len(value) <= MAX_CORRELATION_ID and value.isascii() and value.isprintable() \
+        else str(uuid.uuid4())
     token_c = _correlation_id.set(cid)
     token_k = _causation_id.set(causation)
     with structlog.contextvars.bound_contextvars(correlation_id=cid, causation_id=causation):

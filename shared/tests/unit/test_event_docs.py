@@ -33,7 +33,8 @@ from kinerja_kernel.catalog.published import (
 )
 from kinerja_kernel.catalog.streams import KEY_FORMS, STREAMS, stream_prefixes
 from kinerja_kernel.cloudevents import EXTENSIONS, HEADER_PATTERNS, MalformedMessage, from_kafka, to_kafka
-from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
+from kinerja_kernel.logging import bind_correlation, correlation_id
 from kinerja_kernel.registry import DomainEvent, EventRegistry, event
 from kinerja_kernel.testing.kafka_helpers import TopicRecord
 
@@ -121,6 +122,18 @@ class TestHeaders:
         for record in example_records():
             envelope = kernel_reads(record["headers"], record["value"])
             assert envelope.computed_hash() == documented_hash(record["headers"], record["value"]) == record["hash"]
+
+    @pytest.mark.parametrize("sent", [None, "", "abc", "x" * 64, "x" * 65, "a\nb", "kor\u00e9lasi", "\u0000"])
+    def test_the_correlation_id_an_event_gets_is_always_a_valid_header(self, sent: str | None) -> None:
+        """A caller's X-Correlation-ID that cannot be a ``ce_correlationid`` (1-64 printable ASCII) is replaced,
+        instead of failing the request with a 500 when the event is built."""
+        with bind_correlation(sent) as cid:
+            pending = PendingEvent(event_type="test.Happened", event_version=1, subject="199001012015011001",
+                                   office_id="KANTOR-A", actor=Actor(id="u1", role="pegawai"),
+                                   correlation_id=correlation_id(), payload={})
+        assert pending.correlation_id == cid and 1 <= len(cid) <= 64 and cid.isascii() and cid.isprintable()
+        kept = sent is not None and sent in ("abc", "x" * 64)
+        assert (cid == sent) is kept and (kept or uuid.UUID(cid).version == 4)
 
     def test_the_lower_case_uuid_pattern(self) -> None:
         pattern = re.compile(HEADER_PATTERNS["ce_id"])
