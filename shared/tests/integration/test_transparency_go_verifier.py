@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -257,7 +257,7 @@ def _pending(n: int) -> PendingEvent:
                         actor=Actor(id="199001012020011002", role="atasan"), correlation_id="c", payload={"n": n})
 
 
-async def _verify(binary: Path, data: dict[str, object]) -> dict[str, list[dict[str, object]]]:
+async def _verify(binary: Path, data: Mapping[str, object]) -> dict[str, list[dict[str, object]]]:
     run = await asyncio.create_subprocess_exec(str(binary), stdin=asyncio.subprocess.PIPE,
                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await run.communicate(json.dumps(data).encode())
@@ -313,7 +313,7 @@ async def test_go_sumdb_verifies_our_checkpoints_and_proofs(
     forged_size = notes[2].replace("\n300\n", "\n299\n", 1)
     other_witness = Signer.generate("witness.test/inspektorat", COSIGNATURE_V1)
     fork = MemoryTree([leaf_hash(i.to_bytes(2, "big")) for i in range(300)])
-    data = {
+    data: dict[str, object] = {
         "log_key": log_key.verifier.vkey, "witness_name": witness_key.name,
         "witness_key": base64.b64encode(witness_key.verifier.public).decode(),
         "checkpoints": [*notes, forged_size],
