@@ -28,6 +28,7 @@ from kinerja_kernel.envelope import EventEnvelope, format_time
 from kinerja_kernel.eventstore import _COLUMNS, row_to_envelope
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 from kinerja_kernel.topic_reader import TopicRecord, read_topic
+from kinerja_kernel.transparency.proofs import ProofBundle, proofs_for
 
 # payload members that hold "the new value" of a change, in the order they are looked for
 _NEW_VALUE_KEYS = ("rating", "predicate", "result", "scores", "settings", "box", "eligible", "points", "status",
@@ -277,13 +278,20 @@ async def reconcile(conn: asyncpg.Connection, bootstrap: str, topic: str, scope:
 # -- evidence pack ------------------------------------------------------------------------------------
 async def evidence_pack(conn: asyncpg.Connection, scope: Scope, *, service: str, requested_by: str) -> bytes:
     """A zip: ``events.jsonl`` (the sealed events, as published), ``verification.json`` (their streams'
-    chains), ``report.md`` (a readable timeline) and ``manifest.json`` (SHA-256 of each file)."""
+    chains), ``transparency.json`` (each event's inclusion proof against the latest witnessed checkpoint,
+    when the service has one), ``report.md`` (a readable timeline) and ``manifest.json`` (SHA-256 of
+    each file)."""
     events = await events_in(conn, scope)
     verification = await verify(conn, scope)
     events_jsonl = b"".join(canonical_json(e.model_dump(mode="json")) + b"\n" for e in events)
     verification_json = json.dumps({"service": service, **verification.as_dict()}, indent=2).encode()
-    report = _report(events, verification, scope, service=service, requested_by=requested_by).encode()
-    files = {"events.jsonl": events_jsonl, "verification.json": verification_json, "report.md": report}
+    report = _report(events, verification, scope, service=service, requested_by=requested_by)
+    files = {"events.jsonl": events_jsonl, "verification.json": verification_json}
+    bundle = await proofs_for(conn, [e.event_id for e in events])
+    if bundle is not None:  # issue 16: each event's inclusion proof against the latest witnessed checkpoint
+        files["transparency.json"] = json.dumps({"service": service, **bundle.as_dict()}, indent=2).encode()
+        report += _transparency_note(bundle)
+    files["report.md"] = report.encode()
     manifest = {"service": service, "generated_at": format_time(datetime.now().astimezone()),
                 "requested_by": requested_by, "scope": _scope_dict(scope), "events": len(events),
                 "files": {name: hashlib.sha256(body).hexdigest() for name, body in files.items()}}
@@ -293,6 +301,15 @@ async def evidence_pack(conn: asyncpg.Connection, scope: Scope, *, service: str,
             pack.writestr(name, body)
         pack.writestr("manifest.json", json.dumps(manifest, indent=2))
     return buffer.getvalue()
+
+
+def _transparency_note(bundle: ProofBundle) -> str:
+    lines = ["", "## Bukti log transparansi", "",
+             f"{len(bundle.proofs)} peristiwa dibuktikan tercatat dalam checkpoint yang disaksikan (ukuran pohon "
+             f"{bundle.tree_size}); {len(bundle.not_yet_witnessed)} peristiwa belum masuk checkpoint yang "
+             "disaksikan. Bukti inklusi dan checkpoint bertanda tangan ada di `transparency.json`; cara "
+             "memeriksanya tanpa kode Kinerja: `docs/events/transparency.md`.", ""]
+    return "\n".join(lines)
 
 
 def _scope_dict(scope: Scope) -> dict[str, Any]:

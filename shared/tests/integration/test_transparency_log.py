@@ -4,8 +4,10 @@ issue 16: a superuser rewrite, a fork, a topic rebuilt from a forged store, a dr
 from __future__ import annotations
 
 import base64
+import io
 import json
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from kinerja_kernel import audit
 from kinerja_kernel.chain import verify_streams
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
 from kinerja_kernel.envelope import Actor, PendingEvent
@@ -163,6 +166,15 @@ async def test_evidence_proofs_are_against_the_witnessed_checkpoint(tdb: tuple[D
     assert [p.event_id for p in bundle.proofs] == [str(ids[3]), str(ids[19])]
     assert bundle.not_yet_witnessed == [str(ids[22])]
     assert check_bundle(bundle.as_dict(), LOG_KEY.verifier, WITNESS_KEY.verifier).ok
+    async with db.connection() as conn:
+        pack = await audit.evidence_pack(conn, audit.Scope(offices=frozenset({"kantor-a"})), service="planning",
+                                         requested_by="199001012020011003")
+    with zipfile.ZipFile(io.BytesIO(pack)) as opened:
+        carried = json.loads(opened.read("transparency.json"))
+        assert "Bukti log transparansi" in opened.read("report.md").decode()
+        assert "transparency.json" in json.loads(opened.read("manifest.json"))["files"]
+    assert len(carried["events"]) == 20 and len(carried["not_yet_witnessed"]) == 5
+    assert check_bundle(carried, LOG_KEY.verifier, WITNESS_KEY.verifier).ok
     forged = bundle.as_dict()
     forged["events"][0]["leaf_data"] = "ab" * 32
     check = check_bundle(forged, LOG_KEY.verifier, WITNESS_KEY.verifier)
