@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import httpx
 from fastapi import FastAPI
 
-from kinerja_feedback.adapters import views, webhook_store
+from kinerja_feedback.adapters import directory, views, webhook_store
+from kinerja_feedback.adapters.inbox_view import READ_PROJECTION
 from kinerja_feedback.application.access import Clock
 from kinerja_feedback.application.clarifications import ClarificationService
 from kinerja_feedback.application.dialogues import DialogueService
@@ -51,7 +52,8 @@ class FeedbackApp:
 def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock = utcnow,
           transport: httpx.AsyncBaseTransport | None = None) -> FeedbackApp:
     store = runtime.store
-    notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification"), clock)
+    notifications = NotificationService(EventSourcedRepository(store, Notification, prefix="notification",
+                                                               projection=READ_PROJECTION), clock)
     offsets = settings.reminder_offsets_days
     targets = TargetPolicy.of(settings.webhook_allowed_targets)
     return FeedbackApp(
@@ -59,7 +61,8 @@ def build(runtime: ServiceRuntime, settings: FeedbackSettings, *, clock: Clock =
         policies=Policies(notifications, reminder_offsets=offsets),
         feedback=FeedbackService(
             EventSourcedRepository(store, Feedback, prefix="umpan-balik", projection=views.FEEDBACK_PROJECTION),
-            EventSourcedRepository(store, OfficeFeedbackSettings, prefix="pengaturan-umpan-balik"),
+            EventSourcedRepository(store, OfficeFeedbackSettings, prefix="pengaturan-umpan-balik",
+                                   projection=directory.SETTINGS_PROJECTION),
             notifications, clock),
         dialogues=DialogueService(
             EventSourcedRepository(store, Dialogue, prefix="dialog", projection=views.DIALOGUE_PROJECTION),

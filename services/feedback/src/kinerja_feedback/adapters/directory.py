@@ -10,8 +10,10 @@ import asyncpg
 
 from kinerja_feedback.domain.reach import Person
 from kinerja_kernel.contracts.evaluation import OfficeSettings, PeriodKind, TimeZone
-from kinerja_kernel.contracts.feedback import FeedbackOfficeSettings
+from kinerja_kernel.contracts.feedback import FeedbackOfficeSettings, FeedbackSettingsChanged
 from kinerja_kernel.contracts.planning import ActingAppointmentEnded, ActingOfficialAppointed, EmployeeRegistered
+from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.repository import Projection
 
 
 async def upsert_person(conn: asyncpg.Connection, e: EmployeeRegistered, at: datetime) -> None:
@@ -90,6 +92,14 @@ async def upsert_feedback_settings(conn: asyncpg.Connection, office_id: str, s: 
         "dialogues_per_period = $3, updated_at = $4",
         office_id, s.peer_feedback_allowed, s.dialogues_per_period, at,
     )
+
+
+async def _settings_changed(conn: asyncpg.Connection, env: EventEnvelope, e: FeedbackSettingsChanged) -> None:
+    await upsert_feedback_settings(conn, e.office_id, e.settings, env.recorded_at)
+
+
+SETTINGS_PROJECTION = Projection({FeedbackSettingsChanged.event_type: _settings_changed})
+"""The office's feedback settings table, updated in the transaction that records a change."""
 
 
 async def feedback_settings(conn: asyncpg.Connection, office_id: str) -> FeedbackOfficeSettings:

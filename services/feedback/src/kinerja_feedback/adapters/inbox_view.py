@@ -9,7 +9,10 @@ import asyncpg
 from pydantic import BaseModel
 
 from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_kernel.contracts.feedback import NotificationRead
 from kinerja_kernel.db import Migration
+from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.repository import Projection
 
 MIGRATIONS = (
     Migration("feedback", 1, "notification inbox", """
@@ -44,6 +47,14 @@ class NotificationView(BaseModel):
 
 async def mark_read(conn: asyncpg.Connection, notification_id: uuid.UUID, at: datetime) -> None:
     await conn.execute("UPDATE notifications SET read_at = $2 WHERE notification_id = $1", notification_id, at)
+
+
+async def _notification_read(conn: asyncpg.Connection, env: EventEnvelope, e: NotificationRead) -> None:
+    await mark_read(conn, e.notification_id, env.recorded_at)
+
+
+READ_PROJECTION = Projection({NotificationRead.event_type: _notification_read})
+"""The inbox row marked read in the transaction that records ``NotificationRead``."""
 
 
 async def list_notifications(

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kinerja_kernel.contracts import feedback as fb
 from kinerja_kernel.envelope import EventEnvelope
@@ -175,6 +175,26 @@ class DialogueView(BaseModel):
     actions: list[ActionView]
     employee_name: str | None = None
     evaluator_name: str | None = None
+
+
+class MissingDialogue(BaseModel):
+    """An employee with fewer held dialogues in the period than their office expects."""
+
+    employee_id: str
+    name: str | None = Field(description="from the roster")
+    evaluator_id: str | None
+    office_id: str
+    held: int = Field(description="dialogues held (notes recorded) in the period")
+    required: int = Field(description="dialogues the office expects per period")
+    scheduled: int = Field(description="dialogues scheduled in the period, held or not")
+
+
+class MissingDialogues(BaseModel):
+    """Who misses dialogues in a period, out of ``employees`` looked at (a team or an office)."""
+
+    period: str
+    employees: int
+    missing: list[MissingDialogue]
 
 
 async def _with_actions(conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> list[DialogueView]:

@@ -16,8 +16,7 @@ Clock = Callable[[], datetime]
 def require_reader(by: Principal, employee: Person) -> None:
     """In the employee's office: the employee, their evaluator and superior, or HR, auditors and superiors."""
     require_access(by, employee.office_id, parties=(employee.employee_id, employee.evaluator_id, employee.superior_id),
-                   roles=OVERSIGHT, message="Anda tidak berhak melihat data pegawai ini",
-                   message_en="not allowed to read this employee")
+                   roles=OVERSIGHT, code="feedback.employee.not-allowed")
 
 
 def require_party_or_reader(by: Principal, office_id: str, parties: tuple[str, ...], employee: Person | None,

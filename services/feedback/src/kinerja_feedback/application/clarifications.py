@@ -3,84 +3,94 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
-from kinerja_feedback.adapters import directory, views
+from kinerja_feedback.adapters import directory as directory_adapter
+from kinerja_feedback.adapters import views
 from kinerja_feedback.application.access import require_party_or_reader
-from kinerja_feedback.application.notifications import NotificationService
+from kinerja_feedback.application.events import appended
+from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.clarification import Clarification
 from kinerja_feedback.domain.notifications import NotificationDraft
 from kinerja_kernel.access import require_access
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.feedback import ClarificationTopic, DialogueParty
+from kinerja_kernel.db import Database
 from kinerja_kernel.errors import Forbidden, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 
 
 def _appraisal_not_found() -> NotFound:
-    return NotFound("Penilaian tidak ditemukan (belum dibuka untuk Anda)", message_en="appraisal not found",
-                    field="appraisal_id")
+    return NotFound("feedback.appraisal.not-found", field="appraisal_id")
+
+
+def _not_found() -> NotFound:
+    return NotFound("feedback.clarification.not-found", field="clarification_id")
 
 
 class ClarificationService:
-    def __init__(self, clarifications: EventSourcedRepository[Clarification],
-                 notifications: NotificationService) -> None:
+    def __init__(self, clarifications: EventSourcedRepository[Clarification, Any], notifications: Notifier,
+                 directory: Directory = directory_adapter) -> None:
         self.clarifications = clarifications
         self.notifications = notifications
-        self.db = clarifications.store.db
+        self.directory = directory
+
+    @property
+    def db(self) -> Database:
+        """The read models' database (the queries; PostgreSQL only)."""
+        db: Database | None = getattr(self.clarifications.store, "db", None)
+        assert db is not None, "the clarification queries read the PostgreSQL read models"
+        return db
 
     async def ask(self, appraisal_id: uuid.UUID, topic: ClarificationTopic, question: str,
                   by: Principal) -> tuple[uuid.UUID, int]:
-        async with self.db.transaction() as conn:
-            appraisal = await directory.appraisal(conn, appraisal_id)
+        """The appraised employee asks about one rating point before the result is final."""
+        async with self.clarifications.store.transaction() as conn:
+            appraisal = await self.directory.appraisal(conn, appraisal_id)
             if appraisal is None:
                 raise _appraisal_not_found()
             require_access(by, str(appraisal["office_id"]), parties=(str(appraisal["employee_id"]),),
-                           field="appraisal_id", message="Hanya pegawai yang dinilai yang dapat meminta klarifikasi",
-                           message_en="only the appraised employee may ask")
+                           field="appraisal_id", code="feedback.clarification.appraised-asks")
             clarification_id = uuid.uuid4()
             c = Clarification.request(
                 clarification_id=clarification_id, appraisal_id=appraisal_id, employee_id=by.user_id,
                 evaluator_id=str(appraisal["evaluator_id"]), office_id=str(appraisal["office_id"]),
                 period_key=str(appraisal["period_key"]), topic=topic, question=question,
                 appraisal_final=bool(appraisal["final"]))
-            sealed = await self.clarifications.save(clarification_id, c, actor=by.actor(Role.PEGAWAI),
-                                                    office_id=c.office_id, subject=c.employee_id, conn=conn)
-            await self._tell(conn, c, DialogueParty.EVALUATOR, question, sealed[0].event_id, sealed[0].event_type)
+            await self.clarifications.save(clarification_id, c, actor=by.actor(Role.PEGAWAI), office_id=c.office_id,
+                                           subject=c.employee_id, expected_version=0, conn=conn)
+            await self._tell(conn, c, DialogueParty.EVALUATOR, question)
         return clarification_id, c.version
 
     async def reply(self, clarification_id: uuid.UUID, text: str, by: Principal) -> int:
-        async with self.db.transaction() as conn:
-            c = await self.clarifications.load(clarification_id, conn=conn)
-            if c is None:
-                raise NotFound("Klarifikasi tidak ditemukan", message_en="clarification not found",
-                               field="clarification_id")
-            assert c.appraisal_id is not None
+        """The evaluator answers or the employee follows up, until the result is final; the other is told."""
+        def parties_only(c: Clarification) -> None:
             require_access(by, c.office_id, parties=(c.employee_id, c.evaluator_id), field="clarification_id",
-                           message="Hanya pegawai dan pejabat penilainya yang membalas klarifikasi",
-                           message_en="only the employee and the evaluator reply")
-            appraisal = await directory.appraisal(conn, c.appraisal_id)
-            party = c.reply(actor_id=by.user_id, text=text, appraisal_final=bool(appraisal and appraisal["final"]))
-            role = Role.PEJABAT_PENILAI if party is DialogueParty.EVALUATOR else Role.PEGAWAI
-            sealed = await self.clarifications.save(clarification_id, c, actor=by.actor(role), office_id=c.office_id,
-                                                    subject=c.employee_id, conn=conn)
-            to = DialogueParty.EMPLOYEE if party is DialogueParty.EVALUATOR else DialogueParty.EVALUATOR
-            await self._tell(conn, c, to, text, sealed[0].event_id, sealed[0].event_type)
+                           code="feedback.clarification.parties-reply")
+
+        async with self.clarifications.store.transaction() as conn:
+            final = await self._appraisal_final(conn, clarification_id)
+            c = await self.clarifications.change(
+                clarification_id, None, lambda c: c.reply(actor_id=by.user_id, text=text, appraisal_final=final),
+                check=parties_only, not_found=_not_found, actor=lambda c: by.actor(_role(c.last_party)),
+                office_id=lambda c: c.office_id, subject=lambda c: c.employee_id, conn=conn)
+            to = DialogueParty.EMPLOYEE if c.last_party is DialogueParty.EVALUATOR else DialogueParty.EVALUATOR
+            await self._tell(conn, c, to, text)
         return c.version
 
     async def get(self, clarification_id: uuid.UUID, by: Principal) -> views.ClarificationView:
         async with self.db.connection() as conn:
             found = await views.clarification(conn, clarification_id)
             if found is None:
-                raise NotFound("Klarifikasi tidak ditemukan", message_en="clarification not found",
-                               field="clarification_id")
+                raise _not_found()
             await self._require_reader(conn, by, found.office_id, found.employee_id, found.evaluator_id)
             return found
 
     async def of_appraisal(self, appraisal_id: uuid.UUID, by: Principal) -> list[views.ClarificationView]:
         async with self.db.connection() as conn:
-            appraisal = await directory.appraisal(conn, appraisal_id)
+            appraisal = await self.directory.appraisal(conn, appraisal_id)
             if appraisal is None:
                 raise _appraisal_not_found()
             await self._require_reader(conn, by, str(appraisal["office_id"]), str(appraisal["employee_id"]),
@@ -89,13 +99,22 @@ class ClarificationService:
 
     async def _require_reader(self, conn: asyncpg.Connection, by: Principal, office_id: str, employee_id: str,
                               evaluator_id: str) -> None:
-        employee = await directory.person(conn, employee_id)
-        not_allowed = Forbidden("Anda tidak berhak melihat klarifikasi ini", message_en="not allowed",
-                                field="clarification_id")
+        employee = await self.directory.person(conn, employee_id)
+        not_allowed = Forbidden("feedback.clarification.not-allowed", field="clarification_id")
         require_party_or_reader(by, office_id, (employee_id, evaluator_id), employee, not_allowed)
 
-    async def _tell(self, conn: asyncpg.Connection, c: Clarification, to: DialogueParty, text: str, event_id: uuid.UUID,
-                    event_type: str) -> None:
+    async def _appraisal_final(self, conn: Any, clarification_id: uuid.UUID) -> bool:
+        """Whether the result the thread is about is final (the thread is then closed)."""
+        c = await self.clarifications.load(clarification_id, conn=conn)
+        if c is None:
+            raise _not_found()
+        assert c.appraisal_id is not None
+        appraisal = await self.directory.appraisal(conn, c.appraisal_id)
+        return bool(appraisal and appraisal["final"])
+
+    async def _tell(self, conn: Any, c: Clarification, to: DialogueParty, text: str) -> None:
+        """Notify the other party of the message the use case just appended."""
+        event = await appended(self.clarifications, c.clarification_id, c.version, conn)
         if to is DialogueParty.EVALUATOR:
             draft = NotificationDraft(
                 recipient_id=c.evaluator_id, office_id=c.office_id, kind="clarification_asked",
@@ -108,5 +127,9 @@ class ClarificationService:
                 recipient_role="pegawai", title="Klarifikasi Anda telah dijawab",
                 body=f"Pejabat penilai ({c.evaluator_id}) menjawab: {text[:500]}",
                 link=f"/klarifikasi/{c.clarification_id}")
-        await self.notifications.issue(conn, [draft], source_event_id=event_id,
-                                       source_event_type=event_type)
+        await self.notifications.issue(conn, [draft], source_event_id=event.event_id,
+                                       source_event_type=event.event_type)
+
+
+def _role(party: DialogueParty | None) -> Role:
+    return Role.PEJABAT_PENILAI if party is DialogueParty.EVALUATOR else Role.PEGAWAI

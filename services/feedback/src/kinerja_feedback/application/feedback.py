@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from kinerja_feedback.adapters import directory, views
+from kinerja_feedback.adapters import directory as directory_adapter
+from kinerja_feedback.adapters import views
 from kinerja_feedback.application.access import Clock, require_party_or_reader, require_reader
-from kinerja_feedback.application.notifications import NotificationService
+from kinerja_feedback.application.events import appended
+from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedback_received
 from kinerja_feedback.domain.notifications import NotificationDraft, Settled
 from kinerja_feedback.domain.reach import feedback_relation, not_on_roster
@@ -24,6 +27,7 @@ from kinerja_kernel.contracts.feedback import (
     FeedbackResponded,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
+from kinerja_kernel.db import Database
 from kinerja_kernel.errors import Forbidden, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 
@@ -40,45 +44,51 @@ class GiveFeedback:
 
 
 class FeedbackService:
-    def __init__(self, feedback: EventSourcedRepository[Feedback],
-                 settings: EventSourcedRepository[OfficeFeedbackSettings], notifications: NotificationService,
-                 clock: Clock) -> None:
+    def __init__(self, feedback: EventSourcedRepository[Feedback, Any],
+                 settings: EventSourcedRepository[OfficeFeedbackSettings, Any], notifications: Notifier,
+                 clock: Clock, directory: Directory = directory_adapter) -> None:
         self.feedback = feedback
         self.settings = settings
         self.notifications = notifications
-        self.db = feedback.store.db
+        self.directory = directory
         self.clock = clock
+
+    @property
+    def db(self) -> Database:
+        """The read models' database (the queries; PostgreSQL only)."""
+        db: Database | None = getattr(self.feedback.store, "db", None)
+        assert db is not None, "the feedback queries read the PostgreSQL read models"
+        return db
 
     # -- settings ---------------------------------------------------------------------------------
     async def change_settings(self, office_id: str, settings: FeedbackOfficeSettings, reason: str,
                               by: Principal) -> int:
+        """HR replaces the office's feedback settings (the same settings again record nothing)."""
         by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
         by.require_office(office_id)
-        async with self.db.transaction() as conn:
-            office = await self.settings.load(office_id, conn=conn) or OfficeFeedbackSettings()
-            office.change(office_id=office_id, settings=settings, reason=reason)
-            sealed = await self.settings.save(office_id, office, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
-                                              office_id=office_id, subject=office_id, conn=conn)
-            if sealed:  # the same settings again record nothing
-                await directory.upsert_feedback_settings(conn, office_id, settings, sealed[-1].recorded_at)
+        office = await self.settings.change(
+            office_id, None, lambda o: o.change(office_id=office_id, settings=settings, reason=reason),
+            start=OfficeFeedbackSettings, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN), office_id=office_id,
+            subject=office_id, lock=True)
         return office.version
 
     async def office_settings(self, office_id: str, by: Principal) -> FeedbackOfficeSettings:
         by.require_office(office_id)
         async with self.db.connection() as conn:
-            return await directory.feedback_settings(conn, office_id)
+            return await self.directory.feedback_settings(conn, office_id)
 
     # -- feedback ---------------------------------------------------------------------------------
     async def give(self, cmd: GiveFeedback, by: Principal) -> tuple[uuid.UUID, int]:
-        async with self.db.transaction() as conn:
-            employee = await directory.person(conn, cmd.employee_id)
+        """The evaluator (or a peer, where the office allows it) gives feedback; the employee is notified."""
+        async with self.feedback.store.transaction() as conn:
+            employee = await self.directory.person(conn, cmd.employee_id)
             if employee is None:
                 raise not_on_roster(cmd.employee_id)
             by.require_office(employee.office_id)
-            author = await directory.person(conn, by.user_id)
-            peers_allowed = (await directory.feedback_settings(conn, employee.office_id)).peer_feedback_allowed
+            author = await self.directory.person(conn, by.user_id)
+            peers_allowed = (await self.directory.feedback_settings(conn, employee.office_id)).peer_feedback_allowed
             relation = feedback_relation(by.user_id, author, employee, peer_feedback_allowed=peers_allowed)
-            zone = await directory.zone_of(conn, employee.office_id)
+            zone = await self.directory.zone_of(conn, employee.office_id)
             feedback_id = uuid.uuid4()
             feedback = Feedback.give(
                 feedback_id=feedback_id, employee_id=employee.employee_id, office_id=employee.office_id,
@@ -88,35 +98,37 @@ class FeedbackService:
             role = Role.PEJABAT_PENILAI if relation is AuthorRelation.EVALUATOR else Role.PEGAWAI
             [event] = feedback.pending
             assert isinstance(event, FeedbackGiven)
-            sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(role),
-                                              office_id=employee.office_id, subject=employee.employee_id, conn=conn)
-            author_name = (await directory.names(conn, [by.user_id])).get(by.user_id)
+            [sealed] = await self.feedback.save(feedback_id, feedback, actor=by.actor(role),
+                                                office_id=employee.office_id, subject=employee.employee_id,
+                                                expected_version=0, conn=conn)
+            author_name = (await self.directory.names(conn, [by.user_id])).get(by.user_id)
             kind, title, body = feedback_received(event, author_name)
             await self.notifications.issue(conn, [NotificationDraft(
                 recipient_id=employee.employee_id, office_id=employee.office_id, kind=kind, title=title, body=body,
                 link=f"/umpan-balik/{feedback_id}", recipient_role="pegawai")],
-                source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
+                source_event_id=sealed.event_id, source_event_type=sealed.event_type)
         return feedback_id, feedback.version
 
     async def respond(self, feedback_id: uuid.UUID, response: str, by: Principal) -> int:
-        async with self.db.transaction() as conn:
-            feedback = await self.feedback.load(feedback_id, conn=conn)
-            if feedback is None:
-                raise NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
-            require_access(by, feedback.office_id, parties=(feedback.employee_id,), field="feedback_id",
-                           message="Hanya pegawai penerima yang menanggapi umpan balik",
-                           message_en="only the employee responds to feedback")
-            feedback.respond(actor_id=by.user_id, response=response)
-            [event] = feedback.pending
+        """The employee answers feedback: the author is notified, the employee's notification settled."""
+        def recipient_only(f: Feedback) -> None:
+            require_access(by, f.office_id, parties=(f.employee_id,), field="feedback_id",
+                           code="feedback.feedback.recipient-responds")
+
+        async with self.feedback.store.transaction() as conn:
+            feedback = await self.feedback.change(
+                feedback_id, None, lambda f: f.respond(actor_id=by.user_id, response=response), check=recipient_only,
+                not_found=_not_found, actor=by.actor(Role.PEGAWAI), office_id=lambda f: f.office_id,
+                subject=lambda f: f.employee_id, conn=conn)
+            sealed = await appended(self.feedback, feedback_id, feedback.version, conn)
+            event = self.feedback.registry.decode(sealed.event_type, sealed.event_version, sealed.payload)
             assert isinstance(event, FeedbackResponded)
-            sealed = await self.feedback.save(feedback_id, feedback, actor=by.actor(Role.PEGAWAI),
-                                              office_id=feedback.office_id, subject=feedback.employee_id, conn=conn)
-            employee_name = (await directory.names(conn, [feedback.employee_id])).get(feedback.employee_id)
+            employee_name = (await self.directory.names(conn, [feedback.employee_id])).get(feedback.employee_id)
             kind, title, body = feedback_answered(event, employee_name)
             await self.notifications.issue(conn, [NotificationDraft(
                 recipient_id=feedback.author_id, office_id=feedback.office_id, kind=kind, title=title, body=body,
                 link=f"/umpan-balik/{feedback_id}", recipient_role=None)],
-                source_event_id=sealed[0].event_id, source_event_type=sealed[0].event_type)
+                source_event_id=sealed.event_id, source_event_type=sealed.event_type)
             # answering settles the "you received feedback" notification (marked read in this transaction)
             done = Settled(by.user_id, ("feedback_received",), f"/umpan-balik/{feedback_id}")
             await self.notifications.settle(conn, [done], actor=by.actor(Role.PEGAWAI))
@@ -127,7 +139,7 @@ class FeedbackService:
         A peer sees only what they gave."""
         p = EvaluationPeriod.parse(period) if period else None
         async with self.db.connection() as conn:
-            employee = await directory.person(conn, employee_id)
+            employee = await self.directory.person(conn, employee_id)
             if employee is None:
                 raise not_on_roster(employee_id)
             start, end = (p.start, p.end) if p else (None, None)
@@ -145,11 +157,10 @@ class FeedbackService:
         """One piece of feedback: for the employee, its author, and those who may read the employee's record."""
         async with self.db.connection() as conn:
             found = await views.one_feedback(conn, feedback_id)
-            employee = await directory.person(conn, found.employee_id) if found else None
-        not_found = NotFound("Umpan balik tidak ditemukan", message_en="feedback not found", field="feedback_id")
+            employee = await self.directory.person(conn, found.employee_id) if found else None
         if found is None:
-            raise not_found
-        require_party_or_reader(by, found.office_id, (found.employee_id, found.author_id), employee, not_found)
+            raise _not_found()
+        require_party_or_reader(by, found.office_id, (found.employee_id, found.author_id), employee, _not_found())
         return found
 
     async def given_by_me(self, period: str | None, by: Principal) -> list[views.FeedbackView]:
@@ -157,3 +168,7 @@ class FeedbackService:
         async with self.db.connection() as conn:
             return within_offices(by, await views.feedback_by(conn, by.user_id, p.start if p else None,
                                                               p.end if p else None))
+
+
+def _not_found() -> NotFound:
+    return NotFound("feedback.feedback.not-found", field="feedback_id")

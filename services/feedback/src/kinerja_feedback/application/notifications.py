@@ -14,7 +14,6 @@ from kinerja_feedback.adapters.inbox_view import (
     NotificationView,
     insert_notifications,
     list_notifications,
-    mark_read,
     settled_ids,
     unread_counts,
     unread_ids,
@@ -124,36 +123,28 @@ class NotificationService:
             return await unread_counts(conn, by.user_id, sorted(by.offices))
 
     async def read(self, notification_id: uuid.UUID, by: Principal) -> None:
-        async with self.db.transaction() as conn:
-            notification = await self.notifications.load(notification_id, conn=conn)
-            if notification is None or not may_access(by, notification.office_id, parties=(notification.recipient_id,)):
-                raise NotFound("Notifikasi tidak ditemukan", message_en="notification not found",
-                               field="notification_id")
-            notification.mark_read(actor_id=by.user_id)
-            sealed = await self.notifications.save(
-                notification_id, notification, actor=Actor(id=by.user_id, role="pegawai"),
-                office_id=notification.office_id, subject=by.user_id, conn=conn,
-            )
-            if sealed:
-                await mark_read(conn, notification_id, sealed[0].recorded_at)
+        """The recipient marks a notification read (again: nothing recorded); anyone else finds none."""
+        def recipient_only(n: Notification) -> None:
+            if not may_access(by, n.office_id, parties=(n.recipient_id,)):
+                raise _not_found()
+
+        await self.notifications.change(
+            notification_id, None, lambda n: n.mark_read(actor_id=by.user_id), check=recipient_only,
+            not_found=_not_found, actor=Actor(id=by.user_id, role="pegawai"), office_id=lambda n: n.office_id,
+            subject=by.user_id)
 
     async def settle(self, conn: asyncpg.Connection, settled: Sequence[Settled], *, actor: Actor) -> int:
         """Mark read, in the caller's transaction, the unread notifications an action settled (the approval
         request once approved ...): one ``NotificationRead`` each, recorded with the acting person as actor
         (the event that settled it is the envelope's causation). Already read ones record nothing."""
-        count = 0
+        unread: dict[uuid.UUID, str] = {}
         for item in await self._with_acting(conn, settled):
-            for notification_id, recipient in await settled_ids(conn, item.recipient_id, list(item.kinds), item.link):
-                notification = await self.notifications.load(notification_id, conn=conn)
-                if notification is None or notification.read:
-                    continue
-                notification.mark_read(actor_id=recipient)
-                sealed = await self.notifications.save(notification_id, notification, actor=actor,
-                                                       office_id=notification.office_id, subject=recipient, conn=conn)
-                if sealed:
-                    await mark_read(conn, notification_id, sealed[0].recorded_at)
-                    count += 1
-        return count
+            unread.update(await settled_ids(conn, item.recipient_id, list(item.kinds), item.link))
+        for notification_id, recipient in unread.items():
+            await self.notifications.change(notification_id, None, _read_by(recipient), not_found=_not_found,
+                                            actor=actor, office_id=lambda n: n.office_id, subject=recipient,
+                                            conn=conn)
+        return len(unread)
 
     async def read_all(self, by: Principal, kind: str | None) -> int:
         """Mark every unread notification (of ``kind``) read: one event each."""
@@ -162,3 +153,11 @@ class NotificationService:
         for notification_id in ids:
             await self.read(notification_id, by)
         return len(ids)
+
+
+def _read_by(recipient: str) -> Callable[[Notification], None]:
+    return lambda n: n.mark_read(actor_id=recipient)
+
+
+def _not_found() -> NotFound:
+    return NotFound("feedback.notification.not-found", field="notification_id")

@@ -73,8 +73,7 @@ class WebhookService:
         by.require_office(office_id)
         subscription = await self.subscriptions.load(subscription_id)
         if subscription is None or subscription.office_id != office_id:
-            raise NotFound("Langganan webhook tidak ditemukan", message_en="subscription not found",
-                           field="subscription_id")
+            raise NotFound("feedback.webhook.subscription-not-found", field="subscription_id")
         subscription.unsubscribe(reason=reason)
         await self.subscriptions.save(subscription_id, subscription, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
                                       office_id=office_id, subject=office_id)
@@ -96,16 +95,14 @@ class WebhookService:
             await self._require_office(conn, subscription_id, by)
             before = await webhook_store.redeliver(conn, subscription_id, delivery_id, self.clock())
         if before is None:
-            raise NotFound("Pengiriman tidak ditemukan", message_en="delivery not found", field="delivery_id")
+            raise NotFound("feedback.webhook.delivery-not-found", field="delivery_id")
         if before != "parked":
-            raise DomainRuleViolation(f"Hanya pengiriman yang diparkir yang dapat dikirim ulang (status: {before})",
-                                      message_en=f"delivery is {before}, not parked", field="delivery_id")
+            raise DomainRuleViolation("feedback.webhook.delivery-not-parked", field="delivery_id", status=before)
 
     async def _require_office(self, conn: Any, subscription_id: uuid.UUID, by: Principal) -> None:
         office = await webhook_store.subscription_office(conn, subscription_id)
         if office is None:
-            raise NotFound("Langganan webhook tidak ditemukan", message_en="subscription not found",
-                           field="subscription_id")
+            raise NotFound("feedback.webhook.subscription-not-found", field="subscription_id")
         require_office_reader(by, office)
 
 

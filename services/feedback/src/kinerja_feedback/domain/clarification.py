@@ -35,13 +35,11 @@ class Clarification(Aggregate):
                 office_id: str, period_key: str, topic: ClarificationTopic, question: str,
                 appraisal_final: bool) -> Clarification:
         if appraisal_final:
-            raise DomainRuleViolation("Hasil penilaian sudah final; klarifikasi tidak dapat diajukan lagi "
-                                      "(gunakan keberatan)", message_en="the result is final", field="appraisal_id")
+            raise DomainRuleViolation("feedback.clarification.final-ask", field="appraisal_id")
         if sum(x is not None for x in (topic.rhk_id, topic.value, topic.aspect)) != 1:
-            raise InvalidInput("Sebutkan tepat satu butir penilaian: RHK, nilai BerAKHLAK, atau rating keseluruhan",
-                               message_en="name exactly one rating point", field="topic")
+            raise InvalidInput("feedback.clarification.one-rating-point", field="topic")
         if not question.strip():
-            raise InvalidInput("Pertanyaan wajib diisi", message_en="empty question", field="question")
+            raise InvalidInput("feedback.clarification.question-empty", field="question")
         c = cls()
         c.record(ClarificationRequested(
             clarification_id=clarification_id, appraisal_id=appraisal_id, employee_id=employee_id,
@@ -55,13 +53,11 @@ class Clarification(Aggregate):
         elif actor_id == self.evaluator_id:
             party = DialogueParty.EVALUATOR
         else:
-            raise Forbidden("Anda bukan pihak dalam klarifikasi ini", message_en="not a party",
-                            field="clarification_id")
+            raise Forbidden("feedback.clarification.not-a-party", field="clarification_id")
         if appraisal_final:
-            raise DomainRuleViolation("Hasil penilaian sudah final; utas klarifikasi ditutup",
-                                      message_en="the result is final", field="clarification_id")
+            raise DomainRuleViolation("feedback.clarification.final-reply", field="clarification_id")
         if not text.strip():
-            raise InvalidInput("Isi pesan wajib diisi", message_en="empty text", field="text")
+            raise InvalidInput("feedback.clarification.text-empty", field="text")
         assert self.clarification_id is not None
         assert self.appraisal_id is not None
         self.record(ClarificationReplied(clarification_id=self.clarification_id, appraisal_id=self.appraisal_id,

@@ -20,7 +20,6 @@ from kinerja_kernel.contracts.feedback import (
     DialogueScheduled,
 )
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput, NotFound
-from kinerja_kernel.labels import tanggal
 
 
 class DialogueStatus(enum.StrEnum):
@@ -64,23 +63,20 @@ class Dialogue(Aggregate):
             return DialogueParty.EMPLOYEE
         if actor_id == self.evaluator_id:
             return DialogueParty.EVALUATOR
-        raise Forbidden("Anda bukan peserta dialog kinerja ini", message_en="not a party of the dialogue",
-                        field="dialogue_id")
+        raise Forbidden("feedback.dialogue.not-a-party", field="dialogue_id")
 
     def _require_evaluator(self, actor_id: str) -> None:
         if self.party_of(actor_id) is not DialogueParty.EVALUATOR:
-            raise Forbidden("Hanya pejabat penilai yang dapat melakukan ini", message_en="evaluator only")
+            raise Forbidden("feedback.dialogue.evaluator-only")
 
     def _require_open(self) -> None:
         if self.acknowledged:
-            raise DomainRuleViolation("Catatan dialog sudah dikonfirmasi dan tidak dapat diubah lagi",
-                                      message_en="the dialogue record is acknowledged")
+            raise DomainRuleViolation("feedback.dialogue.acknowledged")
 
     def reschedule(self, *, actor_id: str, scheduled_at: datetime, reason: str) -> None:
         self._require_evaluator(actor_id)
         if self.notes is not None:
-            raise DomainRuleViolation("Dialog sudah berlangsung; jadwalnya tidak dapat diubah",
-                                      message_en="the dialogue was held", field="scheduled_at")
+            raise DomainRuleViolation("feedback.dialogue.held", field="scheduled_at")
         assert self.dialogue_id is not None
         assert self.scheduled_at is not None
         self.record(DialogueRescheduled(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
@@ -92,26 +88,23 @@ class Dialogue(Aggregate):
         self._require_evaluator(actor_id)
         self._require_open()
         if not notes.strip():
-            raise InvalidInput("Catatan dialog wajib diisi", message_en="empty notes", field="notes")
+            raise InvalidInput("feedback.dialogue.notes-empty", field="notes")
         if len({a.action_id for a in actions}) != len(actions):
-            raise InvalidInput("Tindak lanjut ganda", message_en="duplicate action ids", field="actions")
+            raise InvalidInput("feedback.dialogue.duplicate-actions", field="actions")
         for i, a in enumerate(actions):
             if a.owner_id not in (self.employee_id, self.evaluator_id):
-                raise InvalidInput("Penanggung jawab tindak lanjut harus pegawai atau pejabat penilai",
-                                   message_en="action owner must be a party", field=f"actions.{i}.owner_id")
+                raise InvalidInput("feedback.dialogue.action-owner-not-party", field=f"actions.{i}.owner_id")
             if held_on is not None and a.due_on is not None and a.due_on < held_on:
-                raise InvalidInput(f"Tenggat tindak lanjut tidak boleh sebelum tanggal dialog ({tanggal(held_on)})",
-                                   message_en="an action cannot fall due before the dialogue",
-                                   field=f"actions.{i}.due_on")
+                raise InvalidInput("feedback.dialogue.action-due-before", field=f"actions.{i}.due_on", held_on=held_on)
         assert self.dialogue_id is not None
         self.record(DialogueNotesRecorded(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
                                           notes=notes.strip(), actions=actions, previous_notes=self.notes))
 
     def respond(self, *, actor_id: str, response: str) -> None:
         if self.party_of(actor_id) is not DialogueParty.EMPLOYEE:
-            raise Forbidden("Hanya pegawai yang dapat memberi tanggapan", message_en="employee only")
+            raise Forbidden("feedback.dialogue.employee-only")
         if self.notes is None:
-            raise DomainRuleViolation("Catatan dialog belum dicatat", message_en="no notes yet", field="response")
+            raise DomainRuleViolation("feedback.dialogue.no-notes", field="response")
         self._require_open()
         assert self.dialogue_id is not None
         self.record(DialogueResponseGiven(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
@@ -120,10 +113,9 @@ class Dialogue(Aggregate):
     def acknowledge(self, *, actor_id: str) -> None:
         party = self.party_of(actor_id)
         if self.notes is None:
-            raise DomainRuleViolation("Catatan dialog belum dicatat; belum ada yang dapat dikonfirmasi",
-                                      message_en="no notes to acknowledge")
+            raise DomainRuleViolation("feedback.dialogue.nothing-to-acknowledge")
         if party in self.acknowledged:
-            raise DomainRuleViolation("Anda sudah mengonfirmasi catatan dialog ini", message_en="already acknowledged")
+            raise DomainRuleViolation("feedback.dialogue.already-acknowledged")
         assert self.dialogue_id is not None
         self.record(DialogueAcknowledged(dialogue_id=self.dialogue_id, employee_id=self.employee_id, party=party,
                                          party_id=actor_id))
@@ -132,13 +124,11 @@ class Dialogue(Aggregate):
         self.party_of(actor_id)
         action = self.actions.get(action_id)
         if action is None:
-            raise NotFound("Tindak lanjut tidak ditemukan", message_en="action not found", field="action_id")
+            raise NotFound("feedback.dialogue.action-not-found", field="action_id")
         if actor_id not in (action.owner_id, self.evaluator_id):
-            raise Forbidden("Hanya penanggung jawab atau pejabat penilai yang dapat menyelesaikan tindak lanjut",
-                            message_en="owner or evaluator only", field="action_id")
+            raise Forbidden("feedback.dialogue.action-owner-or-evaluator", field="action_id")
         if action_id in self.done:
-            raise DomainRuleViolation("Tindak lanjut sudah selesai", message_en="action already done",
-                                      field="action_id")
+            raise DomainRuleViolation("feedback.dialogue.action-done", field="action_id")
         assert self.dialogue_id is not None
         self.record(DialogueActionCompleted(dialogue_id=self.dialogue_id, employee_id=self.employee_id,
                                             action_id=action_id, completed_by=actor_id, note=note))
@@ -168,8 +158,7 @@ class Dialogue(Aggregate):
 def require_not_past(scheduled_at: datetime, now: datetime, zone: TimeZone) -> None:
     """A dialogue is scheduled for today or later in the office's zone (today: one held this morning)."""
     if zone.local_date(scheduled_at) < zone.local_date(now):
-        raise InvalidInput("Tanggal dialog sudah lewat; pilih hari ini atau tanggal sesudahnya",
-                           message_en="the dialogue date is in the past", field="scheduled_at")
+        raise InvalidInput("feedback.dialogue.date-past", field="scheduled_at")
 
 
 def missing_dialogues(held: dict[str, int], subordinates: list[str], required: int) -> list[tuple[str, int]]:

@@ -36,13 +36,11 @@ class Feedback(Aggregate):
         evidence: tuple[FeedbackEvidence, ...], given_on: date,
     ) -> Feedback:
         if (rhk_id is None) == (value is None):
-            raise InvalidInput("Umpan balik harus terkait tepat satu: RHK/IKI atau nilai BerAKHLAK",
-                               message_en="link exactly one of rhk_id or value", field="rhk_id")
+            raise InvalidInput("feedback.feedback.link-exactly-one", field="rhk_id")
         if iki_id is not None and rhk_id is None:
-            raise InvalidInput("IKI hanya dapat disebut bersama RHK-nya", message_en="iki_id needs rhk_id",
-                               field="iki_id")
+            raise InvalidInput("feedback.feedback.iki-needs-rhk", field="iki_id")
         if not text.strip():
-            raise InvalidInput("Isi umpan balik wajib diisi", message_en="empty text", field="text")
+            raise InvalidInput("feedback.feedback.text-empty", field="text")
         feedback = cls()
         feedback.record(FeedbackGiven(
             feedback_id=feedback_id, employee_id=employee_id, office_id=office_id, author_id=author_id,
@@ -53,13 +51,11 @@ class Feedback(Aggregate):
 
     def respond(self, *, actor_id: str, response: str) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Hanya pegawai yang menerima umpan balik yang dapat menanggapinya",
-                            message_en="only the employee may respond", field="feedback_id")
+            raise Forbidden("feedback.feedback.employee-responds", field="feedback_id")
         if not response.strip():
-            raise InvalidInput("Tanggapan wajib diisi", message_en="empty response", field="response")
+            raise InvalidInput("feedback.feedback.response-empty", field="response")
         if response.strip() == self.response:
-            raise DomainRuleViolation("Tanggapan sama dengan sebelumnya", message_en="unchanged response",
-                                      field="response")
+            raise DomainRuleViolation("feedback.feedback.response-unchanged", field="response")
         assert self.feedback_id is not None
         self.record(FeedbackResponded(feedback_id=self.feedback_id, employee_id=self.employee_id,
                                       author_id=self.author_id, response=response.strip(), previous=self.response))

@@ -152,7 +152,7 @@ class Notification(Aggregate):
 
     def mark_read(self, *, actor_id: str) -> None:
         if actor_id != self.recipient_id:
-            raise Forbidden("Notifikasi ini bukan milik Anda", message_en="not the recipient")
+            raise Forbidden("feedback.notification.not-recipient")
         if self.read:
             return  # read again: nothing changes, nothing is recorded
         assert self.notification_id is not None

@@ -20,8 +20,7 @@ class Person:
 
 
 def not_on_roster(employee_id: str, field: str = "employee_id") -> InvalidInput:
-    return InvalidInput(f"Pegawai {employee_id} belum tercatat di roster kantor",
-                        message_en=f"employee {employee_id} is not on the roster", field=field)
+    return InvalidInput("feedback.employee.not-on-roster", field=field, employee_id=employee_id)
 
 
 def feedback_relation(author_id: str, author: Person | None, employee: Person, *,
@@ -29,8 +28,7 @@ def feedback_relation(author_id: str, author: Person | None, employee: Person, *
     """The evaluator may give feedback to their own subordinates; peers (same evaluator) only where the
     office allows it. Anyone else is outside the author's reach."""
     if author_id == employee.employee_id:
-        raise Forbidden("Anda tidak dapat memberi umpan balik kepada diri sendiri",
-                        message_en="feedback to oneself", field="employee_id")
+        raise Forbidden("feedback.reach.oneself", field="employee_id")
     if employee.evaluator_id == author_id:
         return AuthorRelation.EVALUATOR
     is_peer = (author is not None and author.evaluator_id is not None and author.evaluator_id == employee.evaluator_id
@@ -38,14 +36,11 @@ def feedback_relation(author_id: str, author: Person | None, employee: Person, *
     if is_peer and peer_feedback_allowed:
         return AuthorRelation.PEER
     if is_peer:
-        raise Forbidden("Kantor ini tidak mengizinkan umpan balik antar rekan kerja",
-                        message_en="peer feedback is not allowed in this office", field="employee_id")
-    raise Forbidden(f"Pegawai {employee.employee_id} bukan bawahan langsung atau rekan kerja Anda",
-                    message_en="the employee is outside the author's reach", field="employee_id")
+        raise Forbidden("feedback.reach.peers-not-allowed", field="employee_id")
+    raise Forbidden("feedback.reach.outside", field="employee_id", employee_id=employee.employee_id)
 
 
 def require_subordinate(evaluator_id: str, employee: Person) -> None:
     """A dialogue is held by the employee's evaluator (pejabat penilai) only."""
     if employee.evaluator_id != evaluator_id:
-        raise Forbidden(f"Pegawai {employee.employee_id} bukan bawahan yang Anda nilai",
-                        message_en="not a subordinate of the caller", field="employee_id")
+        raise Forbidden("feedback.reach.not-subordinate", field="employee_id", employee_id=employee.employee_id)

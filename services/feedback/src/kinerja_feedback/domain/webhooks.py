@@ -52,8 +52,7 @@ def check_url(url: str) -> str:
     """Only absolute http(s) URLs with a host are accepted."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("URL webhook harus diawali http:// atau https:// dan memuat nama host",
-                           message_en="webhook URL must be an absolute http(s) URL", field="url")
+        raise InvalidInput("feedback.webhook.url-not-http", field="url")
     return url
 
 
@@ -122,9 +121,7 @@ def check_target(url: str, addresses: Sequence[IpAddress], policy: TargetPolicy)
     """Refuse a webhook URL whose host is (or resolves to) an internal address, naming ``url``."""
     refusal = policy.refusal(host_of(url), addresses)
     if refusal is not None:
-        raise InvalidInput(f"URL webhook ditolak: {refusal}; webhook hanya boleh menuju alamat publik atau "
-                           "gateway yang diizinkan operator", message_en=f"webhook target refused: {refusal}",
-                           field="url")
+        raise InvalidInput("feedback.webhook.target-refused", field="url", refusal=refusal)
 
 
 def failure_note(status_code: int) -> str:
@@ -168,7 +165,7 @@ class WebhookSubscription(Aggregate):
 
     def unsubscribe(self, *, reason: str) -> None:
         if not self.active:
-            raise DomainRuleViolation("Langganan webhook sudah dihentikan", message_en="already unsubscribed")
+            raise DomainRuleViolation("feedback.webhook.already-unsubscribed")
         assert self.subscription_id is not None
         self.record(WebhookUnsubscribed(subscription_id=self.subscription_id, office_id=self.office_id,
                                         reason=reason))

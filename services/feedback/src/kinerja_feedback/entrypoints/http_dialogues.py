@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from kinerja_feedback.adapters.views import ActionView, DialogueView
+from kinerja_feedback.adapters.views import ActionView, DialogueView, MissingDialogues
 from kinerja_feedback.entrypoints.http import App
 from kinerja_kernel.http import CurrentPrincipal, RequestBody, StreamVersion
 from kinerja_kernel.identity import Nip
@@ -126,13 +126,13 @@ async def my_actions(by: CurrentPrincipal, svc: App) -> list[ActionView]:
     return await svc.dialogues.my_actions(by)
 
 
-@router.get("/team/dialogues/missing")
-async def team_missing(period: PeriodQ, by: CurrentPrincipal, svc: App) -> dict[str, Any]:
+@router.get("/team/dialogues/missing", response_model=MissingDialogues)
+async def team_missing(period: PeriodQ, by: CurrentPrincipal, svc: App) -> MissingDialogues:
     """The evaluator's subordinates without the expected number of held dialogues in the period."""
     return await svc.dialogues.missing_for_team(period, by)
 
 
-@router.get("/offices/{office_id}/dialogues/missing")
-async def office_missing(office_id: str, period: PeriodQ, by: CurrentPrincipal, svc: App) -> dict[str, Any]:
+@router.get("/offices/{office_id}/dialogues/missing", response_model=MissingDialogues)
+async def office_missing(office_id: str, period: PeriodQ, by: CurrentPrincipal, svc: App) -> MissingDialogues:
     """HR's view of the same for the whole office."""
     return await svc.dialogues.missing_in_office(office_id, period, by)
