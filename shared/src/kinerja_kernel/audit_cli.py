@@ -22,6 +22,7 @@ import httpx
 import typer
 
 from kinerja_kernel.rebuild import RebuildReport, rebuild
+from kinerja_kernel.transparency.cli import app as transparency_app
 
 app = typer.Typer(help="Audit Kinerja: timelines, state at a moment, chain verification, reconciliation, "
                        "evidence packs and read-model rebuilds.", no_args_is_help=True)
@@ -177,6 +178,9 @@ def rebuild_command(
     if report.applied:
         typer.echo("  the rebuilt tables replaced the live ones")
     raise typer.Exit(0 if report.equal else 1)
+
+
+app.add_typer(transparency_app, name="transparency")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 import pytest_asyncio
+import uvicorn
 from fastapi import FastAPI
 
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
@@ -257,6 +258,29 @@ def _pending(n: int) -> PendingEvent:
                         actor=Actor(id="199001012020011002", role="atasan"), correlation_id="c", payload={"n": n})
 
 
+async def _audit_cli_agrees(app: FastAPI, log_key: Signer, witness_key: Signer, event_id: str) -> None:
+    """``kinerja-audit transparency`` (a separate process) checks the same log over real HTTP."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.05)
+        keys = ["--url", f"http://127.0.0.1:{port}", "--log-key", log_key.verifier.vkey,
+                "--witness-key", witness_key.verifier.vkey]
+        for args, expected in ((["verify-log"], "UTUH: 307 daun, 4 checkpoint, 4 disaksikan"),
+                               (["inclusion", "--event-id", event_id, "--tree-size", "300"], "TERBUKTI"),
+                               (["consistency", "--old", "100", "--new", "307"], "KONSISTEN")):
+            run = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "kinerja_kernel.audit_cli", "transparency", *args, "--service", "evaluation",
+                *keys, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            out, err = await run.communicate()
+            assert run.returncode == 0 and expected in out.decode(), (args, out.decode(), err.decode())
+    finally:
+        server.should_exit = True
+        await serving
+
+
 async def _verify(binary: Path, data: Mapping[str, object]) -> dict[str, list[dict[str, object]]]:
     run = await asyncio.create_subprocess_exec(str(binary), stdin=asyncio.subprocess.PIPE,
                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -308,6 +332,7 @@ async def test_go_sumdb_verifies_our_checkpoints_and_proofs(
         missing = await api.get("/api/v1/transparency/inclusion", params={"event_id": leaves[0]["event_id"],
                                                                           "tree_size": 2})
         assert missing.status_code == 404 and "application/problem+json" in missing.headers["content-type"]
+        await _audit_cli_agrees(app, log_key, witness_key, leaves[42]["event_id"])
 
     notes = [c["checkpoint"] for c in history]
     forged_size = notes[2].replace("\n300\n", "\n299\n", 1)
