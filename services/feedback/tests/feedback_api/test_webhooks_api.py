@@ -140,6 +140,37 @@ class TestDelivery:
         assert payload["kind"] == "plan_approved" and payload["recipient_id"] == employee
         assert payload["title"] == "SKP Anda telah disetujui" and payload["office_id"] == office.id
 
+    async def test_a_delivery_of_a_process_that_died_mid_post_is_free_again_after_one_lease(
+        self, service: Service, unique: str
+    ) -> None:
+        """Issue 18: the lease covers one try (timeout + 30 s), not a batch's worth of timeouts; the attempt is
+        counted before the POST, so the retry after the crash says attempt 2."""
+        office, employee = Office(service, unique), nip("")
+        async with gateway(None, 204, 204) as g:
+            sub = await office.subscribe(g.url, kinds=["plan_approved"], roles=["pegawai"])
+            await office.notify(employee)
+            await office.notify(employee)
+            await service.wait_inbox(employee, office.id, "plan_approved", 2)
+            await service.wait_for("SELECT count(*) = 2 FROM webhook_deliveries WHERE subscription_id = $1",
+                                   uuid.UUID(sub["subscription_id"]))
+            [task] = await office.dispatch()
+            for _ in range(100):  # the first POST reached the gateway, which does not answer
+                if g.received:
+                    break
+                await asyncio.sleep(0.05)
+            task.cancel()  # the process dies mid-POST: nothing is written after it
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            stranded = await office.deliveries(sub["subscription_id"])
+            assert [d["attempts"] for d in stranded] == [1, 0] or [d["attempts"] for d in stranded] == [0, 1]
+            assert await office.dispatch() == []  # still leased: nobody sends it twice at once
+            service.clock.advance(seconds=1 + 30 + 1)  # one try's timeout (1 s in these tests) and the margin
+            await asyncio.gather(*await office.dispatch())
+            done = await office.deliveries(sub["subscription_id"], status="delivered")
+            assert sorted(d["attempts"] for d in done) == [1, 2]
+        assert [r.headers["x-kinerja-attempt"] for r in g.received] == ["1", "2", "1"]  # in order, none lost
+        assert g.received[0].headers["x-kinerja-delivery"] == g.received[1].headers["x-kinerja-delivery"]
+
     async def test_a_dead_gateway_is_parked_with_its_last_error_and_a_hanging_one_blocks_no_other(
         self, service: Service, unique: str
     ) -> None:

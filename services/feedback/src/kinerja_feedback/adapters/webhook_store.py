@@ -97,11 +97,15 @@ async def enqueue(conn: asyncpg.Connection, notifications: list[tuple[uuid.UUID,
 
 async def claim(conn: asyncpg.Connection, now: datetime, lease_until: datetime, busy: list[uuid.UUID],
                 limit: int) -> list[dict[str, Any]]:
-    """Take due deliveries of subscriptions not busy in this process (skipping rows another replica holds)."""
+    """Take due deliveries of subscriptions not busy in this process (skipping rows another replica holds,
+    and every subscription with a delivery still leased: a subscription's deliveries go out in order)."""
     rows = await conn.fetch(
         "UPDATE webhook_deliveries d SET lease_until = $2 FROM ("
         "  SELECT delivery_id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
         "  AND (lease_until IS NULL OR lease_until <= $1) AND NOT (subscription_id = ANY ($3::uuid[]))"
+        "  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o"
+        "    WHERE o.subscription_id = webhook_deliveries.subscription_id AND o.status = 'pending'"
+        "    AND o.lease_until > $1)"
         "  ORDER BY next_attempt_at, created_at LIMIT $4 FOR UPDATE SKIP LOCKED) c "
         "WHERE d.delivery_id = c.delivery_id "
         "RETURNING d.delivery_id, d.subscription_id, d.kind, d.body, d.attempts, d.created_at",
@@ -116,8 +120,19 @@ async def targets(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> dict[uuid.U
     return {r["subscription_id"]: dict(r) for r in rows}
 
 
+async def start_attempt(conn: asyncpg.Connection, delivery_id: uuid.UUID, waiting: list[uuid.UUID],
+                        lease_until: datetime) -> int:
+    """Count the try before it is made (a crash after the POST cannot send the same attempt number twice)
+    and renew the lease of this delivery and of those waiting behind it in this process for one try only."""
+    await conn.execute("UPDATE webhook_deliveries SET lease_until = $2 WHERE delivery_id = ANY ($1) "
+                       "AND status = 'pending'", waiting, lease_until)
+    attempts = await conn.fetchval("UPDATE webhook_deliveries SET attempts = attempts + 1, lease_until = $2 "
+                                   "WHERE delivery_id = $1 RETURNING attempts", delivery_id, lease_until)
+    return int(attempts)
+
+
 async def delivered(conn: asyncpg.Connection, delivery_id: uuid.UUID, status_code: int, at: datetime) -> None:
-    await conn.execute("UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $2, "
+    await conn.execute("UPDATE webhook_deliveries SET status = 'delivered', last_status = $2, "
                        "delivered_at = $3, lease_until = NULL, last_error = NULL WHERE delivery_id = $1",
                        delivery_id, status_code, at)
 

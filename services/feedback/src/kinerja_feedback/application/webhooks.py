@@ -42,6 +42,7 @@ from kinerja_kernel.repository import EventSourcedRepository
 
 log = structlog.get_logger(__name__)
 PUBLIC_ONLY = TargetPolicy()
+LEASE_MARGIN_SECONDS = 30
 
 
 class WebhookService:
@@ -169,9 +170,8 @@ class DeliveryWorker:
 
     async def dispatch(self, now: datetime) -> list[asyncio.Task[None]]:
         """Start sending what is due at ``now`` for every subscription not already being served."""
-        lease = now + timedelta(seconds=self.timeout * self.batch + 60)
         async with self.db.transaction() as conn:
-            rows = await webhook_store.claim(conn, now, lease, list(self._busy), self.batch)
+            rows = await webhook_store.claim(conn, now, self._lease(now), list(self._busy), self.batch)
             targets = await webhook_store.targets(conn, list({r["subscription_id"] for r in rows}))
         by_subscription: dict[uuid.UUID, list[dict[str, Any]]] = {}
         for row in rows:
@@ -195,16 +195,39 @@ class DeliveryWorker:
                                                    attempts=row["attempts"], status="cancelled", next_attempt_at=None,
                                                    error="subscription ended", status_code=None)
                     continue
-                if not await self._deliver(subscription_id, target, row):
-                    async with self.db.transaction() as conn:
-                        await webhook_store.release(conn, [r["delivery_id"] for r in queue[i + 1:]])
+                waiting = [r["delivery_id"] for r in queue[i + 1:]]
+                try:
+                    sent = await self._deliver(subscription_id, target, row, waiting)
+                except Exception as exc:  # the database failed around the POST: give the rest back
+                    log.warning("webhooks.serve_failed", subscription_id=str(subscription_id), error=repr(exc))
+                    sent = False
+                if not sent:
+                    await self._release(waiting)
                     return
         finally:
             self._busy.pop(subscription_id, None)
 
-    async def _deliver(self, subscription_id: uuid.UUID, target: dict[str, Any], row: dict[str, Any]) -> bool:
+    def _lease(self, now: datetime) -> datetime:
+        """A lease covers one try (the HTTP timeout and a margin): a delivery claimed by a process that dies
+        is free again within about a minute, not after the whole batch's worth of timeouts."""
+        return now + timedelta(seconds=self.timeout + LEASE_MARGIN_SECONDS)
+
+    async def _release(self, ids: list[uuid.UUID]) -> None:
+        """Give back what this process will not send now (if the database is down too, the short lease
+        frees them)."""
+        if not ids:
+            return
+        try:
+            async with self.db.transaction() as conn:
+                await webhook_store.release(conn, ids)
+        except Exception as exc:  # the lease runs out by itself
+            log.warning("webhooks.release_failed", deliveries=len(ids), error=repr(exc))
+
+    async def _deliver(self, subscription_id: uuid.UUID, target: dict[str, Any], row: dict[str, Any],
+                       waiting: list[uuid.UUID]) -> bool:
         body = str(row["body"]).encode()
-        attempts = int(row["attempts"]) + 1
+        async with self.db.transaction() as conn:
+            attempts = await webhook_store.start_attempt(conn, row["delivery_id"], waiting, self._lease(self.clock()))
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(target["secret"], body, int(time.time())),
                    "X-Kinerja-Delivery": str(row["delivery_id"]), "X-Kinerja-Event": str(row["kind"]),
                    "X-Kinerja-Attempt": str(attempts)}
@@ -225,7 +248,7 @@ class DeliveryWorker:
         except httpx.HTTPError as exc:
             error = f"koneksi ke penerima gagal ({type(exc).__name__})"
         now = self.clock()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as conn:  # failing here: the caller releases the rest, the lease this one
             if error is None:
                 assert status_code is not None
                 await webhook_store.delivered(conn, row["delivery_id"], status_code, now)
