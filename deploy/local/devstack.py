@@ -25,6 +25,7 @@ from kinerja_kernel.cli import DEV_SECRET
 from kinerja_kernel.infra.kafka import LocalKafka
 from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database
 from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.transparency.devstack import DevTransparency
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_OFFSETS = {"planning": 1, "evaluation": 2, "feedback": 3, "career": 4, "portal": 5}
@@ -309,6 +310,7 @@ def main() -> int:
     server_url = postgres.start()
     kafka = LocalKafka(state / "kafka", port=args.kafka_port, controller_port=args.kafka_port + 1)
     processes: list[ServiceProcess] = []
+    transparency = DevTransparency(state / "transparency", BACKENDS, port=args.http_port_base + 90)
     stop = False
 
     def request_stop(*_: object) -> None:
@@ -320,6 +322,9 @@ def main() -> int:
     try:
         print("Kinerja: starting Kafka (KRaft, from Maven Central artifacts) ...", flush=True)
         bootstrap = kafka.start()
+        print(f"Kinerja: starting the witness (co-signs the services' checkpoints) on {transparency.url} ...",
+              flush=True)
+        transparency.start_witness(state / "logs" / "witness.log")
         for name in BACKENDS:
             port = ports[name]
             database = asyncio.run(create_database(server_url, f"kinerja_{name}"))
@@ -327,7 +332,7 @@ def main() -> int:
             process = ServiceProcess(name, port=port, log_path=state / "logs" / f"{name}.log", env={
                 f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": DEV_SECRET,
-                f"{prefix}ENVIRONMENT": "development",
+                f"{prefix}ENVIRONMENT": "development", **transparency.env(name),
                 **({f"{prefix}BLOB_DIR": str(state / "blobs")} if name == "planning" else {}),  # evidence files
             })
             process.start()
@@ -359,6 +364,7 @@ def main() -> int:
         print("Kinerja: stopping ...", flush=True)
         for process in reversed(processes):
             process.stop()
+        transparency.stop()
         with contextlib.suppress(Exception):
             kafka.stop()
         postgres.stop()

@@ -161,3 +161,25 @@ def test_divergence_names_the_checkpoint_and_the_leaf() -> None:
     dropped = [*LEAVES[:7], *LEAVES[8:40]]
     found = locate_divergence(dropped, heads)
     assert found is not None and (found.after_size, found.checkpoint_size) == (5, 10)
+
+
+def test_make_run_keys_are_made_once_and_the_witness_starts(tmp_path: Path) -> None:
+    from kinerja_kernel.infra.postgres import free_port
+    from kinerja_kernel.transparency.devstack import DevTransparency
+
+    dev = DevTransparency(tmp_path / "t", ["planning", "career"], port=free_port())
+    again = DevTransparency(tmp_path / "t", ["planning", "career"], port=dev.port)
+    assert again.logs == dev.logs and again.witness == dev.witness  # reused: old checkpoints still verify
+    assert oct((tmp_path / "t" / "planning.key").stat().st_mode)[-3:] == "600"
+    env = dev.env("planning")
+    assert Signer.parse(env["KINERJA_PLANNING_TRANSPARENCY_SIGNING_KEY"]).name == "kinerja.local/planning"
+    assert Verifier.parse(env["KINERJA_PLANNING_TRANSPARENCY_WITNESS_KEY"]).kind == COSIGNATURE_V1
+    dev.start_witness(tmp_path / "witness.log")
+    try:
+        import httpx
+
+        health = httpx.get(f"{dev.url}/health", timeout=5).json()
+        assert health["status"] == "ok" and health["key"] == dev.witness.verifier.vkey and health["alarms"] == 0
+    finally:
+        dev.stop()
+    assert dev.process is not None and dev.process.poll() is not None
