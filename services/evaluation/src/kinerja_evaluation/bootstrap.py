@@ -8,10 +8,13 @@ from fastapi import FastAPI
 
 from kinerja_evaluation.adapters.read_models import PROJECTION
 from kinerja_evaluation.application.appraisals import Clock, EvaluationService
+from kinerja_evaluation.application.documents import EvaluationDocuments
 from kinerja_evaluation.application.planning_policy import consumer_handlers
 from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
+from kinerja_kernel.blobs import blob_store
+from kinerja_kernel.documents.desk import DocumentDesk
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
@@ -31,6 +34,8 @@ def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     service = build(runtime, getattr(app.state, "clock", None) or utcnow)
     app.state.evaluation = service
+    app.state.evaluation_documents = EvaluationDocuments(
+        runtime.store, DocumentDesk(runtime.store, blob_store(runtime.settings), service="evaluation"), runtime.db)
     settings = runtime.settings
     assert isinstance(settings, EvaluationSettings)
     return [ConsumerSpec(name=settings.consumer_group, topics=[events_topic("planning"), events_topic("feedback")],

@@ -45,16 +45,21 @@ async def test_no_operation_answers_with_another_office_or_persons_data(
             return str(found[0]["appraisal_id"]) if found else None
 
         appraisal_id = await eventually(appraisal)
+        document = await client.get(f"/api/v1/appraisals/{appraisal_id}/document", headers=target.headers)
+        assert document.status_code == 200, document.text
         view = (await client.get(f"/api/v1/appraisals/{appraisal_id}", headers=target.headers)).json()
         rhk_id = view["rhks"][0]["rhk_id"]
         values = {"office_id": office, "employee_id": target.nip, "appraisal_id": appraisal_id, "rhk_id": rhk_id,
                   "unit_id": unit.unit_id, "period_key": PERIOD, "period": PERIOD, "subject": target.nip,
-                  "stream_id": f"penilaian-{appraisal_id}", "rater_id": unit.hr.nip, "reason": "Uji akses"}
+                  "stream_id": f"penilaian-{appraisal_id}", "rater_id": unit.hr.nip, "reason": "Uji akses",
+                  "code": document.headers["x-kinerja-document-code"]}
         ratings = {"rhk_ratings": [{"rhk_id": rhk_id, "rating": SESUAI}],
                    "value_ratings": [{"value": v, "rating": SESUAI} for v in (
                        "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif",
                        "kolaboratif")]}
-        matrix = Matrix(app, client, values, bodies={
+        matrix = Matrix(app, client, values, exempt={
+            "GET /api/v1/documents/{code}/verification": "public by design (anyone holding a printed document checks "
+            "it); answers no NIP, office or stream: test_documents_api.py asserts it"}, bodies={
             "PUT /api/v1/appraisals/{appraisal_id}/self-assessment": ratings,
             "PUT /api/v1/appraisals/{appraisal_id}/ratings": {**ratings, "results_rating": SESUAI,
                                                               "behaviour_rating": SESUAI},

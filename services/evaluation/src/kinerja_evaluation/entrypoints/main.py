@@ -14,22 +14,26 @@ from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_evaluation.entrypoints.http import router
 from kinerja_evaluation.entrypoints.http_dashboard import router as dashboard_router
+from kinerja_evaluation.entrypoints.http_documents import router as documents_router
 from kinerja_kernel.app import run, service_app
 from kinerja_kernel.audit_http import AuditSpec
+from kinerja_kernel.documents.record import OfficialDocument
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.rebuild import ReadModels
 
 READ_MODELS = ReadModels("evaluation", [*planning_facts.MIGRATIONS, *feedback_context.MIGRATIONS, *MIGRATIONS],
                          PROJECTION, foreign={events_topic("planning"): planning_facts.HANDLERS,
                                               events_topic("feedback"): feedback_context.HANDLERS})
-AUDIT = AuditSpec(aggregates={"penilaian": Appraisal, "kantor": Office, "predikat-organisasi": UnitPredicate},
+AUDIT = AuditSpec(aggregates={"penilaian": Appraisal, "kantor": Office, "predikat-organisasi": UnitPredicate,
+                              "dokumen": OfficialDocument},
                   read_models=READ_MODELS)
 
 
 def create_app(settings: EvaluationSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """``clock`` replaces the wall clock (tests of windows and deadlines)."""
     app = service_app(service="evaluation", title="Kinerja — Penilaian Kinerja",
-                      settings=settings or EvaluationSettings(), wire=wire, routers=[router, dashboard_router],
+                      settings=settings or EvaluationSettings(), wire=wire,
+                      routers=[router, dashboard_router, documents_router],
                       migrations=READ_MODELS.migrations, audit=AUDIT)
     app.state.clock = clock
     return app
