@@ -18,10 +18,12 @@ from typing import Any
 import asyncpg
 
 from kinerja_career.adapters import read_models as rm
+from kinerja_career.application import views as v
 from kinerja_career.domain import rules
 from kinerja_career.domain.career import CareerRecord
 from kinerja_career.domain.catalog import TrainingCatalog
 from kinerja_career.domain.results import entry_from_result
+from kinerja_kernel import messages
 from kinerja_kernel.access import OVERSIGHT, require_access, require_office_role
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.career import (
@@ -41,7 +43,7 @@ from kinerja_kernel.contracts.evaluation import (
 from kinerja_kernel.contracts.planning import EmployeeRegistered
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import Actor, EventEnvelope, utcnow
-from kinerja_kernel.errors import Forbidden, InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.errors import Detail, Forbidden, InvalidInput, KinerjaError, NotFound
 from kinerja_kernel.eventstore import EventStore
 from kinerja_kernel.repository import EventSourcedRepository
 
@@ -110,8 +112,7 @@ class CareerService:
     async def on_appraisal_corrected(self, conn: Any, env: EventEnvelope, e: AppraisalCorrected
                                      ) -> None:
         if (e.previous.employee_id, e.previous.period) != (e.result.employee_id, e.result.period):
-            raise InvalidInput("Koreksi mengubah pegawai atau periode hasil penilaian",
-                               message_en="correction changes the employee or the period", field="result")
+            raise InvalidInput("career.result.correction-changes-subject", field="result")
         entry = entry_from_result(e.result, source_event_id=env.event_id, subject=env.subject)
         catalog = await self._catalog(conn, entry.office_id)
         await self._change(conn, e.result.employee_id, entry.office_id, CAREER_SYSTEM,
@@ -134,7 +135,7 @@ class CareerService:
         self._require_hr(by, office_id)
         changed = 0
         decided: list[bool] = []  # per row tried: did it record anything
-        refused: list[tuple[str, str]] = []
+        refused: list[Detail] = []
         async with self.store.transaction() as conn:
             for index, row in enumerate(rows):
                 def decide(record: CareerRecord, rank: Rank = row.rank) -> None:
@@ -149,15 +150,16 @@ class CareerService:
                     field = exc.field or "employee_id"
                     if row.line is not None:  # the CSV file's column names
                         field = CSV_COLUMN_OF.get(field, field)
-                    refused.append((prefix + field, f"{name} ({row.employee_id}): {exc.message}"))
+                    refused.append(Detail(prefix + field, "career.import.row-refused", {
+                        "row": name, "employee_id": row.employee_id, "problem": exc.message,
+                        "problem_en": exc.message_en}))
                     if len(refused) >= MAX_IMPORT_ERRORS:
                         break
                     continue
                 changed += decided[-1]
             if refused:  # raising inside the transaction rolls back the rows already saved
-                (first_field, first_message), *more = refused
-                raise InvalidInput(first_message, message_en=f"{len(refused)} rank rows refused", field=first_field,
-                                   details=more)
+                first, *more = refused
+                raise InvalidInput(first.code, field=first.field, details=more, **first.params)
         return changed
 
     async def set_functional_position(self, office_id: str, employee_id: str, position: FunctionalPosition,
@@ -176,7 +178,7 @@ class CareerService:
         return record.version
 
     # -- read models --------------------------------------------------------------------------------------
-    async def career_page(self, employee_id: str, by: Principal, as_of: date | None) -> dict[str, Any]:
+    async def career_page(self, employee_id: str, by: Principal, as_of: date | None) -> v.CareerPage:
         """Everything about one employee's career: history (with corrections), credit points, promotion
         eligibility as of a date and why, talent box, recommendations, contract flags, IDPs."""
         when = as_of or rules.next_promotion_period(self.clock())
@@ -184,69 +186,70 @@ class CareerService:
             row = await rm.employee(conn, employee_id)
             if row is None:
                 if by.user_id == employee_id:
-                    return {"employee_id": employee_id, "known": False,
-                            "message": "Belum ada data karier: hasil penilaian atau data kepegawaian belum tercatat"}
-                raise NotFound(f"Data karier pegawai {employee_id} tidak ditemukan",
-                               message_en="no career record", field="employee_id")
+                    return v.CareerPage(employee_id=employee_id, known=False,
+                                        message=messages.render("career.record.none-yet"))
+                raise NotFound("career.record.not-found", field="employee_id", employee_id=employee_id)
             self._require_reader(by, row)
-            results = [rm.as_dict(r) for r in await rm.results_of(conn, employee_id)]
-            points = [rm.as_dict(r) for r in await rm.credit_points_of(conn, employee_id)]
-            tracked = [rm.as_dict(r) for r in await rm.eligibility_of(conn, employee_id)]
-            recommendations = [rm.as_dict(r) for r in await rm.recommendations_of(conn, employee_id)]
-            flags = [rm.as_dict(r) for r in await rm.contract_flags_of(conn, employee_id)]
-            plans = [rm.as_dict(r) for r in await rm.plans_of(conn, employee_id)]
+            results = [v.ResultView.model_validate(
+                {**rm.as_dict(r), "predicate_label": PREDICATE_LABELS[Predicate(r["predicate"])]})
+                for r in await rm.results_of(conn, employee_id)]
+            points = [v.CreditPointEntry.model_validate(rm.as_dict(r))
+                      for r in await rm.credit_points_of(conn, employee_id)]
+            tracked = [v.TrackedEligibility.model_validate(rm.as_dict(r))
+                       for r in await rm.eligibility_of(conn, employee_id)]
+            recommendations = [v.RecommendationsView.model_validate(rm.as_dict(r))
+                               for r in await rm.recommendations_of(conn, employee_id)]
+            flags = [v.ContractFlag.model_validate(rm.as_dict(r))
+                     for r in await rm.contract_flags_of(conn, employee_id)]
+            plans = [v.PlanRow.model_validate(rm.as_dict(r)) for r in await rm.plans_of(conn, employee_id)]
             annual = (await rm.annual_predicates(conn, [employee_id])).get(employee_id, {})
-        for r in results:
-            r["predicate_label"] = PREDICATE_LABELS[Predicate(r["predicate"])]
         totals: dict[int, Decimal] = {}
         for p in points:
-            totals.setdefault(p["year"], Decimal("0"))
-            if p["counted"]:
-                totals[p["year"]] += Decimal(p["amount"])
-        employee = rm.as_dict(row)
-        return {
-            "employee_id": employee_id, "known": True, "employee": employee,
-            "rank": self._rank_view(row, when),
-            "history": results,
-            "credit_points": {"entries": points, "by_year": {str(y): str(t) for y, t in sorted(totals.items())},
-                              "total": str(sum(totals.values(), Decimal("0")))},
-            "promotion": _assessment_view(row, annual, when),
-            "promotion_tracked": tracked,
-            "talent": _talent_view(row),
-            "recommendations": recommendations,
-            "improvement_plan": _improvement_plan(results, plans),
-            "contract_review": flags,
-            "development_plans": plans,
-        }
+            totals.setdefault(p.year, Decimal("0"))
+            if p.counted:
+                totals[p.year] += p.amount
+        return v.CareerPage(
+            employee_id=employee_id, known=True, employee=v.EmployeeRow.model_validate(rm.as_dict(row)),
+            rank=self._rank_view(row, when),
+            history=results,
+            credit_points=v.CreditPoints(entries=points, by_year={str(y): t for y, t in sorted(totals.items())},
+                                         total=sum(totals.values(), Decimal("0"))),
+            promotion=_assessment_view(row, annual, when),
+            promotion_tracked=tracked,
+            talent=_talent_view(row),
+            recommendations=recommendations,
+            improvement_plan=_improvement_plan(results, plans),
+            contract_review=flags,
+            development_plans=plans,
+        )
 
-    async def office_personnel(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+    async def office_personnel(self, office_id: str, by: Principal) -> list[v.PersonnelView]:
         """The personnel data the service holds for each employee of the office: rank and TMT, functional
         position and coefficient, potential, talent box (what HR entered, and what follows from it)."""
         self._require_office_reader(by, office_id)
         async with self.db.connection() as conn:
             rows = await rm.office_employees(conn, office_id)
-        return [{
-            "employee_id": r["employee_id"], "name": r["name"], "unit_id": r["unit_id"], "position": r["position"],
-            "position_type": r["position_type"], "employment": r["employment"],
-            "rank": None if r["rank_tmt"] is None else {
-                "grade": r["rank_grade"], "name": r["rank_name"], "tmt": r["rank_tmt"].isoformat()},
-            "functional_position": None if r["functional_level"] is None else {
-                "level": r["functional_level"], "coefficient": str(r["coefficient"]),
-                "effective_year": r["coefficient_from"]},
-            "talent": _talent_view(r),
-        } for r in rows]
+        return [v.PersonnelView(
+            employee_id=r["employee_id"], name=r["name"], unit_id=r["unit_id"], position=r["position"],
+            position_type=r["position_type"], employment=r["employment"],
+            rank=None if r["rank_tmt"] is None else v.RankSummary(grade=r["rank_grade"], name=r["rank_name"],
+                                                                  tmt=r["rank_tmt"]),
+            functional_position=None if r["functional_level"] is None else v.FunctionalPositionView(
+                level=r["functional_level"], coefficient=r["coefficient"], effective_year=r["coefficient_from"]),
+            talent=_talent_view(r),
+        ) for r in rows]
 
-    async def talent_grid(self, office_id: str, by: Principal) -> dict[str, Any]:
+    async def talent_grid(self, office_id: str, by: Principal) -> v.TalentGrid:
         """The office's 9-box: who is in which box, the talent pool (7-9), the development group (1-6),
         and who has no box yet and why."""
         self._require_office_reader(by, office_id)
         async with self.db.connection() as conn:
             rows = await rm.office_employees(conn, office_id)
-        grid: dict[str, list[dict[str, Any]]] = {str(b): [] for b in range(9, 0, -1)}
-        incomplete = []
+        grid: dict[str, list[v.TalentPerson]] = {str(b): [] for b in range(9, 0, -1)}
+        incomplete: list[v.IncompleteTalent] = []
         for row in rows:
-            person = {"employee_id": row["employee_id"], "name": row["name"], "unit_id": row["unit_id"],
-                      **_talent_view(row)}
+            person = v.TalentPerson(employee_id=row["employee_id"], name=row["name"], unit_id=row["unit_id"],
+                                    **_talent_view(row).model_dump())
             if row["box"] is None:
                 missing = []
                 if row["potential"] is None:
@@ -255,15 +258,15 @@ class CareerService:
                     missing.append("Belum ada hasil penilaian kinerja")
                 elif row["potential"] is None:
                     missing.append("Kotak dihitung setelah potensi dan hasil penilaian tersedia")
-                incomplete.append({**person, "missing": missing})
+                incomplete.append(v.IncompleteTalent(**person.model_dump(), missing=missing))
                 continue
             grid[str(row["box"])].append(person)
         pool = [p for b in ("9", "8", "7") for p in grid[b]]
         development = [p for b in ("6", "5", "4", "3", "2", "1") for p in grid[b]]
-        return {"office_id": office_id, "grid": grid, "talent_pool": pool, "development_group": development,
-                "incomplete": incomplete}
+        return v.TalentGrid(office_id=office_id, grid=grid, talent_pool=pool, development_group=development,
+                            incomplete=incomplete)
 
-    async def promotions(self, office_id: str, by: Principal, as_of: date | None) -> dict[str, Any]:
+    async def promotions(self, office_id: str, by: Principal, as_of: date | None) -> v.Promotions:
         """Who in the office is eligible for regular promotion at ``as_of`` (default: the next promotion
         period) and why, or why not."""
         self._require_office_reader(by, office_id)
@@ -271,16 +274,15 @@ class CareerService:
         async with self.db.connection() as conn:
             rows = await rm.office_employees(conn, office_id)
             annual = await rm.annual_predicates(conn, [r["employee_id"] for r in rows])
-        eligible: list[dict[str, Any]] = []
-        not_eligible: list[dict[str, Any]] = []
+        eligible: list[v.PromotionCandidate] = []
+        not_eligible: list[v.PromotionCandidate] = []
         for row in rows:
-            view = {"employee_id": row["employee_id"], "name": row["name"], "unit_id": row["unit_id"],
-                    "rank": {"grade": row["rank_grade"], "name": row["rank_name"],
-                             "tmt": row["rank_tmt"].isoformat() if row["rank_tmt"] else None},
-                    **_assessment_view(row, annual.get(row["employee_id"], {}), when)}
-            (eligible if view["eligible"] else not_eligible).append(view)
-        return {"office_id": office_id, "as_of": when.isoformat(), "eligible": eligible,
-                "not_eligible": not_eligible}
+            view = v.PromotionCandidate(
+                employee_id=row["employee_id"], name=row["name"], unit_id=row["unit_id"],
+                rank=v.RankSummary(grade=row["rank_grade"], name=row["rank_name"], tmt=row["rank_tmt"]),
+                **_assessment_view(row, annual.get(row["employee_id"], {}), when).model_dump())
+            (eligible if view.eligible else not_eligible).append(view)
+        return v.Promotions(office_id=office_id, as_of=when, eligible=eligible, not_eligible=not_eligible)
 
     # -- helpers ------------------------------------------------------------------------------------------
     async def _catalog(self, conn: Any, office_id: str) -> tuple[CatalogEntry, ...]:
@@ -296,8 +298,8 @@ class CareerService:
         ``save=False`` only checks."""
         def same_office(record: CareerRecord) -> None:
             if office_check and record.version and record.office_id != office_id:
-                raise Forbidden(f"Pegawai {employee_id} terdaftar di kantor {record.office_id}, bukan {office_id}",
-                                message_en=f"employee belongs to office {record.office_id}", field="employee_id")
+                raise Forbidden("career.record.other-office", field="employee_id", employee_id=employee_id,
+                                record_office=record.office_id, office_id=office_id)
 
         return await self.records.change(
             employee_id, None, decide, start=lambda: CareerRecord.start(employee_id, office_id), check=same_office,
@@ -317,42 +319,40 @@ class CareerService:
     def _require_reader(by: Principal, row: asyncpg.Record) -> None:
         """In the employee's office: the employee, their evaluator, or HR / auditors / superiors."""
         require_access(by, row["office_id"], parties=(row["employee_id"], row["evaluator_id"]), roles=OVERSIGHT,
-                       message="Anda tidak berhak melihat data karier pegawai ini",
-                       message_en="not allowed to read this career record")
+                       code="career.record.not-allowed")
 
     @staticmethod
-    def _rank_view(row: asyncpg.Record, when: date) -> dict[str, Any] | None:
+    def _rank_view(row: asyncpg.Record, when: date) -> v.RankInRank | None:
         if row["rank_tmt"] is None:
             return None
         months = rules.months_between(row["rank_tmt"], when)
-        return {"grade": row["rank_grade"], "name": row["rank_name"], "tmt": row["rank_tmt"].isoformat(),
-                "in_rank": f"{months // 12} tahun {months % 12} bulan", "as_of": when.isoformat()}
+        return v.RankInRank(grade=row["rank_grade"], name=row["rank_name"], tmt=row["rank_tmt"],
+                            in_rank=f"{months // 12} tahun {months % 12} bulan", as_of=when)
 
 
-def _assessment_view(row: asyncpg.Record, annual: Mapping[int, str], when: date) -> dict[str, Any]:
+def _assessment_view(row: asyncpg.Record, annual: Mapping[int, str], when: date) -> v.PromotionView:
     a = rules.assess_promotion(row["rank_tmt"], {y: Predicate(p) for y, p in annual.items()}, when)
-    return {"as_of": when.isoformat(), "eligible": a.eligible, "reasons": list(a.reasons),
-            "checks": [c.model_dump(mode="json") for c in a.checks]}
+    return v.PromotionView(as_of=when, eligible=a.eligible, reasons=list(a.reasons), checks=list(a.checks))
 
 
-def _talent_view(row: asyncpg.Record) -> dict[str, Any]:
+def _talent_view(row: asyncpg.Record) -> v.TalentView:
     box = row["box"]
-    return {"box": box, "performance": row["performance"], "potential": row["potential"],
-            "potential_source": row["potential_source"],
-            "potential_assessed_on": row["potential_assessed_on"].isoformat() if row["potential_assessed_on"] else None,
-            "basis_period": row["box_basis"],
-            "group": None if box is None else ("talent_pool" if box in rules.TALENT_POOL_BOXES else "pengembangan")}
+    return v.TalentView(
+        box=box, performance=row["performance"], potential=row["potential"], potential_source=row["potential_source"],
+        potential_assessed_on=row["potential_assessed_on"], basis_period=row["box_basis"],
+        group=None if box is None else ("talent_pool" if box in rules.TALENT_POOL_BOXES else "pengembangan"))
 
 
-def _improvement_plan(results: list[dict[str, Any]], plans: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _improvement_plan(results: list[v.ResultView], plans: list[v.PlanRow]) -> v.ImprovementPlan | None:
     """When the latest result is Butuh Perbaikan or worse: an improvement plan with coaching is required;
     says whether one exists for that year or later."""
-    current = [r for r in results if r["status"] == "berlaku"]  # newest period first
-    if not current or Predicate(current[0]["predicate"]) not in rules.WEAK_PREDICATES:
+    current = [r for r in results if r.status == "berlaku"]  # newest period first
+    if not current or Predicate(current[0].predicate) not in rules.WEAK_PREDICATES:
         return None
     latest = current[0]
-    plan = next((p for p in plans if p["kind"] == "perbaikan" and p["year"] >= latest["year"]), None)
-    return {"required_by": latest["period_key"], "idp_id": plan["idp_id"] if plan else None,
-            "message": "Rencana perbaikan kinerja sudah disusun" if plan else
-            f"Rencana perbaikan kinerja dengan coaching wajib disusun (predikat {latest['predicate_label']}, "
-            f"periode {latest['period_key']})"}
+    plan = next((p for p in plans if p.kind == "perbaikan" and p.year >= latest.year), None)
+    return v.ImprovementPlan(
+        required_by=latest.period_key, idp_id=plan.idp_id if plan else None,
+        message="Rencana perbaikan kinerja sudah disusun" if plan else
+        f"Rencana perbaikan kinerja dengan coaching wajib disusun (predikat {latest.predicate_label}, "
+        f"periode {latest.period_key})")

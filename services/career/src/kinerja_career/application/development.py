@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
 from kinerja_career.adapters import read_models as rm
+from kinerja_career.application import views as v
 from kinerja_career.application.career import HR
 from kinerja_career.domain.catalog import TrainingCatalog
 from kinerja_career.domain.development_plan import DevelopmentPlan
@@ -46,10 +46,10 @@ class DevelopmentService:
         catalog = await self._change_catalog(office_id, lambda c: c.remove_entry(office_id, code, reason), by)
         return catalog.version
 
-    async def catalog(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+    async def catalog(self, office_id: str, by: Principal) -> list[v.CatalogEntryView]:
         by.require_office(office_id)
         async with self.db.connection() as conn:
-            return [rm.as_dict(r) for r in await rm.catalog_of(conn, office_id)]
+            return [v.CatalogEntryView.model_validate(rm.as_dict(r)) for r in await rm.catalog_of(conn, office_id)]
 
     # -- development plans --------------------------------------------------------------------------------
     async def create_plan(self, *, employee_id: str, year: int, kind: DevelopmentPlanKind, goals: Sequence[str],
@@ -57,8 +57,7 @@ class DevelopmentService:
         async with self.db.connection() as conn:
             employee = await rm.employee(conn, employee_id)
         if employee is None:
-            raise NotFound(f"Pegawai {employee_id} belum tercatat di layanan karier (roster atau hasil penilaian)",
-                           message_en="unknown employee", field="employee_id")
+            raise NotFound("career.employee.unknown", field="employee_id", employee_id=employee_id)
         role = self._author_role(by, employee)
         idp_id = uuid.uuid4()
         plan = DevelopmentPlan.create(idp_id=idp_id, employee_id=employee_id, office_id=employee["office_id"],
@@ -84,14 +83,14 @@ class DevelopmentService:
                 activity_id, hours_done=hours_done, progress_percent=progress_percent, note=note), by, role)
         return plan.version
 
-    async def get_plan(self, idp_id: uuid.UUID, by: Principal) -> dict[str, Any]:
+    async def get_plan(self, idp_id: uuid.UUID, by: Principal) -> v.PlanView:
         async with self.db.connection() as conn:
             plan, _ = await self._load_plan(conn, idp_id, by, reading=True)
-        return {"idp_id": str(idp_id), "version": plan.version, "employee_id": plan.employee_id,
-                "office_id": plan.office_id, "year": plan.year, "kind": plan.kind.value, "goals": list(plan.goals),
-                "activities": [a.model_dump(mode="json") for a in plan.activities.values()],
-                "hours_planned": plan.hours_planned, "hours_done": str(plan.hours_done),
-                "progress_percent": plan.progress_percent, "created_by": plan.created_by}
+        return v.PlanView(idp_id=idp_id, version=plan.version, employee_id=plan.employee_id, office_id=plan.office_id,
+                          year=plan.year, kind=plan.kind.value, goals=list(plan.goals),
+                          activities=list(plan.activities.values()), hours_planned=plan.hours_planned,
+                          hours_done=plan.hours_done, progress_percent=plan.progress_percent,
+                          created_by=plan.created_by)
 
     # -- helpers ------------------------------------------------------------------------------------------
     async def _change_catalog(self, office_id: str, decide: Callable[[TrainingCatalog], None],
@@ -128,8 +127,7 @@ class DevelopmentService:
     def _author_role(by: Principal, employee: asyncpg.Record) -> Role:
         """Who may write an employee's IDP: in the employee's office, the employee, their evaluator, or HR."""
         require_access(by, employee["office_id"], parties=(employee["employee_id"], employee["evaluator_id"]),
-                       roles=(HR,), message="Rencana pengembangan hanya disusun oleh pegawai, pejabat penilainya, "
-                       "atau pengelola kepegawaian kantornya", message_en="not allowed to write this IDP")
+                       roles=(HR,), code="career.idp.not-allowed")
         if by.user_id == employee["employee_id"]:
             return Role.PEGAWAI
         if by.user_id == employee["evaluator_id"]:
@@ -139,4 +137,4 @@ class DevelopmentService:
 
 
 def _unknown_plan(idp_id: uuid.UUID) -> NotFound:
-    return NotFound(f"Rencana pengembangan {idp_id} tidak ditemukan", message_en="unknown IDP", field="idp_id")
+    return NotFound("career.idp.not-found", field="idp_id", idp_id=idp_id)

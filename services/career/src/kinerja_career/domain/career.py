@@ -94,13 +94,11 @@ class CareerRecord(Aggregate):
             return
         key = self.known_events.get(replaces_event_id)
         if key is None:
-            raise DomainRuleViolation(
-                f"Hasil penilaian yang dikoreksi ({replaces_event_id}) tidak dikenal",
-                message_en=f"correction replaces unknown result event {replaces_event_id}", field="replaces_event_id")
+            raise DomainRuleViolation("career.result.correction-unknown", field="replaces_event_id",
+                                      replaces_event_id=replaces_event_id)
         if key != entry.period.key:
-            raise InvalidInput(
-                f"Koreksi untuk periode {entry.period.key} menggantikan hasil periode {key}",
-                message_en=f"correction period {entry.period.key} differs from replaced {key}", field="period")
+            raise InvalidInput("career.result.correction-other-period", field="period", period_key=entry.period.key,
+                               replaced=key)
         reason = f"Hasil penilaian periode {key} dikoreksi setelah keberatan: {why}"
         self.record(PerformanceCorrected(employee_id=self.employee_id, office_id=entry.office_id, entry=entry,
                                          previous=self.results[key], replaces_event_id=replaces_event_id,
@@ -109,8 +107,7 @@ class CareerRecord(Aggregate):
 
     def record_rank(self, rank: Rank, reason: str | None, *, today: date) -> None:
         if rank.tmt > today:
-            raise InvalidInput(f"TMT pangkat {rank.tmt.isoformat()} belum berlaku (setelah hari ini)",
-                               message_en="rank TMT in the future", field="tmt")
+            raise InvalidInput("career.rank.tmt-in-future", field="tmt", tmt=rank.tmt.isoformat())
         if rank == self.rank:
             return
         why = reason or f"Pangkat {rank.grade} TMT {rank.tmt.isoformat()} dicatat pengelola kepegawaian"
@@ -120,8 +117,7 @@ class CareerRecord(Aggregate):
 
     def set_functional_position(self, position: FunctionalPosition, reason: str | None) -> None:
         if position.coefficient <= 0:
-            raise InvalidInput("Koefisien angka kredit harus lebih dari 0", message_en="coefficient must be > 0",
-                               field="coefficient")
+            raise InvalidInput("career.position.coefficient-not-positive", field="coefficient")
         if position == self.functional:
             return
         why = reason or (f"Jenjang jabatan fungsional {position.level.value}, koefisien {position.coefficient} "
@@ -132,8 +128,7 @@ class CareerRecord(Aggregate):
 
     def assess_potential(self, assessment: PotentialAssessment, reason: str | None, *, today: date) -> None:
         if assessment.assessed_on > today:
-            raise InvalidInput("Tanggal asesmen potensi tidak boleh setelah hari ini",
-                               message_en="assessment date in the future", field="assessed_on")
+            raise InvalidInput("career.potential.assessed-in-future", field="assessed_on")
         if assessment == self.potential:
             return
         why = reason or (f"Potensi {rules.POTENTIAL_LABELS[assessment.potential]} dari {assessment.source} "

@@ -24,11 +24,9 @@ class TrainingCatalog(Aggregate):
     def set_entry(self, office_id: str, entry: CatalogEntry, reason: str | None) -> None:
         """Add or change an entry; a ``nilai`` entry names exactly one BerAKHLAK value."""
         if entry.trigger is CatalogTrigger.NILAI and entry.value is None:
-            raise InvalidInput("Pelatihan untuk nilai BerAKHLAK wajib menyebut nilainya",
-                               message_en="trigger nilai needs a value", field="value")
+            raise InvalidInput("career.catalog.value-needed", field="value")
         if entry.trigger is CatalogTrigger.HASIL_KERJA and entry.value is not None:
-            raise InvalidInput("Pelatihan untuk hasil kerja tidak menyebut nilai BerAKHLAK",
-                               message_en="trigger hasil_kerja takes no value", field="value")
+            raise InvalidInput("career.catalog.value-not-taken", field="value")
         previous = self.entries.get(entry.code)
         if previous == entry:
             return
@@ -39,8 +37,7 @@ class TrainingCatalog(Aggregate):
     def remove_entry(self, office_id: str, code: str, reason: str | None) -> None:
         previous = self.entries.get(code)
         if previous is None:
-            raise NotFound(f"Pelatihan {code} tidak ada di katalog kantor", message_en=f"no catalog entry {code}",
-                           field="code")
+            raise NotFound("career.catalog.entry-not-found", field="code", code=code)
         self.record(TrainingCatalogEntryRemoved(office_id=office_id, code=code, previous=previous,
                                                 reason=reason or "Pelatihan dihapus dari katalog"))
 

@@ -24,16 +24,13 @@ from kinerja_kernel.errors import InvalidInput, NotFound
 
 def _check(kind: DevelopmentPlanKind, goals: Sequence[str], activities: Sequence[DevelopmentActivity]) -> None:
     if not goals:
-        raise InvalidInput("Rencana pengembangan wajib memuat minimal satu tujuan", message_en="no goals",
-                           field="goals")
+        raise InvalidInput("career.idp.no-goals", field="goals")
     if not activities:
-        raise InvalidInput("Rencana pengembangan wajib memuat minimal satu kegiatan", message_en="no activities",
-                           field="activities")
+        raise InvalidInput("career.idp.no-activities", field="activities")
     if len({a.activity_id for a in activities}) != len(activities):
-        raise InvalidInput("Kegiatan tidak boleh ganda", message_en="duplicate activity ids", field="activities")
+        raise InvalidInput("career.idp.duplicate-activities", field="activities")
     if kind is DevelopmentPlanKind.PERBAIKAN and not any(a.type is ActivityType.COACHING for a in activities):
-        raise InvalidInput("Rencana perbaikan kinerja wajib memuat kegiatan coaching",
-                           message_en="an improvement plan needs a coaching activity", field="activities")
+        raise InvalidInput("career.idp.improvement-needs-coaching", field="activities")
 
 
 def totals(activities: Iterable[DevelopmentActivity]) -> tuple[int, Decimal, int]:
@@ -84,14 +81,11 @@ class DevelopmentPlan(Aggregate):
     def progress(self, activity_id: uuid.UUID, *, hours_done: Decimal, progress_percent: int, note: str | None) -> None:
         activity = self.activities.get(activity_id)
         if activity is None:
-            raise NotFound(f"Kegiatan {activity_id} tidak ada di rencana ini", message_en="unknown activity",
-                           field="activity_id")
+            raise NotFound("career.idp.activity-not-found", field="activity_id", activity_id=activity_id)
         if hours_done < 0:
-            raise InvalidInput("Jam yang sudah dijalani tidak boleh negatif", message_en="negative hours",
-                               field="hours_done")
+            raise InvalidInput("career.idp.hours-negative", field="hours_done")
         if not 0 <= progress_percent <= 100:
-            raise InvalidInput("Kemajuan harus 0-100 %", message_en="progress outside 0..100",
-                               field="progress_percent")
+            raise InvalidInput("career.idp.progress-out-of-range", field="progress_percent")
         if (hours_done, progress_percent) == (activity.hours_done, activity.progress_percent):
             return
         assert self.idp_id is not None

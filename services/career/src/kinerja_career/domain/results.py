@@ -14,20 +14,15 @@ def entry_from_result(result: AppraisalResult, *, source_event_id: uuid.UUID, su
     """The history entry of ``result``; ``InvalidInput`` (the event is dead-lettered) when the employee
     id is not an NIP or is not the event's subject, or the period's fields contradict its key."""
     if (problem := nip_problem(result.employee_id)) is not None:
-        raise InvalidInput(problem, message_en=f"employee_id {result.employee_id!r} is not an NIP",
-                           field="result.employee_id")
+        raise InvalidInput("career.result.employee-not-nip", field="result.employee_id", problem=problem,
+                           employee_id=result.employee_id)
     if subject != result.employee_id:
-        raise InvalidInput(
-            f"Subjek peristiwa ({subject}) berbeda dengan pegawai yang dinilai ({result.employee_id})",
-            message_en=f"subject {subject!r} differs from result.employee_id {result.employee_id!r}",
-            field="result.employee_id")
+        raise InvalidInput("career.result.subject-differs", field="result.employee_id", subject=subject,
+                           employee_id=result.employee_id)
     expected = EvaluationPeriod.parse(result.period.key)
     if expected != result.period:
-        raise InvalidInput(
-            f"Periode {result.period.key} tidak sesuai dengan jenis, tahun, tanggal atau jumlah bulannya",
-            message_en=f"period {result.period.model_dump(mode='json')} contradicts its key "
-                       f"(expected {expected.model_dump(mode='json')})",
-            field="result.period")
+        raise InvalidInput("career.result.period-contradicts-key", field="result.period", period_key=result.period.key,
+                           period=result.period.model_dump(mode="json"), expected=expected.model_dump(mode="json"))
     return PerformanceEntry(
         source_event_id=source_event_id, appraisal_id=result.appraisal_id, period=result.period,
         office_id=result.office_id, unit_id=result.unit_id, position_type=result.position_type,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from kinerja_kernel import messages
 from kinerja_kernel.contracts.career import (
     CatalogEntry,
     CatalogTrigger,
@@ -21,20 +22,12 @@ from kinerja_kernel.contracts.career import (
     RecommendationKind,
 )
 from kinerja_kernel.contracts.evaluation import PREDICATE_LABELS, PeriodKind, Predicate, Rating
-from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
+from kinerja_kernel.contracts.planning import Employment, PositionType
+from kinerja_kernel.labels import value_label
 
 # -- labels people read ------------------------------------------------------------------------------
 POTENTIAL_LABELS: dict[Potential, str] = {
     Potential.TINGGI: "Tinggi", Potential.MENENGAH: "Menengah", Potential.RENDAH: "Rendah",
-}
-VALUE_LABELS: dict[BerAkhlak, str] = {
-    BerAkhlak.BERORIENTASI_PELAYANAN: "Berorientasi Pelayanan",
-    BerAkhlak.AKUNTABEL: "Akuntabel",
-    BerAkhlak.KOMPETEN: "Kompeten",
-    BerAkhlak.HARMONIS: "Harmonis",
-    BerAkhlak.LOYAL: "Loyal",
-    BerAkhlak.ADAPTIF: "Adaptif",
-    BerAkhlak.KOLABORATIF: "Kolaboratif",
 }
 
 # best first: a predicate is "at least Baik" when its rank is <= Baik's
@@ -139,30 +132,31 @@ class PromotionAssessment:
         return tuple(c.message for c in self.checks if not c.met)
 
 
+def _check(rule: str, met: bool, code: str, **params: object) -> PromotionCheck:
+    """One requirement, met or not. The published ``PromotionEligibilityChanged`` carries its Indonesian text,
+    taken from the message catalog (``kinerja_career.messages``) when decided."""
+    return PromotionCheck(rule=rule, met=met, message=messages.render(code, params))
+
+
 def assess_promotion(rank_tmt: date | None, annual: Mapping[int, Predicate], as_of: date) -> PromotionAssessment:
     """At least 4 years in the current rank at ``as_of`` and an annual predicate of at least Baik in each
     of the 2 years before ``as_of``'s year (for 1 April 2026: 2025 and 2024)."""
     checks: list[PromotionCheck] = []
     if rank_tmt is None:
-        checks.append(PromotionCheck(rule="masa_kerja_pangkat", met=False,
-                                     message="Pangkat dan TMT belum dicatat oleh pengelola kepegawaian"))
+        checks.append(_check("masa_kerja_pangkat", False, "career.promotion.rank-not-recorded"))
     else:
         months = months_between(rank_tmt, as_of)
-        span = f"{months // 12} tahun {months % 12} bulan"
         met = months >= MIN_MONTHS_IN_RANK
-        message = (f"Masa kerja dalam pangkat {span} (minimal 4 tahun)" if met
-                   else f"Masa kerja dalam pangkat baru {span} (minimal 4 tahun)")
-        checks.append(PromotionCheck(rule="masa_kerja_pangkat", met=met, message=message))
+        checks.append(_check("masa_kerja_pangkat", met, "career.promotion.time-in-rank-met" if met
+                             else "career.promotion.time-in-rank-short", years=months // 12, months=months % 12))
     for year in (as_of.year - 1, as_of.year - 2):
         predicate = annual.get(year)
         if predicate is None:
-            checks.append(PromotionCheck(rule=f"predikat_{year}", met=False,
-                                         message=f"Belum ada predikat tahunan {year}"))
+            checks.append(_check(f"predikat_{year}", False, "career.promotion.annual-missing", year=year))
             continue
         met = at_least(predicate, MIN_PREDICATE)
-        label = PREDICATE_LABELS[predicate]
-        checks.append(PromotionCheck(rule=f"predikat_{year}", met=met, message=(
-            f"Predikat {year}: {label}" if met else f"Predikat {year}: {label} (minimal Baik)")))
+        checks.append(_check(f"predikat_{year}", met, "career.promotion.predicate-met" if met
+                             else "career.promotion.predicate-low", year=year, predicate=predicate))
     return PromotionAssessment(as_of=as_of, eligible=all(c.met for c in checks), checks=tuple(checks))
 
 
@@ -217,7 +211,7 @@ def recommend(entry: PerformanceEntry, catalog: Sequence[CatalogEntry]) -> tuple
     period = entry.period.key
     items: list[Recommendation] = []
     for value in entry.weak_values:
-        label = VALUE_LABELS[value]
+        label = value_label(value.value)
         matches = [c for c in catalog if c.trigger is CatalogTrigger.NILAI and c.value is value]
         reason = f"Nilai {label} di bawah ekspektasi pada periode {period}"
         items += [Recommendation(kind=RecommendationKind.PELATIHAN, title=c.title, reason=reason,

@@ -9,11 +9,12 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
+from kinerja_career.application import views as v
 from kinerja_career.application.career import MAX_IMPORT_ERRORS, CareerService, RankRow
 from kinerja_career.application.development import DevelopmentService
 from kinerja_career.domain import rules
@@ -31,7 +32,7 @@ from kinerja_kernel.contracts.career import (
     Rank,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
-from kinerja_kernel.errors import InvalidInput
+from kinerja_kernel.errors import Detail, InvalidInput
 from kinerja_kernel.http import CurrentPrincipal, PeriodYear, RequestBody, StreamVersion
 from kinerja_kernel.identity import Nip
 
@@ -179,16 +180,17 @@ AsOfYear = Annotated[PeriodYear | None, Query(description="tahun: periode 1 Apri
 
 
 # -- HR data entry --------------------------------------------------------------------------------
-@router.put("/offices/{office_id}/employees/{employee_id}/rank", tags=["Data kepegawaian"])
+@router.put("/offices/{office_id}/employees/{employee_id}/rank", tags=["Data kepegawaian"],
+            response_model=v.RecordVersion)
 async def record_rank(office_id: str, employee_id: Nip, body: RankBody, by: CurrentPrincipal,
-                      svc: Career) -> dict[str, Any]:
+                      svc: Career) -> v.RecordVersion:
     """HR records the employee's current rank (golongan, pangkat) and its TMT."""
     version = await svc.record_rank(office_id, employee_id, body.to_rank(), body.reason, by)
-    return {"employee_id": employee_id, "version": version}
+    return v.RecordVersion(employee_id=employee_id, version=version)
 
 
-@router.post("/offices/{office_id}/ranks/import", tags=["Data kepegawaian"])
-async def import_ranks(office_id: str, request: Request, by: CurrentPrincipal, svc: Career) -> dict[str, Any]:
+@router.post("/offices/{office_id}/ranks/import", tags=["Data kepegawaian"], response_model=v.RankImport)
+async def import_ranks(office_id: str, request: Request, by: CurrentPrincipal, svc: Career) -> v.RankImport:
     """Bulk import, all or nothing: JSON ``{"rows": [{employee_id, grade, name, tmt}]}`` or ``text/csv`` with
     columns ``nip;golongan;pangkat;tmt`` (``;`` or ``,``). An error names the row and the column."""
     raw = await request.body()
@@ -198,111 +200,119 @@ async def import_ranks(office_id: str, request: Request, by: CurrentPrincipal, s
         body = _validated(RankImportBody, raw)
         rows = [RankRow(r.employee_id, r.to_rank()) for r in body.rows]
         reason = body.reason
-    return {"office_id": office_id, "rows": len(rows), "changed": await svc.import_ranks(office_id, rows, reason, by)}
+    changed = await svc.import_ranks(office_id, rows, reason, by)
+    return v.RankImport(office_id=office_id, rows=len(rows), changed=changed)
 
 
-@router.put("/offices/{office_id}/employees/{employee_id}/functional-position", tags=["Data kepegawaian"])
+@router.put("/offices/{office_id}/employees/{employee_id}/functional-position", tags=["Data kepegawaian"],
+            response_model=v.FunctionalPositionSaved)
 async def set_functional_position(office_id: str, employee_id: Nip, body: FunctionalBody, by: CurrentPrincipal,
-                                  svc: Career) -> dict[str, Any]:
+                                  svc: Career) -> v.FunctionalPositionSaved:
     """HR sets the functional level (jenjang) and the annual credit-point coefficient from a year on."""
     position = FunctionalPosition(level=body.level, coefficient=body.coefficient or DEFAULT_COEFFICIENTS[body.level],
                                   effective_year=body.effective_year)
     version = await svc.set_functional_position(office_id, employee_id, position, body.reason, by)
-    return {"employee_id": employee_id, "version": version, "coefficient": str(position.coefficient)}
+    return v.FunctionalPositionSaved(employee_id=employee_id, version=version, coefficient=position.coefficient)
 
 
-@router.put("/offices/{office_id}/employees/{employee_id}/potential", tags=["Data kepegawaian"])
+@router.put("/offices/{office_id}/employees/{employee_id}/potential", tags=["Data kepegawaian"],
+            response_model=v.RecordVersion)
 async def assess_potential(office_id: str, employee_id: Nip, body: PotentialBody, by: CurrentPrincipal,
-                           svc: Career) -> dict[str, Any]:
+                           svc: Career) -> v.RecordVersion:
     """HR enters the potential from a talent assessment (Tinggi / Menengah / Rendah, source, date)."""
     assessment = PotentialAssessment(potential=body.potential, source=body.source, assessed_on=body.assessed_on)
     version = await svc.assess_potential(office_id, employee_id, assessment, body.reason, by)
-    return {"employee_id": employee_id, "version": version}
+    return v.RecordVersion(employee_id=employee_id, version=version)
 
 
 # -- training catalog -----------------------------------------------------------------------------
-@router.put("/offices/{office_id}/training-catalog/{code}", tags=["Katalog pelatihan"])
+@router.put("/offices/{office_id}/training-catalog/{code}", tags=["Katalog pelatihan"],
+            response_model=v.CatalogVersion)
 async def set_catalog_entry(office_id: str, code: Code, body: CatalogBody, by: CurrentPrincipal,
-                            svc: Development) -> dict[str, Any]:
+                            svc: Development) -> v.CatalogVersion:
     """Add or change a training: for a weak BerAKHLAK value (``nilai`` + ``value``) or weak results."""
     entry = CatalogEntry(code=code, title=body.title, trigger=body.trigger, value=body.value, hours=body.hours,
                          provider=body.provider)
-    return {"code": code, "version": await svc.set_catalog_entry(office_id, entry, body.reason, by)}
+    return v.CatalogVersion(code=code, version=await svc.set_catalog_entry(office_id, entry, body.reason, by))
 
 
-@router.delete("/offices/{office_id}/training-catalog/{code}", tags=["Katalog pelatihan"])
+@router.delete("/offices/{office_id}/training-catalog/{code}", tags=["Katalog pelatihan"],
+               response_model=v.CatalogVersion)
 async def remove_catalog_entry(office_id: str, code: Code, by: CurrentPrincipal, svc: Development,
-                               reason: Annotated[str | None, Query(max_length=1000)] = None) -> dict[str, Any]:
-    return {"code": code, "version": await svc.remove_catalog_entry(office_id, code, reason, by)}
+                               reason: Annotated[str | None, Query(max_length=1000)] = None) -> v.CatalogVersion:
+    return v.CatalogVersion(code=code, version=await svc.remove_catalog_entry(office_id, code, reason, by))
 
 
-@router.get("/offices/{office_id}/training-catalog", tags=["Katalog pelatihan"])
-async def catalog(office_id: str, by: CurrentPrincipal, svc: Development) -> list[dict[str, Any]]:
+@router.get("/offices/{office_id}/training-catalog", tags=["Katalog pelatihan"],
+            response_model=list[v.CatalogEntryView])
+async def catalog(office_id: str, by: CurrentPrincipal, svc: Development) -> list[v.CatalogEntryView]:
     return await svc.catalog(office_id, by)
 
 
 # -- development plans ----------------------------------------------------------------------------
-@router.post("/development-plans", status_code=status.HTTP_201_CREATED, tags=["Rencana pengembangan"])
-async def create_plan(body: PlanBody, by: CurrentPrincipal, svc: Development) -> dict[str, Any]:
+@router.post("/development-plans", status_code=status.HTTP_201_CREATED, tags=["Rencana pengembangan"],
+             response_model=v.PlanView)
+async def create_plan(body: PlanBody, by: CurrentPrincipal, svc: Development) -> v.PlanView:
     """An IDP (by the employee, their evaluator, or HR of their office); ``perbaikan`` needs coaching."""
     idp_id, version = await svc.create_plan(
         employee_id=body.employee_id, year=body.year, kind=body.kind, goals=body.goals,
         activities=[a.to_activity() for a in body.activities], by=by)
-    return {**await svc.get_plan(idp_id, by), "version": version}
+    return (await svc.get_plan(idp_id, by)).model_copy(update={"version": version})
 
 
-@router.get("/development-plans/{idp_id}", tags=["Rencana pengembangan"])
-async def get_plan(idp_id: uuid.UUID, by: CurrentPrincipal, svc: Development) -> dict[str, Any]:
+@router.get("/development-plans/{idp_id}", tags=["Rencana pengembangan"], response_model=v.PlanView)
+async def get_plan(idp_id: uuid.UUID, by: CurrentPrincipal, svc: Development) -> v.PlanView:
     return await svc.get_plan(idp_id, by)
 
 
-@router.put("/development-plans/{idp_id}", tags=["Rencana pengembangan"])
+@router.put("/development-plans/{idp_id}", tags=["Rencana pengembangan"], response_model=v.PlanView)
 async def revise_plan(idp_id: uuid.UUID, body: PlanRevisionBody, by: CurrentPrincipal,
-                      svc: Development) -> dict[str, Any]:
+                      svc: Development) -> v.PlanView:
     """Replace goals and activities (an activity keeping its ``activity_id`` keeps its progress)."""
     await svc.revise_plan(idp_id, goals=body.goals, activities=[a.to_activity() for a in body.activities],
                           reason=body.reason, expected_version=body.expected_version, by=by)
     return await svc.get_plan(idp_id, by)
 
 
-@router.post("/development-plans/{idp_id}/activities/{activity_id}/progress", tags=["Rencana pengembangan"])
+@router.post("/development-plans/{idp_id}/activities/{activity_id}/progress", tags=["Rencana pengembangan"],
+             response_model=v.PlanView)
 async def progress(idp_id: uuid.UUID, activity_id: uuid.UUID, body: ProgressBody, by: CurrentPrincipal,
-                   svc: Development) -> dict[str, Any]:
+                   svc: Development) -> v.PlanView:
     await svc.progress(idp_id, activity_id, hours_done=body.hours_done, progress_percent=body.progress_percent,
                        note=body.note, by=by)
     return await svc.get_plan(idp_id, by)
 
 
 # -- read models ----------------------------------------------------------------------------------
-@router.get("/me/career", tags=["Read models"])
-async def my_career(by: CurrentPrincipal, svc: Career, as_of: AsOf = None, year: AsOfYear = None) -> dict[str, Any]:
+@router.get("/me/career", tags=["Read models"], response_model=v.CareerPage)
+async def my_career(by: CurrentPrincipal, svc: Career, as_of: AsOf = None, year: AsOfYear = None) -> v.CareerPage:
     """The caller's career page: history, credit points, promotion (as of a date), talent box, development."""
     return await svc.career_page(by.user_id, by, _as_of(as_of, year))
 
 
-@router.get("/employees/{employee_id}/career", tags=["Read models"])
+@router.get("/employees/{employee_id}/career", tags=["Read models"], response_model=v.CareerPage)
 async def employee_career(employee_id: Nip, by: CurrentPrincipal, svc: Career, as_of: AsOf = None,
-                          year: AsOfYear = None) -> dict[str, Any]:
+                          year: AsOfYear = None) -> v.CareerPage:
     """An employee's career page (the employee, their evaluator, HR / auditors / superiors of the office)."""
     return await svc.career_page(employee_id, by, _as_of(as_of, year))
 
 
-@router.get("/offices/{office_id}/employees", tags=["Read models"])
-async def office_personnel(office_id: str, by: CurrentPrincipal, svc: Career) -> list[dict[str, Any]]:
+@router.get("/offices/{office_id}/employees", tags=["Read models"], response_model=list[v.PersonnelView])
+async def office_personnel(office_id: str, by: CurrentPrincipal, svc: Career) -> list[v.PersonnelView]:
     """Each employee's rank and TMT, functional position, potential and talent box as this service knows
     them (HR, auditors and superiors of the office)."""
     return await svc.office_personnel(office_id, by)
 
 
-@router.get("/offices/{office_id}/talent", tags=["Read models"])
-async def talent_grid(office_id: str, by: CurrentPrincipal, svc: Career) -> dict[str, Any]:
+@router.get("/offices/{office_id}/talent", tags=["Read models"], response_model=v.TalentGrid)
+async def talent_grid(office_id: str, by: CurrentPrincipal, svc: Career) -> v.TalentGrid:
     """The office's talent 9-box: boxes, talent pool (7-9), development group (1-6), who has no box yet."""
     return await svc.talent_grid(office_id, by)
 
 
-@router.get("/offices/{office_id}/promotions", tags=["Read models"])
+@router.get("/offices/{office_id}/promotions", tags=["Read models"], response_model=v.Promotions)
 async def promotions(office_id: str, by: CurrentPrincipal, svc: Career, as_of: AsOf = None,
-                     year: AsOfYear = None) -> dict[str, Any]:
+                     year: AsOfYear = None) -> v.Promotions:
     """Who is eligible for regular promotion at the period, and why (or why not)."""
     return await svc.promotions(office_id, by, _as_of(as_of, year))
 
@@ -324,27 +334,27 @@ _MESSAGES = {"missing": "wajib diisi", "date_from_datetime_parsing": "harus beru
              "string_too_long": "terlalu panjang"}
 
 
-def _problems(exc: ValidationError, *, prefix: str, rename: Mapping[str, str] | None = None
-              ) -> list[tuple[str, str]]:
-    """(field, Indonesian message) per invalid field (``rows.3.tmt``, or ``baris 4.tmt`` for CSV)."""
+def _problems(exc: ValidationError, *, prefix: str, rename: Mapping[str, str] | None = None) -> list[Detail]:
+    """One problem per invalid field (``rows.3.tmt``, or ``baris 4.tmt`` for CSV), its text Indonesian."""
     details = []
     for err in exc.errors()[:MAX_IMPORT_ERRORS]:
         path = ".".join(str(p) for p in err["loc"])
         field = prefix + (rename or {}).get(path, path)
         message = (str(err["msg"]).removeprefix("Value error, ") if err["type"] == "value_error"
                    else _MESSAGES.get(err["type"], "nilainya tidak valid"))
-        details.append((field, message))
+        details.append(Detail(field, "career.import.value-invalid", {"problem": message, "problem_en": err["msg"]}))
     return details
 
 
-def _refused(details: list[tuple[str, str]], message_en: str) -> InvalidInput:
+def _refused(details: list[Detail]) -> InvalidInput:
     """One problem naming every invalid field; the first one is its detail."""
-    (first_field, first_message), *more = details
-    return InvalidInput(f"{first_field}: {first_message}", message_en=message_en, field=first_field, details=more)
+    first, *more = details
+    return InvalidInput("career.import.field-invalid", field=first.field, details=more, where=first.field,
+                        **first.params)
 
 
 def _invalid(exc: ValidationError, *, prefix: str) -> InvalidInput:
-    return _refused(_problems(exc, prefix=prefix), f"invalid import: {exc.errors()[:3]}")
+    return _refused(_problems(exc, prefix=prefix))
 
 
 _CSV_COLUMNS = {"nip": "employee_id", "golongan": "grade", "pangkat": "name", "tmt": "tmt"}
@@ -354,16 +364,15 @@ def _parse_rank_csv(raw: bytes) -> list[RankRow]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput("Berkas CSV harus UTF-8", message_en="CSV not UTF-8", field="csv") from exc
+        raise InvalidInput("career.import.csv-not-utf8", field="csv") from exc
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") else ",")
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
-        raise InvalidInput(f"Kolom CSV belum ada: {', '.join(missing)} (wajib: nip;golongan;pangkat;tmt)",
-                           message_en=f"missing CSV columns {missing}", field="csv")
+        raise InvalidInput("career.import.csv-columns-missing", field="csv", missing=", ".join(missing))
     rows: list[RankRow] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[Detail] = []
     for line, record in enumerate(reader, start=2):
         values = {_CSV_COLUMNS[k.strip().lower()]: (v or "").strip() for k, v in record.items()
                   if k and k.strip().lower() in _CSV_COLUMNS}
@@ -376,7 +385,7 @@ def _parse_rank_csv(raw: bytes) -> list[RankRow]:
             continue
         rows.append(RankRow(row.employee_id, row.to_rank(), line=line))
     if problems:
-        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid CSV fields")
+        raise _refused(problems[:MAX_IMPORT_ERRORS])
     if not rows:
-        raise InvalidInput("Berkas CSV tidak memuat baris data", message_en="empty CSV", field="csv")
+        raise InvalidInput("career.import.csv-empty", field="csv")
     return rows
