@@ -46,6 +46,8 @@ MESSAGES: Final = {
     "career.potential.assessed-in-future": ("Tanggal asesmen potensi tidak boleh setelah hari ini",
                                             "assessment date in the future"),
     "career.import.row-refused": ("{row} ({employee_id}): {problem}", "{row} ({employee_id}): {problem_en}"),
+    "career.import.row-refused-named": ("{row} ({name}, {employee_id}): {problem}",
+                                        "{row} ({name}, {employee_id}): {problem_en}"),
     "career.import.field-invalid": ("{where}: {problem}", "{where}: {problem_en}"),
     "career.import.value-invalid": ("{problem}", "{problem_en}"),
     "career.import.csv-not-utf8": ("Berkas CSV harus UTF-8", "CSV not UTF-8"),

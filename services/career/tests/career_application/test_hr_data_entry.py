@@ -102,6 +102,26 @@ class TestImportRanks:
         assert [d.field for d in refused.value.details] == ["baris 4.tmt"]
         assert store.all_events() == []  # all or nothing
 
+    async def test_a_refused_row_names_the_person_the_roster_knows(self, career: CareerService,
+                                                                  store: InMemoryEventStore) -> None:
+        # given: planning registered the first employee (named 'Pegawai'); the second is unknown here
+        await registered_in(career, store, EMPLOYEE, OFFICE)
+        before = len(store.all_events())
+        future = RANK.model_copy(update={"tmt": date(2027, 1, 1)})
+        # when
+        with pytest.raises(InvalidInput) as refused:
+            await career.import_ranks(OFFICE, [RankRow(EMPLOYEE, future, line=2), RankRow(OTHER, future, line=3)],
+                                      None, hr())
+        # then: the codes and parameters, and the texts people read (Indonesian) and English
+        assert (refused.value.code, refused.value.params["name"]) == ("career.import.row-refused-named", "Pegawai")
+        assert refused.value.message == f"Baris 2 (Pegawai, {EMPLOYEE}): TMT pangkat 2027-01-01 belum berlaku " \
+            "(setelah hari ini)"
+        assert refused.value.message_en == f"Baris 2 (Pegawai, {EMPLOYEE}): rank TMT in the future"
+        [other] = refused.value.details
+        assert (other.code, other.message) == (
+            "career.import.row-refused", f"Baris 3 ({OTHER}): TMT pangkat 2027-01-01 belum berlaku (setelah hari ini)")
+        assert len(store.all_events()) == before
+
 
 class TestSetFunctionalPosition:
     async def test_hr_sets_the_position_and_its_coefficient(self, career: CareerService,

@@ -135,10 +135,13 @@ class CareerService:
         self._require_hr(by, office_id)
         changed = 0
         decided: list[bool] = []  # per row tried: did it record anything
+        names: dict[str, str] = {}  # the people of the rows tried, as the roster names them
         refused: list[Detail] = []
         async with self.store.transaction() as conn:
             for index, row in enumerate(rows):
                 def decide(record: CareerRecord, rank: Rank = row.rank) -> None:
+                    if record.profile is not None:
+                        names[record.employee_id] = record.profile.name
                     record.record_rank(rank, reason or "Impor data pangkat", today=self.clock())
                     decided.append(bool(record.pending))
 
@@ -146,13 +149,15 @@ class CareerService:
                     await self._change(conn, row.employee_id, office_id, by.actor(HR), decide, office_check=True,
                                        save=not refused)
                 except KinerjaError as exc:
-                    prefix, name = row.where(index)
+                    prefix, where = row.where(index)
                     field = exc.field or "employee_id"
                     if row.line is not None:  # the CSV file's column names
                         field = CSV_COLUMN_OF.get(field, field)
-                    refused.append(Detail(prefix + field, "career.import.row-refused", {
-                        "row": name, "employee_id": row.employee_id, "problem": exc.message,
-                        "problem_en": exc.message_en}))
+                    name = names.get(row.employee_id)
+                    refused.append(Detail(
+                        prefix + field, "career.import.row-refused-named" if name else "career.import.row-refused",
+                        {"row": where, "name": name, "employee_id": row.employee_id, "problem": exc.message,
+                         "problem_en": exc.message_en}))
                     if len(refused) >= MAX_IMPORT_ERRORS:
                         break
                     continue
