@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
@@ -23,6 +24,7 @@ from kinerja_feedback.domain.notifications import Notification, NotificationDraf
 from kinerja_kernel.access import may_access
 from kinerja_kernel.auth import Principal
 from kinerja_kernel.canonical import canonical_json
+from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import Actor, PendingEvent, format_time
 from kinerja_kernel.errors import NotFound
 from kinerja_kernel.logging import causation_id, correlation_id
@@ -46,12 +48,18 @@ def utcnow() -> datetime:
 
 
 class NotificationService:
-    def __init__(self, notifications: EventSourcedRepository[Notification],
+    def __init__(self, notifications: EventSourcedRepository[Notification, Any],
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.notifications = notifications
         self.clock = clock
-        self.db = notifications.store.db
         self.on_issued: list[Callable[[int], None]] = []  # e.g. the benchmark's and the webhook worker's wake-up
+
+    @property
+    def db(self) -> Database:
+        """The inbox's database (the queries; PostgreSQL only)."""
+        db: Database | None = getattr(self.notifications.store, "db", None)
+        assert db is not None, "the inbox queries read the PostgreSQL read models"
+        return db
 
     async def _acting_copies(self, conn: asyncpg.Connection,
                              drafts: Sequence[NotificationDraft]) -> list[NotificationDraft]:
