@@ -6,10 +6,13 @@ from collections.abc import Sequence
 
 from fastapi import FastAPI
 
+from kinerja_evaluation.adapters.facts import PostgresFacts
 from kinerja_evaluation.adapters.read_models import PROJECTION
-from kinerja_evaluation.application.appraisals import Clock, EvaluationService
+from kinerja_evaluation.application.commands import AppraisalCommands, Clock
 from kinerja_evaluation.application.documents import EvaluationDocuments
 from kinerja_evaluation.application.planning_policy import consumer_handlers
+from kinerja_evaluation.application.queries import AppraisalQueries
+from kinerja_evaluation.application.service import Evaluation
 from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
@@ -21,13 +24,15 @@ from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ConsumerSpec, ServiceRuntime
 
 
-def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> EvaluationService:
-    store = runtime.store
-    return EvaluationService(
-        EventSourcedRepository(store, Appraisal, prefix="penilaian", projection=PROJECTION),
-        EventSourcedRepository(store, Office, prefix="kantor", projection=PROJECTION),
-        EventSourcedRepository(store, UnitPredicate, prefix="predikat-organisasi", projection=PROJECTION),
-        clock=clock,
+def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> Evaluation:
+    store, facts = runtime.store, PostgresFacts(runtime.db)
+    appraisals = EventSourcedRepository(store, Appraisal, prefix="penilaian", projection=PROJECTION)
+    return Evaluation(
+        commands=AppraisalCommands(
+            appraisals, EventSourcedRepository(store, Office, prefix="kantor", projection=PROJECTION),
+            EventSourcedRepository(store, UnitPredicate, prefix="predikat-organisasi", projection=PROJECTION),
+            facts, clock=clock),
+        queries=AppraisalQueries(runtime.db, appraisals, facts, clock),
     )
 
 
@@ -39,4 +44,4 @@ async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     settings = runtime.settings
     assert isinstance(settings, EvaluationSettings)
     return [ConsumerSpec(name=settings.consumer_group, topics=[events_topic("planning"), events_topic("feedback")],
-                         handlers=consumer_handlers(service))]
+                         handlers=consumer_handlers(service.commands))]

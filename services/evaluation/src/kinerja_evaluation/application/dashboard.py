@@ -12,7 +12,8 @@ import asyncpg
 
 from kinerja_evaluation.adapters import dashboard_queries as dq
 from kinerja_evaluation.adapters import read_models as rm
-from kinerja_evaluation.application.appraisals import EvaluationService, waiting_on
+from kinerja_evaluation.application.service import Evaluation
+from kinerja_evaluation.application.views import waiting_on
 from kinerja_evaluation.domain.rules import check_curve
 from kinerja_kernel.access import OVERSIGHT, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
@@ -91,14 +92,14 @@ def unit_summary(unit_id: str, rows: list[asyncpg.Record], organisation: str | N
 
 
 class AppraisalDashboard:
-    def __init__(self, service: EvaluationService) -> None:
+    def __init__(self, service: Evaluation) -> None:
         self.service = service
         self.db = service.db
 
     async def team(self, period_key: str, by: Principal) -> dict[str, Any]:
         key = EvaluationPeriod.parse(period_key).key
         async with self.db.connection() as conn:
-            represented = await self.service._represented(conn, by)  # the acting rule is the service's
+            represented = await self.service.queries.represented(conn, by)  # the acting rule is the service's
             if not represented:
                 by.require_role(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI)
             rows = within_offices(by, await dq.team_appraisals(conn, [by.user_id, *represented], key))

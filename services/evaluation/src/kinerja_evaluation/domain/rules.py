@@ -129,6 +129,7 @@ class BoundCheck:
     pending: int  # employees without a predicate yet
     violated: bool
     predicates: tuple[Predicate, ...] = ()  # the group the bound counts, in the matrix's order
+    share: float | None = None  # the bound's share of the unit (0..1); None for a count ("at least one")
 
     @property
     def explanation(self) -> str:
@@ -166,6 +167,7 @@ def check_curve(organisation: OrganisationPredicate, predicates: Iterable[Predic
         violated = count > limit if bound.at_most else count + pending < limit
         checks.append(BoundCheck(label=bound.label, at_most=bound.at_most, count=count, limit=limit,
                                  pending=pending, violated=violated,
-                                 predicates=tuple(p for p in Predicate if p in bound.predicates)))
+                                 predicates=tuple(p for p in Predicate if p in bound.predicates),
+                                 share=None if isinstance(bound, AtLeastOne) else bound.share))
     return CurveReport(organisation=organisation, total=n, counts={p: counts[p] for p in Predicate},
                        pending=pending, checks=tuple(checks))

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 import kinerja_kernel.contracts  # noqa: F401 - registers the published event types
 from kinerja_evaluation.adapters import feedback_context, planning_facts
 from kinerja_evaluation.adapters.read_models import MIGRATIONS, PROJECTION
-from kinerja_evaluation.application.appraisals import Clock
+from kinerja_evaluation.application.commands import Clock
 from kinerja_evaluation.bootstrap import wire
 from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.domain.appraisal import Appraisal
