@@ -454,6 +454,7 @@ def _merge_area_texts() -> None:
         audit,
         career,
         dashboard,
+        documents,
         feedback,
         home,
         numbers,
@@ -463,7 +464,8 @@ def _merge_area_texts() -> None:
         skp,
     )
 
-    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster, realisation, dashboard):
+    for module in (feedback, appraisal, career, audit, signin, numbers, skp, home, roster, realisation, dashboard,
+                   documents):
         for mine, theirs in ((STRINGS, module.STRINGS), (FIELD_LABELS, module.FIELD_LABELS)):
             clash = mine.keys() & theirs.keys()
             if clash:

@@ -29,6 +29,7 @@ from kinerja_portal.pages import (
     audit,
     career,
     dashboards,
+    documents,
     employee,
     evaluator,
     feedback,
@@ -105,8 +106,8 @@ def create_app(settings: PortalSettings | None = None) -> FastAPI:
         secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
         public_key=settings.jwt_public_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, home, employee, notifications, evaluator, appraisal, raters, peer, feedback, objection, hr,
-                   personnel, career, audit, skp_edit, roster, dashboards):
+    for module in (account, home, documents, employee, notifications, evaluator, appraisal, raters, peer, feedback,
+                   objection, hr, personnel, career, audit, skp_edit, roster, dashboards):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
