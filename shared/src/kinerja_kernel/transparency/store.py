@@ -77,6 +77,22 @@ LIMIT $3
 """
 
 
+_APPEND_SQL = """
+WITH moved AS (
+    UPDATE transparency_log SET size = $2, tx_id = $3::text::xid8, position = $4, updated_at = now()
+    WHERE id = 1 AND size = $1 RETURNING 1
+), tiles AS (
+    INSERT INTO transparency_tiles (level, idx, hashes)
+    SELECT * FROM unnest($5::smallint[], $6::bigint[], $7::bytea[]) WHERE EXISTS (SELECT 1 FROM moved)
+    ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes
+), leaves AS (
+    INSERT INTO transparency_leaves (leaf_index, event_id)
+    SELECT * FROM unnest($8::bigint[], $9::uuid[]) WHERE EXISTS (SELECT 1 FROM moved)
+)
+SELECT count(*) FROM moved
+"""
+
+
 def leaf_data(event_hash: str) -> bytes:
     """A leaf's data: the event's chain hash (hex ``ce_hash``) as 32 bytes."""
     return bytes.fromhex(event_hash)
@@ -218,19 +234,10 @@ class MerkleLog:
         leaves = [leaf_hash(d) for d in data]
         first = self.state.size
         tiles = self.writer.append(leaves)  # on failure the caller reloads the log (``MerkleLog.load``)
-        async with conn.transaction():
-            moved = await conn.execute(
-                "UPDATE transparency_log SET size = $2, tx_id = $3::text::xid8, position = $4, updated_at = now() "
-                "WHERE id = 1 AND size = $1", first, first + len(leaves), str(tx_id), position)
-            if moved != "UPDATE 1":
-                raise RuntimeError("the transparency log moved under this appender")
-            await conn.execute(
-                "INSERT INTO transparency_tiles (level, idx, hashes) "
-                "SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[]) "
-                "ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes",
-                [k[0] for k in tiles], [k[1] for k in tiles], list(tiles.values()))
-            await conn.execute(
-                "INSERT INTO transparency_leaves (leaf_index, event_id) SELECT * FROM unnest($1::bigint[], $2::uuid[])",
-                list(range(first, first + len(leaves))), list(event_ids))
+        moved = await conn.fetchval(  # one statement: atomic, and one round trip on the batch path
+            _APPEND_SQL, first, first + len(leaves), str(tx_id), position, [k[0] for k in tiles],
+            [k[1] for k in tiles], list(tiles.values()), list(range(first, first + len(leaves))), list(event_ids))
+        if moved != 1:
+            raise RuntimeError("the transparency log moved under this appender")
         self.compact.extend(leaves)
         self.state = LogState(first + len(leaves), tx_id, position)
