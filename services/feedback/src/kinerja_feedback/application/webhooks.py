@@ -72,12 +72,14 @@ class WebhookService:
     async def unsubscribe(self, office_id: str, subscription_id: uuid.UUID, reason: str, by: Principal) -> None:
         by.require_role(Role.PENGELOLA_KEPEGAWAIAN)
         by.require_office(office_id)
-        subscription = await self.subscriptions.load(subscription_id)
-        if subscription is None or subscription.office_id != office_id:
-            raise NotFound("feedback.webhook.subscription-not-found", field="subscription_id")
-        subscription.unsubscribe(reason=reason)
-        await self.subscriptions.save(subscription_id, subscription, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN),
-                                      office_id=office_id, subject=office_id)
+        def in_this_office(s: WebhookSubscription) -> None:
+            if s.office_id != office_id:
+                raise _subscription_not_found()
+
+        await self.subscriptions.change(
+            subscription_id, None, lambda s: s.unsubscribe(reason=reason), check=in_this_office,
+            not_found=_subscription_not_found, actor=by.actor(Role.PENGELOLA_KEPEGAWAIAN), office_id=office_id,
+            subject=office_id)
 
     async def list_subscriptions(self, office_id: str, by: Principal) -> list[webhook_store.SubscriptionView]:
         require_office_reader(by, office_id)
@@ -103,8 +105,12 @@ class WebhookService:
     async def _require_office(self, conn: Any, subscription_id: uuid.UUID, by: Principal) -> None:
         office = await webhook_store.subscription_office(conn, subscription_id)
         if office is None:
-            raise NotFound("feedback.webhook.subscription-not-found", field="subscription_id")
+            raise _subscription_not_found()
         require_office_reader(by, office)
+
+
+def _subscription_not_found() -> NotFound:
+    return NotFound("feedback.webhook.subscription-not-found", field="subscription_id")
 
 
 class DeliveryWorker:

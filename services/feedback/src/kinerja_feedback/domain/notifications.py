@@ -10,6 +10,7 @@ from decimal import Decimal
 from kinerja_feedback.domain.calendar import format_local
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.contracts.evaluation import (
+    PREDICATE_LABELS,
     AppraisalFinalised,
     AppraisalOpened,
     ObjectionDecided,
@@ -194,16 +195,12 @@ def peer_review_requested(e: RatersAssigned, zone: TimeZone, names: Names = NO_N
     ) for r in e.raters if r.rater_id not in before and r.rater_id != e.employee_id]
 
 
-PREDIKAT = {"sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
-            "kurang": "Kurang/Misconduct", "sangat_kurang": "Sangat Kurang"}
-
-
 def rating_ready(e: AppraisalFinalised, zone: TimeZone, names: Names = NO_NAMES) -> list[NotificationDraft]:
     r = e.result
     return [NotificationDraft(
         recipient_id=r.employee_id, office_id=r.office_id, kind="rating_ready", recipient_role="pegawai",
         title="Hasil penilaian kinerja Anda telah ditetapkan",
-        body=f"Hasil penilaian kinerja periode {r.period.key}: predikat {PREDIKAT[r.predicate.value]}. Jika tidak "
+        body=f"Hasil penilaian kinerja periode {r.period.key}: predikat {PREDICATE_LABELS[r.predicate]}. Jika tidak "
              f"sependapat, Anda dapat mengajukan keberatan paling lambat {format_local(e.objection_deadline, zone)}.",
         link=f"/penilaian/{r.appraisal_id}",
     )]

@@ -3,9 +3,11 @@ or office."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from kinerja_feedback.adapters import dashboard_views as dv
 from kinerja_feedback.adapters import directory
@@ -20,6 +22,29 @@ router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
 Period = Annotated[str, Query(min_length=4, max_length=8, description="periode: 2026, 2026-Q1 atau 2026-M03")]
 
 
+class MemberDialogues(BaseModel):
+    """One employee's dialogues in the period."""
+
+    employee_id: str
+    name: str | None
+    office_id: str
+    unit_id: str | None
+    evaluator_id: str | None
+    held: int = Field(description="dialogues held (notes recorded) in the period")
+    scheduled: int = Field(description="dialogues scheduled and not held yet")
+    last_held_at: datetime | None
+    required: int = Field(description="dialogues the office expects per period")
+
+
+class TeamDialogueSummary(BaseModel):
+    period: str
+    members: list[MemberDialogues]
+
+
+class OfficeDialogueSummary(TeamDialogueSummary):
+    office_id: str
+
+
 def _rows(rows: list[Any], required: int) -> list[dict[str, Any]]:
     return [{"employee_id": r["employee_id"], "name": r["name"], "office_id": r["office_id"],
              "unit_id": r["unit_id"], "evaluator_id": r["evaluator_id"], "held": r["held"],
@@ -27,7 +52,7 @@ def _rows(rows: list[Any], required: int) -> list[dict[str, Any]]:
             for r in rows]
 
 
-@router.get("/team/dialogue-summary")
+@router.get("/team/dialogue-summary", response_model=TeamDialogueSummary)
 async def team_summary(period: Period, by: CurrentPrincipal, app: App) -> dict[str, Any]:
     """Per member of the caller's team: the dialogues held and scheduled in the period."""
     by.require_role(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI)
@@ -39,7 +64,7 @@ async def team_summary(period: Period, by: CurrentPrincipal, app: App) -> dict[s
     return {"period": key, "members": _rows(rows, required)}
 
 
-@router.get("/offices/{office_id}/dialogue-summary")
+@router.get("/offices/{office_id}/dialogue-summary", response_model=OfficeDialogueSummary)
 async def office_summary(office_id: str, period: Period, by: CurrentPrincipal, app: App) -> dict[str, Any]:
     """Per employee of the office (HR, auditors and superiors of the office)."""
     require_office_reader(by, office_id)
