@@ -90,7 +90,7 @@ def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTota
             expected: float) -> dict[str, Any]:
     shown = [_iki(i, totals) for i in ikis]
     overall = overall_percent(i["percent"] for i in shown)
-    last_at: datetime | None = row["last_reported_at"]
+    last_on: date | None = row["last_occurred_on"]  # the latest day of work reported (the office's calendar)
     block = plan_block(row["status"], rhk_count=row["rhk_count"], has_evaluator=row["evaluator_id"] is not None,
                        position_type=row["position_type"], evaluator_plan_status=row["evaluator_plan_status"])
     return {
@@ -99,9 +99,9 @@ def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTota
         "evaluator_id": row["evaluator_id"], "evaluator_name": row["evaluator_name"], "plan_id": row["plan_id"],
         "status": row["status"], "blocked_by": block.value if block else None,
         "ikis": shown, "overall_percent": overall, "entries": row["entries"],
-        "last_reported_at": last_at, "last_occurred_on": row["last_occurred_on"],
-        "reported_this_month": last_at is not None and (last_at.year, last_at.month) == (today.year, today.month),
+        "last_reported_at": row["last_reported_at"], "last_occurred_on": last_on,
+        "reported_this_month": last_on is not None and (last_on.year, last_on.month) == (today.year, today.month),
         "behind": [b.value for b in behind(status=row["status"], overall=overall, expected=expected,
-                                           last_reported_on=last_at.date() if last_at else None, today=today,
+                                           last_reported_on=last_on, today=today,
                                            year=year)],
     }

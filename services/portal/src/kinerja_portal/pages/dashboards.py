@@ -80,9 +80,9 @@ FILTER_RULES: dict[str, Callable[[dict[str, Any]], bool]] = {
 
 SORT_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "nama": lambda m: (m["name"] or "").lower(),
-    "realisasi": lambda m: (m["overall_percent"] is None, m["overall_percent"] or 0),
+    "realisasi": lambda m: m["overall_percent"] or 0,
     "status": lambda m: STATUS_ORDER.get(m["status"], 9),
-    "laporan": lambda m: m["last_reported_at"] or "",
+    "laporan": lambda m: m["last_occurred_on"] or "",
     "tertinggal": lambda m: (-len(m["behind"]), (m["name"] or "").lower()),
 }
 
@@ -94,7 +94,11 @@ def chosen_members(members: list[dict[str, Any]], *, shown: str, sort: str, desc
     kept = [m for m in members if FILTER_RULES[shown](m)
             and (not needle or needle in (m["name"] or "").lower() or needle in m["employee_id"])
             and (not unit or m["unit_id"] == unit)]
-    return sorted(kept, key=SORT_KEYS[sort], reverse=descending)
+    ordered = sorted(kept, key=SORT_KEYS[sort], reverse=descending)
+    if sort == "realisasi":  # members without a measurable IKI come last either way
+        ordered = [m for m in ordered if m["overall_percent"] is not None] + \
+            [m for m in ordered if m["overall_percent"] is None]
+    return ordered
 
 
 # -- charts (geometry computed here; the template only draws) -----------------------------------------------
@@ -264,11 +268,11 @@ async def _realisation(api: Services, viewer: Viewer, office: str, year: int, pe
     columns = [Column("NIP"), Column("Nama"), Column("Unit kerja"), Column("RHK"), Column("IKI"),
                Column("Target", "number"), Column("Satuan"), Column("Realisasi", "number"),
                Column("Capaian IKI (%)", "number", 1), Column("Capaian keseluruhan (%)", "number", 1),
-               Column("Laporan terakhir", "moment"), Column("Lapor bulan ini")]
+               Column("Laporan terakhir", "date"), Column("Lapor bulan ini")]
     rows: Rows = []
     for m in view["members"]:
         common = [m["employee_id"], m["name"], m["unit_id"]]
-        tail = [m["overall_percent"], m["last_reported_at"], m["reported_this_month"]]
+        tail = [m["overall_percent"], m["last_occurred_on"], m["reported_this_month"]]
         if not m["ikis"]:
             rows.append([*common, None, None, None, None, None, None, *tail])
         for iki in m["ikis"]:
