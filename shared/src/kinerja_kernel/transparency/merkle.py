@@ -90,8 +90,29 @@ class CompactRange:
         self.size += 1
 
     def extend(self, leaves: Iterable[bytes]) -> None:
-        for leaf in leaves:
-            self.append(leaf)
+        """``append`` for many leaf hashes (the whole-log check's loop: locals only, no calls per leaf)."""
+        sha, stack, size = hashlib.sha256, self.hashes, self.size
+        for h in leaves:
+            bits = size
+            while bits & 1:
+                h = sha(b"\x01" + stack.pop() + h).digest()
+                bits >>= 1
+            stack.append(h)
+            size += 1
+        self.size = size
+
+    def extend_data(self, data: Iterable[bytes]) -> None:
+        """Append leaves given by their *data* (hashing each as a leaf on the way)."""
+        sha, stack, size = hashlib.sha256, self.hashes, self.size
+        for item in data:
+            h = sha(b"\x00" + item).digest()
+            bits = size
+            while bits & 1:
+                h = sha(b"\x01" + stack.pop() + h).digest()
+                bits >>= 1
+            stack.append(h)
+            size += 1
+        self.size = size
 
     def root(self) -> bytes:
         return fold_right(self.hashes)
