@@ -9,23 +9,19 @@ from fastapi import FastAPI
 from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.documents.desk import DocumentDesk
 from kinerja_kernel.kafka import events_topic
-from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
-from kinerja_planning.adapters.dashboard_models import DASHBOARD_PROJECTION
 from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
-from kinerja_planning.adapters.repository import plan_repository, roster_repository
+from kinerja_planning.adapters.repository import plan_repository, realisation_repository, roster_repository
 from kinerja_planning.application.documents import SkpDocuments, zone_reader
 from kinerja_planning.application.handlers import PlanningService
 from kinerja_planning.application.realisation import RealisationService
 from kinerja_planning.config import PlanningSettings
-from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.entrypoints.kafka import interactions_consumer
 
 
 def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]:
     plans = plan_repository(runtime.store)
-    realisations = EventSourcedRepository(runtime.store, Realisation, prefix="realisasi",
-                                          projection=DASHBOARD_PROJECTION)
+    realisations = realisation_repository(runtime.store)
     settings = runtime.settings
     today = settings.today if isinstance(settings, PlanningSettings) else None
     planning = PlanningService(plans, roster_repository(runtime.store), today=today)

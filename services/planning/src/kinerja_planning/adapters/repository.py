@@ -1,24 +1,38 @@
 """Repositories of the planning service: SKP streams ``skp-<plan id>``, roster streams ``pegawai-<NIP>``, acting
-appointments ``plt-<appointment id>``."""
+appointments ``plt-<appointment id>``, realisation ``realisasi-<plan id>``.
 
-from kinerja_kernel.eventstore import PostgresEventStore
+On PostgreSQL they update the read models in the appending transaction; application tests build them on
+``InMemoryEventStore`` with ``projection=None``.
+"""
+
+from kinerja_kernel.eventstore import EventStore
 from kinerja_kernel.repository import EventSourcedRepository, Projection
 from kinerja_planning.adapters.acting_models import ACTING_PROJECTION
-from kinerja_planning.adapters.dashboard_models import DASHBOARD_HANDLERS, chained
+from kinerja_planning.adapters.dashboard_models import DASHBOARD_HANDLERS, DASHBOARD_PROJECTION, chained
 from kinerja_planning.adapters.read_models import PROJECTION
 from kinerja_planning.domain.acting import ActingAppointment
 from kinerja_planning.domain.plan import PerformancePlan
+from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.domain.roster import RosterEntry
 
-
-def plan_repository(store: PostgresEventStore) -> EventSourcedRepository[PerformancePlan]:
-    return EventSourcedRepository(store, PerformancePlan, prefix="skp",
-                                  projection=Projection(chained(PROJECTION.handlers, DASHBOARD_HANDLERS)))
+PLAN_PROJECTION = Projection(chained(PROJECTION.handlers, DASHBOARD_HANDLERS))
 
 
-def roster_repository(store: PostgresEventStore) -> EventSourcedRepository[RosterEntry]:
-    return EventSourcedRepository(store, RosterEntry, prefix="pegawai", projection=PROJECTION)
+def plan_repository(store: EventStore, *, projection: Projection | None = PLAN_PROJECTION
+                    ) -> EventSourcedRepository[PerformancePlan, EventStore]:
+    return EventSourcedRepository(store, PerformancePlan, prefix="skp", projection=projection)
 
 
-def acting_repository(store: PostgresEventStore) -> EventSourcedRepository[ActingAppointment]:
-    return EventSourcedRepository(store, ActingAppointment, prefix="plt", projection=ACTING_PROJECTION)
+def roster_repository(store: EventStore, *, projection: Projection | None = PROJECTION
+                      ) -> EventSourcedRepository[RosterEntry, EventStore]:
+    return EventSourcedRepository(store, RosterEntry, prefix="pegawai", projection=projection)
+
+
+def acting_repository(store: EventStore, *, projection: Projection | None = ACTING_PROJECTION
+                      ) -> EventSourcedRepository[ActingAppointment, EventStore]:
+    return EventSourcedRepository(store, ActingAppointment, prefix="plt", projection=projection)
+
+
+def realisation_repository(store: EventStore, *, projection: Projection | None = DASHBOARD_PROJECTION
+                           ) -> EventSourcedRepository[Realisation, EventStore]:
+    return EventSourcedRepository(store, Realisation, prefix="realisasi", projection=projection)

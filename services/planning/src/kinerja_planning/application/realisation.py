@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -27,17 +28,20 @@ from kinerja_kernel.contracts.planning import (
     ServiceInteraction,
     ServiceInteractionRecorded,
 )
+from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
-from kinerja_kernel.errors import ConcurrencyError, InvalidInput, NotFound, TooLarge
+from kinerja_kernel.errors import ConcurrencyError, Detail, InvalidInput, NotFound, TooLarge
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
-from kinerja_planning.application.roster_admin import RosterAdmin
+from kinerja_planning.application.roster_admin import ActingCheck
+from kinerja_planning.application.views import EntryView, IkiProgressView, ProgressView
 from kinerja_planning.domain.interactions import Refusal, add_up, period_year_of, refusals, stream_of
 from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
 from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisation, ServiceTotals
 
 INTERACTION_RETRIES = 5
+SYSTEM_ACTOR = Actor(id="kinerja-planning", role="system")
 READERS = (Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
 """Who reads any SKP's realisation (and its files) in their offices, besides the employee and the evaluator."""
 
@@ -72,28 +76,33 @@ class Ingested:
 
 
 class RealisationService:
-    def __init__(self, plans: EventSourcedRepository[PerformancePlan],
-                 realisations: EventSourcedRepository[Realisation], blobs: BlobStore | None = None,
+    def __init__(self, plans: EventSourcedRepository[PerformancePlan, Any],
+                 realisations: EventSourcedRepository[Realisation, Any], blobs: BlobStore | None = None,
                  max_file_bytes: int = 10 * 1024 * 1024, today: date | None = None,
-                 acting: RosterAdmin | None = None) -> None:
+                 acting: ActingCheck | None = None) -> None:
         self.plans = plans
         self.realisations = realisations
-        self.store = plans.store
-        self.db = plans.store.db
         self.blobs = blobs
         self.max_file_bytes = max_file_bytes
         self.fixed_today = today
         self.acting = acting
 
+    @property
+    def db(self) -> Database:
+        """The read models (office time zones, interaction totals) and the interaction transactions."""
+        db: Database = self.plans.store.db
+        return db
+
     async def report(self, plan_id: uuid.UUID, entries: list[NewEntry], by: Principal, origin: Origin) -> int:
+        """Record entries (all or none); returns how many were new."""
         plan = await self._targets(plan_id, by)
         entries = [replace(e, evidence=await self._files(plan_id, e.evidence, f"entries.{i}.evidence"))
                    for i, e in enumerate(entries)]
-        realisation = await self.realisations.load(plan_id) or Realisation()
-        new = realisation.report(actor_id=by.user_id, plan=plan, entries=entries, origin=origin,
-                                 today=await self._today(plan))
-        await self._save(plan, realisation, by.actor(Role.PEGAWAI))
-        return new
+        today = await self._today(plan)
+        new: list[int] = []
+        await self._change(plan, by.actor(Role.PEGAWAI), lambda realisation: new.append(realisation.report(
+            actor_id=by.user_id, plan=plan, entries=entries, origin=origin, today=today)), start=Realisation)
+        return new[0]
 
     async def return_entry(self, plan_id: uuid.UUID, entry_id: uuid.UUID, reason: str, by: Principal) -> None:
         """The evaluator, or their acting official (Plt/Plh) on a day the appointment covers, sends an entry back
@@ -103,10 +112,8 @@ class RealisationService:
                                                                                     plan.evaluator_id)
         if on_behalf_of is None and by.user_id == plan.evaluator_id:
             by.require_role(Role.PEJABAT_PENILAI)  # anybody else is refused by the entry, naming evaluator_id
-        realisation = await self._existing(plan_id)
-        realisation.return_entry(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason,
-                                 on_behalf_of=on_behalf_of)
-        await self._save(plan, realisation, by.actor(Role.PEJABAT_PENILAI))
+        await self._change(plan, by.actor(Role.PEJABAT_PENILAI), lambda realisation: realisation.return_entry(
+            actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason, on_behalf_of=on_behalf_of))
 
     async def correct(self, plan_id: uuid.UUID, entry_id: uuid.UUID, by: Principal, *, value: Decimal,
                       occurred_on: date, description: str, evidence: tuple[Evidence, ...],
@@ -114,34 +121,29 @@ class RealisationService:
         """The employee corrects a returned entry."""
         plan = await self._targets(plan_id, by)
         files = await self._files(plan_id, evidence, "evidence")
-        realisation = await self._existing(plan_id)
-        realisation.correct(actor_id=by.user_id, plan=plan, entry_id=entry_id, value=value, occurred_on=occurred_on,
-                            description=description, evidence=files, today=await self._today(plan), note=note)
-        await self._save(plan, realisation, by.actor(Role.PEGAWAI))
+        today = await self._today(plan)
+        await self._change(plan, by.actor(Role.PEGAWAI), lambda realisation: realisation.correct(
+            actor_id=by.user_id, plan=plan, entry_id=entry_id, value=value, occurred_on=occurred_on,
+            description=description, evidence=files, today=today, note=note))
 
     async def withdraw(self, plan_id: uuid.UUID, entry_id: uuid.UUID, by: Principal, reason: str | None) -> None:
         plan = await self._targets(plan_id, by)
-        realisation = await self._existing(plan_id)
-        realisation.withdraw(actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason)
-        await self._save(plan, realisation, by.actor(Role.PEGAWAI))
+        await self._change(plan, by.actor(Role.PEGAWAI), lambda realisation: realisation.withdraw(
+            actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason))
 
     async def upload(self, plan_id: uuid.UUID, data: bytes, name: str, by: Principal) -> StoredFile:
         """Keep an evidence file for the plan's owner: refused (nothing stored) when too large or not an accepted
         type by its content; the same bytes twice are kept once."""
         plan = await self._targets(plan_id, by)
         require_access(by, plan.office_id, parties=(plan.employee_id,), field="plan_id",
-                       message="Hanya pemilik SKP yang dapat mengunggah bukti dukung",
-                       message_en="only the plan's owner uploads evidence")
+                       code="planning.evidence.upload-not-owner")
         if len(data) > self.max_file_bytes:
-            raise TooLarge(f"Berkas terlalu besar ({_size_id(len(data))}); batasnya {_size_id(self.max_file_bytes)}",
-                           message_en=f"file larger than {self.max_file_bytes} bytes", field="file")
+            raise TooLarge("planning.evidence.too-large", field="file", size=len(data), limit=self.max_file_bytes)
         if not data:
-            raise InvalidInput("Berkas kosong: pilih berkas bukti dukung", message_en="empty file", field="file")
+            raise InvalidInput("planning.evidence.empty", field="file")
         media_type = filetypes.sniff(data)
         if media_type is None:
-            raise InvalidInput("Jenis berkas tidak diterima: unggah PDF, gambar (PNG, JPEG, WebP) atau dokumen "
-                               "Office/OpenDocument tanpa makro", message_en="file type not accepted (by content)",
-                               field="file")
+            raise InvalidInput("planning.evidence.type-not-accepted", field="file")
         assert self.blobs is not None
         sha256 = await self.blobs.put(data)
         return StoredFile(sha256=sha256, name=_file_name(name, media_type), media_type=media_type, size=len(data))
@@ -154,26 +156,24 @@ class RealisationService:
                       for ev in env.payload.get("evidence") or () if ev.get("sha256") == sha256
                       and ev.get("kind") == EvidenceKind.FILE.value), None)
         if named is None or self.blobs is None:
-            raise NotFound("Berkas bukti dukung tidak ditemukan pada realisasi SKP ini", field="sha256")
+            raise NotFound("planning.evidence.not-on-plan", field="sha256", sha256=sha256)
         try:
             data = await self.blobs.get(sha256)
         except BlobNotFound as exc:
-            raise NotFound("Berkas bukti dukung tidak ditemukan di penyimpanan", field="sha256") from exc
+            raise NotFound("planning.evidence.not-stored", field="sha256", sha256=sha256) from exc
         media_type = filetypes.sniff(data) or "application/octet-stream"
         return Download(data=data, media_type=media_type, name=_file_name(named.get("name") or "", media_type))
 
     async def comment(self, plan_id: uuid.UUID, entry_id: uuid.UUID, text: str, by: Principal) -> uuid.UUID:
         by.require_role(Role.PEJABAT_PENILAI)
         plan = await self._targets(plan_id, by)
-        realisation = await self.realisations.load(plan_id)
-        if realisation is None:
-            raise NotFound("Entri realisasi tidak ditemukan", field="entry_id")
-        comment_id = realisation.comment(actor_id=by.user_id, plan=plan, entry_id=entry_id, comment=text)
-        await self._save(plan, realisation, by.actor(Role.PEJABAT_PENILAI))
-        return comment_id
+        comment_ids: list[uuid.UUID] = []
+        await self._change(plan, by.actor(Role.PEJABAT_PENILAI), lambda realisation: comment_ids.append(
+            realisation.comment(actor_id=by.user_id, plan=plan, entry_id=entry_id, comment=text)))
+        return comment_ids[0]
 
     async def progress(self, plan_id: uuid.UUID, by: Principal, since: date | None = None,
-                       until: date | None = None) -> dict[str, Any]:
+                       until: date | None = None) -> ProgressView:
         """Progress per IKI over the year (``realised``: every counted entry, i.e. not returned or withdrawn), per
         quarter, and between ``since`` and ``until`` when given (the same entries an appraisal of that period
         counts); every entry with its status, corrections and comments."""
@@ -202,9 +202,9 @@ class RealisationService:
                 low, high = (since or date.min).isoformat(), (until or date.max).isoformat()
                 view["realised_in_range"] = sum((Decimal(e["value"]) for e in mine if low <= e["occurred_on"] <= high),
                                                 Decimal(0))
-            ikis.append(view)
-        return {"plan_id": plan_id, "period_year": plan.period_year, "today": await self._today(plan),
-                "since": since, "until": until, "ikis": ikis, "entries": entries}
+            ikis.append(IkiProgressView(**view))
+        return ProgressView(plan_id=plan_id, period_year=plan.period_year, today=await self._today(plan), since=since,
+                            until=until, ikis=ikis, entries=[EntryView.model_validate(e) for e in entries])
 
     async def ingest(self, interactions: list[ServiceInteraction], actor: Actor, *,
                      all_or_nothing: bool = False) -> Ingested:
@@ -230,7 +230,7 @@ class RealisationService:
             zones = await rm.office_time_zones(conn, (i.office_id for i in backed))
             pending = [(i, _recorded(i, period_year_of(i, zones.get(i.office_id, TimeZone.WIB)), actor))
                        for i in backed]
-            written = {e.event_id for e in await self.store.append_new_streams(
+            written = {e.event_id for e in await self.plans.store.append_new_streams(
                 [(stream_of(i), p) for i, p in pending], conn=conn)}
             totals = add_up((i, p.payload["period_year"]) for i, p in pending if p.event_id in written)
             await rm.add_interaction_totals(conn, totals)
@@ -246,33 +246,31 @@ class RealisationService:
         targets = PlanTargets.of(plan)
         if not any(t.measure.value == "service_volume" for t in targets.ikis.values()):
             return
-        realisation = await self.realisations.load(plan_id, conn=conn) or Realisation()
         totals = _totals(await rm.interaction_totals(conn, employee_id, period_year))
-        realisation.service_totals_changed(plan=targets, totals=totals)
-        if realisation.pending:
-            await self.realisations.save(plan_id, realisation, actor=Actor(id="kinerja-planning", role="system"),
-                                         office_id=targets.office_id, subject=employee_id, conn=conn)
+        await self.realisations.change(
+            plan_id, None, lambda realisation: realisation.service_totals_changed(plan=targets, totals=totals),
+            start=Realisation, actor=SYSTEM_ACTOR, office_id=targets.office_id, subject=employee_id, conn=conn)
 
     async def _targets(self, plan_id: uuid.UUID, by: Principal) -> PlanTargets:
         plan = await self.plans.load(plan_id)
         if plan is None:
-            raise NotFound(f"SKP {plan_id} tidak ditemukan", field="plan_id")
+            raise NotFound("planning.plan.not-found", field="plan_id", plan_id=str(plan_id))
         by.require_office(plan.office_id)
         return PlanTargets.of(plan)
 
-    async def _existing(self, plan_id: uuid.UUID) -> Realisation:
-        realisation = await self.realisations.load(plan_id)
-        if realisation is None:
-            raise NotFound("Entri realisasi tidak ditemukan", field="entry_id")
-        return realisation
+    async def _change(self, plan: PlanTargets, actor: Actor, decide: Callable[[Realisation], object], *,
+                      start: Callable[[], Realisation] | None = None) -> Realisation:
+        """The one use-case loop on the plan's realisation (its entries must exist unless ``start`` is given)."""
+        return await self.realisations.change(
+            plan.plan_id, None, decide, start=start, actor=actor, office_id=plan.office_id, subject=plan.employee_id,
+            not_found=lambda: NotFound("planning.realisation.no-entries", field="entry_id"))
 
     async def _require_reader(self, plan: PlanTargets, by: Principal) -> None:
         """The office first, then the employee, the evaluator or whoever acts for the evaluator today, or
         HR and auditors."""
         acting = [] if self.acting is None else await self.acting.acting_parties(plan.office_id, (plan.evaluator_id,))
         require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, *acting), roles=READERS,
-                       field="plan_id", message="Anda tidak berhak melihat realisasi SKP ini",
-                       message_en="not allowed to read this plan's realisation")
+                       field="plan_id", code="planning.realisation.not-readable")
 
     async def _today(self, plan: PlanTargets) -> date:
         """Today in the office's time zone (WIB until evaluation has told planning the office's zone), or the day
@@ -296,24 +294,20 @@ class RealisationService:
             except BlobNotFound:
                 data = None
             if data is None:
-                raise InvalidInput("Berkas bukti dukung belum diunggah: unggah berkasnya dahulu",
-                                   message_en="no stored file with this sha256", field=f"{field}.{j}.sha256")
+                raise InvalidInput("planning.evidence.not-uploaded", field=f"{field}.{j}.sha256",
+                                   sha256=item.sha256)
             media_type = filetypes.sniff(data) or "application/octet-stream"
             completed.append(item.model_copy(update={
                 "uri": f"/api/v1/plans/{plan_id}/evidence/{item.sha256}", "size": len(data), "media_type": media_type,
                 "name": _file_name(item.name or item.description or "", media_type)}))
         return tuple(completed)
 
-    async def _save(self, plan: PlanTargets, realisation: Realisation, actor: Actor) -> None:
-        await self.realisations.save(plan.plan_id, realisation, actor=actor, office_id=plan.office_id,
-                                     subject=plan.employee_id)
-
 
 def _refused_batch(refused: list[Refusal]) -> InvalidInput:
     """One problem naming every interaction the roster does not back (``interactions.<i>.<field>``)."""
     (first, *rest) = refused
-    return InvalidInput(first.message, message_en=first.message_en, field=f"interactions.{first.index}.{first.field}",
-                        details=[(f"interactions.{r.index}.{r.field}", r.message) for r in rest])
+    return InvalidInput(first.code, field=f"interactions.{first.index}.{first.field}", **first.params,
+                        details=[Detail(f"interactions.{r.index}.{r.field}", r.code, r.params) for r in rest])
 
 
 def _recorded(interaction: ServiceInteraction, period_year: int, actor: Actor) -> PendingEvent:
@@ -353,10 +347,6 @@ def _entry_views(history: list[EventEnvelope]) -> list[dict[str, Any]]:
             view["status"] = "withdrawn"
             view["withdrawn"] = {"reason": p.get("reason"), "at": env.recorded_at}
     return list(views.values())
-
-
-def _size_id(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",") if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 def _file_name(name: str, media_type: str) -> str:

@@ -7,18 +7,20 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 
+from kinerja_kernel import messages
 from kinerja_kernel.access import OVERSIGHT, require_office_role, within_offices
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ActingKind, Employment, PositionType, acting_for
-from kinerja_kernel.errors import InvalidInput, KinerjaError, NotFound
+from kinerja_kernel.errors import Detail, InvalidInput, KinerjaError, NotFound
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import acting_models as am
 from kinerja_planning.adapters import read_models as rm
+from kinerja_planning.application.views import AppointmentView, HeldAppointmentView, RosterImportedView
 from kinerja_planning.domain.acting import ActingAppointment
 from kinerja_planning.domain.roster import RosterEntry
 
@@ -43,12 +45,12 @@ class RosterRow:
     superior_id: str | None
     line: int | None = None
 
-    def where(self, index: int) -> tuple[str, str]:
-        """The field prefix errors use (``baris 3.`` in a CSV file, ``rows.2.`` in JSON) and the row as
+    def where(self, index: int) -> tuple[str, int]:
+        """The field prefix errors use (``baris 3.`` in a CSV file, ``rows.2.`` in JSON) and the row's number as
         people read it (``Baris 3``)."""
         if self.line is not None:
-            return f"baris {self.line}.", f"Baris {self.line}"
-        return f"rows.{index}.", f"Baris {index + 1}"
+            return f"baris {self.line}.", self.line
+        return f"rows.{index}.", index + 1
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class ActingCheck(Protocol):
+    """The question every decision of an evaluator asks: for which absent official may this caller act today?"""
+
+    async def acting_for(self, by: Principal, office_id: str, official_id: str | None) -> str | None: ...
+
+    async def acting_kind(self, by: Principal, office_id: str, absent_id: str) -> ActingKind | None: ...
+
+    async def acting_parties(self, office_id: str, officials: Sequence[str | None]) -> list[str]: ...
+
+    async def represented(self, by: Principal) -> list[tuple[str, str]]: ...
+
+
 class RosterAdmin:
     """Roster import and acting appointments (HR), and the acting check the decisions use."""
 
-    def __init__(self, roster: EventSourcedRepository[RosterEntry],
-                 appointments: EventSourcedRepository[ActingAppointment],
+    def __init__(self, roster: EventSourcedRepository[RosterEntry, Any],
+                 appointments: EventSourcedRepository[ActingAppointment, Any],
                  clock: Callable[[], datetime] = utcnow, today: date | None = None) -> None:
         self.roster = roster
         self.appointments = appointments
@@ -81,12 +95,12 @@ class RosterAdmin:
 
     # -- roster import --------------------------------------------------------------------------------
     async def import_roster(self, office_id: str, rows: Sequence[RosterRow], reason: str | None,
-                            by: Principal) -> dict[str, int]:
+                            by: Principal) -> RosterImportedView:
         """Put many employees on the roster at once, all or nothing. Every row is checked before anything is
         appended; when any is refused nothing is saved and the error names each refused row and field (up to
         ``MAX_IMPORT_ERRORS``). A row identical to the roster records nothing."""
         require_office_role(by, office_id, HR)
-        refused: list[tuple[str, str]] = []
+        refused: list[Detail] = []
         decided: list[tuple[str, RosterEntry]] = []
         in_file = {r.employee_id for r in rows}
         async with self.db.transaction() as conn:
@@ -94,46 +108,51 @@ class RosterAdmin:
             on_roster = {r["employee_id"] for r in await rm.office_roster(conn, office_id)}
             seen: dict[str, int] = {}
             for index, row in enumerate(rows):
-                prefix, name = row.where(index)
+                prefix, number = row.where(index)
 
-                def refuse(field: str, message: str, row: RosterRow = row, prefix: str = prefix,
-                           name: str = name) -> None:
+                def refuse(field: str, code: str, params: dict[str, Any], row: RosterRow = row,
+                           prefix: str = prefix, number: int = number) -> None:
                     column = CSV_COLUMN_OF.get(field, field) if row.line is not None else field
-                    refused.append((prefix + column, f"{name} ({row.employee_id}): {message}"))
+                    refused.append(Detail(prefix + column, "planning.import.row", {
+                        "row": number, "employee_id": row.employee_id, "problem": messages.render(code, params),
+                        "problem_en": messages.render(code, params, "en")}))
 
                 if row.employee_id in seen:
-                    refuse("employee_id",
-                           f"NIP ini sudah ada di baris {seen[row.employee_id]}; satu pegawai satu baris")
+                    refuse("employee_id", "planning.import.duplicate-nip", {"first_row": seen[row.employee_id]})
                     continue
                 seen[row.employee_id] = row.line or index + 1
-                for field, nip, who in (("evaluator_id", row.evaluator_id, "Pejabat penilai"),
-                                        ("superior_id", row.superior_id, "Atasan pejabat penilai")):
+                for field, nip, code in (("evaluator_id", row.evaluator_id, "planning.import.evaluator-unknown"),
+                                         ("superior_id", row.superior_id, "planning.import.superior-unknown")):
                     if nip is not None and nip != row.employee_id and nip not in on_roster and nip not in in_file:
-                        refuse(field, f"{who} {nip} tidak ada di roster kantor ini maupun di berkas; tambahkan "
-                                      "barisnya atau perbaiki NIP-nya")
-                try:
-                    entry = await self.roster.load(row.employee_id, conn=conn) or RosterEntry()
+                        refuse(field, code, {"nip": nip})
+
+                def register(entry: RosterEntry, row: RosterRow = row) -> None:
                     entry.register(employee_id=row.employee_id, name=row.name, office_id=office_id,
                                    unit_id=row.unit_id, position=row.position, position_type=row.position_type,
                                    employment=row.employment, evaluator_id=row.evaluator_id,
                                    superior_id=row.superior_id, reason=reason or "Impor roster")
+
+                try:  # decided now, saved below once every row is accepted
+                    entry = await self.roster.change(row.employee_id, None, register, start=RosterEntry,
+                                                     actor=by.actor(HR), office_id=office_id,
+                                                     subject=row.employee_id, conn=conn, save=False)
                 except KinerjaError as exc:
-                    refuse(exc.field or "employee_id", exc.message)
+                    refuse(exc.field or "employee_id", exc.code, exc.params)
                     continue
                 decided.append((row.employee_id, entry))
                 if len(refused) >= MAX_IMPORT_ERRORS:
                     break
             if refused:
-                (first_field, first_message), *more = refused
-                raise InvalidInput(first_message, message_en=f"{len(refused)} roster rows refused",
-                                   field=first_field, details=more)
+                first, *more = refused
+                raise InvalidInput(first.code, field=first.field, details=more, **first.params)
             changed = 0
             for nip, entry in decided:
                 if entry.pending:
                     await self.roster.save(nip, entry, actor=by.actor(HR), office_id=office_id, subject=nip,
                                            conn=conn)
                     changed += 1
-        return {"rows": len(rows), "changed": changed, "unchanged": len(rows) - changed}
+        return RosterImportedView(office_id=office_id, rows=len(rows), changed=changed,
+                                  unchanged=len(rows) - changed)
 
     # -- acting officials -----------------------------------------------------------------------------
     async def appoint(self, cmd: AppointActing, by: Principal) -> uuid.UUID:
@@ -141,44 +160,45 @@ class RosterAdmin:
         async with self.db.transaction() as conn:
             offices = await rm.roster_offices(conn, [cmd.absent_id, cmd.acting_id])
             appointment_id = uuid.uuid4()
-            appointment = ActingAppointment.appoint(
-                appointment_id=appointment_id, office_id=cmd.office_id, absent_id=cmd.absent_id,
-                acting_id=cmd.acting_id, kind=cmd.kind, starts_on=cmd.starts_on, ends_on=cmd.ends_on,
-                reason=cmd.reason, decree_number=cmd.decree_number,
-                absent_on_roster=offices.get(cmd.absent_id) == cmd.office_id,
-                acting_on_roster=offices.get(cmd.acting_id) == cmd.office_id)
-            await self.appointments.save(appointment_id, appointment, actor=by.actor(HR), office_id=cmd.office_id,
-                                         subject=cmd.absent_id, expected_version=0, conn=conn)
+            await self.appointments.change(
+                appointment_id, 0, lambda appointment: None, start=lambda: ActingAppointment.appoint(
+                    appointment_id=appointment_id, office_id=cmd.office_id, absent_id=cmd.absent_id,
+                    acting_id=cmd.acting_id, kind=cmd.kind, starts_on=cmd.starts_on, ends_on=cmd.ends_on,
+                    reason=cmd.reason, decree_number=cmd.decree_number,
+                    absent_on_roster=offices.get(cmd.absent_id) == cmd.office_id,
+                    acting_on_roster=offices.get(cmd.acting_id) == cmd.office_id),
+                actor=by.actor(HR), office_id=cmd.office_id, subject=cmd.absent_id, conn=conn)
         return appointment_id
 
     async def end(self, office_id: str, appointment_id: uuid.UUID, ends_on: date | None, reason: str,
                   by: Principal) -> int:
         """End an appointment early (by default: yesterday in the office's zone, so from today it is over)."""
         require_office_role(by, office_id, HR)
+        def not_found() -> NotFound:
+            return NotFound("planning.acting.not-found", field="appointment_id", appointment_id=str(appointment_id))
+
+        def in_office(appointment: ActingAppointment) -> None:
+            if appointment.office_id != office_id:
+                raise not_found()
+
         async with self.db.transaction() as conn:
-            appointment = await self.appointments.load(appointment_id, conn=conn)
-            if appointment is None or appointment.office_id != office_id:
-                raise NotFound("Penugasan Plt/Plh tidak ditemukan di kantor ini", message_en="no such appointment",
-                               field="appointment_id")
             last = ends_on or date.fromordinal((await self._today(conn, office_id)).toordinal() - 1)
-            appointment.end(ends_on=max(last, date.fromordinal(appointment.starts_on.toordinal() - 1)),
-                            reason=reason)
-            if appointment.pending:
-                await self.appointments.save(appointment_id, appointment, actor=by.actor(HR), office_id=office_id,
-                                             subject=appointment.absent_id, conn=conn)
+            appointment = await self.appointments.change(
+                appointment_id, None, lambda appointment: appointment.end(
+                    ends_on=max(last, date.fromordinal(appointment.starts_on.toordinal() - 1)), reason=reason),
+                check=in_office, not_found=not_found, actor=by.actor(HR), office_id=office_id,
+                subject=lambda appointment: appointment.absent_id, conn=conn)
         return appointment.version
 
-    async def office_appointments(self, office_id: str, by: Principal) -> list[dict[str, Any]]:
+    async def office_appointments(self, office_id: str, by: Principal) -> list[AppointmentView]:
         require_office_role(by, office_id, *OVERSIGHT)
         async with self.db.connection() as conn:
             today = await self._today(conn, office_id)
-            rows = [dict(r) for r in await am.office_appointments(conn, office_id)]
-        for row in rows:
-            row["status"] = ("selesai" if row["ends_on"] < today else
-                             "aktif" if row["starts_on"] <= today else "akan_datang")
-        return [rm.as_dict(r) for r in rows]  # type: ignore[arg-type]
+            rows = [rm.as_dict(r) for r in await am.office_appointments(conn, office_id)]
+        return [AppointmentView(**row, status="selesai" if row["ends_on"] < today else
+                                "aktif" if row["starts_on"] <= today else "akan_datang") for row in rows]
 
-    async def my_appointments(self, by: Principal) -> list[dict[str, Any]]:
+    async def my_appointments(self, by: Principal) -> list[HeldAppointmentView]:
         """The caller's own Plt/Plh appointments in force today or still to come (``aktif``/``akan_datang``)."""
         async with self.db.connection() as conn:
             rows = [dict(r) for r in within_offices(by, await am.held_by(conn, by.user_id))]
@@ -187,8 +207,8 @@ class RosterAdmin:
         for row in rows:
             today = self.fixed_today or zones.get(row["office_id"], TimeZone.WIB).local_date(self.clock())
             if row["ends_on"] >= today and row["ends_on"] >= row["starts_on"]:
-                row["status"] = "aktif" if row["starts_on"] <= today else "akan_datang"
-                found.append(rm.as_dict(row))  # type: ignore[arg-type]
+                found.append(HeldAppointmentView(**row, status="aktif" if row["starts_on"] <= today
+                                                 else "akan_datang"))
         return found
 
     async def acting_kind(self, by: Principal, office_id: str, absent_id: str) -> ActingKind | None:

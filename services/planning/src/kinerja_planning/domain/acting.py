@@ -18,7 +18,6 @@ from kinerja_kernel.contracts.planning import (
     ActingWindow,
 )
 from kinerja_kernel.errors import DomainRuleViolation, InvalidInput
-from kinerja_kernel.labels import tanggal
 
 MAX_DAYS = 366
 """An appointment longer than a year is a new decree, not an extension of this one."""
@@ -44,22 +43,17 @@ class ActingAppointment(Aggregate):
                 absent_on_roster: bool, acting_on_roster: bool) -> ActingAppointment:
         """Appoint ``acting_id`` to act for ``absent_id``; both must be on the office's roster."""
         if acting_id == absent_id:
-            raise InvalidInput("Pelaksana tugas tidak boleh pejabat yang digantikan sendiri",
-                               message_en="acting official is the absent official", field="acting_id")
+            raise InvalidInput("planning.acting.acts-for-self", field="acting_id")
         if not absent_on_roster:
-            raise InvalidInput("Pejabat yang digantikan tidak ada di roster kantor ini",
-                               message_en="absent official not on this office's roster", field="absent_id")
+            raise InvalidInput("planning.acting.absent-not-on-roster", field="absent_id", absent_id=absent_id)
         if not acting_on_roster:
-            raise InvalidInput("Pelaksana tidak ada di roster kantor ini",
-                               message_en="acting official not on this office's roster", field="acting_id")
+            raise InvalidInput("planning.acting.acting-not-on-roster", field="acting_id", acting_id=acting_id)
         if ends_on < starts_on:
-            raise InvalidInput("Tanggal selesai tidak boleh sebelum tanggal mulai",
-                               message_en="ends before it starts", field="ends_on")
+            raise InvalidInput("planning.acting.ends-before-start", field="ends_on")
         if (ends_on - starts_on).days >= MAX_DAYS:
-            raise InvalidInput(f"Penugasan Plt/Plh paling lama {MAX_DAYS} hari; perpanjangan dicatat sebagai "
-                               "penugasan baru", message_en="longer than a year", field="ends_on")
+            raise InvalidInput("planning.acting.too-long", field="ends_on", max_days=MAX_DAYS)
         if not reason.strip():
-            raise InvalidInput("Alasan penugasan wajib diisi", message_en="reason required", field="reason")
+            raise InvalidInput("planning.acting.reason-required", field="reason")
         appointment = cls()
         appointment.record(ActingOfficialAppointed(
             appointment_id=appointment_id, office_id=office_id, absent_id=absent_id, acting_id=acting_id, kind=kind,
@@ -70,16 +64,13 @@ class ActingAppointment(Aggregate):
         """End early: the appointment covers no day after ``ends_on`` (the day before it starts cancels it).
         Ending on the day it already ends records nothing."""
         if not reason.strip():
-            raise InvalidInput("Alasan pengakhiran wajib diisi", message_en="reason required", field="reason")
+            raise InvalidInput("planning.acting.end-reason-required", field="reason")
         if ends_on == self.ends_on:
             return
         if ends_on > self.ends_on:
-            raise DomainRuleViolation(
-                f"Penugasan sudah berakhir {tanggal(self.ends_on)}; memperpanjang dicatat sebagai penugasan baru",
-                message_en="cannot extend an appointment", field="ends_on")
+            raise DomainRuleViolation("planning.acting.cannot-extend", field="ends_on", ends_on=self.ends_on)
         if ends_on < self.starts_on - timedelta(days=1):
-            raise InvalidInput("Tanggal berakhir paling awal sehari sebelum tanggal mulai (membatalkan penugasan)",
-                               message_en="ends too early", field="ends_on")
+            raise InvalidInput("planning.acting.ends-too-early", field="ends_on")
         assert self.appointment_id is not None
         self.record(ActingAppointmentEnded(
             appointment_id=self.appointment_id, office_id=self.office_id, absent_id=self.absent_id,

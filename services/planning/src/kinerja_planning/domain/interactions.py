@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from kinerja_kernel import messages
 from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ServiceInteraction
 
@@ -28,8 +29,16 @@ class Refusal:
 
     index: int
     field: str
-    message: str
-    message_en: str
+    code: str
+    params: Mapping[str, str]
+
+    @property
+    def message(self) -> str:
+        return messages.render(self.code, self.params, "id")
+
+    @property
+    def message_en(self) -> str:
+        return messages.render(self.code, self.params, "en")
 
 
 def refusals(interactions: Iterable[ServiceInteraction], roster_offices: Mapping[str, str]) -> list[Refusal]:
@@ -39,13 +48,11 @@ def refusals(interactions: Iterable[ServiceInteraction], roster_offices: Mapping
     for index, i in enumerate(interactions):
         office = roster_offices.get(i.employee_id)
         if office is None:
-            refused.append(Refusal(index, "employee_id",
-                                   f"Pegawai {i.employee_id} tidak terdaftar di roster kantor mana pun",
-                                   "employee not on any office roster"))
+            refused.append(Refusal(index, "employee_id", "planning.interaction.not-on-roster",
+                                   {"employee_id": i.employee_id}))
         elif office != i.office_id:
-            refused.append(Refusal(index, "office_id",
-                                   f"Pegawai {i.employee_id} tidak terdaftar di roster kantor {i.office_id}",
-                                   "employee is on another office's roster"))
+            refused.append(Refusal(index, "office_id", "planning.interaction.other-office",
+                                   {"employee_id": i.employee_id, "office_id": i.office_id}))
     return refused
 
 

@@ -33,7 +33,6 @@ from kinerja_kernel.contracts.planning import (
 )
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_kernel.identity import check_nip
-from kinerja_kernel.labels import plan_status_label
 from kinerja_planning.domain.rules import Problem, rhk_problems
 
 PLAN_NAMESPACE = uuid.UUID("6f1c8a52-2f7e-4d3f-9a57-6a8d0c6f3b11")
@@ -49,6 +48,12 @@ class PlanStatus(enum.StrEnum):
 
 
 EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.REVISING})
+"""The statuses in which the owner edits the SKP's content and submits it (and its blockers are shown)."""
+
+
+def is_editable_status(status: str) -> bool:
+    """Whether an SKP in ``status`` (a ``PlanStatus`` or its value, e.g. from a read model) is editable."""
+    return status in EDITABLE
 
 
 def plan_id_for(employee_id: str, period_year: int) -> uuid.UUID:
@@ -68,12 +73,15 @@ class SupervisorPlan:
 
 
 def _fail(problems: list[Problem], summary: str, *, conflict: bool = False) -> None:
+    """Refuse with the first problem (alone, or under the ``summary`` code when there are more), naming it
+    and carrying the rest as details."""
     if not problems:
         return
     first, rest = problems[0], problems[1:]
     error = DomainRuleViolation if conflict else InvalidInput
-    raise error(first.message if not rest else f"{summary}: {first.message}", message_en=summary,
-                field=first.field, details=[(p.field, p.message) for p in rest])
+    if not rest:
+        raise error(first.code, field=first.field, **first.params)
+    raise error(summary, field=first.field, details=rest, problem=first.message, problem_en=first.message_en)
 
 
 class PerformancePlan(Aggregate):
@@ -110,13 +118,12 @@ class PerformancePlan(Aggregate):
         try:
             check_nip(evaluator_id)
         except InvalidInput as exc:
-            raise InvalidInput(exc.message.replace("NIP", "NIP pejabat penilai", 1), field="evaluator_id") from exc
+            raise InvalidInput("planning.plan.evaluator-nip-invalid", field="evaluator_id",
+                               problem=exc.params.get("problem", ""), value=evaluator_id) from exc
         if actor_id != employee_id:
-            raise Forbidden("Hanya pegawai yang bersangkutan yang dapat menyusun SKP-nya",
-                            message_en="only the employee drafts their own SKP")
+            raise Forbidden("planning.plan.draft-not-own")
         if evaluator_id == employee_id:
-            raise InvalidInput("Pejabat penilai tidak boleh diri sendiri",
-                               message_en="the evaluator cannot be the employee", field="evaluator_id")
+            raise InvalidInput("planning.plan.evaluator-is-self", field="evaluator_id")
         plan = cls()
         plan.record(PlanDrafted(
             plan_id=plan_id_for(employee_id, period_year), employee_id=employee_id, office_id=office_id,
@@ -128,7 +135,7 @@ class PerformancePlan(Aggregate):
     def add_rhk(self, *, actor_id: str, rhk: Rhk, cited: SupervisorPlan | None) -> None:
         self._require_editable_by_owner(actor_id)
         if rhk.rhk_id in self.rhks:
-            raise DomainRuleViolation("RHK dengan id ini sudah ada", message_en="duplicate rhk id", field="rhk.rhk_id")
+            raise DomainRuleViolation("planning.rhk.duplicate-id", field="rhk.rhk_id", rhk_id=str(rhk.rhk_id))
         self._check_rhk(rhk, cited)
         self.record(RhkAdded(plan_id=self._id, employee_id=self.employee_id, rhk=rhk))
 
@@ -147,11 +154,9 @@ class PerformancePlan(Aggregate):
     def set_behaviour_expectations(self, *, actor_id: str, expectations: dict[BerAkhlak, str | None]) -> None:
         """The leader's expectations per value (the evaluator, or the owner agreeing them), before approval."""
         if actor_id not in (self.employee_id, self.evaluator_id):
-            raise Forbidden("Hanya pegawai atau pejabat penilainya yang dapat mengisi ekspektasi perilaku",
-                            message_en="only owner or evaluator set expectations")
-        if self.status not in EDITABLE | {PlanStatus.SUBMITTED}:
-            raise DomainRuleViolation(f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diubah",
-                                      message_en=f"plan is {self.status.value}", field="status")
+            raise Forbidden("planning.behaviour.not-owner-or-evaluator")
+        if not self.accepts_behaviour_expectations:
+            raise DomainRuleViolation("planning.plan.not-changeable", field="status", status=self.status)
         merged = {**self.behaviour, **expectations}
         if merged != self.behaviour:
             self.record(BehaviourExpectationsSet(plan_id=self._id, employee_id=self.employee_id,
@@ -161,34 +166,29 @@ class PerformancePlan(Aggregate):
         """Everything that stops this SKP from being submitted, given the evaluator's approved SKP."""
         problems: list[Problem] = []
         if not any(r.kind is RhkKind.UTAMA for r in self.rhks.values()):
-            problems.append(Problem("rhks", "SKP harus memiliki minimal satu RHK utama"))
+            problems.append(Problem("rhks", "planning.plan.no-main-rhk"))
         if not self.position_type.cascades_from_supervisor:
             return problems
         if cited_by_evaluator is None or cited_by_evaluator.status is not PlanStatus.APPROVED:
-            problems.append(Problem("evaluator_id", f"Pejabat penilai ({self.evaluator_id}) belum memiliki SKP "
-                                                    f"periode {self.period_year} yang disetujui, sehingga belum "
-                                                    "ada RHK atasan yang dapat diacu"))
+            problems.append(Problem("evaluator_id", "planning.plan.evaluator-plan-not-approved",
+                                    {"evaluator_id": self.evaluator_id, "period_year": self.period_year}))
         for rhk in self.rhks.values():
             where = f"rhks.{rhk.rhk_id}.intervention"
             if rhk.intervention is None:
-                problems.append(Problem(where, f"RHK '{rhk.title}' belum mengacu pada RHK pejabat penilai"))
+                problems.append(Problem(where, "planning.rhk.not-cascaded", {"title": rhk.title}))
             elif cited_by_evaluator is not None and (
                 rhk.intervention.plan_id != cited_by_evaluator.plan_id
                 or rhk.intervention.rhk_id not in cited_by_evaluator.rhk_ids
             ):
-                problems.append(Problem(where, f"RHK atasan yang diacu RHK '{rhk.title}' tidak ada lagi di SKP "
-                                               "pejabat penilai yang disetujui; pilih RHK atasan yang lain"))
+                problems.append(Problem(where, "planning.rhk.cited-rhk-gone", {"title": rhk.title}))
         return problems
 
     def submit(self, *, actor_id: str, cited_by_evaluator: SupervisorPlan | None) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Hanya pemilik SKP yang dapat mengajukannya", message_en="only the owner submits")
-        if self.status not in EDITABLE:
-            raise DomainRuleViolation(
-                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diajukan",
-                message_en=f"cannot submit a plan in status {self.status.value}", field="status",
-            )
-        _fail(self.submission_blockers(cited_by_evaluator), "SKP belum dapat diajukan", conflict=True)
+            raise Forbidden("planning.plan.submit-not-owner")
+        if not self.is_editable:
+            raise DomainRuleViolation("planning.plan.not-submittable", field="status", status=self.status)
+        _fail(self.submission_blockers(cited_by_evaluator), "planning.plan.cannot-submit-yet", conflict=True)
         self.record(PlanSubmitted(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                   period_year=self.period_year, evaluator_id=self.evaluator_id))
 
@@ -196,7 +196,7 @@ class PerformancePlan(Aggregate):
         """The evaluator's (or, with ``on_behalf_of``, their acting official's) return with comments."""
         self._require_evaluator_on_submitted(actor_id, "mengembalikan", on_behalf_of)
         if not comments.strip():
-            raise InvalidInput("Catatan pengembalian wajib diisi", message_en="comments required", field="comments")
+            raise InvalidInput("planning.plan.return-comments-required", field="comments")
         self.record(PlanReturned(plan_id=self._id, employee_id=self.employee_id, office_id=self.office_id,
                                  period_year=self.period_year, evaluator_id=self.evaluator_id,
                                  comments=comments.strip(), on_behalf_of=on_behalf_of))
@@ -213,20 +213,31 @@ class PerformancePlan(Aggregate):
 
     def start_revision(self, *, actor_id: str, reason: str) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Hanya pemilik SKP yang dapat merevisinya", message_en="only the owner revises")
+            raise Forbidden("planning.plan.revise-not-owner")
         if self.status is not PlanStatus.APPROVED:
-            raise DomainRuleViolation("Hanya SKP yang sudah disetujui yang dapat direvisi",
-                                      message_en="only approved plans are revised", field="status")
+            raise DomainRuleViolation("planning.plan.revise-not-approved", field="status", status=self.status)
         if not reason.strip():
-            raise InvalidInput("Alasan revisi wajib diisi", message_en="reason required", field="reason")
+            raise InvalidInput("planning.plan.revision-reason-required", field="reason")
         self.record(PlanRevisionStarted(plan_id=self._id, employee_id=self.employee_id, reason=reason.strip()))
 
     def close(self, *, reason: str) -> None:
         """End of period (decided by the office's HR administrator; the caller checks the role)."""
         if self.status is PlanStatus.CLOSED:
-            raise DomainRuleViolation("SKP sudah ditutup", message_en="already closed", field="status")
+            raise DomainRuleViolation("planning.plan.already-closed", field="status")
         self.record(PlanClosed(plan_id=self._id, employee_id=self.employee_id, status_at_close=self.status.value,
                                reason=reason.strip() or "akhir periode"))
+
+    # -- helpers ------------------------------------------------------------------------------
+    # -- predicates -----------------------------------------------------------------------------
+    @property
+    def is_editable(self) -> bool:
+        """The owner may change the content and submit (draft, returned or revising)."""
+        return self.status in EDITABLE
+
+    @property
+    def accepts_behaviour_expectations(self) -> bool:
+        """The leader's expectations may be set: while editable or submitted (before approval)."""
+        return self.is_editable or self.status is PlanStatus.SUBMITTED
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -238,45 +249,36 @@ class PerformancePlan(Aggregate):
         try:
             return self.rhks[rhk_id]
         except KeyError:
-            raise InvalidInput("RHK tidak ditemukan di SKP ini", message_en=f"no rhk {rhk_id}",
-                               field="rhk_id") from None
+            raise InvalidInput("planning.rhk.not-found", field="rhk_id", rhk_id=str(rhk_id)) from None
 
     def _require_editable_by_owner(self, actor_id: str) -> None:
         if actor_id != self.employee_id:
-            raise Forbidden("Hanya pemilik SKP yang dapat mengubah isinya", message_en="only the owner edits")
-        if self.status not in EDITABLE:
-            raise DomainRuleViolation(
-                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diubah; ajukan revisi bila sudah "
-                "disetujui",
-                message_en=f"plan is {self.status.value}", field="status")
+            raise Forbidden("planning.plan.edit-not-owner")
+        if not self.is_editable:
+            raise DomainRuleViolation("planning.plan.not-editable", field="status", status=self.status)
 
     def _require_evaluator_on_submitted(self, actor_id: str, verb: str, on_behalf_of: str | None) -> None:
         if actor_id != self.evaluator_id and on_behalf_of != self.evaluator_id:
-            raise Forbidden(f"Hanya pejabat penilai SKP ini (atau Plt/Plh-nya pada tanggal penugasan) yang dapat "
-                            f"{verb}nya", message_en="only the plan's evaluator or their acting official decides",
-                            field="evaluator_id")
+            raise Forbidden("planning.plan.decide-not-evaluator", field="evaluator_id", verb=verb)
         if self.status is not PlanStatus.SUBMITTED:
-            raise DomainRuleViolation(
-                f"SKP berstatus '{plan_status_label(self.status)}' tidak dapat diputuskan; hanya SKP yang diajukan",
-                message_en=f"plan is {self.status.value}, not submitted", field="status")
+            raise DomainRuleViolation("planning.plan.not-decidable", field="status", status=self.status)
 
     def _check_rhk(self, rhk: Rhk, cited: SupervisorPlan | None) -> None:
-        _fail(rhk_problems(rhk, approach=self.approach, position_type=self.position_type), "RHK belum lengkap")
+        _fail(rhk_problems(rhk, approach=self.approach, position_type=self.position_type), "planning.rhk.incomplete")
         if rhk.intervention is None:
             return
         field = "rhk.intervention"
         if cited is None or cited.plan_id != rhk.intervention.plan_id:
-            raise InvalidInput("SKP atasan yang diacu tidak ditemukan", field=f"{field}.plan_id")
+            raise InvalidInput("planning.cascade.plan-not-found", field=f"{field}.plan_id")
         if cited.owner_id != self.evaluator_id:
-            raise InvalidInput(f"RHK yang diacu harus milik pejabat penilai Anda ({self.evaluator_id}), bukan "
-                               f"milik {cited.owner_id}", field=f"{field}.plan_id")
+            raise InvalidInput("planning.cascade.not-evaluators", field=f"{field}.plan_id",
+                               evaluator_id=self.evaluator_id, owner_id=cited.owner_id)
         if cited.period_year != self.period_year:
-            raise InvalidInput(f"RHK yang diacu harus dari SKP periode {self.period_year}", field=f"{field}.plan_id")
+            raise InvalidInput("planning.cascade.other-period", field=f"{field}.plan_id", period_year=self.period_year)
         if cited.status is not PlanStatus.APPROVED:
-            raise InvalidInput(f"SKP pejabat penilai masih berstatus '{plan_status_label(cited.status)}'; hanya RHK "
-                               "dari SKP yang sudah disetujui yang dapat diacu", field=f"{field}.plan_id")
+            raise InvalidInput("planning.cascade.not-approved", field=f"{field}.plan_id", status=cited.status)
         if rhk.intervention.rhk_id not in cited.rhk_ids:
-            raise InvalidInput("RHK atasan yang diacu tidak ada di SKP tersebut", field=f"{field}.rhk_id")
+            raise InvalidInput("planning.cascade.rhk-not-found", field=f"{field}.rhk_id")
 
     # -- state changes (no checks) --------------------------------------------------------------
     def _on_PlanDrafted(self, e: PlanDrafted) -> None:  # noqa: N802

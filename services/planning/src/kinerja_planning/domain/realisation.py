@@ -28,7 +28,7 @@ from kinerja_kernel.contracts.planning import (
     RealisationReturned,
     RealisationWithdrawn,
 )
-from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
+from kinerja_kernel.errors import Detail, DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_planning.domain.plan import PerformancePlan, PlanStatus
 
 REALISABLE = frozenset({PlanStatus.APPROVED, PlanStatus.REVISING})
@@ -118,31 +118,21 @@ class EntryState:
     returned_reason: str | None = None
 
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember")
-
-
-def day_id(day: date) -> str:
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-
-
-def date_problem(occurred_on: date, plan: PlanTargets, today: date) -> tuple[str, str] | None:
-    """Why an entry cannot be dated ``occurred_on`` (Indonesian, English), or None: not after today in the office's
-    zone, and within the SKP's year."""
+def date_problem(occurred_on: date, plan: PlanTargets, today: date, field: str) -> Detail | None:
+    """Why an entry cannot be dated ``occurred_on``, or None: not after today in the office's zone, and within
+    the SKP's year."""
     if occurred_on > today:
-        return (f"Tanggal realisasi tidak boleh setelah hari ini ({day_id(today)}, waktu kantor); laporkan "
-                "kegiatan yang sudah dilakukan", f"the day is after today ({today.isoformat()}, office time)")
+        return Detail(field, "planning.realisation.after-today", {"today": today})
     if occurred_on.year != plan.period_year:
-        return (f"Tanggal realisasi harus dalam tahun SKP {plan.period_year} (1 Januari–31 Desember "
-                f"{plan.period_year})", f"the day is outside the plan's year {plan.period_year}")
+        return Detail(field, "planning.realisation.outside-year", {"period_year": plan.period_year})
     return None
 
 
-def evidence_problem(evidence: Evidence) -> str | None:
+def evidence_problem(evidence: Evidence, field: str) -> Detail | None:
     if evidence.kind is EvidenceKind.LINK and not evidence.uri.startswith(("https://", "http://")):
-        return "Tautan bukti dukung harus diawali http:// atau https://"
+        return Detail(field, "planning.evidence.link-scheme")
     if evidence.kind is EvidenceKind.FILE and evidence.sha256 is None:
-        return "Berkas bukti dukung wajib disertai sha256 isinya"
+        return Detail(field, "planning.evidence.sha256-required")
     return None
 
 
@@ -162,26 +152,26 @@ class Realisation(Aggregate):
         ``today`` is the date in the office's time zone: an entry may not be dated after it, nor outside the
         SKP's year."""
         if actor_id != plan.employee_id:
-            raise Forbidden("Realisasi hanya dapat dilaporkan oleh pemilik SKP",
-                            message_en="only the plan's owner reports realisation")
+            raise Forbidden("planning.realisation.report-not-owner")
         if plan.status not in REALISABLE:
-            raise DomainRuleViolation(f"Realisasi hanya dapat dilaporkan pada SKP yang disetujui (status: "
-                                      f"{plan.status.value})", message_en="plan not approved", field="plan_id")
-        problems: list[tuple[str, str]] = []
+            raise DomainRuleViolation("planning.realisation.report-not-approved", field="plan_id",
+                                      status=plan.status.value)
+        problems: list[Detail] = []
         for i, entry in enumerate(entries):
             target = plan.ikis.get(entry.iki_id)
             if target is None:
-                problems.append((f"entries.{i}.iki_id", "IKI ini tidak ada di SKP Anda"))
+                problems.append(Detail(f"entries.{i}.iki_id", "planning.realisation.iki-not-on-plan"))
             elif target.measure is not Measure.MANUAL:
-                problems.append((f"entries.{i}.iki_id", "IKI ini dihitung otomatis dari interaksi layanan"))
+                problems.append(Detail(f"entries.{i}.iki_id", "planning.realisation.iki-counted-from-services"))
             if entry.value <= 0:
-                problems.append((f"entries.{i}.value", "Nilai realisasi harus lebih dari nol"))
-            if (dated := date_problem(entry.occurred_on, plan, today)) is not None:
-                problems.append((f"entries.{i}.occurred_on", dated[0]))
+                problems.append(Detail(f"entries.{i}.value", "planning.realisation.value-not-positive",
+                                       {"value": str(entry.value)}))
+            if (dated := date_problem(entry.occurred_on, plan, today, f"entries.{i}.occurred_on")) is not None:
+                problems.append(dated)
             for j, evidence in enumerate(entry.evidence):
-                if (problem := evidence_problem(evidence)) is not None:
-                    problems.append((f"entries.{i}.evidence.{j}", problem))
-        _refuse(problems, "invalid realisation entries")
+                if (problem := evidence_problem(evidence, f"entries.{i}.evidence.{j}")) is not None:
+                    problems.append(problem)
+        _refuse(problems, "planning.realisation.invalid-entries")
         new = 0
         for entry in entries:
             entry_id = entry.entry_id or uuid.uuid4()
@@ -198,11 +188,10 @@ class Realisation(Aggregate):
 
     def comment(self, *, actor_id: str, plan: PlanTargets, entry_id: uuid.UUID, comment: str) -> uuid.UUID:
         if actor_id != plan.evaluator_id:
-            raise Forbidden("Hanya pejabat penilai yang dapat memberi catatan realisasi",
-                            message_en="only the evaluator comments")
+            raise Forbidden("planning.realisation.comment-not-evaluator")
         self._entry(entry_id)
         if not comment.strip():
-            raise InvalidInput("Catatan wajib diisi", message_en="comment required", field="comment")
+            raise InvalidInput("planning.realisation.comment-required", field="comment")
         comment_id = uuid.uuid4()
         self.record(RealisationCommented(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
                                                comment_id=comment_id, author_id=actor_id, comment=comment.strip()))
@@ -213,16 +202,13 @@ class Realisation(Aggregate):
         """The evaluator (or their acting official, Plt/Plh, with ``on_behalf_of`` = the evaluator) sends an entry
         back for correction, saying why (it stops counting until corrected)."""
         if plan.evaluator_id not in (actor_id, on_behalf_of):
-            raise Forbidden("Hanya pejabat penilai (atau Plt/Plh-nya pada masa tugas) yang dapat mengembalikan entri "
-                            "realisasi", message_en="only the evaluator or their acting official returns an entry",
-                            field="evaluator_id")
+            raise Forbidden("planning.realisation.return-not-evaluator", field="evaluator_id")
         entry = self._entry(entry_id)
         if not reason.strip():
-            raise InvalidInput("Alasan pengembalian wajib diisi: tulis apa yang harus diperbaiki",
-                               message_en="reason required", field="reason")
+            raise InvalidInput("planning.realisation.return-reason-required", field="reason")
         if entry.status is not EntryStatus.COUNTED:
-            raise DomainRuleViolation("Entri ini sudah dikembalikan atau ditarik", message_en="entry not counted now",
-                                      field="entry_id")
+            raise DomainRuleViolation("planning.realisation.entry-not-counted", field="entry_id",
+                                      status=entry.status.value)
         self.record(RealisationReturned(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
                                         evaluator_id=actor_id, reason=reason.strip(), on_behalf_of=on_behalf_of))
 
@@ -232,19 +218,19 @@ class Realisation(Aggregate):
         self._owner(actor_id, plan)
         entry = self._entry(entry_id)
         if entry.status is not EntryStatus.RETURNED:
-            raise DomainRuleViolation("Hanya entri yang dikembalikan pejabat penilai yang dapat diperbaiki",
-                                      message_en="only a returned entry is corrected", field="entry_id")
-        problems: list[tuple[str, str]] = []
+            raise DomainRuleViolation("planning.realisation.entry-not-returned", field="entry_id",
+                                      status=entry.status.value)
+        problems: list[Detail] = []
         if value <= 0:
-            problems.append(("value", "Nilai realisasi harus lebih dari nol"))
-        if (dated := date_problem(occurred_on, plan, today)) is not None:
-            problems.append(("occurred_on", dated[0]))
+            problems.append(Detail("value", "planning.realisation.value-not-positive", {"value": str(value)}))
+        if (dated := date_problem(occurred_on, plan, today, "occurred_on")) is not None:
+            problems.append(dated)
         if not description.strip():
-            problems.append(("description", "Uraian kegiatan wajib diisi"))
+            problems.append(Detail("description", "planning.realisation.description-required"))
         for j, item in enumerate(evidence):
-            if (problem := evidence_problem(item)) is not None:
-                problems.append((f"evidence.{j}", problem))
-        _refuse(problems, "invalid correction")
+            if (problem := evidence_problem(item, f"evidence.{j}")) is not None:
+                problems.append(problem)
+        _refuse(problems, "planning.realisation.invalid-correction")
         target = plan.ikis[entry.iki_id]
         self.record(RealisationCorrected(
             plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id, iki_id=entry.iki_id, value=value,
@@ -258,8 +244,7 @@ class Realisation(Aggregate):
         self._owner(actor_id, plan)
         entry = self._entry(entry_id)
         if entry.status is EntryStatus.WITHDRAWN:
-            raise DomainRuleViolation("Entri ini sudah ditarik", message_en="entry already withdrawn",
-                                      field="entry_id")
+            raise DomainRuleViolation("planning.realisation.already-withdrawn", field="entry_id")
         self.record(RealisationWithdrawn(plan_id=plan.plan_id, employee_id=plan.employee_id, entry_id=entry_id,
                                          iki_id=entry.iki_id, value=entry.value,
                                          reason=(reason or "").strip() or None))
@@ -281,17 +266,16 @@ class Realisation(Aggregate):
     def _entry(self, entry_id: uuid.UUID) -> EntryState:
         entry = self.entries.get(entry_id)
         if entry is None:
-            raise InvalidInput("Entri realisasi tidak ditemukan", message_en="no such entry", field="entry_id")
+            raise InvalidInput("planning.realisation.entry-not-found", field="entry_id", entry_id=str(entry_id))
         return entry
 
     @staticmethod
     def _owner(actor_id: str, plan: PlanTargets) -> None:
         if actor_id != plan.employee_id:
-            raise Forbidden("Hanya pemilik SKP yang dapat memperbaiki atau menarik entri realisasi",
-                            message_en="only the plan's owner corrects or withdraws entries")
+            raise Forbidden("planning.realisation.change-not-owner")
         if plan.status not in REALISABLE:
-            raise DomainRuleViolation(f"Realisasi hanya dapat diubah pada SKP yang disetujui (status: "
-                                      f"{plan.status.value})", message_en="plan not approved", field="plan_id")
+            raise DomainRuleViolation("planning.realisation.change-not-approved", field="plan_id",
+                                      status=plan.status.value)
 
     def _check_achieved(self, plan: PlanTargets, target: IkiTarget, realised: Decimal) -> None:
         if target.target is None or realised < target.target:
@@ -336,7 +320,9 @@ class Realisation(Aggregate):
         self.achieved[e.iki_id] = e.target
 
 
-def _refuse(problems: list[tuple[str, str]], message_en: str) -> None:
+def _refuse(problems: list[Detail], summary: str) -> None:
+    """Refuse with every problem: the first names the field, the rest are details."""
     if problems:
-        (first_field, first), rest = problems[0], problems[1:]
-        raise InvalidInput(first, message_en=message_en, field=first_field, details=rest)
+        first, rest = problems[0], problems[1:]
+        raise InvalidInput(summary, field=first.field, details=rest, problem=first.message,
+                           problem_en=first.message_en, first=first.code)

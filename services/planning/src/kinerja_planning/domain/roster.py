@@ -35,17 +35,13 @@ class RosterEntry(Aggregate):
         for field, value in (("employee_id", employee_id), ("evaluator_id", evaluator_id),
                              ("superior_id", superior_id)):
             if value is not None and (problem := nip_problem(value)) is not None:
-                raise InvalidInput(problem, message_en=f"invalid NIP in {field}", field=field)
+                raise InvalidInput("planning.roster.nip-invalid", field=field, problem=problem, value=value)
         if employee_id in (evaluator_id, superior_id):
-            raise InvalidInput("Pegawai tidak boleh menjadi pejabat penilai atau atasan dirinya sendiri",
-                               message_en="self as evaluator", field="evaluator_id")
+            raise InvalidInput("planning.roster.own-evaluator", field="evaluator_id")
         if position_type.cascades_from_supervisor and evaluator_id is None:
-            raise InvalidInput("Pegawai JA/JF wajib memiliki pejabat penilai", message_en="evaluator required",
-                               field="evaluator_id")
+            raise InvalidInput("planning.roster.evaluator-required", field="evaluator_id")
         if self.version and self.office_id != office_id:
-            raise DomainRuleViolation(
-                f"Pegawai terdaftar di kantor {self.office_id}; mutasi antarkantor dicatat oleh kantor asal",
-                message_en="registered in another office", field="office_id")
+            raise DomainRuleViolation("planning.roster.other-office", field="office_id", office_id=self.office_id)
         event = EmployeeRegistered(
             employee_id=employee_id, name=name, office_id=office_id, unit_id=unit_id, position=position,
             position_type=position_type, employment=employment, evaluator_id=evaluator_id, superior_id=superior_id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kinerja_kernel.contracts.planning import (
     Approach,
@@ -28,6 +28,21 @@ from kinerja_kernel.contracts.planning import (
 from kinerja_kernel.http import CurrentPrincipal, PeriodYear, RequestBody, StreamVersion, VersionedBody
 from kinerja_kernel.identity import Nip
 from kinerja_planning.application.handlers import PlanningService, PlanRef
+from kinerja_planning.application.views import (
+    CascadeOptionsView,
+    CascadeTreeView,
+    EmployeeRegisteredView,
+    HeldAppointmentView,
+    MemberView,
+    OfficeOverviewView,
+    PeriodClosedView,
+    PersonLabel,
+    PlanRefView,
+    PlanSummaryView,
+    PlanView,
+    RhkChangedView,
+    RosterEmployeeView,
+)
 from kinerja_planning.domain.commands import (
     AddRhk,
     ApprovePlan,
@@ -41,8 +56,7 @@ from kinerja_planning.domain.commands import (
     SubmitPlan,
     UpdateRhk,
 )
-from kinerja_planning.domain.plan import PerformancePlan
-from kinerja_planning.domain.rules import Problem
+from kinerja_planning.entrypoints.http_roster import Admin
 
 router = APIRouter(prefix="/api/v1")
 
@@ -145,81 +159,22 @@ class ReasonBody(VersionedBody):
     reason: str = Field(min_length=1, max_length=1000)
 
 
-# -- views ----------------------------------------------------------------------------------------
-class PlanRefView(BaseModel):
-    plan_id: uuid.UUID
-    version: int
-
-    @classmethod
-    def of(cls, ref: PlanRef) -> PlanRefView:
-        return cls(plan_id=ref.plan_id, version=ref.version)
-
-
-class ProblemView(BaseModel):
-    field: str
-    message: str
-
-
-class PersonLabel(BaseModel):
-    name: str
-    position: str
-
-
-class PlanView(BaseModel):
-    plan_id: uuid.UUID
-    version: int
-    employee_id: str
-    office_id: str
-    unit_id: str
-    period_year: int
-    evaluator_id: str
-    superior_id: str | None
-    position_type: PositionType
-    approach: Approach
-    status: str
-    rhks: list[Rhk]
-    behaviour: dict[BerAkhlak, str | None]
-    approved_by: str | None
-    approved_on_behalf_of: str | None = Field(default=None, description="the absent evaluator an acting official "
-                                              "(Plt/Plh) approved for; approved_by is the acting official")
-    approved_acting_kind: str | None = Field(default=None, description="plt or plh, with approved_on_behalf_of")
-    return_comments: str | None
-    approval_comments: str | None = None
-    revision_reasons: list[str]
-    blockers: list[ProblemView]
-    people: dict[str, PersonLabel] = Field(default_factory=dict,
-                                           description="name and position of each NIP the plan names")
-    cited_rhk_titles: dict[str, str] = Field(default_factory=dict,
-                                             description="title of each supervisor RHK an RHK supports, by RHK id")
-
-    @classmethod
-    def of(cls, plan: PerformancePlan, blockers: list[Problem]) -> PlanView:
-        assert plan.plan_id is not None
-        editable = plan.status.value in ("draft", "returned", "revising")
-        return cls(plan_id=plan.plan_id, version=plan.version, employee_id=plan.employee_id,
-                   office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
-                   evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
-                   approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
-                   behaviour=plan.behaviour, approved_by=plan.approved_by,
-                   approved_on_behalf_of=plan.approved_on_behalf_of,
-                   approved_acting_kind=plan.approved_acting_kind, return_comments=plan.return_comments,
-                   approval_comments=plan.approval_comments,
-                   revision_reasons=plan.revision_reasons,
-                   blockers=[ProblemView(field=p.field, message=p.message) for p in blockers] if editable else [])
+def _ref(ref: PlanRef) -> PlanRefView:
+    return PlanRefView(plan_id=ref.plan_id, version=ref.version)
 
 
 # -- roster ---------------------------------------------------------------------------------------
 @router.put("/offices/{office_id}/employees/{employee_id}", tags=["Roster"])
 async def register_employee(office_id: str, employee_id: Nip, body: EmployeeBody, by: CurrentPrincipal,
-                            svc: Planning) -> dict[str, Any]:
+                            svc: Planning) -> EmployeeRegisteredView:
     """Put an employee on the office roster, or change their data (HR administrator)."""
     version = await svc.register_employee(RegisterEmployee(employee_id=employee_id, office_id=office_id,
                                                            **body.model_dump()), by)
-    return {"employee_id": employee_id, "version": version}
+    return EmployeeRegisteredView(employee_id=employee_id, version=version)
 
 
 @router.get("/offices/{office_id}/employees", tags=["Roster"])
-async def office_roster(office_id: str, by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+async def office_roster(office_id: str, by: CurrentPrincipal, svc: Planning) -> list[RosterEmployeeView]:
     return await svc.office_roster(office_id, by)
 
 
@@ -227,7 +182,7 @@ async def office_roster(office_id: str, by: CurrentPrincipal, svc: Planning) -> 
 @router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanRefView, tags=["SKP"])
 async def draft_plan(body: DraftPlanBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
     """Start the caller's SKP for a period; office, unit and evaluator come from the roster."""
-    return PlanRefView.of(await svc.draft(DraftPlan(employee_id=by.user_id, period_year=body.period_year,
+    return _ref(await svc.draft(DraftPlan(employee_id=by.user_id, period_year=body.period_year,
                                                     approach=body.approach), by))
 
 
@@ -242,102 +197,103 @@ async def get_plan(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Planning) -> P
 
 
 @router.post("/plans/{plan_id}/rhks", status_code=status.HTTP_201_CREATED, tags=["SKP"])
-async def add_rhk(plan_id: uuid.UUID, body: RhkChange, by: CurrentPrincipal, svc: Planning) -> dict[str, Any]:
+async def add_rhk(plan_id: uuid.UUID, body: RhkChange, by: CurrentPrincipal, svc: Planning) -> RhkChangedView:
     rhk = body.rhk.to_rhk(uuid.uuid4())
     ref = await svc.add_rhk(AddRhk(plan_id=plan_id, rhk=rhk, expected_version=body.expected_version), by)
-    return {"plan_id": ref.plan_id, "version": ref.version, "rhk": rhk.model_dump(mode="json")}
+    return RhkChangedView(plan_id=ref.plan_id, version=ref.version, rhk=rhk)
 
 
 @router.put("/plans/{plan_id}/rhks/{rhk_id}", tags=["SKP"])
 async def update_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, body: RhkChange, by: CurrentPrincipal,
-                     svc: Planning) -> dict[str, Any]:
+                     svc: Planning) -> RhkChangedView:
     rhk = body.rhk.to_rhk(rhk_id)
     ref = await svc.update_rhk(UpdateRhk(plan_id=plan_id, rhk=rhk, expected_version=body.expected_version), by)
-    return {"plan_id": ref.plan_id, "version": ref.version, "rhk": rhk.model_dump(mode="json")}
+    return RhkChangedView(plan_id=ref.plan_id, version=ref.version, rhk=rhk)
 
 
 @router.delete("/plans/{plan_id}/rhks/{rhk_id}", response_model=PlanRefView, tags=["SKP"])
 async def remove_rhk(plan_id: uuid.UUID, rhk_id: uuid.UUID, by: CurrentPrincipal, svc: Planning,
                      expected_version: Annotated[StreamVersion | None, Query()] = None) -> PlanRefView:
-    return PlanRefView.of(await svc.remove_rhk(RemoveRhk(plan_id=plan_id, rhk_id=rhk_id,
+    return _ref(await svc.remove_rhk(RemoveRhk(plan_id=plan_id, rhk_id=rhk_id,
                                                          expected_version=expected_version), by))
 
 
 @router.put("/plans/{plan_id}/behaviour", response_model=PlanRefView, tags=["SKP"])
 async def set_behaviour(plan_id: uuid.UUID, body: BehaviourBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
     """The leader's expectation per BerAKHLAK value (null clears one)."""
-    return PlanRefView.of(await svc.set_behaviour(SetBehaviourExpectations(
+    return _ref(await svc.set_behaviour(SetBehaviourExpectations(
         plan_id=plan_id, expectations=body.expectations, expected_version=body.expected_version), by))
 
 
 @router.post("/plans/{plan_id}/submit", response_model=PlanRefView, tags=["SKP"])
 async def submit_plan(plan_id: uuid.UUID, body: VersionedBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    return PlanRefView.of(await svc.submit(SubmitPlan(plan_id=plan_id, expected_version=body.expected_version), by))
+    return _ref(await svc.submit(SubmitPlan(plan_id=plan_id, expected_version=body.expected_version), by))
 
 
 @router.post("/plans/{plan_id}/return", response_model=PlanRefView, tags=["SKP"])
 async def return_plan(plan_id: uuid.UUID, body: CommentsBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    return PlanRefView.of(await svc.return_plan(ReturnPlan(plan_id=plan_id, comments=body.comments,
+    return _ref(await svc.return_plan(ReturnPlan(plan_id=plan_id, comments=body.comments,
                                                            expected_version=body.expected_version), by))
 
 
 @router.post("/plans/{plan_id}/approve", response_model=PlanRefView, tags=["SKP"])
 async def approve_plan(plan_id: uuid.UUID, body: ApproveBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
     """Approve a submitted SKP (its evaluator), with an optional comment recorded on the event."""
-    return PlanRefView.of(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version,
+    return _ref(await svc.approve(ApprovePlan(plan_id=plan_id, expected_version=body.expected_version,
                                                         comments=body.comments), by))
 
 
 @router.post("/plans/{plan_id}/revise", response_model=PlanRefView, tags=["SKP"])
 async def revise_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    return PlanRefView.of(await svc.start_revision(StartRevision(plan_id=plan_id, reason=body.reason,
+    return _ref(await svc.start_revision(StartRevision(plan_id=plan_id, reason=body.reason,
                                                                  expected_version=body.expected_version), by))
 
 
 @router.post("/plans/{plan_id}/close", response_model=PlanRefView, tags=["SKP"])
 async def close_plan(plan_id: uuid.UUID, body: ReasonBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
-    return PlanRefView.of(await svc.close(ClosePlan(plan_id=plan_id, reason=body.reason,
+    return _ref(await svc.close(ClosePlan(plan_id=plan_id, reason=body.reason,
                                                     expected_version=body.expected_version), by))
 
 
 @router.post("/offices/{office_id}/periods/{period_year}/close", tags=["SKP"])
 async def close_period(office_id: str, period_year: PeriodYear, body: ReasonBody, by: CurrentPrincipal,
-                       svc: Planning) -> dict[str, Any]:
+                       svc: Planning) -> PeriodClosedView:
     """End of period: close every SKP of the office for that year (HR administrator)."""
-    return {"closed": await svc.close_period(office_id, period_year, body.reason, by)}
+    return PeriodClosedView(closed=await svc.close_period(office_id, period_year, body.reason, by))
 
 
 # -- read models ----------------------------------------------------------------------------------
 @router.get("/me/plans", tags=["Read models"])
-async def my_plans(by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+async def my_plans(by: CurrentPrincipal, svc: Planning) -> list[PlanSummaryView]:
     """The caller's SKPs, newest period first, with status and version."""
     return await svc.my_plans(by)
 
 
 @router.get("/me/cascade-options", tags=["Read models"])
-async def cascade_options(by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+async def cascade_options(by: CurrentPrincipal, svc: Planning, period_year: Year) -> CascadeOptionsView:
     """The evaluator's approved RHKs the caller may cite, or a message saying why there are none."""
     return await svc.cascade_options(by, period_year)
 
 
 @router.get("/me/acting-appointments", tags=["Roster"])
-async def my_acting_appointments(by: CurrentPrincipal, svc: Planning) -> list[dict[str, Any]]:
+async def my_acting_appointments(by: CurrentPrincipal, admin: Admin) -> list[HeldAppointmentView]:
     """The caller's own Plt/Plh appointments in force today or still to come: for whom (name, position),
     which kind, from when to when, ``aktif`` or ``akan_datang``."""
-    return await svc.acting.my_appointments(by)
+    return await admin.my_appointments(by)
 
 
 @router.get("/team/plans", tags=["Read models"])
-async def team_plans(by: CurrentPrincipal, svc: Planning, period_year: Year) -> list[dict[str, Any]]:
+async def team_plans(by: CurrentPrincipal, svc: Planning, period_year: Year) -> list[MemberView]:
     """The evaluator's team: each member's SKP status (not_started / draft / submitted / ...)."""
     return await svc.team(by, period_year)
 
 
 @router.get("/offices/{office_id}/overview", tags=["Read models"])
-async def office_overview(office_id: str, by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+async def office_overview(office_id: str, by: CurrentPrincipal, svc: Planning,
+                          period_year: Year) -> OfficeOverviewView:
     return await svc.office_overview(office_id, by, period_year)
 
 
 @router.get("/offices/{office_id}/cascade", tags=["Read models"])
-async def cascade_tree(office_id: str, by: CurrentPrincipal, svc: Planning, period_year: Year) -> dict[str, Any]:
+async def cascade_tree(office_id: str, by: CurrentPrincipal, svc: Planning, period_year: Year) -> CascadeTreeView:
     return await svc.cascade_tree(office_id, by, period_year)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Path, UploadFile, status
 from fastapi.responses import Response
@@ -15,6 +15,7 @@ from pydantic import Field
 from kinerja_kernel.edge import unstorable
 from kinerja_kernel.errors import InvalidInput
 from kinerja_kernel.http import CurrentPrincipal, RequestBody, content_disposition
+from kinerja_planning.application.views import EntryStatusView, StoredFileRef, UploadedView
 from kinerja_planning.entrypoints.http_realisation import EvidenceBody, Realisations
 
 router = APIRouter(prefix="/api/v1")
@@ -45,18 +46,17 @@ class WithdrawBody(RequestBody):
              responses={413: {"description": "the file is larger than the limit"}})
 async def upload_evidence(plan_id: uuid.UUID, by: CurrentPrincipal, svc: Realisations,
                           file: Annotated[UploadFile, File(description="PDF, PNG, JPEG, WebP, DOCX/XLSX/PPTX, "
-                                                           "ODT/ODS/ODP")]) -> dict[str, Any]:
+                                                           "ODT/ODS/ODP")]) -> UploadedView:
     """Upload an evidence file (multipart ``file``) for the plan's owner to cite in an entry
     (``evidence: [{"kind": "file", "sha256": ...}]``). Its type is found from its content; a type not accepted or
     a file above the limit is refused and nothing is stored. The same bytes twice are kept once."""
     name = file.filename or ""
     if unstorable(name):
-        raise InvalidInput("Nama berkas memuat karakter yang tidak valid", message_en="unstorable file name",
-                           field="file")
+        raise InvalidInput("planning.evidence.bad-name", field="file")
     data = await file.read(svc.max_file_bytes + 1)
     stored = await svc.upload(plan_id, data, name, by)
-    return {"sha256": stored.sha256, "name": stored.name, "media_type": stored.media_type, "size": stored.size,
-            "evidence": {"kind": "file", "sha256": stored.sha256, "name": stored.name}}
+    return UploadedView(sha256=stored.sha256, name=stored.name, media_type=stored.media_type, size=stored.size,
+                        evidence=StoredFileRef(sha256=stored.sha256, name=stored.name))
 
 
 @router.get("/plans/{plan_id}/evidence/{sha256}", tags=["Realisasi"],
@@ -73,31 +73,31 @@ async def download_evidence(plan_id: uuid.UUID, sha256: Sha256, by: CurrentPrinc
 
 @router.post("/plans/{plan_id}/realisation/{entry_id}/return", status_code=status.HTTP_200_OK, tags=["Realisasi"])
 async def return_entry(plan_id: uuid.UUID, entry_id: uuid.UUID, body: ReturnBody, by: CurrentPrincipal,
-                       svc: Realisations) -> dict[str, Any]:
+                       svc: Realisations) -> EntryStatusView:
     """The evaluator sends an entry back for correction with a reason; it stops counting until corrected."""
     await svc.return_entry(plan_id, entry_id, body.reason, by)
-    return {"entry_id": entry_id, "status": "returned"}
+    return EntryStatusView(entry_id=entry_id, status="returned")
 
 
 @router.post("/plans/{plan_id}/realisation/{entry_id}/correction", status_code=status.HTTP_200_OK,
              tags=["Realisasi"])
 async def correct_entry(plan_id: uuid.UUID, entry_id: uuid.UUID, body: CorrectionBody, by: CurrentPrincipal,
-                        svc: Realisations) -> dict[str, Any]:
+                        svc: Realisations) -> EntryStatusView:
     """The employee corrects an entry the evaluator sent back (value, day, description, evidence); it counts
     again. The previous value and day stay in the event."""
     await svc.correct(plan_id, entry_id, by, value=body.value, occurred_on=body.occurred_on,
                       description=body.description, note=body.note,
                       evidence=tuple(e.to_evidence() for e in body.evidence))
-    return {"entry_id": entry_id, "status": "counted"}
+    return EntryStatusView(entry_id=entry_id, status="counted")
 
 
 @router.post("/plans/{plan_id}/realisation/{entry_id}/withdrawal", status_code=status.HTTP_200_OK,
              tags=["Realisasi"])
 async def withdraw_entry(plan_id: uuid.UUID, entry_id: uuid.UUID, body: WithdrawBody, by: CurrentPrincipal,
-                         svc: Realisations) -> dict[str, Any]:
+                         svc: Realisations) -> EntryStatusView:
     """The employee withdraws an entry; it no longer counts."""
     await svc.withdraw(plan_id, entry_id, by, body.reason)
-    return {"entry_id": entry_id, "status": "withdrawn"}
+    return EntryStatusView(entry_id=entry_id, status="withdrawn")
 
 
 

@@ -8,14 +8,14 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import openpyxl
 from fastapi import APIRouter, Depends, Request, status
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from kinerja_kernel.contracts.planning import ActingKind, Employment, PositionType
-from kinerja_kernel.errors import InvalidInput
+from kinerja_kernel.errors import Detail, InvalidInput
 from kinerja_kernel.http import CurrentPrincipal, RequestBody
 from kinerja_kernel.identity import Nip
 from kinerja_planning.application.roster_admin import (
@@ -25,6 +25,7 @@ from kinerja_planning.application.roster_admin import (
     RosterAdmin,
     RosterRow,
 )
+from kinerja_planning.application.views import AppointmentRefView, AppointmentView, RosterImportedView
 
 router = APIRouter(prefix="/api/v1")
 
@@ -77,14 +78,12 @@ class EndBody(RequestBody):
                                                            "(office time zone), so it is over from today")
 
 
-class AppointmentRef(BaseModel):
-    appointment_id: uuid.UUID
-    version: int
+AppointmentRef = AppointmentRefView
 
 
 # -- roster import ---------------------------------------------------------------------------------
 @router.post("/offices/{office_id}/roster/import", tags=["Roster"])
-async def import_roster(office_id: str, request: Request, by: CurrentPrincipal, svc: Admin) -> dict[str, Any]:
+async def import_roster(office_id: str, request: Request, by: CurrentPrincipal, svc: Admin) -> RosterImportedView:
     """Put many employees on the roster at once, all or nothing (HR administrator): JSON
     ``{"rows": [{employee_id, name, unit_id, position, position_type, employment, evaluator_id, superior_id}],
     "reason"}`` or ``text/csv`` with columns ``nip;nama;unit;jabatan;jenis_jabatan;status;nip_penilai;nip_atasan``
@@ -102,38 +101,42 @@ async def import_roster(office_id: str, request: Request, by: CurrentPrincipal, 
         try:
             body = RosterImportBody.model_validate_json(raw or b"{}")
         except ValidationError as exc:
-            raise _refused(_problems(exc, prefix="", rename={}), "invalid roster import") from None
+            raise _refused(_problems(exc, prefix="", rename={})) from None
         rows, reason = [r.to_row() for r in body.rows], body.reason
-    return {"office_id": office_id, **await svc.import_roster(office_id, rows, reason, by)}
+    return await svc.import_roster(office_id, rows, reason, by)
 
 
-_MESSAGES = {"missing": "wajib diisi", "extra_forbidden": "kolom tidak dikenal", "list_too_short": "minimal satu baris",
-             "string_too_short": "wajib diisi", "string_too_long": "terlalu panjang",
-             "enum": "nilainya tidak dikenal", "json_invalid": "bukan JSON yang valid",
-             "model_type": "harus berupa objek JSON", "list_type": "harus berupa daftar"}
-_ENUM_HINT = {"position_type": "isi salah satu: jpt, kepala_unit, ja, jf", "employment": "isi pns atau pppk"}
+_CODES = {"missing": "planning.import.missing", "extra_forbidden": "planning.import.extra-column",
+          "list_too_short": "planning.import.no-rows", "string_too_short": "planning.import.missing",
+          "string_too_long": "planning.import.too-long", "enum": "planning.import.unknown-value",
+          "json_invalid": "planning.import.not-json", "model_type": "planning.import.not-object",
+          "list_type": "planning.import.not-list"}
+_ENUM_CODES = {"position_type": "planning.import.unknown-position-type",
+               "employment": "planning.import.unknown-employment"}
 
 
-def _problems(exc: ValidationError, *, prefix: str, rename: dict[str, str]) -> list[tuple[str, str]]:
-    """(field, Indonesian message) per invalid field (``rows.3.employee_id``, or ``baris 4.nip`` for CSV)."""
+def _problems(exc: ValidationError, *, prefix: str, rename: dict[str, str]) -> list[Detail]:
+    """A problem per invalid field (``rows.3.employee_id``, or ``baris 4.nip`` for CSV), as a message code."""
     details = []
     for err in exc.errors()[:MAX_IMPORT_ERRORS]:
         path = ".".join(str(p) for p in err["loc"])
         last = str(err["loc"][-1]) if err["loc"] else ""
-        field = prefix + rename.get(path, path)
-        if err["type"] == "value_error":
-            message = str(err["msg"]).removeprefix("Value error, ")
-        elif err["type"] == "enum" and last in _ENUM_HINT:
-            message = f"nilainya tidak dikenal; {_ENUM_HINT[last]}"
+        field = prefix + rename.get(path, path) or "body"
+        if err["type"] == "value_error":  # a validator's own (Indonesian) explanation, e.g. of an NIP
+            details.append(Detail(field, "planning.import.value-invalid",
+                                  {"problem": str(err["msg"]).removeprefix("Value error, ")}))
+        elif err["type"] == "enum" and last in _ENUM_CODES:
+            details.append(Detail(field, _ENUM_CODES[last]))
         else:
-            message = _MESSAGES.get(err["type"], "nilainya tidak valid")
-        details.append((field or "body", message))
+            details.append(Detail(field, _CODES.get(err["type"], "planning.import.invalid")))
     return details
 
 
-def _refused(details: list[tuple[str, str]], message_en: str) -> InvalidInput:
-    (first_field, first_message), *more = details
-    return InvalidInput(f"{first_field}: {first_message}", message_en=message_en, field=first_field, details=more)
+def _refused(details: list[Detail]) -> InvalidInput:
+    """One refusal naming every bad field: the first (``field: problem``), the rest as details."""
+    first, *more = details
+    return InvalidInput("planning.import.field", field=first.field, details=more, where=first.field,
+                        problem=first.message, problem_en=first.message_en)
 
 
 _CSV_FIELDS = {"nip": "employee_id", "nama": "name", "unit": "unit_id", "jabatan": "position",
@@ -148,7 +151,7 @@ def parse_roster_csv(raw: bytes) -> list[RosterRow]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput("Berkas CSV harus UTF-8", message_en="CSV not UTF-8", field="csv") from exc
+        raise InvalidInput("planning.import.csv-not-utf8", field="csv") from exc
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") else ",")
     header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -163,8 +166,7 @@ _EXACT_DIGITS = 2 ** 53  # a larger whole number stored as a spreadsheet number 
 
 
 def _not_xlsx(detail_en: str) -> InvalidInput:
-    return InvalidInput("Berkas bukan XLSX (Excel) yang valid; simpan ulang sebagai .xlsx atau unggah CSV",
-                        message_en=f"not a valid XLSX file: {detail_en}", field="file")
+    return InvalidInput("planning.import.not-xlsx", field="file", reason=detail_en)
 
 
 def parse_roster_xlsx(raw: bytes) -> list[RosterRow]:
@@ -191,24 +193,22 @@ def parse_roster_xlsx(raw: bytes) -> list[RosterRow]:
     except Exception as exc:  # any parser failure on an uploaded file means "not a workbook"
         raise _not_xlsx(type(exc).__name__) from None
     if len(table) > _XLSX_MAX_ROWS:
-        raise InvalidInput("Berkas XLSX memuat lebih dari 5000 baris; bagi menjadi beberapa berkas",
-                           message_en="more than 5000 rows", field="file")
+        raise InvalidInput("planning.import.too-many-rows", field="file", maximum=_XLSX_MAX_ROWS - 1)
     if not table:
-        raise InvalidInput("Berkas XLSX tidak memuat baris data", message_en="empty XLSX", field="file")
+        raise InvalidInput("planning.import.empty", field="file", kind="XLSX")
     header = [_cell(h).lower() for h in table[0]]
-    problems: list[tuple[str, str]] = []
+    problems: list[Detail] = []
     records: list[tuple[int, dict[str, str | None]]] = []
     for line, cells in enumerate(table[1:], start=2):
         record: dict[str, str | None] = {}
         for name, value in zip(header, cells, strict=False):
             if name in ("nip", "nip_penilai", "nip_atasan") and isinstance(value, int | float) \
                     and not isinstance(value, bool) and abs(value) > _EXACT_DIGITS:
-                problems.append((f"baris {line}.{name}", "NIP tersimpan sebagai angka di Excel sehingga digit "
-                                 "terakhirnya hilang; format kolom sebagai Teks lalu ketik ulang NIP"))
+                problems.append(Detail(f"baris {line}.{name}", "planning.import.nip-as-number"))
             record[name] = _cell(value)
         records.append((line, record))
     if problems:
-        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} NIPs stored as numbers")
+        raise _refused(problems[:MAX_IMPORT_ERRORS])
     return _checked_rows(header, records, kind="XLSX", field="file")
 
 
@@ -228,10 +228,10 @@ def _checked_rows(header: list[str], records: Iterable[tuple[int, dict[str, str 
     """Rows of a CSV or XLSX file, every row's shape checked (all problems named ``baris N.kolom``)."""
     missing = [c for c in _CSV_FIELDS if c not in header]
     if missing:
-        raise InvalidInput(f"Kolom {kind} belum ada: {', '.join(missing)} (wajib: {CSV_HEADER})",
-                           message_en=f"missing {kind} columns {missing}", field=field)
+        raise InvalidInput("planning.import.columns-missing", field=field, kind=kind, missing=", ".join(missing),
+                           header=CSV_HEADER)
     rows: list[RosterRow] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[Detail] = []
     for line, record in records:
         values: dict[str, str | None] = {_CSV_FIELDS[k.strip().lower()]: (v or "").strip()
                                          for k, v in record.items() if k and k.strip().lower() in _CSV_FIELDS}
@@ -248,9 +248,9 @@ def _checked_rows(header: list[str], records: Iterable[tuple[int, dict[str, str 
             continue
         rows.append(row.to_row(line))
     if problems:
-        raise _refused(problems[:MAX_IMPORT_ERRORS], f"{len(problems)} invalid {kind} fields")
+        raise _refused(problems[:MAX_IMPORT_ERRORS])
     if not rows:
-        raise InvalidInput(f"Berkas {kind} tidak memuat baris data", message_en=f"empty {kind}", field=field)
+        raise InvalidInput("planning.import.empty", field=field, kind=kind)
     return rows
 
 
@@ -275,6 +275,6 @@ async def end_acting(office_id: str, appointment_id: uuid.UUID, body: EndBody, b
 
 
 @router.get("/offices/{office_id}/acting-appointments", tags=["Roster"])
-async def acting_appointments(office_id: str, by: CurrentPrincipal, svc: Admin) -> list[dict[str, Any]]:
+async def acting_appointments(office_id: str, by: CurrentPrincipal, svc: Admin) -> list[AppointmentView]:
     """The office's Plt/Plh appointments with names and status (``aktif``, ``akan_datang``, ``selesai``)."""
     return await svc.office_appointments(office_id, by)
