@@ -183,3 +183,12 @@ def test_make_run_keys_are_made_once_and_the_witness_starts(tmp_path: Path) -> N
     finally:
         dev.stop()
     assert dev.process is not None and dev.process.poll() is not None
+
+
+async def test_the_witness_accepts_either_key_of_a_log_during_a_rotation(tmp_path: Path) -> None:
+    old_key, new_key = Signer.generate("kinerja.test/career"), Signer.generate("kinerja.test/career")
+    witness = Witness(Signer.generate("witness.test/w1", COSIGNATURE_V1), [old_key.verifier, new_key.verifier],
+                      tmp_path / "state.json")
+    await witness.add_checkpoint(_Log(old_key, LEAVES).submit_body(0, 8))
+    await witness.add_checkpoint(_Log(new_key, LEAVES).submit_body(8, 12))  # same tree, new key: consistent
+    assert witness.state["kinerja.test/career"]["size"] == 12

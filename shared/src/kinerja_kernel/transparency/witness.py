@@ -91,7 +91,9 @@ class Witness:
         if signer.kind != COSIGNATURE_V1:
             raise NoteError("a witness key has signature type 0x04 (cosignature/v1)")
         self.signer = signer
-        self.logs = {v.name: v for v in logs}
+        self.logs: dict[str, list[Verifier]] = {}
+        for v in logs:  # an origin may have several keys (a rotation in progress)
+            self.logs.setdefault(v.name, []).append(v)
         self.state_path = state_path
         self.alarm_path = state_path.with_name(state_path.name + ".alarms.jsonl")
         self.state: dict[str, dict[str, Any]] = (
@@ -107,13 +109,16 @@ class Witness:
             origin = request.checkpoint.split("\n", 1)[0]
         except ValueError as exc:  # pragma: no cover - split never fails
             raise Refusal(400, "no origin line") from exc
-        log_key = self.logs.get(origin)
-        if log_key is None:
+        keys = self.logs.get(origin)
+        if not keys:
             raise Refusal(404, f"unknown log {origin!r}")
-        try:
-            signed = SignedCheckpoint.open(request.checkpoint, log_key)
-        except NoteError as exc:
-            raise Refusal(403, str(exc)) from exc
+        signed = None
+        for key in keys:
+            with contextlib.suppress(NoteError):
+                signed = SignedCheckpoint.open(request.checkpoint, key)
+                break
+        if signed is None:
+            raise Refusal(403, f"the checkpoint is not signed by a key of {origin}")
         new = signed.checkpoint
         if request.old > new.size:
             raise Refusal(400, "the old size is above the checkpoint's size")
