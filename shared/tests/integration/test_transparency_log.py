@@ -3,6 +3,7 @@ issue 16: a superuser rewrite, a fork, a topic rebuilt from a forged store, a dr
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -321,3 +322,40 @@ async def test_attack_4_a_dropped_event_fails_its_inclusion_proof_and_the_size(
     # an auditor holding the event's earlier proof still proves it was in the witnessed history
     assert check_bundle(before.as_dict(), LOG_KEY.verifier, WITNESS_KEY.verifier).ok
     assert base64.b64decode(Checkpoint.from_text(head.note.text).text.split("\n")[2]) == head.checkpoint.root
+
+
+async def test_the_running_log_follows_commits_and_checkpoints_them(tdb: tuple[Database, str], witness: Witness,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service's background task: one leader, woken by commits, a witnessed checkpoint after the writes."""
+    db, dsn = tdb
+    store = PostgresEventStore(db, source="/kinerja/test")
+    client = _client(witness)
+    real_client = httpx.AsyncClient
+    monkeypatch.setattr(httpx, "AsyncClient", lambda **_: client)  # the witness in-process
+    leader, standby = _log(dsn), _log(dsn)
+    leader.checkpoint_interval = standby.checkpoint_interval = 0.2
+    db.on_commit(leader.wake)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(leader.run(stop))]
+    for _ in range(100):
+        if leader.is_leader:
+            break
+        await asyncio.sleep(0.05)
+    tasks.append(asyncio.create_task(standby.run(stop)))
+    try:
+        await _write(store, 30)
+        for _ in range(200):
+            if leader.checkpoint_size == 30:
+                break
+            await asyncio.sleep(0.05)
+        assert leader.is_leader and not standby.is_leader
+        assert leader.size == leader.checkpoint_size == 30
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        monkeypatch.setattr(httpx, "AsyncClient", real_client)
+        await client.aclose()
+    async with db.connection() as conn:
+        rows = await conn.fetch("SELECT tree_size, witnessed FROM transparency_checkpoints ORDER BY tree_size")
+    assert rows[-1]["tree_size"] == 30 and all(r["witnessed"] for r in rows)
+    assert witness.state[LOG_KEY.name]["size"] == 30
