@@ -78,6 +78,7 @@ def service_app(
             "service": service,
             "relay": {"leader": relay.is_leader, "published": relay.published} if relay else None,
             "halted_consumers": halted,
+            "consumers": runtime.consumer_assignments() if runtime else {},
             "transparency": {"leader": tlog.is_leader, "size": tlog.size, "checkpoint_size": tlog.checkpoint_size,
                              "witness_refusals": tlog.witness_refusals} if tlog else None,
         }

@@ -31,6 +31,13 @@ class TopicSpec:
     replication_factor: int = 1
     config: dict[str, str] = field(default_factory=lambda: {"retention.ms": "-1"})
 
+    @property
+    def topic_configs(self) -> dict[str, str]:
+        """``config``, and ``min.insync.replicas`` one below the replication factor (at most 2) unless given:
+        with factor 3 an ``acks=all`` write needs two copies, so one broker may be down and none is lost."""
+        min_insync = max(1, min(2, self.replication_factor - 1))
+        return {"min.insync.replicas": str(min_insync), **self.config}
+
 
 async def ensure_topics(bootstrap_servers: str, topics: Sequence[TopicSpec]) -> None:
     """Create the topics that do not exist yet (events are kept forever: ``retention.ms=-1``)."""
@@ -43,7 +50,7 @@ async def ensure_topics(bootstrap_servers: str, topics: Sequence[TopicSpec]) -> 
             return
         with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(
-                [NewTopic(t.name, t.partitions, t.replication_factor, topic_configs=t.config) for t in missing]
+                [NewTopic(t.name, t.partitions, t.replication_factor, topic_configs=t.topic_configs) for t in missing]
             )
         log.info("kafka.topics_created", topics=[t.name for t in missing])
     finally:

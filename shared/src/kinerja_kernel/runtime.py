@@ -102,11 +102,14 @@ class OffsetCommitter:
         self.halted: str | None = None
         """Why the consumer stopped (a bug in a handler), or None while it runs."""
         self.stopping: asyncio.Task[None] | None = None
+        self.subscriber: Any = None
+        """The FastStream subscriber (its ``consumer`` is the Kafka consumer once started)."""
 
     @property
     def consumer(self) -> AIOKafkaConsumer | None:
-        """The Kafka consumer, once it delivered a record (for lag figures)."""
-        return self._consumer
+        """The Kafka consumer, once started (for lag figures and assignments)."""
+        started = getattr(self.subscriber, "consumer", None)
+        return started if isinstance(started, AIOKafkaConsumer) else self._consumer
 
     async def processed(self, consumer: AIOKafkaConsumer, topic: str, partition: int, offset: int) -> None:
         self._consumer = consumer
@@ -181,6 +184,7 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
         max_poll_interval_ms=300_000, decoder=_undecoded,
     )
     subscriber(on_record)
+    committer.subscriber = subscriber
     return committer
 
 
@@ -353,6 +357,16 @@ class ServiceRuntime:
     def consumer_states(self) -> dict[str, str | None]:
         """Each per-event consumer and why it halted (``None`` while it runs)."""
         return {c.name: c.halted for c in self._committers}
+
+    def consumer_assignments(self) -> dict[str, list[str]]:
+        """The partitions each per-event consumer of this process is assigned now (``topic/partition``);
+        an empty list while it has none (still joining its group, or more instances than partitions)."""
+        assigned: dict[str, list[str]] = {}
+        for committer in self._committers:
+            consumer = committer.consumer
+            tps = consumer.assignment() if consumer is not None else set()
+            assigned[committer.name] = sorted(f"{tp.topic}/{tp.partition}" for tp in tps)
+        return assigned
 
     async def consumer_lag(self) -> dict[tuple[str, str, int], int]:
         """Records behind the end of each partition a consumer of this process is assigned (known once the

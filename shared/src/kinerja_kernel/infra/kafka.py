@@ -1,9 +1,11 @@
-"""Start and stop the project's own Kafka broker (``deploy/kafka/kafkactl``) from Python."""
+"""Start and stop the project's own Kafka broker or three-node cluster (``deploy/kafka/kafkactl``) from Python."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -44,4 +46,52 @@ class LocalKafka:
 
     def stop(self) -> None:
         subprocess.run(["bash", str(self.script), "stop", "--data-dir", str(self.data_dir)],
+                       check=False, capture_output=True, text=True, timeout=120)
+
+
+class LocalKafkaCluster:
+    """Three KRaft nodes (each controller and broker) on loopback, data in ``data_dir/node-<i>``: topics are
+    replicated to all three with ``min.insync.replicas=2`` (``kafkactl start --nodes 3``)."""
+
+    NODES = 3
+
+    def __init__(self, data_dir: Path, *, ports: Sequence[int], controller_ports: Sequence[int]) -> None:
+        if len(ports) != self.NODES or len(controller_ports) != self.NODES:
+            raise ValueError(f"a cluster has {self.NODES} nodes: give {self.NODES} ports and controller ports")
+        self.data_dir = data_dir
+        self.ports = list(ports)
+        self.controller_ports = list(controller_ports)
+        self.script = find_kafkactl()
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(f"127.0.0.1:{port}" for port in self.ports)
+
+    def start(self, timeout: int = 180) -> str:
+        """Start the nodes that are not running (all at first; later, one that died) and wait for them."""
+        result = subprocess.run(
+            ["bash", str(self.script), "start", "--data-dir", str(self.data_dir), "--nodes", str(self.NODES),
+             "--port", ",".join(map(str, self.ports)), "--controller-port", ",".join(map(str, self.controller_ports)),
+             "--timeout", str(timeout)],
+            check=False, capture_output=True, text=True, timeout=timeout + 900,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"kafkactl start --nodes 3 failed:\n{result.stderr[-4000:]}")
+        return result.stdout.strip().splitlines()[-1]
+
+    def pid(self, node: int) -> int | None:
+        """The process id of node ``node`` (1..3) from its pid file, if it has one."""
+        pid_file = self.data_dir / f"node-{node}" / "kafka.pid"
+        text = pid_file.read_text().strip() if pid_file.exists() else ""
+        return int(text) if text.isdigit() else None
+
+    def kill(self, node: int) -> None:
+        """``kill -9`` one node (no controlled shutdown: its partitions' leaders move when it is fenced)."""
+        pid = self.pid(node)
+        if pid is None:
+            raise RuntimeError(f"node {node} is not running")
+        os.kill(pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        subprocess.run(["bash", str(self.script), "stop", "--data-dir", str(self.data_dir), "--timeout", "15"],
                        check=False, capture_output=True, text=True, timeout=120)

@@ -1,0 +1,150 @@
+"""Scale-out on real processes: two instances of the feedback service against one database and one broker.
+
+Both serve HTTP (the balancer alternates), their consumers share the partitions in one group, and exactly one
+relay leads (an advisory lock in the database). Under a load of writes the relay leader is killed with
+``kill -9``: the other instance takes the relay over and the dead one's partitions; afterwards every stored
+event is on the topic in version order per stream, and every event fed to the consumers was applied once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kinerja_kernel.infra.kafka import LocalKafka
+from kinerja_kernel.infra.postgres import create_database, free_port
+from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.kafka import events_topic
+
+from .scale_support import (
+    Balancer,
+    SettingsLoad,
+    assigned,
+    feedback_instance,
+    health,
+    metric,
+    plans_submitted,
+    poll,
+    publish_fast,
+    store_streams,
+    until_applied,
+    until_published,
+    write_figures,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+
+PLANNING = events_topic("planning")
+PARTITIONS = set(range(6))
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[str]:
+    """A broker of this test's own: the topics hold exactly what this test wrote."""
+    kafka = LocalKafka(tmp_path / "kafka", port=free_port(), controller_port=free_port())
+    bootstrap = kafka.start()
+    try:
+        yield bootstrap
+    finally:
+        kafka.stop()
+
+
+async def one_leader(instances: list[ServiceProcess]) -> tuple[ServiceProcess, ServiceProcess] | None:
+    reports = [await health(i.url) for i in instances]
+    leading = [i for i, r in zip(instances, reports, strict=True) if r and r["relay"] and r["relay"]["leader"]]
+    if len(leading) != 1 or any(r is None for r in reports):
+        return None
+    return leading[0], next(i for i in instances if i is not leading[0])
+
+
+async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
+        broker: str, postgres_server_url: str, jwt_secret: str, tmp_path: Path, unique: str) -> None:
+    started_at = time.monotonic()
+    database = await create_database(postgres_server_url, f"scale_out_{unique}")
+    group = f"kinerja-feedback-{unique}"
+    instances = [feedback_instance(name, database_url=database, bootstrap=broker, jwt_secret=jwt_secret, group=group,
+                                   log_dir=tmp_path) for name in ("a", "b")]
+    office = f"KANWIL-SKALA-{unique}"
+    balancer = Balancer([i.url for i in instances])
+    figures: dict[str, Any] = {}
+    try:
+        for instance in instances:
+            instance.start()
+        for instance in instances:
+            instance.wait_healthy(timeout=90)
+
+        # exactly one relay leads; /metrics says the same
+        (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
+        assert await metric(leader.url, "kinerja_relay_leader") == 1
+        assert await metric(follower.url, "kinerja_relay_leader") == 0
+
+        # the consumers of both instances share the partitions of one group
+        first = plans_submitted(office, 120)
+        await publish_fast(broker, first)
+
+        async def shared() -> tuple[set[int], set[int]] | None:
+            a = assigned(await health(leader.url), group, PLANNING)
+            b = assigned(await health(follower.url), group, PLANNING)
+            return (a, b) if a and b and not a & b and a | b == PARTITIONS else None
+
+        (on_leader, on_follower), _ = await poll(shared, "both consumers assigned", timeout=90)
+        figures["partitions_before"] = {"leader": sorted(on_leader), "follower": sorted(on_follower)}
+
+        # a load of writes through the balancer; the relay leader is killed in the middle of it
+        load = SettingsLoad(balancer, jwt_secret, [f"{office}-{i}" for i in range(8)])
+        writing = asyncio.create_task(load.run())
+        await asyncio.sleep(3)
+        figures["http_served_before_kill"] = {"leader": balancer.served[leader.url],
+                                              "follower": balancer.served[follower.url]}
+        assert balancer.served[leader.url] > 0 and balancer.served[follower.url] > 0
+        writes_at_kill = load.writes
+        assert leader.process is not None
+        leader.process.kill()  # kill -9: no shutdown, its transactions and advisory lock die with its connections
+        killed_at = time.monotonic()
+        second = plans_submitted(office, 120)
+        await publish_fast(broker, second)
+
+        async def took_over() -> bool | None:
+            report = await health(follower.url)
+            return True if report and report["relay"] and report["relay"]["leader"] else None
+
+        _, figures["relay_takeover_s"] = await poll(took_over, "the follower leads the relay", timeout=60)
+
+        async def moved() -> set[int] | None:
+            held = assigned(await health(follower.url), group, PLANNING)
+            return held if held == PARTITIONS else None
+
+        _, figures["partitions_moved_s"] = await poll(moved, "every partition on the survivor", timeout=90, delay=0.2)
+        await asyncio.sleep(2)
+        load.stop.set()
+        await writing
+        figures["writes"] = {"before_kill": writes_at_kill, "total": load.writes, "balancer_retries": balancer.retried}
+
+        # nothing lost, nothing applied twice
+        fed = [*first, *second]
+        effects = await until_applied(database, group, fed)
+        assert (effects.notifications, effects.distinct_sources, effects.inbox_rows) == (len(fed),) * 3, effects
+        figures["consumed"] = {"fed": len(fed), "notifications": effects.notifications, "inbox": effects.inbox_rows}
+
+        # the store holds what the service answered; the topic holds the store, in order per stream
+        streams = await store_streams(database)
+        for name, version in load.versions.items():
+            assert len(streams[f"pengaturan-umpan-balik-{name}"]) == version
+        check = await until_published(broker, "feedback", database)
+        assert check.missing == [] and check.out_of_order == [], check
+        figures["published"] = {"stored": check.stored, "on_topic": check.published, "resent": check.resent}
+        assert await metric(follower.url, "kinerja_relay_unpublished_events") == 0
+        report = await health(follower.url)
+        assert report is not None and report["status"] == "ok"
+        figures["test_seconds"] = round(time.monotonic() - started_at, 1)
+        figures["kill_to_end_s"] = round(time.monotonic() - killed_at, 1)
+    finally:
+        await balancer.close()
+        for instance in instances:
+            instance.stop()
+    write_figures("scale-out-two-instances", figures)
