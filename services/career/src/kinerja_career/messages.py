@@ -72,6 +72,15 @@ MESSAGES: Final = {
     "career.idp.activity-not-found": ("Kegiatan {activity_id} tidak ada di rencana ini", "unknown activity"),
     "career.idp.hours-negative": ("Jam yang sudah dijalani tidak boleh negatif", "negative hours"),
     "career.idp.progress-out-of-range": ("Kemajuan harus 0-100 %", "progress outside 0..100"),
+    # -- what the views say (the talent grid, the improvement plan) --------------------------------------
+    "career.talent.potential-missing": ("Potensi belum dinilai", "potential not assessed yet"),
+    "career.talent.result-missing": ("Belum ada hasil penilaian kinerja", "no appraisal result yet"),
+    "career.talent.box-needs-both": ("Kotak dihitung setelah potensi dan hasil penilaian tersedia",
+                                     "the box follows once the potential and an appraisal result are known"),
+    "career.idp.improvement-written": ("Rencana perbaikan kinerja sudah disusun", "the improvement plan is written"),
+    "career.idp.improvement-required": (
+        "Rencana perbaikan kinerja dengan coaching wajib disusun (predikat {predicate:career_predicate}, periode "
+        "{period_key})", "an improvement plan with coaching is required (predicate {predicate}, period {period_key})"),
     # -- promotion checks (the texts the published PromotionEligibilityChanged carries) -----------------
     "career.promotion.rank-not-recorded": ("Pangkat dan TMT belum dicatat oleh pengelola kepegawaian",
                                            "rank and TMT not recorded by HR"),

@@ -258,12 +258,13 @@ class CareerService:
             if row["box"] is None:
                 missing = []
                 if row["potential"] is None:
-                    missing.append("Potensi belum dinilai")
+                    missing.append("career.talent.potential-missing")
                 if row["performance"] is None and row["potential"] is not None:
-                    missing.append("Belum ada hasil penilaian kinerja")
+                    missing.append("career.talent.result-missing")
                 elif row["potential"] is None:
-                    missing.append("Kotak dihitung setelah potensi dan hasil penilaian tersedia")
-                incomplete.append(v.IncompleteTalent(**person.model_dump(), missing=missing))
+                    missing.append("career.talent.box-needs-both")
+                incomplete.append(v.IncompleteTalent(**person.model_dump(),
+                                                     missing=[messages.render(code) for code in missing]))
                 continue
             grid[str(row["box"])].append(person)
         pool = [p for b in ("9", "8", "7") for p in grid[b]]
@@ -356,8 +357,6 @@ def _improvement_plan(results: list[v.ResultView], plans: list[v.PlanRow]) -> v.
         return None
     latest = current[0]
     plan = next((p for p in plans if p.kind == "perbaikan" and p.year >= latest.year), None)
-    return v.ImprovementPlan(
-        required_by=latest.period_key, idp_id=plan.idp_id if plan else None,
-        message="Rencana perbaikan kinerja sudah disusun" if plan else
-        f"Rencana perbaikan kinerja dengan coaching wajib disusun (predikat {latest.predicate_label}, "
-        f"periode {latest.period_key})")
+    message = (messages.render("career.idp.improvement-written") if plan else messages.render(
+        "career.idp.improvement-required", {"predicate": latest.predicate, "period_key": latest.period_key}))
+    return v.ImprovementPlan(required_by=latest.period_key, idp_id=plan.idp_id if plan else None, message=message)
