@@ -138,11 +138,14 @@ async def test_witness_cosigns_extensions_and_alarms_on_fork_and_rollback(tmp_pa
     with pytest.raises(Refusal) as rollback:
         await witness.add_checkpoint(honest.submit_body(10, 15))
     assert rollback.value.status == 409
-    assert witness.alarms == 3
+    with pytest.raises(Refusal) as rollback_from_its_size:
+        await witness.add_checkpoint(honest.submit_body(20, 15))
+    assert rollback_from_its_size.value.status == 400 and rollback_from_its_size.value.alarm
+    assert witness.alarms == 4
     alarms = [json.loads(x) for x in (tmp_path / "state.json.alarms.jsonl").read_text().splitlines()]
-    assert [a["kind"] for a in alarms] == ["fork", "fork", "rollback"]
+    assert [a["kind"] for a in alarms] == ["fork", "fork", "rollback", "rollback"]
     again = Witness(key, [signer.verifier], tmp_path / "state.json")  # state survives a restart
-    assert again.state[signer.name]["size"] == 20 and again.alarms == 3
+    assert again.state[signer.name]["size"] == 20 and again.alarms == 4
     with pytest.raises(Refusal) as unknown:
         await witness.add_checkpoint(_Log(Signer.generate("other.test/log"), LEAVES).submit_body(0, 3))
     assert unknown.value.status == 404

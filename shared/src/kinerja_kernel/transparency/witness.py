@@ -120,13 +120,13 @@ class Witness:
         if signed is None:
             raise Refusal(403, f"the checkpoint is not signed by a key of {origin}")
         new = signed.checkpoint
-        if request.old > new.size:
-            raise Refusal(400, "the old size is above the checkpoint's size")
         async with self._lock:  # check and persist atomically
             latest = self.state.get(origin)
             size = latest["size"] if latest else 0
-            if latest and new.size < size:
+            if latest and new.size < size:  # validly signed and smaller than what was co-signed
                 self._alarm("rollback", origin, request, f"size {new.size} below the co-signed {size}")
+            if request.old > new.size:
+                raise Refusal(400, "the old size is above the checkpoint's size", alarm=new.size < size)
             if request.old != size:
                 raise Refusal(409, f"the witness co-signed size {size}", f"{size}\n")
             if latest:
