@@ -141,6 +141,13 @@ MESSAGES: Final = {
         "HR needs the leader's instruction ({leaders})"),
     "evaluation.organisation-predicate.not-leader": (
         "Predikat kinerja organisasi ditetapkan oleh pimpinan unit di atasnya", "only the leader of the unit above"),
+    # -- the evaluation document ----------------------------------------------------------------------
+    "evaluation.document.appraisal-not-found": ("Penilaian tidak ditemukan", "appraisal not found"),
+    "evaluation.document.not-allowed": ("Anda tidak berhak melihat dokumen penilaian ini",
+                                        "not allowed to read this appraisal's document"),
+    "evaluation.document.not-finalised": (
+        "Penilaian belum difinalisasi; dokumen evaluasi belum dapat ditandatangani",
+        "only a finalised appraisal's document is signed"),
     # -- history ------------------------------------------------------------------------------------
     "evaluation.history.not-allowed": ("Anda tidak berhak melihat riwayat penilaian pegawai ini",
                                        "not allowed to read this history"),

@@ -118,8 +118,7 @@ class EvaluationDocuments:
 
     async def sign(self, appraisal: Appraisal, by: Principal, *, passphrase: str | None, nik: str | None) -> Issued:
         if appraisal.status is Status.OPEN:
-            raise DomainRuleViolation("Penilaian belum difinalisasi; dokumen evaluasi belum dapat ditandatangani",
-                                      message_en="only a finalised appraisal's document is signed", field="status")
+            raise DomainRuleViolation("evaluation.document.not-finalised", field="status")
         return await self.desk.sign(await self.layout(appraisal), by, passphrase=passphrase, nik=nik)
 
     async def verify(self, code: str) -> Verification:

@@ -18,7 +18,6 @@ class PeerSummary:
     visible: bool
     averages: dict[BerAkhlak, Decimal]  # empty when not visible
     comments: dict[BerAkhlak, list[str]]  # unnamed; empty unless shown to this viewer
-    message: str | None
 
 
 def summarise(inputs: Mapping[str, PeerInput], *, assigned: int, threshold: int, with_comments: bool) -> PeerSummary:
@@ -27,8 +26,7 @@ def summarise(inputs: Mapping[str, PeerInput], *, assigned: int, threshold: int,
     answered = len(inputs)
     if answered < threshold:
         return PeerSummary(assigned=assigned, answered=answered, threshold=threshold, visible=False, averages={},
-                           comments={}, message=f"Hasil 360 ditampilkan setelah minimal {threshold} penilai "
-                                                f"mengisi ({answered} sudah mengisi)")
+                           comments={})  # the view says why (evaluation.peer.hidden)
     averages = {
         v: (Decimal(sum(i.scores[v] for i in inputs.values())) / answered).quantize(Decimal("0.01"), ROUND_HALF_UP)
         for v in BerAkhlak
@@ -40,4 +38,4 @@ def summarise(inputs: Mapping[str, PeerInput], *, assigned: int, threshold: int,
             if texts:
                 comments[v] = texts
     return PeerSummary(assigned=assigned, answered=answered, threshold=threshold, visible=True, averages=averages,
-                       comments=comments, message=None)
+                       comments=comments)

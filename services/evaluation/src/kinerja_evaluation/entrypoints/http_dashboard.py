@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from kinerja_evaluation.application.dashboard import AppraisalDashboard
+from kinerja_evaluation.application.dashboard_views import OfficeAppraisalDashboard, TeamAppraisalDashboard
 from kinerja_kernel.http import CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
@@ -21,14 +22,14 @@ Period = Annotated[str, Query(min_length=4, max_length=10, description="periode:
 
 
 @router.get("/team/appraisal-dashboard")
-async def team_dashboard(period: Period, by: CurrentPrincipal, queries: Dashboard) -> dict[str, Any]:
+async def team_dashboard(period: Period, by: CurrentPrincipal, queries: Dashboard) -> TeamAppraisalDashboard:
     """The caller's team's appraisals of the period: self-assessment, 360, rating, predicate, objection and the
     days left to each deadline."""
-    return await queries.team(period, by)
+    return TeamAppraisalDashboard.model_validate(await queries.team(period, by))
 
 
 @router.get("/offices/{office_id}/appraisal-dashboard")
 async def office_dashboard(office_id: str, period: Period, by: CurrentPrincipal,
-                           queries: Dashboard) -> dict[str, Any]:
+                           queries: Dashboard) -> OfficeAppraisalDashboard:
     """Every appraisal of the office's period, and per unit its progress and predicates against the curve."""
-    return await queries.office(office_id, period, by)
+    return OfficeAppraisalDashboard.model_validate(await queries.office(office_id, period, by))

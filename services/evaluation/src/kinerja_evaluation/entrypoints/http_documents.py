@@ -109,14 +109,13 @@ async def sign_evaluation_document(appraisal_id: uuid.UUID, body: SignBody, by: 
 async def _readable(appraisal_id: uuid.UUID, by: Principal, docs: EvaluationDocuments) -> Appraisal:
     """The appraisal, for its employee, evaluator and the evaluator's superior, HR and auditors of its office;
     another office's appraisal reads as not existing."""
-    missing = NotFound("Penilaian tidak ditemukan", message_en="appraisal not found", field="appraisal_id")
+    missing = NotFound("evaluation.document.appraisal-not-found", field="appraisal_id")
     found = await docs.appraisals.load(appraisal_id)
     if found is None:
         raise missing
     require_access(by, found.office_id, parties=(found.employee_id, found.evaluator_id, found.superior_id),
                    roles=(Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR), field="appraisal_id", not_found=missing,
-                   message="Anda tidak berhak melihat dokumen penilaian ini",
-                   message_en="not allowed to read this appraisal's document")
+                   code="evaluation.document.not-allowed")
     return found
 
 
