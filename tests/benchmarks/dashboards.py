@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import re
 import sys
 import tempfile
 import time
@@ -49,7 +50,8 @@ JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
 OFFICE = "KANTOR-BENCH"
 TARGET_MS = 300.0
 UNITS = 20
-SERVICES = ("planning", "evaluation", "feedback")
+SERVICES = ("planning", "evaluation", "feedback", "career")
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def headers(nip: str, roles: list[str]) -> dict[str, str]:
@@ -205,6 +207,53 @@ async def measure(urls: dict[str, str], office: Office, requests: int) -> dict[s
     return results
 
 
+async def portal_session(url: str, nip: str, roles: list[str]) -> httpx.AsyncClient:
+    """A browser-like client signed in to the portal through the development sign-in (cookie session)."""
+    client = httpx.AsyncClient(base_url=url, timeout=60, follow_redirects=False)
+    page = await client.get("/masuk")
+    found = CSRF.search(page.text)
+    assert found is not None, page.text[:300]
+    signed = await client.post("/masuk", data={"csrf": found.group(1), "demo": nip})
+    assert signed.status_code == 303, signed.text[:300]
+    return client
+
+
+async def measure_portal(url: str, office: Office, requests: int) -> dict[str, dict[str, Any]]:
+    """The pages as a browser gets them (the portal asks the services, merges and renders), and the largest
+    export; fewer requests for the export (it is a download, not a page)."""
+    hr = await portal_session(url, office.hr, ["pegawai", "pengelola_kepegawaian"])
+    head = await portal_session(url, office.heads[0], ["pegawai", "pejabat_penilai", "atasan_penilai"])
+    team = f"{len(office.staff[office.heads[0]])} members"
+    query = f"tahun={YEAR}&periode={YEAR}"
+    cases = {
+        f"portal: /dasbor/tim page ({team})": (head, f"/dasbor/tim?{query}", requests),
+        "portal: /dasbor/kantor page (whole office)": (hr, f"/dasbor/kantor?{query}", requests),
+        "portal: /rekap page (whole office)": (hr, f"/rekap?{query}", requests),
+        "portal: /ekspor/rekap-realisasi.csv (whole office)": (hr, f"/ekspor/rekap-realisasi.csv?{query}",
+                                                               max(10, requests // 10)),
+        "portal: /ekspor/rekap-realisasi.xlsx (whole office)": (hr, f"/ekspor/rekap-realisasi.xlsx?{query}",
+                                                                max(10, requests // 10)),
+    }
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        for title, (client, path, count) in cases.items():
+            times: list[float] = []
+            size = 0
+            for i in range(count + 3):
+                t0 = time.perf_counter()
+                response = await client.get(path)
+                elapsed = (time.perf_counter() - t0) * 1000
+                assert response.status_code == 200, response.text[:500]
+                size = len(response.content)
+                if i >= 3:
+                    times.append(elapsed)
+            results[title] = {**common.distribution(times), "bytes": size}
+    finally:
+        await hr.aclose()
+        await head.aclose()
+    return results
+
+
 def report(res: dict[str, Any]) -> str:
     lines = ["| Endpoint | requests | p50 ms | p95 ms | p99 ms | max ms | answer | p99 < 300 ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
@@ -246,13 +295,25 @@ def main() -> None:
                     f"{prefix}ENVIRONMENT": "test", f"{prefix}LOG_LEVEL": "WARNING"})
                 stack.callback(processes[name].stop)
                 processes[name].start()
-            for process in processes.values():
+            demo = [{"nip": nip, "name": f"Pegawai {nip[-6:]}", "roles": roles, "offices": [OFFICE]}
+                    for nip, roles in ((office.hr, ["pegawai", "pengelola_kepegawaian"]),
+                                       (office.heads[0], ["pegawai", "pejabat_penilai", "atasan_penilai"]))]
+            port = free_port()
+            portal = ServiceProcess("portal", port=port, log_path=work / "portal.log", env={
+                "KINERJA_PORTAL_HTTP_PORT": str(port), "KINERJA_PORTAL_ENVIRONMENT": "test",
+                **{f"KINERJA_PORTAL_{n.upper()}_URL": processes[n].url for n in SERVICES},
+                "KINERJA_PORTAL_JWT_SECRET": JWT_SECRET, "KINERJA_PORTAL_DEMO_USERS": json.dumps(demo),
+                "KINERJA_PORTAL_LOG_LEVEL": "WARNING"})
+            stack.callback(portal.stop)
+            portal.start()
+            for process in [*processes.values(), portal]:
                 process.wait_healthy(timeout=120)
             urls = {name: p.url for name, p in processes.items()}
             out["seeding"] = await seed(urls, office, log)
             cpu0 = psutil.cpu_times()
             t0 = time.perf_counter()
             out["results"] = await measure(urls, office, requests)
+            out["results"].update(await measure_portal(portal.url, office, requests))
             out["measure_seconds"] = round(time.perf_counter() - t0, 1)
             out["machine_during_measure"] = common.machine_cpu(cpu0, psutil.cpu_times())
             out["load_average"] = [round(x, 2) for x in psutil.getloadavg()]

@@ -52,6 +52,14 @@ def seeded(stack: Stack) -> Stack:
     return stack
 
 
+def fits_the_screen(page: Page) -> None:
+    """Nothing sticks out to the side (a phone would scroll sideways): names the widest elements if it does."""
+    wide = page.evaluate("""() => { const w = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)
+          .slice(0, 8).map(e => `${e.tagName}.${e.className.baseVal ?? e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`); }""")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), wide
+
+
 def _rows(page: Page) -> list[str]:
     return [str(nip) for nip in page.locator("#team-dashboard tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.nip)")]
@@ -90,6 +98,7 @@ def test_supervisor_sees_who_is_behind_and_filters_and_sorts(seeded: Stack, brow
     expect(row_silent).to_contain_text("Belum pernah melapor")
     expect(row_silent).to_contain_text("Penilaian diri: belum")
     screens(page, "semua")
+    fits_the_screen(page)
 
     _show(page, stack, **{"Tampilkan": "tertinggal"})
     assert set(_rows(page)) == {silent.nip, starting.nip}
@@ -180,3 +189,7 @@ def test_hr_opens_the_office_dashboard_and_downloads_every_export(seeded: Stack,
     phone.goto(f"/dasbor/kantor?tahun={stack.year}&periode={stack.year}")
     expect(phone.locator("#skp-status-chart")).to_be_visible()
     screens(phone, "kantor-ponsel")
+    fits_the_screen(phone)
+    phone.goto(f"/rekap?periode={stack.year}")
+    screens(phone, "rekap-ponsel")
+    fits_the_screen(phone)

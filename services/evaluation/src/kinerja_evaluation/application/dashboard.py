@@ -63,7 +63,7 @@ def appraisal_row(row: asyncpg.Record, today: date, zone: TimeZone) -> dict[str,
         "acknowledged_at": row["acknowledged_at"], "waiting_on": waiting_on(row),
         "deadlines": {"self_assessment": row["self_assessment_due"], "rating": row["rating_due"],
                       "objection": row["objection_deadline"]},
-        "days_left": {"self_assessment": None if row["self_assessed"] else
+        "days_left": {"self_assessment": None if row["self_assessed"] or row["status"] != "open" else
                       _days(row["self_assessment_due"], today, zone),
                       "rating": None if row["status"] != "open" else _days(row["rating_due"], today, zone),
                       "objection": _days(row["objection_deadline"], today, zone)
