@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import statistics
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 
 import kinerja_kernel.contracts  # noqa: F401 - registers the event types
 from kinerja_evaluation.adapters.read_models import PROJECTION
@@ -59,7 +59,6 @@ from kinerja_kernel.rebuild import rebuild
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.runtime import ServiceRuntime
 
-REPORTS = Path(__file__).parent / "reports"
 OFFICE = "KANREG-BENCH"
 RATINGS = [Rating.SESUAI, Rating.DI_ATAS, Rating.SESUAI, Rating.DI_BAWAH]
 
@@ -193,10 +192,7 @@ def main() -> int:
     when = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     text = markdown(figures, when)
     print(text)
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / f"audit-{when}.json").write_text(json.dumps(figures, indent=2))
-    (REPORTS / f"audit-{when}.md").write_text(text)
-    (REPORTS / "audit-latest.md").write_text(text)
+    common.write_text_reports("audit", when, text, figures)
     return 0
 
 

