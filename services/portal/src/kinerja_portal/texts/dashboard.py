@@ -22,7 +22,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "dash.search": {"id": "Cari nama atau NIP", "en": "Search name or NIP"},
     "dash.unit": {"id": "Unit kerja", "en": "Unit"},
     "dash.all_units": {"id": "Semua unit", "en": "All units"},
-    "dash.summary": {"id": "{shown} dari {total} anggota ditampilkan · {behind} tertinggal · tahun berjalan {expected}%",
+    "dash.summary": {"id": "{shown} dari {total} anggota ditampilkan · {behind} tertinggal · "
+                           "tahun berjalan {expected}%",
                      "en": "{shown} of {total} members shown · {behind} behind · {expected}% of the year gone"},
     "dash.none": {"id": "Tidak ada anggota yang sesuai pilihan ini.", "en": "No member matches this choice."},
     "dash.member": {"id": "Anggota", "en": "Member"},
