@@ -105,6 +105,20 @@ class Services:
                                   content_type=content_type, files=files)
         return None if response.status_code == 204 or not response.content else response.json()
 
+    async def public(self, service: str, path: str) -> Any:
+        """A public GET (no token: the document verification anyone may make); errors raised like ``call``."""
+        try:
+            response = await self._clients[service].get(f"/api/v1{path}",
+                                                         headers={CORRELATION_HEADER: correlation_id()})
+        except httpx.HTTPError as exc:
+            log.warning("portal.service_unreachable", service=service, path=path, error=repr(exc))
+            raise ServiceUnavailable(service) from exc
+        if response.status_code >= 500:
+            raise ServiceUnavailable(service)
+        if response.status_code >= 400:
+            raise _api_error(service, response)
+        return response.json()
+
 
 def _api_error(service: str, response: httpx.Response) -> ApiError:
     try:

@@ -5,6 +5,8 @@ how to derive the content again from streams (:class:`Layout`)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from kinerja_kernel.documents.provenance import (
     document_code,
 )
 from kinerja_kernel.documents.record import OfficialDocument
-from kinerja_kernel.documents.render import qr_svg, render_pdf
+from kinerja_kernel.documents.render import qr_svg, render_pdf, warm_up
 from kinerja_kernel.envelope import Actor
 from kinerja_kernel.errors import InvalidInput, NotFound
 from kinerja_kernel.eventstore import EventStore
@@ -110,6 +112,7 @@ class DocumentDesk:
         self.ca = DevCertificateAuthority(self.settings.dev_ca_dir)
         bsre = self.settings.bsre
         self.bsre = BsreClient(bsre) if bsre is not None else None
+        threading.Thread(target=warm_up, name="documents-warm-up", daemon=True).start()
 
     @property
     def uses_bsre(self) -> bool:
@@ -144,7 +147,8 @@ class DocumentDesk:
         meta = {"qr_svg": qr_svg(url), "url": url.split("://", 1)[-1], "code_display": display_code(code),
                 "made_at": await self._made_at(code, layout.zone), "content_hash": content_hash(layout.content),
                 "sources": [s.model_dump() for s in layout.sources], "banner": layout.banner}
-        rendered = render_pdf(layout.template, {"doc": {**layout.content, **layout.printed}, "meta": meta})
+        rendered = await asyncio.to_thread(render_pdf, layout.template,
+                                           {"doc": {**layout.content, **layout.printed}, "meta": meta})
         return rendered.pdf, {role: Placement(f"ttd-{role}", s.page, s.box) for role, s in rendered.spots.items()}
 
     async def document(self, layout: Layout, by: Principal) -> Issued:

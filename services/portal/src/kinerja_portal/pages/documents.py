@@ -120,7 +120,7 @@ async def verification(request: Request, code: str, api: Api) -> Response:
     if len(normal) == 16:
         for service in ("planning", "evaluation"):
             try:
-                answer = await api.call(service, "GET", f"/documents/{normal}/verification", "")
+                answer = await api.public(service, f"/documents/{normal}/verification")
             except ApiError:
                 continue
             if answer.get("found"):
