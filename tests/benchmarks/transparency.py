@@ -167,15 +167,16 @@ async def big_log(db: Database, leaves: int, samples: int) -> dict[str, Any]:
             assert ok, old
     counted = min(leaves, 1_000_000)
     data = [hashlib.sha256(i.to_bytes(8, "big")).digest() for i in range(counted)]  # the events' ce_hash
-    verify0 = time.perf_counter()
+    verify0, cpu0 = time.perf_counter(), time.process_time()
     check = CompactRange()
     check.extend_data(data)
-    verify_s = time.perf_counter() - verify0
+    verify_s, verify_cpu_s = time.perf_counter() - verify0, time.process_time() - cpu0
     assert check.root() == (roots[counted] if counted in roots else check.root())
     return {"leaves": leaves, "build_s": build_s, "tiles_mib": tiles_bytes / 2**20,
             "inclusion_ms": common.distribution(inclusion_ms), "consistency_ms": common.distribution(consistency_ms),
             "inclusion_proof_hashes_max": max(proof_hashes),
-            "whole_log_verify_per_s": counted / verify_s, "whole_log_verify_counted": counted}
+            "whole_log_verify_per_s": counted / verify_s, "whole_log_verify_per_cpu_s": counted / verify_cpu_s,
+            "whole_log_verify_counted": counted}
 
 
 async def _database(url: str, name: str) -> Database:
@@ -235,7 +236,9 @@ def markdown(f: dict[str, Any], when: str) -> str:
                   f"{common.fmt(b['consistency_ms']['p50'])} / {common.fmt(b['consistency_ms']['p95'])} / "
                   f"{common.fmt(b['consistency_ms']['max'])} ms", f"{b['consistency_ms']['count']} random"),
                  ("whole-log verification (root recomputed from 1 M leaves' data, in memory)",
-                  f"{common.fmt(b['whole_log_verify_per_s'])} leaves/s", "target >= 200,000")]
+                  f"{common.fmt(b['whole_log_verify_per_s'])} leaves/s",
+                  f"target >= 200,000; {common.fmt(b.get('whole_log_verify_per_cpu_s'))} per CPU-second of this "
+                  "process (the machine is shared)")]
     table = "| Measure | Result | Note |\n| --- | --- | --- |\n" + "\n".join(f"| {a_} | {b_} | {c_} |"
                                                                            for a_, b_, c_ in rows)
     cpu = f.get("machine_cpu", {})
