@@ -126,3 +126,10 @@ def test_small_units_are_coarse() -> None:
     assert violated(Org.ISTIMEWA, unit(sangat_baik=2, baik=1)) == []
     assert violated(Org.SANGAT_KURANG, unit(sangat_kurang=2, baik=1)) == [
         "Butuh Perbaikan + Kurang/Misconduct paling sedikit 10%: 0 pegawai, minimal 1"]
+
+
+def test_each_bound_carries_its_share_and_a_count_bound_none() -> None:
+    baik = check_curve(Org.BAIK, [P.BAIK, P.BAIK, P.KURANG])
+    assert [(c.share, c.at_most) for c in baik.checks] == [(0.70, True), (None, False)]
+    sangat_kurang = check_curve(Org.SANGAT_KURANG, [P.SANGAT_KURANG])
+    assert [c.share for c in sangat_kurang.checks] == [0, 0.10, 0.60]
