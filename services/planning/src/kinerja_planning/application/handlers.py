@@ -19,7 +19,7 @@ from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
 from kinerja_planning.adapters.directory import Directory, SqlDirectory
 from kinerja_planning.adapters.repository import acting_repository
-from kinerja_planning.application.roster_admin import ActingCheck, RosterAdmin
+from kinerja_planning.application.roster_admin import ActingCheck, RosterAdmin, deciding_for
 from kinerja_planning.application.views import (
     BlockedView,
     CascadeNodeView,
@@ -166,10 +166,8 @@ class PlanningService:
         """The absent evaluator the caller acts for today (Plt/Plh) and by which kind of appointment, or
         ``None`` for the evaluator themself (who must hold the evaluator's role)."""
         plan = await self._load(plan_id, by)
-        on_behalf_of = await self.acting.acting_for(by, plan.office_id, plan.evaluator_id)
+        on_behalf_of = await deciding_for(self.acting, by, plan.office_id, plan.evaluator_id)
         if on_behalf_of is None:
-            if by.user_id == plan.evaluator_id:
-                by.require_role(Role.PEJABAT_PENILAI)  # anybody else is refused by the plan, naming evaluator_id
             return None, None
         return on_behalf_of, await self.acting.acting_kind(by, plan.office_id, on_behalf_of)
 

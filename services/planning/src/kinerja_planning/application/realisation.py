@@ -34,7 +34,7 @@ from kinerja_kernel.errors import ConcurrencyError, Detail, InvalidInput, NotFou
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_planning.adapters import read_models as rm
-from kinerja_planning.application.roster_admin import ActingCheck
+from kinerja_planning.application.roster_admin import ActingCheck, deciding_for
 from kinerja_planning.application.views import EntryView, IkiProgressView, ProgressView
 from kinerja_planning.domain.interactions import Refusal, add_up, period_year_of, refusals, stream_of
 from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
@@ -108,10 +108,7 @@ class RealisationService:
         """The evaluator, or their acting official (Plt/Plh) on a day the appointment covers, sends an entry back
         for correction (the event names both)."""
         plan = await self._targets(plan_id, by)
-        on_behalf_of = None if self.acting is None else await self.acting.acting_for(by, plan.office_id,
-                                                                                    plan.evaluator_id)
-        if on_behalf_of is None and by.user_id == plan.evaluator_id:
-            by.require_role(Role.PEJABAT_PENILAI)  # anybody else is refused by the entry, naming evaluator_id
+        on_behalf_of = await deciding_for(self.acting, by, plan.office_id, plan.evaluator_id)
         await self._change(plan, by.actor(Role.PEJABAT_PENILAI), lambda realisation: realisation.return_entry(
             actor_id=by.user_id, plan=plan, entry_id=entry_id, reason=reason, on_behalf_of=on_behalf_of))
 

@@ -69,6 +69,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+async def deciding_for(acting: ActingCheck | None, by: Principal, office_id: str, evaluator_id: str) -> str | None:
+    """The one rule of an evaluator's decision: the absent evaluator ``by`` decides for today (Plt/Plh), or
+    ``None`` for the evaluator themself, who must hold the evaluator's role. Anybody else is refused by the
+    aggregate, naming ``evaluator_id``."""
+    on_behalf_of = None if acting is None else await acting.acting_for(by, office_id, evaluator_id)
+    if on_behalf_of is None and by.user_id == evaluator_id:
+        by.require_role(Role.PEJABAT_PENILAI)
+    return on_behalf_of
+
+
 class ActingCheck(Protocol):
     """The question every decision of an evaluator asks: for which absent official may this caller act today?"""
 

@@ -119,9 +119,11 @@ class PersonLabel(BaseModel):
     position: str
 
 
-class PlanView(BaseModel):
+class PlanHeader(BaseModel):
+    """Whose SKP, of which period, where, evaluated by whom, in which status and at which version."""
+
     plan_id: uuid.UUID
-    version: int
+    version: int = Field(description="the SKP stream's version (send it back as expected_version)")
     employee_id: str
     office_id: str
     unit_id: str
@@ -130,7 +132,12 @@ class PlanView(BaseModel):
     superior_id: str | None
     position_type: PositionType
     approach: Approach
-    status: str
+    status: str = Field(description="draft, submitted, returned, approved, revising or closed")
+
+
+class PlanView(PlanHeader):
+    """An SKP with its content, who named in it, and what blocks its submission."""
+
     rhks: list[Rhk]
     behaviour: dict[BerAkhlak, str | None]
     approved_by: str | None
@@ -177,20 +184,9 @@ class RosterEmployeeView(BaseModel):
     updated_at: str = Field(description="ISO 8601 date-time of the last change")
 
 
-class PlanSummaryView(BaseModel):
+class PlanSummaryView(PlanHeader):
     """An SKP as listed (no content)."""
 
-    plan_id: uuid.UUID
-    employee_id: str
-    office_id: str
-    unit_id: str
-    period_year: int
-    evaluator_id: str
-    superior_id: str | None
-    position_type: PositionType
-    approach: Approach
-    status: str = Field(description="draft, submitted, returned, approved, revising or closed")
-    version: int
     rhk_count: int
     updated_at: str = Field(description="ISO 8601 date-time of the last change")
 
