@@ -136,9 +136,7 @@ class SkpDocuments:
 
     async def sign(self, plan: PerformancePlan, by: Principal, *, passphrase: str | None, nik: str | None) -> Issued:
         if plan.status is not PlanStatus.APPROVED:
-            raise DomainRuleViolation(
-                f"SKP berstatus '{plan_status_label(plan.status.value)}' belum dapat ditandatangani; hanya SKP yang "
-                "sudah disetujui", message_en="only an approved SKP is signed", field="status")
+            raise DomainRuleViolation("planning.document.not-approved", field="status", status=plan.status)
         return await self.desk.sign(await self.layout(plan), by, passphrase=passphrase, nik=nik)
 
     async def verify(self, code: str) -> Verification:
