@@ -34,6 +34,7 @@ class TestAskClarification:
         assert (version, event.event_type, event.actor.role) == (1, "feedback.ClarificationRequested", "pegawai")
         [(draft, source, _)] = notifier.issued
         assert (draft.recipient_id, draft.kind, source) == (EVALUATOR, "clarification_asked", event.event_id)
+        assert draft.body == "Pegawai Siti Rahma meminta klarifikasi atas penilaiannya: Mengapa?"
 
     async def test_only_the_appraised_employee_asks(self, clarifications: ClarificationService,
                                                     appraisal: uuid.UUID, store: InMemoryEventStore) -> None:
@@ -65,6 +66,7 @@ class TestReplyToClarification:
         assert (replied.event_type, replied.actor.role) == ("feedback.ClarificationReplied", "pejabat_penilai")
         draft, source, _ = notifier.issued[-1]
         assert (draft.recipient_id, draft.kind, source) == (EMPLOYEE, "clarification_answered", replied.event_id)
+        assert draft.body == "Pejabat penilai (Budi Santoso) menjawab: Karena target"
 
     async def test_the_thread_closes_once_the_result_is_final(
             self, clarifications: ClarificationService, appraisal: uuid.UUID, directory: FakeDirectory,

@@ -45,7 +45,7 @@ class TestScheduleDialogue:
         assert (event.actor.id, event.actor.role, event.office_id) == (EVALUATOR, "pejabat_penilai", "KANREG-I")
         [(draft, source, _)] = notifier.issued
         assert (draft.recipient_id, draft.kind, source) == (EMPLOYEE, "dialogue_scheduled", event.event_id)
-        assert "26 November 2026" in draft.body
+        assert "(Budi Santoso) menjadwalkan" in draft.body and "26 November 2026" in draft.body
 
     async def test_a_day_already_past_in_the_offices_zone_is_refused(self, dialogues: DialogueService,
                                                                      store: InMemoryEventStore) -> None:

@@ -13,7 +13,7 @@ from kinerja_feedback.application.access import require_party_or_reader
 from kinerja_feedback.application.events import appended
 from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.clarification import Clarification
-from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_feedback.domain.notifications import NotificationDraft, named
 from kinerja_kernel.access import require_access
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.feedback import ClarificationTopic, DialogueParty
@@ -115,17 +115,18 @@ class ClarificationService:
     async def _tell(self, conn: Any, c: Clarification, to: DialogueParty, text: str) -> None:
         """Notify the other party of the message the use case just appended."""
         event = await appended(self.clarifications, c.clarification_id, c.version, conn)
+        names = await self.directory.names(conn, [c.employee_id, c.evaluator_id])
         if to is DialogueParty.EVALUATOR:
             draft = NotificationDraft(
                 recipient_id=c.evaluator_id, office_id=c.office_id, kind="clarification_asked",
                 recipient_role="pejabat_penilai", title="Permintaan klarifikasi penilaian",
-                body=f"Pegawai {c.employee_id} meminta klarifikasi atas penilaiannya: {text[:500]}",
+                body=f"Pegawai {named(names, c.employee_id)} meminta klarifikasi atas penilaiannya: {text[:500]}",
                 link=f"/klarifikasi/{c.clarification_id}")
         else:
             draft = NotificationDraft(
                 recipient_id=c.employee_id, office_id=c.office_id, kind="clarification_answered",
                 recipient_role="pegawai", title="Klarifikasi Anda telah dijawab",
-                body=f"Pejabat penilai ({c.evaluator_id}) menjawab: {text[:500]}",
+                body=f"Pejabat penilai ({named(names, c.evaluator_id)}) menjawab: {text[:500]}",
                 link=f"/klarifikasi/{c.clarification_id}")
         await self.notifications.issue(conn, [draft], source_event_id=event.event_id,
                                        source_event_type=event.event_type)

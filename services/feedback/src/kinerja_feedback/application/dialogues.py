@@ -21,7 +21,7 @@ from kinerja_feedback.application.events import appended
 from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.calendar import format_local
 from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
-from kinerja_feedback.domain.notifications import NotificationDraft
+from kinerja_feedback.domain.notifications import NotificationDraft, named
 from kinerja_feedback.domain.reach import not_on_roster, require_subordinate
 from kinerja_kernel.access import within_offices
 from kinerja_kernel.auth import Principal, Role
@@ -76,9 +76,10 @@ class DialogueService:
             await self.dialogues.save(dialogue_id, dialogue, actor=by.actor(Role.PEJABAT_PENILAI),
                                       office_id=employee.office_id, subject=employee_id, expected_version=0, conn=conn)
             when = format_local(scheduled_at, calendar.time_zone)
+            names = await self.directory.names(conn, [by.user_id])
             await self._tell(conn, dialogue, "dialogue_scheduled", "Dialog kinerja dijadwalkan",
-                             f"Pejabat penilai Anda ({by.user_id}) menjadwalkan dialog kinerja periode {period_key} "
-                             f"pada {when}." + (f" Agenda: {agenda}" if agenda else ""))
+                             f"Pejabat penilai Anda ({named(names, by.user_id)}) menjadwalkan dialog kinerja periode "
+                             f"{period_key} pada {when}." + (f" Agenda: {agenda}" if agenda else ""))
         return dialogue_id, dialogue.version
 
     async def reschedule(self, dialogue_id: uuid.UUID, scheduled_at: datetime, reason: str, by: Principal,
