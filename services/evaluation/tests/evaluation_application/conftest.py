@@ -12,7 +12,7 @@ import pytest
 
 from kinerja_evaluation.application.commands import AppraisalCommands
 from kinerja_evaluation.application.ports import OpenPeriod, PlanToAppraise, StaffMember
-from kinerja_evaluation.domain.appraisal import Appraisal, appraisal_id_for
+from kinerja_evaluation.domain.appraisal import Appraisal, Ratings, appraisal_id_for
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.contracts.evaluation import (
@@ -22,8 +22,11 @@ from kinerja_kernel.contracts.evaluation import (
     OrganisationPredicate,
     Predicate,
     RaterRelation,
+    Rating,
+    RhkRating,
+    ValueRating,
 )
-from kinerja_kernel.contracts.planning import ActingWindow, Employment, PositionType, RhkKind
+from kinerja_kernel.contracts.planning import ActingWindow, BerAkhlak, Employment, PositionType, RhkKind
 from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.repository import EventSourcedRepository
 from kinerja_kernel.testing.memory_store import InMemoryEventStore
@@ -41,6 +44,9 @@ HEAD = "197707072000071007"
 RHK_1 = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 RHK_2 = uuid.UUID("00000000-0000-0000-0000-0000000000a2")
 NOW = datetime(2026, 4, 3, 3, 0, tzinfo=UTC)
+APPRAISAL = appraisal_id_for(EMPLOYEE, PERIOD.key)
+"""The appraisal the open period gives ``EMPLOYEE`` (``plan()``)."""
+STREAM = f"penilaian-{APPRAISAL}"
 
 
 @dataclass
@@ -167,3 +173,16 @@ def stream(store: InMemoryEventStore, stream_id: str) -> list[EventEnvelope]:
 
 def types(store: InMemoryEventStore, stream_id: str) -> list[str]:
     return [e.event_type for e in stream(store, stream_id)]
+
+
+def values(rating: Rating = Rating.SESUAI) -> list[ValueRating]:
+    return [ValueRating(value=v, rating=rating) for v in BerAkhlak]
+
+
+def rhks(rating: Rating = Rating.SESUAI) -> list[RhkRating]:
+    return [RhkRating(rhk_id=RHK_1, rating=rating), RhkRating(rhk_id=RHK_2, rating=rating)]
+
+
+def full(results: Rating = Rating.SESUAI, behaviour: Rating = Rating.SESUAI) -> Ratings:
+    """Every RHK and value rated, with both overall ratings."""
+    return Ratings(rhks=rhks(), values=values(), results=results, behaviour=behaviour)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from kinerja_evaluation.application.commands import AppraisalCommands
-from kinerja_evaluation.domain.appraisal import Ratings, appraisal_id_for
+from kinerja_evaluation.domain.appraisal import Ratings
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.evaluation import (
     CurveEnforcement,
@@ -19,8 +19,6 @@ from kinerja_kernel.contracts.evaluation import (
     Rater,
     RaterRelation,
     Rating,
-    RhkRating,
-    ValueRating,
 )
 from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, InvalidInput, NotFound
@@ -28,6 +26,7 @@ from kinerja_kernel.testing.memory_store import InMemoryEventStore
 
 from .conftest import (
     ACTING,
+    APPRAISAL,
     EMPLOYEE,
     EMPLOYEE_P,
     EVALUATOR,
@@ -37,21 +36,21 @@ from .conftest import (
     PEER,
     PEER_P,
     PERIOD,
-    RHK_1,
     RHK_2,
+    STREAM,
     SUPERIOR_P,
     UNIT,
     Clock,
     FakeFacts,
     acting_window,
+    full,
     person,
     plan,
+    rhks,
     stream,
     types,
+    values,
 )
-
-APPRAISAL = appraisal_id_for(EMPLOYEE, PERIOD.key)
-STREAM = f"penilaian-{APPRAISAL}"
 
 
 @pytest.fixture(autouse=True)
@@ -59,18 +58,6 @@ async def given_an_open_appraisal(commands: AppraisalCommands, facts: FakeFacts)
     facts.plans = [(OFFICE, 2026, plan())]
     facts.relations[EMPLOYEE] = {PEER: frozenset({RaterRelation.PEER})}
     await commands.open_period(OFFICE, PERIOD.key, HR_P)
-
-
-def values(rating: Rating = Rating.SESUAI) -> list[ValueRating]:
-    return [ValueRating(value=v, rating=rating) for v in BerAkhlak]
-
-
-def rhks(rating: Rating = Rating.SESUAI) -> list[RhkRating]:
-    return [RhkRating(rhk_id=RHK_1, rating=rating), RhkRating(rhk_id=RHK_2, rating=rating)]
-
-
-def full(results: Rating = Rating.SESUAI, behaviour: Rating = Rating.SESUAI) -> Ratings:
-    return Ratings(rhks=rhks(), values=values(), results=results, behaviour=behaviour)
 
 
 class TestSelfAssess:

@@ -10,37 +10,34 @@ import pytest
 
 from kinerja_evaluation.application.commands import AppraisalCommands
 from kinerja_evaluation.application.ports import StaffMember
-from kinerja_evaluation.domain.appraisal import Ratings, appraisal_id_for
+from kinerja_evaluation.domain.appraisal import appraisal_id_for
 from kinerja_kernel.auth import Role
-from kinerja_kernel.contracts.evaluation import ObjectionDecision, Rating, RhkRating, ValueRating
-from kinerja_kernel.contracts.planning import BerAkhlak
+from kinerja_kernel.contracts.evaluation import ObjectionDecision, Rating
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput
 from kinerja_kernel.testing.memory_store import InMemoryEventStore
 
 from .conftest import (
     ACTING,
-    EMPLOYEE,
+    APPRAISAL,
     EMPLOYEE_P,
     EVALUATOR,
     EVALUATOR_P,
     HR_P,
     OFFICE,
     PERIOD,
-    RHK_1,
-    RHK_2,
+    STREAM,
     SUPERIOR,
     SUPERIOR_P,
     Clock,
     FakeFacts,
     acting_window,
+    full,
     person,
     plan,
     stream,
     types,
 )
 
-APPRAISAL = appraisal_id_for(EMPLOYEE, PERIOD.key)
-STREAM = f"penilaian-{APPRAISAL}"
 REASONS = "Capaian RHK utama melampaui target namun dinilai sesuai ekspektasi"
 
 
@@ -48,11 +45,7 @@ REASONS = "Capaian RHK utama melampaui target namun dinilai sesuai ekspektasi"
 async def given_a_finalised_appraisal(commands: AppraisalCommands, facts: FakeFacts) -> None:
     facts.plans = [(OFFICE, 2026, plan())]
     await commands.open_period(OFFICE, PERIOD.key, HR_P)
-    ratings = Ratings(rhks=[RhkRating(rhk_id=RHK_1, rating=Rating.SESUAI), RhkRating(rhk_id=RHK_2,
-                                                                                      rating=Rating.SESUAI)],
-                      values=[ValueRating(value=v, rating=Rating.SESUAI) for v in BerAkhlak],
-                      results=Rating.SESUAI, behaviour=Rating.SESUAI)
-    await commands.rate(APPRAISAL, ratings, None, None, EVALUATOR_P)
+    await commands.rate(APPRAISAL, full(), None, None, EVALUATOR_P)
     await commands.finalise(APPRAISAL, None, None, EVALUATOR_P)
 
 
@@ -86,11 +79,7 @@ class TestFileObjectionWithoutASuperiorInTheSkp:
         self.appraisal = appraisal_id_for(other, "2026")
         await commands.open_period(OFFICE, "2026", HR_P)
         self.employee = person(other, Role.PEGAWAI)
-        ratings = Ratings(rhks=[RhkRating(rhk_id=RHK_1, rating=Rating.SESUAI),
-                                RhkRating(rhk_id=RHK_2, rating=Rating.SESUAI)],
-                          values=[ValueRating(value=v, rating=Rating.SESUAI) for v in BerAkhlak],
-                          results=Rating.SESUAI, behaviour=Rating.SESUAI)
-        await commands.rate(self.appraisal, ratings, None, None, EVALUATOR_P)
+        await commands.rate(self.appraisal, full(), None, None, EVALUATOR_P)
         await commands.finalise(self.appraisal, None, None, EVALUATOR_P)
 
     async def test_the_rosters_superior_receives_it_and_without_one_it_is_refused(
