@@ -136,6 +136,7 @@ async def seed_demo_office(planning: str) -> list[str]:
                        "approved")
             lines += await _daily_log(client, auth["siti"], year)
             lines += await _evidence(client, auth, year)
+            lines += await _signed_skp(client, auth, year)
             await plan("budi", _rhk("Terkelolanya sistem informasi mutasi", "modul", 6, **link), "returned")
         # blocked: Dewi (JA) has not yet linked her RHK to the head of division's (she fixes it on /skp/{id}/rhk/...)
         await plan("dewi", _rhk("Terlayaninya konsultasi mutasi", "konsultasi", 600), "draft")
@@ -164,6 +165,23 @@ async def _daily_log(client: httpx.AsyncClient, auth: dict[str, str], year: int)
     answer.raise_for_status()
     return [f"  Catatan harian {DEMO_USERS['siti'][1]}: {len(entries)} hari ({entries[0]['occurred_on']} s.d. "
             f"{entries[-1]['occurred_on']}), {answer.json()['recorded']} baru"]
+
+
+async def _signed_skp(client: httpx.AsyncClient, auth: dict[str, dict[str, str]], year: int) -> list[str]:
+    """Siti's approved SKP signed by her and then by her evaluator with the development CA (issue 15); a second
+    run finds it signed and records nothing."""
+    plans = (await client.get("/api/v1/me/plans", headers=auth["siti"])).json()
+    mine = next((p for p in plans if p["period_year"] == year and p["status"] == "approved"), None)
+    if mine is None:
+        return []
+    url = f"/api/v1/plans/{mine['plan_id']}/document"
+    state = (await client.get(f"{url}/state", headers=auth["siti"], timeout=120)).json()
+    for who in ("siti", "kepala"):
+        if state["next_signer"] == DEMO_USERS[who][0]:
+            answer = await client.post(f"{url}/signatures", headers=auth[who], json={}, timeout=120)
+            answer.raise_for_status()
+            state = answer.json()
+    return [f"  SKP {DEMO_USERS['siti'][1]} ditandatangani (sertifikat pengembangan): {state['verification_url']}"]
 
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
@@ -333,7 +351,10 @@ def main() -> int:
                 f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": DEV_SECRET,
                 f"{prefix}ENVIRONMENT": "development", **transparency.env(name),
-                **({f"{prefix}BLOB_DIR": str(state / "blobs")} if name == "planning" else {}),  # evidence files
+                **({f"{prefix}BLOB_DIR": str(state / "blobs")} if name in ("planning", "evaluation") else {}),
+                # evidence files and signed documents; the documents' QR codes point to this portal
+                "KINERJA_DOCUMENTS_VERIFICATION_URL": f"http://127.0.0.1:{ports['portal']}/verifikasi",
+                "KINERJA_DOCUMENTS_DEV_CA_DIR": str(state / "dev-ca"),
             })
             process.start()
             processes.append(process)
