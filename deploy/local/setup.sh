@@ -39,6 +39,17 @@ if ! command -v pdfsig >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejav
     fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null
 fi
 
+# the transparency log's independent-verifier test (issue 16) builds a Go program against golang.org/x/mod
+# v0.43.0 (needs Go >= 1.26; Debian's golang-go is older): the official toolchain into ~/.local/go
+go_ok() { "$1" version 2>/dev/null | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])'; }
+if ! { command -v go >/dev/null 2>&1 && go_ok go; } && ! go_ok /usr/local/go/bin/go && ! go_ok "$HOME/.local/go/bin/go"; then
+  go_version="${KINERJA_GO_VERSION:-1.26.8}"
+  go_arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+  echo "setup: installing Go $go_version into ~/.local/go" >&2
+  rm -rf "$HOME/.local/go" && mkdir -p "$HOME/.local"
+  curl -fsSL "https://go.dev/dl/go${go_version}.linux-${go_arch}.tar.gz" | tar -xz -C "$HOME/.local"
+fi
+
 echo "setup: Python dependencies (uv sync --frozen)" >&2
 uv sync --frozen --quiet "$@"
 echo "setup: Kafka artifacts (deploy/kafka/kafkactl fetch)" >&2

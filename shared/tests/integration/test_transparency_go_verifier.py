@@ -192,8 +192,10 @@ func main() {
 
 
 def _go() -> str | None:
-    return shutil.which("go") or next((p for p in ("/usr/local/go/bin/go", "/usr/lib/go/bin/go") if Path(p).exists()),
-                                      None)
+    """A Go toolchain (``deploy/local/setup.sh`` installs Go 1.26 into ~/.local/go when none is there; an
+    older Go >= 1.21 fetches the 1.26 toolchain that x/mod v0.43.0 asks for from the module proxy)."""
+    candidates = ("/usr/local/go/bin/go", str(Path.home() / ".local/go/bin/go"), "/usr/lib/go/bin/go")
+    return shutil.which("go") or next((p for p in candidates if Path(p).exists()), None)
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +207,7 @@ def go_verifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("goverify")
     (work / "go.mod").write_text(GO_MOD)
     (work / "main.go").write_text(GO_MAIN)
-    env = {**os.environ, "GOFLAGS": "-mod=mod", "GOPATH": str(work / "gopath"), "GOTOOLCHAIN": "local"}
+    env = {**os.environ, "GOFLAGS": "-mod=mod", "GOPATH": str(work / "gopath")}
     built = subprocess.run([go, "build", "-o", str(work / "verify"), "."], cwd=work, env=env, capture_output=True,
                            text=True, timeout=600, check=False)
     assert built.returncode == 0, built.stderr
