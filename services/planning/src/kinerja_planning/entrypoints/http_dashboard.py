@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from kinerja_kernel.http import CurrentPrincipal, PeriodYear
 from kinerja_planning.application.dashboard import DashboardQueries
+from kinerja_planning.application.dashboard_views import OfficeDashboardView, TeamDashboardView
 
 router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
 
@@ -22,14 +23,14 @@ Year = Annotated[PeriodYear, Query(description="periode (tahun)")]
 
 
 @router.get("/team/dashboard")
-async def team_dashboard(by: CurrentPrincipal, queries: Dashboard, period_year: Year) -> dict[str, Any]:
+async def team_dashboard(by: CurrentPrincipal, queries: Dashboard, period_year: Year) -> TeamDashboardView:
     """The caller's team for the period: each member's SKP status and why it is not approved, realisation per
     IKI and overall, the last report and the reasons the member is marked as falling behind."""
-    return await queries.team(by, period_year)
+    return TeamDashboardView.model_validate(await queries.team(by, period_year))
 
 
 @router.get("/offices/{office_id}/dashboard")
 async def office_dashboard(office_id: str, by: CurrentPrincipal, queries: Dashboard,
-                           period_year: Year) -> dict[str, Any]:
+                           period_year: Year) -> OfficeDashboardView:
     """The same for every employee of the office (HR, auditors and superiors of the office)."""
-    return await queries.office(office_id, by, period_year)
+    return OfficeDashboardView.model_validate(await queries.office(office_id, by, period_year))
