@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from kinerja_feedback.application.dialogues import DialogueService
+from kinerja_kernel.contracts.evaluation import OfficeSettings, PeriodKind, TimeZone
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, InvalidInput, NotFound
 from kinerja_kernel.testing.memory_store import InMemoryEventStore
 
-from .conftest import EMPLOYEE, EVALUATOR, OUTSIDER, FakeNotifier, evaluator, person, stream, types
+from .conftest import (
+    EMPLOYEE,
+    EVALUATOR,
+    OFFICE,
+    OUTSIDER,
+    FakeDirectory,
+    FakeNotifier,
+    evaluator,
+    person,
+    stream,
+    types,
+)
 
 WIB = timezone(timedelta(hours=7))
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=WIB)
@@ -46,6 +58,15 @@ class TestScheduleDialogue:
         [(draft, source, _)] = notifier.issued
         assert (draft.recipient_id, draft.kind, source) == (EMPLOYEE, "dialogue_scheduled", event.event_id)
         assert "(Budi Santoso) menjadwalkan" in draft.body and "26 November 2026" in draft.body
+
+    async def test_a_monthly_office_files_it_under_the_month_of_its_local_day(
+            self, dialogues: DialogueService, store: InMemoryEventStore, directory: FakeDirectory) -> None:
+        # given: an office in WIT appraising monthly; 30 November 20.00 UTC is already 1 December there
+        directory.calendars[OFFICE] = OfficeSettings(time_zone=TimeZone.WIT, periodic_cadence=PeriodKind.MONTHLY)
+        late = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+        dialogue_id, _ = await dialogues.schedule(employee_id=EMPLOYEE, scheduled_at=late, period=None, agenda=None,
+                                                  by=evaluator())
+        assert stream(store, f"dialog-{dialogue_id}")[0].payload["period_key"] == "2026-M12"
 
     async def test_a_day_already_past_in_the_offices_zone_is_refused(self, dialogues: DialogueService,
                                                                      store: InMemoryEventStore) -> None:

@@ -19,25 +19,17 @@ from kinerja_feedback.application.access import (
 )
 from kinerja_feedback.application.events import appended
 from kinerja_feedback.application.ports import Directory, Notifier
-from kinerja_feedback.domain.calendar import format_local
+from kinerja_feedback.domain.calendar import format_local, period_of
 from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
 from kinerja_feedback.domain.notifications import NotificationDraft, named
 from kinerja_feedback.domain.reach import not_on_roster, require_subordinate
 from kinerja_kernel.access import within_offices
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.contracts.evaluation import EvaluationPeriod, OfficeSettings, PeriodKind, TimeZone
+from kinerja_kernel.contracts.evaluation import EvaluationPeriod, TimeZone
 from kinerja_kernel.contracts.feedback import AgreedAction, DialogueParty
 from kinerja_kernel.db import Database
 from kinerja_kernel.errors import NotFound
 from kinerja_kernel.repository import EventSourcedRepository
-
-
-def period_of(instant: datetime, calendar: OfficeSettings) -> str:
-    """The office's periodic appraisal period (quarter or month) an instant falls in."""
-    day = calendar.time_zone.local_date(instant)
-    if calendar.periodic_cadence is PeriodKind.MONTHLY:
-        return f"{day.year}-M{day.month:02d}"
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 class DialogueService:
