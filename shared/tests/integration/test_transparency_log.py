@@ -272,7 +272,9 @@ async def test_attack_3_a_topic_rebuilt_from_a_forged_store_is_detected_from_the
             await _superuser_rewrites(conn, store, victim)
             await _attacker_rebuilds_log(conn)
             await _write(store, 2)
-            await _step(log, conn, client)  # the operator republishes checkpoints of the forged store
+            await _step(log, conn, client)  # the witness refuses: our code does not publish it
+            assert len(await read_topic(kafka_bootstrap, topic)) == 3
+            await log.publish(conn, witnessed_only=False)  # the operator publishes the forged store's anyway
     finally:
         await producer.stop()
     values = [r.value or b"" for r in await read_topic(kafka_bootstrap, topic)]
@@ -359,3 +361,20 @@ async def test_the_running_log_follows_commits_and_checkpoints_them(tdb: tuple[D
         rows = await conn.fetch("SELECT tree_size, witnessed FROM transparency_checkpoints ORDER BY tree_size")
     assert rows[-1]["tree_size"] == 30 and all(r["witnessed"] for r in rows)
     assert witness.state[LOG_KEY.name]["size"] == 30
+
+
+async def test_a_checkpoint_made_while_the_witness_was_down_is_witnessed_later(
+        tdb: tuple[Database, str], witness: Witness) -> None:
+    db, dsn = tdb
+    store = PostgresEventStore(db, source="/kinerja/test")
+    log = _log(dsn)
+    down = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(503)))
+    async with db.connection() as conn, _client(witness) as up:
+        await _write(store, 6)
+        merkle = await _step(log, conn, down)
+        assert (log.unwitnessed, log.witness_refusals) == (True, 1)
+        await log.step(conn, merkle, up, final=True)  # nothing new written: the same checkpoint, asked again
+        row = await conn.fetchrow("SELECT tree_size, witnessed, note FROM transparency_checkpoints")
+    await down.aclose()
+    assert row is not None and row["tree_size"] == 6 and row["witnessed"] and not log.unwitnessed
+    assert SignedCheckpoint.open(row["note"], LOG_KEY.verifier).witnessed_by(WITNESS_KEY.verifier)

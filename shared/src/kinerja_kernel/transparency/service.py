@@ -62,6 +62,7 @@ class TransparencyLog:
         self.idle_interval = idle_interval
         self.size = 0
         self.checkpoint_size = 0
+        self.unwitnessed = False  # the latest checkpoint still lacks the witness's cosignature
         self.witness_refusals = 0
         self.is_leader = False
         self._wake = asyncio.Event()
@@ -97,8 +98,10 @@ class TransparencyLog:
                 return
             self.is_leader = True
             merkle = await MerkleLog.load(conn)
-            self.checkpoint_size = await conn.fetchval(
-                "SELECT coalesce(max(tree_size), 0) FROM transparency_checkpoints")
+            latest = await conn.fetchrow(
+                "SELECT tree_size, witnessed FROM transparency_checkpoints ORDER BY tree_size DESC LIMIT 1")
+            self.checkpoint_size = latest["tree_size"] if latest else 0
+            self.unwitnessed = latest is not None and self.witness is not None and not latest["witnessed"]
             async with httpx.AsyncClient(timeout=10) as client:
                 while not stop.is_set():
                     await self.step(conn, merkle, client)
@@ -122,6 +125,9 @@ class TransparencyLog:
         due = final or time.monotonic() - self._last_checkpoint >= self.checkpoint_interval
         if self.signer is not None and merkle.size > self.checkpoint_size and due:
             await self.checkpoint(conn, merkle, client)
+        elif self.unwitnessed and client is not None and self.witness is not None and (
+                final or time.monotonic() - self._last_checkpoint >= max(self.checkpoint_interval, 5.0)):
+            await self.rewitness(conn, client)  # e.g. the witness was down, and nothing was written since
         if self.producer is not None:
             await self.publish(conn)
 
@@ -139,9 +145,26 @@ class TransparencyLog:
             "INSERT INTO transparency_checkpoints (tree_size, root_hash, note, witnessed) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (tree_size) DO NOTHING", head.size, head.root, note, witnessed)
         self.checkpoint_size = head.size
+        self.unwitnessed = self.witness is not None and not witnessed
         self._last_checkpoint = time.monotonic()
         log.info("transparency.checkpoint", origin=head.origin, size=head.size, witnessed=witnessed)
         return note
+
+    async def rewitness(self, conn: asyncpg.Connection, client: httpx.AsyncClient) -> bool:
+        """Ask the witness again to co-sign the latest checkpoint (signed before, not co-signed yet)."""
+        self._last_checkpoint = time.monotonic()
+        row = await conn.fetchrow("SELECT tree_size, note FROM transparency_checkpoints "
+                                  "ORDER BY tree_size DESC LIMIT 1")
+        if row is None:
+            return False
+        note = Note.parse(row["note"])
+        cosigned = await self.ask_witness(conn, client, Checkpoint.from_text(note.text), note.render())
+        if cosigned is None:
+            return False
+        await conn.execute("UPDATE transparency_checkpoints SET note = $2, witnessed = true WHERE tree_size = $1",
+                           row["tree_size"], cosigned)
+        self.unwitnessed = False
+        return True
 
     async def ask_witness(self, conn: asyncpg.Connection, client: httpx.AsyncClient, head: Checkpoint,
                           note: str) -> str | None:
@@ -186,12 +209,16 @@ class TransparencyLog:
                   reason=reason)
         return None
 
-    async def publish(self, conn: asyncpg.Connection) -> int:
+    async def publish(self, conn: asyncpg.Connection, *, witnessed_only: bool | None = None) -> int:
         """Publish the stored checkpoints not yet on the topic, in size order, each with the consistency
-        proof from the one published before it."""
+        proof from the one published before it. With a witness, only co-signed ones go out (what auditors
+        trust; a refused checkpoint stays in the history served over HTTP, marked ``witnessed: false``)."""
         assert self.producer is not None
-        rows = await conn.fetch("SELECT tree_size, note FROM transparency_checkpoints WHERE NOT published "
-                                "ORDER BY tree_size")
+        only = self.witness is not None if witnessed_only is None else witnessed_only
+        rows = await conn.fetch(
+            "SELECT tree_size, note FROM transparency_checkpoints WHERE NOT published AND (witnessed OR NOT $1) "
+            "AND tree_size > (SELECT coalesce(max(tree_size), 0) FROM transparency_checkpoints WHERE published) "
+            "ORDER BY tree_size", only)
         for row in rows:
             previous = await conn.fetchval(
                 "SELECT coalesce(max(tree_size), 0) FROM transparency_checkpoints WHERE published")
