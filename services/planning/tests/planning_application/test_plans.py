@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from kinerja_kernel.auth import Role
-from kinerja_kernel.contracts.planning import ActingKind
+from kinerja_kernel.contracts.planning import ActingKind, BerAkhlak
 from kinerja_kernel.errors import ConcurrencyError, DomainRuleViolation, Forbidden, InvalidInput, NotFound
 from kinerja_kernel.testing.memory_store import InMemoryEventStore
 from kinerja_planning.application.handlers import PlanningService
@@ -18,8 +18,10 @@ from kinerja_planning.domain.commands import (
     ClosePlan,
     RemoveRhk,
     ReturnPlan,
+    SetBehaviourExpectations,
     StartRevision,
     SubmitPlan,
+    UpdateRhk,
 )
 from kinerja_planning.domain.plan import PlanStatus, plan_id_for
 
@@ -302,3 +304,54 @@ class TestClosePlan:
         with pytest.raises(Forbidden):
             await planning.close(ClosePlan(plan_id=ref.plan_id, reason="x"), evaluator())
         assert types(store, skp()) == ["planning.PlanDrafted"]
+
+
+class TestUpdateRhk:
+    async def test_the_same_rhk_again_records_nothing_and_a_change_records_the_previous(
+            self, planning: PlanningService, store: InMemoryEventStore) -> None:
+        # given
+        ref = await planning.draft(draft(EVALUATOR), evaluator())
+        added = rhk(source="PK 2026")
+        await planning.add_rhk(AddRhk(plan_id=ref.plan_id, rhk=added), evaluator())
+        # when
+        same = await planning.update_rhk(UpdateRhk(plan_id=ref.plan_id, rhk=added), evaluator())
+        renamed = await planning.update_rhk(UpdateRhk(plan_id=ref.plan_id, rhk=added.model_copy(
+            update={"title": "Terwujudnya layanan kepegawaian prima"})), evaluator())
+        # then
+        assert (same.version, renamed.version) == (2, 3)
+        updated = stream(store, skp(EVALUATOR))[-1]
+        assert updated.event_type == "planning.RhkUpdated"
+        assert updated.payload["previous"]["title"] == added.title
+
+    async def test_an_rhk_not_on_the_plan_is_refused(self, planning: PlanningService) -> None:
+        ref = await planning.draft(draft(EVALUATOR), evaluator())
+        with pytest.raises(InvalidInput) as refused:
+            await planning.update_rhk(UpdateRhk(plan_id=ref.plan_id, rhk=rhk(source="PK")), evaluator())
+        assert (refused.value.code, refused.value.field) == ("planning.rhk.not-found", "rhk_id")
+
+
+class TestSetBehaviourExpectations:
+    async def test_the_evaluator_sets_expectations_on_a_submitted_plan_in_the_evaluators_role(
+            self, planning: PlanningService, store: InMemoryEventStore) -> None:
+        # given
+        plan_id = await employee_plan_submitted(planning)
+        # when
+        await planning.set_behaviour(SetBehaviourExpectations(
+            plan_id=plan_id, expectations={BerAkhlak.BERORIENTASI_PELAYANAN: "Ramah dan cepat"}), evaluator())
+        # then
+        event = stream(store, skp())[-1]
+        assert (event.event_type, event.actor_role) == ("planning.BehaviourExpectationsSet", "pejabat_penilai")
+        assert event.payload["expectations"]["berorientasi_pelayanan"] == "Ramah dan cepat"
+
+    async def test_an_approved_plan_takes_no_expectations(self, planning: PlanningService,
+                                                          store: InMemoryEventStore) -> None:
+        # given
+        plan_id = await employee_plan_submitted(planning)
+        await planning.approve(ApprovePlan(plan_id=plan_id), evaluator())
+        # when / then
+        with pytest.raises(DomainRuleViolation) as refused:
+            await planning.set_behaviour(SetBehaviourExpectations(
+                plan_id=plan_id, expectations={BerAkhlak.AKUNTABEL: "x"}), evaluator())
+        assert refused.value.code == "planning.plan.not-changeable"
+        assert refused.value.message == "SKP berstatus 'disetujui' tidak dapat diubah"
+        assert types(store, skp())[-1] == "planning.PlanApproved"
