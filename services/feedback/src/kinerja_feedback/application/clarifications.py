@@ -10,7 +10,7 @@ import asyncpg
 from kinerja_feedback.adapters import directory as directory_adapter
 from kinerja_feedback.adapters import views
 from kinerja_feedback.application.access import require_party_or_reader
-from kinerja_feedback.application.events import appended
+from kinerja_feedback.application.events import appended, read_models
 from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.clarification import Clarification
 from kinerja_feedback.domain.notifications import NotificationDraft, named
@@ -40,9 +40,7 @@ class ClarificationService:
     @property
     def db(self) -> Database:
         """The read models' database (the queries; PostgreSQL only)."""
-        db: Database | None = getattr(self.clarifications.store, "db", None)
-        assert db is not None, "the clarification queries read the PostgreSQL read models"
-        return db
+        return read_models(self.clarifications)
 
     async def ask(self, appraisal_id: uuid.UUID, topic: ClarificationTopic, question: str,
                   by: Principal) -> tuple[uuid.UUID, int]:

@@ -17,7 +17,7 @@ from kinerja_feedback.application.access import (
     require_party_or_reader,
     require_reader,
 )
-from kinerja_feedback.application.events import appended
+from kinerja_feedback.application.events import appended, read_models
 from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.calendar import format_local, period_of
 from kinerja_feedback.domain.dialogue import Dialogue, missing_dialogues, require_not_past
@@ -43,9 +43,7 @@ class DialogueService:
     @property
     def db(self) -> Database:
         """The read models' database (the queries; PostgreSQL only)."""
-        db: Database | None = getattr(self.dialogues.store, "db", None)
-        assert db is not None, "the dialogue queries read the PostgreSQL read models"
-        return db
+        return read_models(self.dialogues)
 
     # -- commands ---------------------------------------------------------------------------------
     async def schedule(self, *, employee_id: str, scheduled_at: datetime, period: str | None, agenda: str | None,

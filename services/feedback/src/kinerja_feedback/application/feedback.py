@@ -9,7 +9,7 @@ from typing import Any
 from kinerja_feedback.adapters import directory as directory_adapter
 from kinerja_feedback.adapters import views
 from kinerja_feedback.application.access import Clock, require_party_or_reader, require_reader
-from kinerja_feedback.application.events import appended
+from kinerja_feedback.application.events import appended, read_models
 from kinerja_feedback.application.ports import Directory, Notifier
 from kinerja_feedback.domain.feedback import Feedback, feedback_answered, feedback_received
 from kinerja_feedback.domain.notifications import NotificationDraft, Settled
@@ -56,9 +56,7 @@ class FeedbackService:
     @property
     def db(self) -> Database:
         """The read models' database (the queries; PostgreSQL only)."""
-        db: Database | None = getattr(self.feedback.store, "db", None)
-        assert db is not None, "the feedback queries read the PostgreSQL read models"
-        return db
+        return read_models(self.feedback)
 
     # -- settings ---------------------------------------------------------------------------------
     async def change_settings(self, office_id: str, settings: FeedbackOfficeSettings, reason: str,

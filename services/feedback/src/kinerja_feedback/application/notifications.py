@@ -19,6 +19,7 @@ from kinerja_feedback.adapters.inbox_view import (
     unread_counts,
     unread_ids,
 )
+from kinerja_feedback.application.events import read_models
 from kinerja_feedback.domain.acting import acting_copies, needs_acting_copy
 from kinerja_feedback.domain.notifications import Notification, NotificationDraft, Settled
 from kinerja_kernel.access import may_access
@@ -56,10 +57,8 @@ class NotificationService:
 
     @property
     def db(self) -> Database:
-        """The inbox's database (the queries; PostgreSQL only)."""
-        db: Database | None = getattr(self.notifications.store, "db", None)
-        assert db is not None, "the inbox queries read the PostgreSQL read models"
-        return db
+        """The read models' database (the queries; PostgreSQL only)."""
+        return read_models(self.notifications)
 
     async def _acting_copies(self, conn: asyncpg.Connection,
                              drafts: Sequence[NotificationDraft]) -> list[NotificationDraft]:
