@@ -23,6 +23,7 @@ from kinerja_kernel.metrics import install_http_metrics, metrics_response, read_
 from kinerja_kernel.openapi import install_problem_docs
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
+from kinerja_kernel.tracing import configure_tracing, install_http_tracing, shutdown_tracing
 from kinerja_kernel.transparency.http import transparency_router
 
 Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | BatchConsumerSpec]]]
@@ -51,6 +52,7 @@ def service_app(
             yield
         finally:
             await runtime.stop()
+            shutdown_tracing()
 
     app = FastAPI(title=title, version="0.1.0", lifespan=lifespan)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes,
@@ -58,6 +60,8 @@ def service_app(
                                      **(route_limits or {})})
     install_http_edge(app)  # after the guard: its correlation id and request log wrap the guard's refusals
     install_http_metrics(app, service)
+    if configure_tracing(service, settings.otlp_endpoint):
+        install_http_tracing(app)
     install_problem_docs(app)
     app.state.settings = settings
     app.state.audit = audit or AuditSpec()

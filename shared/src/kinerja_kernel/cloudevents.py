@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from kinerja_kernel.canonical import canonical_json
 from kinerja_kernel.envelope import EventEnvelope, format_time
 from kinerja_kernel.errors import KinerjaError
+from kinerja_kernel.tracing import TRACEPARENT_PATTERN
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -36,6 +37,7 @@ EXTENSIONS: dict[str, str] = {
     "causation_id": "causationid",
     "prev_hash": "prevhash",
     "hash": "hash",
+    "traceparent": "traceparent",  # the CloudEvents distributed-tracing extension (not hashed)
 }
 # The exact text of the headers the hash takes verbatim (docs/events/README.md): a verifier that hashes the
 # header text and one that parses and re-formats it agree only on these forms, so ``from_kafka`` refuses any
@@ -45,6 +47,7 @@ TIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6
 VERSION_PATTERN = r"^[1-9][0-9]*$"
 HASH_HEADER_PATTERN = r"^[0-9a-f]{64}$"
 HEADER_PATTERNS: dict[str, str] = {
+    "ce_traceparent": TRACEPARENT_PATTERN,
     "ce_id": UUID_LOWER_PATTERN,
     "ce_time": TIME_PATTERN,
     "ce_recordedtime": TIME_PATTERN,
@@ -62,8 +65,7 @@ _INT_FIELDS = {"event_version", "stream_version"}
 class MalformedMessage(KinerjaError):
     """A Kafka record that is not a valid Kinerja CloudEvent."""
 
-    status = 422
-    code = "malformed-message"
+    kind = "malformed-message"
 
 
 @dataclass(frozen=True)
@@ -115,35 +117,28 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
     try:
         attrs = {name: raw.decode("utf-8") for name, raw in headers if name.startswith("ce_") or name == "content-type"}
     except UnicodeDecodeError as exc:
-        raise MalformedMessage("Header pesan bukan UTF-8", message_en=f"header not UTF-8: {exc}") from exc
+        raise MalformedMessage("kernel.message.header-not-utf8", error=str(exc)) from exc
     if attrs.get("ce_specversion") != SPEC_VERSION:
-        raise MalformedMessage(
-            "Pesan bukan CloudEvents 1.0", message_en="missing or unsupported ce_specversion", field="ce_specversion"
-        )
+        raise MalformedMessage("kernel.message.not-cloudevents", field="ce_specversion")
     content_type = attrs.get("content-type", CONTENT_TYPE)
     if content_type.split(";")[0].strip() != CONTENT_TYPE:
-        raise MalformedMessage(
-            "Jenis isi pesan harus application/json", message_en=f"unsupported content-type {content_type}",
-            field="content-type",
-        )
+        raise MalformedMessage("kernel.message.content-type", field="content-type", content_type=content_type)
     if value is None:
-        raise MalformedMessage("Pesan tanpa isi", message_en="record has no value", field="data")
+        raise MalformedMessage("kernel.message.no-value", field="data")
     try:
         payload = json.loads(value)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedMessage(
-            "Isi pesan bukan JSON yang valid", message_en=f"value is not JSON: {exc}", field="data"
-        ) from exc
+        raise MalformedMessage("kernel.message.not-json", field="data", error=str(exc)) from exc
     if not isinstance(payload, dict):
-        raise MalformedMessage("Isi pesan harus objek JSON", message_en="value is not a JSON object", field="data")
+        raise MalformedMessage("kernel.message.not-object", field="data")
+    traceparent = attrs.get("ce_traceparent")
+    if traceparent is not None and not _HEADER_REGEXES["ce_traceparent"].fullmatch(traceparent):
+        del attrs["ce_traceparent"]  # transport metadata: a bad trace context is dropped, never the event
     for header, regex in _HEADER_REGEXES.items():
         text = attrs.get(header)
         if text is not None and not regex.fullmatch(text):
-            raise MalformedMessage(
-                f"Atribut pesan tidak valid: {header.removeprefix('ce_')}",
-                message_en=f"invalid CloudEvents attribute {header}: {text!r} does not match {regex.pattern}",
-                field=header,
-            )
+            raise MalformedMessage("kernel.message.bad-attribute", field=header, attribute=header.removeprefix("ce_"),
+                                   reason=f"{text!r} does not match {regex.pattern}")
     fields: dict[str, Any] = {
         "event_id": attrs.get("ce_id"),
         "source": attrs.get("ce_source"),
@@ -161,11 +156,8 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "?"
         attribute = EXTENSIONS.get(name, _CORE_ATTRIBUTES.get(name, name))
-        raise MalformedMessage(
-            f"Atribut pesan tidak valid: {attribute}",
-            message_en=f"invalid CloudEvents attribute ce_{attribute}: {first['msg']}",
-            field=f"ce_{attribute}",
-        ) from exc
+        raise MalformedMessage("kernel.message.bad-attribute", field=f"ce_{attribute}", attribute=attribute,
+                               reason=str(first["msg"])) from exc
 
 
 def event_id_of(headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> uuid.UUID | None:

@@ -196,4 +196,10 @@ KERNEL_MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX inbox_processed_at_idx ON inbox (processed_at);
         """,
     ),
+    Migration(
+        "kernel",
+        4,
+        "the W3C trace context an event was recorded in (transport metadata for traces, not hashed)",
+        "ALTER TABLE events ADD COLUMN traceparent text",
+    ),
 )

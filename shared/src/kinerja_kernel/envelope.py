@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from kinerja_kernel.canonical import canonical_json
+from kinerja_kernel.tracing import TRACEPARENT_PATTERN, current_traceparent
 
 GENESIS_HASH = "0" * 64
 HASH_PATTERN = r"^[0-9a-f]{64}$"
@@ -89,6 +90,9 @@ class EventEnvelope(BaseModel):
     payload: dict[str, Any]
     prev_hash: str = Field(pattern=HASH_PATTERN)
     hash: str = Field(pattern=HASH_PATTERN)
+    traceparent: str | None = Field(default=None, pattern=TRACEPARENT_PATTERN, description=(
+        "W3C trace context of the request or message that recorded the event (transport metadata for "
+        "distributed traces; not covered by the hash)"))
 
     @property
     def actor(self) -> Actor:
@@ -208,4 +212,5 @@ def seal(
         payload=pending.payload,
         prev_hash=prev_hash,
         hash=chain_hash(prev_hash, content),
+        traceparent=current_traceparent(),
     )

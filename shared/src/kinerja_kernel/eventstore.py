@@ -51,20 +51,20 @@ class StoredEvent:
 _COLUMNS = (
     "position, tx_id::text::bigint AS tx_id, stream_id, stream_version, event_id, event_type, event_version, "
     "source, subject, office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id, "
-    "causation_id, payload::text AS payload, prev_hash, hash"
+    "causation_id, payload::text AS payload, prev_hash, hash, traceparent"
 )
 
 _APPEND_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
-                    causation_id, payload, prev_hash, hash)
-SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h
+                    causation_id, payload, prev_hash, hash, traceparent)
+SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h, x.tp
 FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
             $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-            $17::text[]) AS x(v, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h)
-WHERE $18::int = 0
+            $17::text[], $18::text[]) AS x(v, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h, tp)
+WHERE $19::int = 0
    OR EXISTS (SELECT 1 FROM events
-              WHERE stream_id = $1 AND stream_version = $18 AND hash = $19
+              WHERE stream_id = $1 AND stream_version = $19 AND hash = $20
                 AND tx_id <= pg_current_xact_id())
 """
 
@@ -72,11 +72,11 @@ WHERE $18::int = 0
 _APPEND_ONE_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
-                    causation_id, payload, prev_hash, hash)
-SELECT $1, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17
-WHERE $18::int = 0
+                    causation_id, payload, prev_hash, hash, traceparent)
+SELECT $1, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18
+WHERE $19::int = 0
    OR EXISTS (SELECT 1 FROM events
-              WHERE stream_id = $1 AND stream_version = $18 AND hash = $19
+              WHERE stream_id = $1 AND stream_version = $19 AND hash = $20
                 AND tx_id <= pg_current_xact_id())
 """
 
@@ -84,11 +84,11 @@ WHERE $18::int = 0
 _APPEND_NEW_STREAMS_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
-                    causation_id, payload, prev_hash, hash)
-SELECT x.sid, 1, x.e, x.t, x.ev, $1, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h
+                    causation_id, payload, prev_hash, hash, traceparent)
+SELECT x.sid, 1, x.e, x.t, x.ev, $1, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h, x.tp
 FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
             $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
-            $16::text[]) AS x(sid, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h)
+            $16::text[], $17::text[]) AS x(sid, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h, tp)
 ON CONFLICT ON CONSTRAINT events_stream_version_key DO NOTHING
 RETURNING event_id
 """
@@ -98,7 +98,7 @@ def _row(e: EventEnvelope) -> tuple[object, ...]:
     """An envelope's insert values after its stream id or version (the order of the append statements)."""
     return (e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id, e.actor_role,
             e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash)
+            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash, e.traceparent)
 
 
 def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
@@ -121,6 +121,7 @@ def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
         payload=json.loads(row["payload"]),
         prev_hash=row["prev_hash"],
         hash=row["hash"],
+        traceparent=row.get("traceparent"),
     )
 
 

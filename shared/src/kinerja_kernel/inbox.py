@@ -39,6 +39,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from pydantic import ValidationError
 
+from kinerja_kernel import tracing
 from kinerja_kernel.cloudevents import event_id_of, from_kafka
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import EventEnvelope
@@ -176,7 +177,7 @@ class InboxConsumer:
             event = self.registry.decode(envelope.event_type, envelope.event_version, envelope.payload)
         except (KinerjaError, ValidationError) as exc:
             return await self._dead_letter(record, _reason(exc), type(exc).__name__, envelope)
-        with bind_event_context(envelope):
+        with bind_event_context(envelope), tracing.consumer_span(envelope, self.name):
             attempt = 0
             while True:
                 try:

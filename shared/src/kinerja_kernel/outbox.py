@@ -25,7 +25,9 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
+from opentelemetry.trace import SpanKind
 
+from kinerja_kernel import tracing
 from kinerja_kernel.cloudevents import kafka_record
 from kinerja_kernel.db import _lock_key
 from kinerja_kernel.eventstore import COMMITTED_SQL, CommitCursor
@@ -151,8 +153,14 @@ class OutboxRelay:
         builders: dict[int, Any] = {}  # aiokafka BatchBuilder (untyped)
         futures: list[asyncio.Future[object]] = []
         event_ids: list[str] = []
+        traced = tracing.enabled()
         for row in rows:
             record = kafka_record(row, json.loads(row["payload"]))
+            if traced and row["traceparent"]:
+                with tracing.span(f"publish {self.topic}", kind=SpanKind.PRODUCER, parent=row["traceparent"],
+                                  attributes={"messaging.system": "kafka", "messaging.destination.name": self.topic,
+                                              "cloudevents.event_id": str(row["event_id"])}):
+                    pass  # marks the hand-over to Kafka in the event's trace
             partition = self._partitioner(record.key, self._partitions, self._partitions)
             builder = builders.get(partition) or self.producer.create_batch()
             if builder.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:

@@ -48,6 +48,8 @@ class ServiceSettings(BaseSettings):
 
     topic_partitions: int = 6
     topic_replication_factor: int = Field(default=1, ge=1, description="1 for the dev broker; 3 in production")
+    otlp_endpoint: str | None = Field(default=None, description=(
+        "OpenTelemetry collector (OTLP/HTTP, e.g. http://otel-collector:4318): traces are exported only when set"))
     relay_enabled: bool = True
     relay_batch_size: int = 1000
     relay_idle_interval_ms: int = 20

@@ -1,15 +1,18 @@
 """The CloudEvents 1.0 Kafka binary-mode mapping, both directions."""
 
 import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 import kinerja_kernel.contracts  # noqa: F401 - registers every published event type
 from kinerja_kernel.cloudevents import MalformedMessage, from_kafka, to_kafka
+from kinerja_kernel.contracts import planning as pl
 from kinerja_kernel.envelope import GENESIS_HASH, Actor, PendingEvent, seal
 from kinerja_kernel.registry import REGISTRY, DomainEvent
 from kinerja_kernel.testing.factories import EventFactory
+from kinerja_kernel.testing.kafka_helpers import envelope_of
 
 ALL_EVENT_TYPES = list(REGISTRY)
 
@@ -77,3 +80,31 @@ class TestMalformed:
         with pytest.raises(MalformedMessage) as info:
             from_kafka(self.good().value, headers)
         assert info.value.field == "ce_id"
+
+
+class TestTraceContext:
+    """The CloudEvents distributed-tracing extension (issue 18): carried, never hashed, never fatal."""
+
+    def _record(self, traceparent: str | None) -> tuple[bytes, list[tuple[str, bytes]]]:
+        event = pl.PlanApproved(plan_id=uuid.uuid4(), employee_id="199001012015011001", office_id="K",
+                                period_year=2031, evaluator_id="198001012005011002",
+                                approved_by="198001012005011002")
+        envelope = envelope_of(event, subject="199001012015011001", office_id="K", source="/kinerja/planning",
+                               stream_id="skp-x").model_copy(update={"traceparent": traceparent})
+        record = to_kafka(envelope)
+        return record.value, record.headers
+
+    def test_a_trace_context_travels_in_ce_traceparent_and_is_not_part_of_the_hash(self) -> None:
+        traceparent = "00-" + "a" * 32 + "-" + "b" * 16 + "-01"
+        value, headers = self._record(traceparent)
+        assert ("ce_traceparent", traceparent.encode()) in headers
+        read = from_kafka(value, headers)
+        assert read.traceparent == traceparent
+        assert read.computed_hash() == read.hash  # the hash did not change with the trace context
+        without = from_kafka(value, [h for h in headers if h[0] != "ce_traceparent"])
+        assert without.traceparent is None and without.hash == read.hash
+
+    def test_a_malformed_trace_context_is_dropped_and_the_event_kept(self) -> None:
+        value, headers = self._record(None)
+        read = from_kafka(value, [*headers, ("ce_traceparent", b"not-a-trace")])
+        assert read.traceparent is None and read.computed_hash() == read.hash

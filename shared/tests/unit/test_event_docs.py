@@ -107,7 +107,7 @@ class TestHeaders:
 
     def test_only_headers_of_nullable_envelope_fields_may_be_absent(self) -> None:
         nullable = {name for name, info in EventEnvelope.model_fields.items() if not info.is_required()}
-        assert nullable == {"causation_id"}
+        assert nullable == {"causation_id", "traceparent"}  # traceparent: transport metadata, not hashed
         optional = set(self.headers_schema["properties"]) - set(self.headers_schema["required"])
         assert optional == {f"ce_{EXTENSIONS[name]}" for name in nullable}
         rows = readme_header_rows()

@@ -64,13 +64,16 @@ def cloudevents_headers_schema() -> dict[str, Any]:
                         "as a JSON string exactly as written (an empty header would be \"\", not null)",
         "prev_hash": "prev_hash: the previous event's hash in the stream (64 zeros for the first)",
         "hash": "hash: SHA-256 over prev_hash and the canonical envelope (docs/events/README.md)",
+        "traceparent": "traceparent: the W3C trace context the event was recorded in (CloudEvents "
+                       "distributed-tracing extension). Transport metadata for traces: optional, NOT covered by "
+                       "the hash, and a relay or broker may add or drop it",
     }
     for field_name, attribute in EXTENSIONS.items():
         extra: dict[str, Any] = {"minLength": 1, "maxLength": 64} if field_name == "correlation_id" else {}
         properties[f"ce_{attribute}"] = _header(descriptions[field_name], **extra)
     for name, pattern in HEADER_PATTERNS.items():
         properties[name]["pattern"] = pattern
-    required = [name for name in properties if name != "ce_causationid"]
+    required = [name for name in properties if name not in {"ce_causationid", "ce_traceparent"}]
     return {"type": "object", "description": "CloudEvents 1.0 attributes as Kafka headers (UTF-8)",
             "properties": properties, "required": required}
 
