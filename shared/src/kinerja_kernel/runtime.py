@@ -336,8 +336,9 @@ class ServiceRuntime:
             return
         topics = sorted({t for spec in specs for t in spec.topics})
         await ensure_topics(s.kafka_bootstrap_servers, [self._topic_spec(t) for t in topics])
-        self.broker = KafkaBroker(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}-consumer",
-                                  logger=None)
+        # FastStream takes one string as one address: a cluster's "a:9092,b:9092" must be a list
+        self.broker = KafkaBroker([server.strip() for server in s.kafka_bootstrap_servers.split(",")],
+                                  client_id=f"kinerja-{self.service}-consumer", logger=None)
         for spec in specs:
             if isinstance(spec, BatchConsumerSpec):
                 sink = DeadLetters(consumer=spec.name, db=self.db, producer=self.producer,
