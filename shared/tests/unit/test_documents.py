@@ -186,3 +186,69 @@ async def test_bsre_error_answers_are_indonesian_and_name_the_field(double: Bsre
     with pytest.raises(BsreUnavailable) as refused6:
         await gone.user_status("6471010101900001")
     assert "tidak dapat dihubungi" in refused6.value.message
+
+
+# -- the shared use cases on the in-memory event store (no PostgreSQL, Kafka or HTTP) ---------------------------
+async def test_desk_issues_once_signs_in_order_and_verifies_against_the_history(tmp_path: Path) -> None:
+    from kinerja_kernel.auth import Principal, Role
+    from kinerja_kernel.blobs import FilesystemBlobStore
+    from kinerja_kernel.documents.desk import DocumentDesk, DocumentSettings, Layout
+    from kinerja_kernel.envelope import Actor, PendingEvent
+    from kinerja_kernel.testing.memory_store import InMemoryEventStore
+
+    store = InMemoryEventStore()
+    desk = DocumentDesk(store, FilesystemBlobStore(tmp_path / "blobs"), service="planning",
+                        settings=DocumentSettings(dev_ca_dir=str(tmp_path / "ca"), verification_url="http://x/v"))
+
+    async def record(title: str, version: int) -> None:
+        await store.append("skp-1", version, [PendingEvent(
+            event_type="planning.RhkAdded", event_version=1, subject=EMPLOYEE, office_id="KANTOR-A",
+            actor=Actor(id=EMPLOYEE, role="pegawai"), correlation_id="c", payload={"title": title})])
+
+    async def layout() -> Layout:
+        events = await store.read_stream("skp-1")
+        context = skp_context()
+        context["doc"]["hasil_kerja"][0]["rhk"][0]["rhk"] = events[-1].payload["title"]
+        return Layout(kind="skp", template="skp.html", subject_id=uuid.uuid4(), employee_id=EMPLOYEE,
+                      office_id="KANTOR-A", content=context["doc"], sources=[Source.of(events[-1])],
+                      signers=[("pegawai", EMPLOYEE, "Siti"), ("pejabat_penilai", EVALUATOR, "Agus")], place="Samarinda")
+
+    def who(nip: str) -> Principal:
+        return Principal(user_id=nip, roles=frozenset({Role.PEGAWAI, Role.PEJABAT_PENILAI}),
+                         offices=frozenset({"KANTOR-A"}))
+
+    await record("Tersusunnya analisis jabatan", 0)
+    first = await layout()
+    state = await desk.state(first, who(EMPLOYEE))
+    again = await desk.state(first, who(EVALUATOR))
+    assert state.code == again.code and state.next_signer == EMPLOYEE and state.pdf == b""
+    assert [e.event_type for e in await store.read_stream(f"dokumen-{state.code}")] == ["planning.DocumentIssued"]
+    with pytest.raises(DomainRuleViolation):
+        await desk.sign(first, who(EVALUATOR))
+    await desk.sign(first, who(EMPLOYEE))
+    signed = await desk.sign(first, who(EVALUATOR))
+    assert signed.next_signer is None and signed.signed_by == ("pegawai", "pejabat_penilai")
+    assert (await desk.document(first, who(EMPLOYEE))).pdf == signed.pdf  # downloads serve the signed PDF
+
+    async def derive(_: str, record: OfficialDocument) -> Any:
+        async def content(streams: Any) -> Any:
+            context = skp_context()
+            context["doc"]["hasil_kerja"][0]["rhk"][0]["rhk"] = streams["skp-1"][-1].payload["title"]
+            return context["doc"]
+        return content
+
+    async def describe(record: OfficialDocument) -> tuple[str, str]:
+        return "Sasaran Kinerja Pegawai", "Siti"
+
+    fresh = await desk.verify(state.code, derive, describe)
+    assert fresh.check is not None and fresh.check.matches and not fresh.check.superseded
+    assert len(fresh.signatures) == 2
+    await record("Tersusunnya analisis jabatan (revisi)", 1)
+    later = await desk.verify(state.code, derive, describe)
+    assert later.check is not None and later.check.matches and later.check.superseded
+    assert desk.code_of(await layout()) != state.code  # the changed SKP is a new document
+    stored = store._streams["skp-1"]
+    stored[0] = stored[0].model_copy(update={"payload": {"title": "Dipalsukan"}})
+    tampered = await desk.verify(state.code, derive, describe)
+    assert tampered.check is not None and not tampered.check.matches and tampered.check.problems
+    assert not (await desk.verify("AAAAAAAAAAAAAAAA", derive, describe)).found

@@ -160,6 +160,14 @@ class DocumentDesk:
                       next_signer=nxt.signer_id if nxt else None,
                       filename=f"{layout.kind}-{layout.employee_id}-{code}.pdf")
 
+    async def state(self, layout: Layout, by: Principal) -> Issued:
+        """The document's code and signatures without rendering it (``pdf`` empty)."""
+        code, record = await self.issue(layout, by)
+        nxt = record.next_signer
+        return Issued(code=code, pdf=b"", signed_by=tuple(s.role for s in record.signatures),
+                      next_signer=nxt.signer_id if nxt else None,
+                      filename=f"{layout.kind}-{layout.employee_id}-{code}.pdf")
+
     async def sign(self, layout: Layout, by: Principal, *, passphrase: str | None = None,
                    nik: str | None = None) -> Issued:
         """Sign as the next required signer (the caller); nothing is recorded unless the signature is made."""

@@ -116,6 +116,9 @@ class EvaluationDocuments:
     async def download(self, appraisal: Appraisal, by: Principal) -> Issued:
         return await self.desk.document(await self.layout(appraisal), by)
 
+    async def state(self, appraisal: Appraisal, by: Principal) -> Issued:
+        return await self.desk.state(await self.layout(appraisal), by)
+
     async def sign(self, appraisal: Appraisal, by: Principal, *, passphrase: str | None, nik: str | None) -> Issued:
         if appraisal.status is Status.OPEN:
             raise DomainRuleViolation("evaluation.document.not-finalised", field="status")

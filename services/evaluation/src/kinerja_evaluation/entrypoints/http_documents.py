@@ -90,7 +90,7 @@ async def evaluation_document(appraisal_id: uuid.UUID, by: CurrentPrincipal,
 @router.get("/appraisals/{appraisal_id}/document/state", response_model=DocumentState, tags=["Dokumen"])
 async def evaluation_document_state(appraisal_id: uuid.UUID, by: CurrentPrincipal,
                                     docs: Documents) -> DocumentState:
-    issued = await docs.download(await _readable(appraisal_id, by, docs), by)
+    issued = await docs.state(await _readable(appraisal_id, by, docs), by)
     return DocumentState(code=issued.code, verification_url=docs.desk.url_of(issued.code),
                          signed_by=list(issued.signed_by), next_signer=issued.next_signer, bsre=docs.desk.uses_bsre)
 

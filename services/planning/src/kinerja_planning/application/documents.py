@@ -134,6 +134,9 @@ class SkpDocuments:
     async def download(self, plan: PerformancePlan, by: Principal) -> Issued:
         return await self.desk.document(await self.layout(plan), by)
 
+    async def state(self, plan: PerformancePlan, by: Principal) -> Issued:
+        return await self.desk.state(await self.layout(plan), by)
+
     async def sign(self, plan: PerformancePlan, by: Principal, *, passphrase: str | None, nik: str | None) -> Issued:
         if plan.status is not PlanStatus.APPROVED:
             raise DomainRuleViolation("planning.document.not-approved", field="status", status=plan.status)

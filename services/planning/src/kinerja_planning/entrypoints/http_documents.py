@@ -93,7 +93,7 @@ async def skp_document(plan_id: uuid.UUID, by: CurrentPrincipal, planning: Plann
 async def skp_document_state(plan_id: uuid.UUID, by: CurrentPrincipal, planning: Planning,
                              docs: Documents) -> DocumentState:
     plan, _ = await planning.get(plan_id, by)
-    issued = await docs.download(plan, by)
+    issued = await docs.state(plan, by)
     return DocumentState(code=issued.code, verification_url=docs.desk.url_of(issued.code),
                          signed_by=list(issued.signed_by), next_signer=issued.next_signer, bsre=docs.desk.uses_bsre)
 
