@@ -32,6 +32,7 @@ import contextlib
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -159,6 +160,7 @@ async def phase(name: str, *, users: int, seconds: float, rate: float, agency_pa
     sampler = Sampler(processes)
     sampling = asyncio.create_task(sampler.run(stop))
     cpu0 = psutil.cpu_times()
+    children0, wall0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     log = (work / f"locust-{name}.log").open("wb")
     try:
         locust = await asyncio.create_subprocess_exec(*locust_command(users, seconds, csv_prefix,
@@ -173,6 +175,10 @@ async def phase(name: str, *, users: int, seconds: float, rate: float, agency_pa
         log.close()
         stop.set()
         resources = await sampling
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # Locust is the one child reaped meanwhile
+    locust_cpu = (children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime)
+    resources["locust (load generator)"] = {"cpu_percent_of_one_core": locust_cpu / (time.perf_counter() - wall0) * 100,
+                                            "rss_peak_mib": None, "rss_mean_mib": None}
     stats = read_stats(csv_prefix)
     return {"users": users, "rate_per_user": rate, "seconds": seconds, "locust_exit": code, "stats": stats,
             "failures": read_failures(csv_prefix), "processes": resources,
