@@ -119,7 +119,7 @@ class DocumentDesk:
         return self.bsre is not None
 
     def code_of(self, layout: Layout) -> str:
-        return document_code(layout.kind, content_hash(layout.content), layout.sources)
+        return document_code(layout.kind, str(layout.subject_id), content_hash(layout.content))
 
     def url_of(self, code: str) -> str:
         return f"{self.settings.verification_url.rstrip('/')}/{code}"

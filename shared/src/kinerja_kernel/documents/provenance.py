@@ -3,8 +3,10 @@
 A document's *content* is a plain JSON value (what it prints: names, RHKs, ratings, dates), built by the owning
 service from event streams. Its *sources* are the last event of each stream read (stream, version, event id,
 hash). The content hash is SHA-256 over the content's canonical JSON (RFC 8785); the short code is the first 80
-bits (16 base32 characters) of SHA-256 over ``{kind, content_hash, sources}``, so the same content from the same
-events always gets the same code and any change of either gets a new one (a new version, never an edit).
+bits (16 base32 characters) of SHA-256 over ``{kind, subject, content_hash}``: the same content of the same SKP or
+appraisal always gets the same code, even after later events that do not change what it prints (an
+acknowledgement, a realisation entry), so its signatures stay with it; a changed content gets a new code (a new
+version, never an edit). The sources recorded are those of the first issue of that content.
 
 Checking re-reads each source stream up to the recorded version, verifies its hash chain and that the event at
 that version is the recorded one, derives the content again and compares hashes (``sesuai`` / ``tidak sesuai``);
@@ -45,9 +47,9 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-def document_code(kind: str, digest: str, sources: Sequence[Source]) -> str:
-    """16 upper-case base32 characters naming this content made from these events."""
-    manifest = {"kind": kind, "content_hash": digest, "sources": [s.model_dump() for s in sources]}
+def document_code(kind: str, subject: str, digest: str) -> str:
+    """16 upper-case base32 characters naming this content of this subject (the SKP's or appraisal's id)."""
+    manifest = {"kind": kind, "subject": subject, "content_hash": digest}
     return base64.b32encode(hashlib.sha256(canonical_json(manifest)).digest()[:10]).decode("ascii")
 
 
