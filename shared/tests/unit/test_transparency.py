@@ -195,3 +195,11 @@ async def test_the_witness_accepts_either_key_of_a_log_during_a_rotation(tmp_pat
     await witness.add_checkpoint(_Log(old_key, LEAVES).submit_body(0, 8))
     await witness.add_checkpoint(_Log(new_key, LEAVES).submit_body(8, 12))  # same tree, new key: consistent
     assert witness.state["kinerja.test/career"]["size"] == 12
+
+
+def test_a_log_refuses_a_cosigner_key_as_its_signing_key() -> None:
+    from kinerja_kernel.transparency.service import TransparencyLog
+
+    with pytest.raises(NoteError, match="0x01"):
+        TransparencyLog(dsn="postgresql://unused", signer=Signer.generate("kinerja.test/x", COSIGNATURE_V1),
+                        producer=None, topic="unused")

@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaProducer
 
 from kinerja_kernel.db import _lock_key
 from kinerja_kernel.transparency.checkpoint import Checkpoint
-from kinerja_kernel.transparency.note import Note, NoteError, Signer, Verifier
+from kinerja_kernel.transparency.note import ED25519, Note, NoteError, Signer, Verifier
 from kinerja_kernel.transparency.store import MerkleLog, consistency_proof
 
 log = structlog.get_logger(__name__)
@@ -52,6 +52,8 @@ class TransparencyLog:
     def __init__(self, *, dsn: str, signer: Signer | None, producer: AIOKafkaProducer | None, topic: str,
                  witness: WitnessConfig | None = None, checkpoint_interval: float = 2.0, batch_size: int = 1000,
                  idle_interval: float = 0.5) -> None:
+        if signer is not None and signer.kind != ED25519:
+            raise NoteError("a log's signing key has signature type 0x01 (Ed25519 note signatures)")
         self.dsn = dsn
         self.signer = signer
         self.producer = producer
@@ -82,9 +84,13 @@ class TransparencyLog:
             except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RuntimeError,
                     LookupError) as exc:
                 log.warning("transparency.error", error=repr(exc))
-                self.is_leader = False
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+            except Exception:  # never let the log stop for good: checkpoints would silently end
+                log.exception("transparency.unexpected_error")
+            else:
+                continue
+            self.is_leader = False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
 
     async def _lead(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
