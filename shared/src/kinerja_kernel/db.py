@@ -202,4 +202,10 @@ KERNEL_MIGRATIONS: tuple[Migration, ...] = (
         "the W3C trace context an event was recorded in (transport metadata for traces, not hashed)",
         "ALTER TABLE events ADD COLUMN traceparent text",
     ),
+    Migration(
+        "kernel",
+        5,
+        "the inbox keeps each event's hash: a record reusing a seen id with other content is refused, not skipped",
+        "ALTER TABLE inbox ADD COLUMN hash text",
+    ),
 )

@@ -43,7 +43,7 @@ from kinerja_kernel import tracing
 from kinerja_kernel.cloudevents import event_id_of, from_kafka
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import EventEnvelope
-from kinerja_kernel.errors import ConcurrencyError, KinerjaError
+from kinerja_kernel.errors import ConcurrencyError, KinerjaError, RejectedMessage
 from kinerja_kernel.logging import bind_event_context
 from kinerja_kernel.registry import REGISTRY, DomainEvent, EventRegistry
 
@@ -196,11 +196,16 @@ class InboxConsumer:
     async def _apply(self, handler: Handler, envelope: EventEnvelope, event: DomainEvent) -> Outcome:
         async with self.db.transaction() as conn:
             inserted = await conn.fetchval(
-                "INSERT INTO inbox (consumer, event_id, event_type) VALUES ($1, $2, $3) "
+                "INSERT INTO inbox (consumer, event_id, event_type, hash) VALUES ($1, $2, $3, $4) "
                 "ON CONFLICT DO NOTHING RETURNING true",
-                self.name, envelope.event_id, envelope.event_type,
+                self.name, envelope.event_id, envelope.event_type, envelope.hash,
             )
             if not inserted:
+                seen = await conn.fetchval("SELECT hash FROM inbox WHERE consumer = $1 AND event_id = $2",
+                                           self.name, envelope.event_id)
+                if seen is not None and seen != envelope.hash:  # the same id with other content: not a redelivery
+                    raise RejectedMessage("kernel.message.forged-redelivery", event_id=str(envelope.event_id),
+                                          seen=seen, hash=envelope.hash)
                 log.info("consumer.duplicate", consumer=self.name, event_id=str(envelope.event_id))
                 return Outcome.DUPLICATE
             await handler(conn, envelope, event)

@@ -115,6 +115,9 @@ KERNEL_MESSAGES: Final = {
     "kernel.message.content-type": ("Jenis isi pesan harus application/json",
                                     "unsupported content-type {content_type}"),
     "kernel.message.no-value": ("Pesan tanpa isi", "record has no value"),
+    "kernel.message.forged-redelivery": (
+        "Pesan memakai id peristiwa {event_id} yang sudah diterima dengan isi lain (bukan pengiriman ulang)",
+        "event id {event_id} was seen with hash {seen}; this record hashes to {hash}: a forgery, not a redelivery"),
     "kernel.message.not-json": ("Isi pesan bukan JSON yang valid", "value is not JSON: {error}"),
     "kernel.message.not-object": ("Isi pesan harus objek JSON", "value is not a JSON object"),
     "kernel.message.bad-attribute": ("Atribut pesan tidak valid: {attribute}",

@@ -172,6 +172,32 @@ class TestAHandlerBug:
             assert await conn.fetchval("SELECT count(*) FROM inbox WHERE consumer = $1", f"direct-{unique}") == 0
 
 
+class TestARecordReusingASeenId:
+    async def test_a_redelivery_is_skipped_but_other_content_under_the_same_id_is_refused(
+        self, db: Database, producer: AIOKafkaProducer, service: str, unique: str, pg_store: PostgresEventStore,
+    ) -> None:
+        """Issue 16: a reader skips an id it has seen only if the record is the same (its hash); a forged record
+        reusing the id is dead-lettered, never silently skipped."""
+        [envelope] = await pg_store.append(f"s-{uuid.uuid4()}", 0, [pending(7)])
+
+        def record_of(e: EventEnvelope, offset: int) -> IncomingRecord:
+            kafka = to_kafka(e)
+            return IncomingRecord(topic=topic_of(service), partition=0, offset=offset, key=kafka.key,
+                                  value=kafka.value, headers=tuple(kafka.headers))
+
+        inbox = InboxConsumer(name=f"forged-{unique}", db=db, handlers={"test.Tallied": handler()}, producer=producer,
+                              dead_letter_topic=dead_letter_topic(service), registry=REGISTRY)
+        assert await inbox.process(record_of(envelope, 10)) is Outcome.PROCESSED
+        assert await inbox.process(record_of(envelope, 11)) is Outcome.DUPLICATE
+        forged = envelope.model_copy(update={"payload": {"n": 700}})
+        forged = forged.model_copy(update={"hash": forged.computed_hash()})  # a consistent record, other content
+        assert await inbox.process(record_of(forged, 12)) is Outcome.DEAD_LETTERED
+        async with db.connection() as conn:
+            reason = await conn.fetchval("SELECT reason FROM dead_letters WHERE consumer = $1", f"forged-{unique}")
+            assert await conn.fetchval("SELECT count(*) FROM tallies WHERE event_id = $1", envelope.event_id) == 1
+        assert "forgery" in reason and str(envelope.event_id) in reason
+
+
 class TestALostRace:
     async def test_is_retried_and_not_dead_lettered(
         self, db: Database, producer: AIOKafkaProducer, service: str, unique: str, pg_store: PostgresEventStore,
