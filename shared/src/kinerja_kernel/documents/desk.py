@@ -6,7 +6,6 @@ how to derive the content again from streams (:class:`Layout`)."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from kinerja_kernel.documents.provenance import (
     document_code,
 )
 from kinerja_kernel.documents.record import OfficialDocument
-from kinerja_kernel.documents.render import qr_svg, render_pdf, warm_up
+from kinerja_kernel.documents.render import qr_svg, render_pdf
 from kinerja_kernel.envelope import Actor
 from kinerja_kernel.errors import InvalidInput, NotFound
 from kinerja_kernel.eventstore import EventStore
@@ -112,7 +111,6 @@ class DocumentDesk:
         self.ca = DevCertificateAuthority(self.settings.dev_ca_dir)
         bsre = self.settings.bsre
         self.bsre = BsreClient(bsre) if bsre is not None else None
-        threading.Thread(target=warm_up, name="documents-warm-up", daemon=True).start()
 
     @property
     def uses_bsre(self) -> bool:

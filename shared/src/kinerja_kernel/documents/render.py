@@ -43,16 +43,10 @@ def qr_svg(url: str) -> str:
     return out.getvalue().decode("utf-8")
 
 
-def warm_up() -> None:
-    """Load WeasyPrint and Pango (seconds on a busy machine) before the first document is asked for; a service
-    starts it in a background thread. Rendering itself runs in a worker thread, never on the event loop."""
-    import weasyprint  # type: ignore[import-untyped]  # noqa: F401
-
-
 def render_pdf(template: str, context: dict[str, Any]) -> Rendered:
     """Render ``templates/<template>`` with ``context`` to a PDF/A-3b document; returns the bytes and where each
     signature block (``id="ttd-<role>"``) landed."""
-    from weasyprint import HTML  # loaded here: Pango takes a moment
+    from weasyprint import HTML  # type: ignore[import-untyped]  # loaded on the first document, in a worker thread
 
     html = _ENV.get_template(template).render(**context)
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
