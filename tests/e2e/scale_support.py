@@ -45,7 +45,7 @@ class Balancer:
 
     def __init__(self, urls: Sequence[str]) -> None:
         self.urls = list(urls)
-        self.clients = {url: httpx.AsyncClient(base_url=url, timeout=15) for url in self.urls}
+        self.clients = {url: httpx.AsyncClient(base_url=url, timeout=30) for url in self.urls}
         self.served: Counter[str] = Counter()
         self.retried = 0
         self._next = 0
@@ -230,7 +230,7 @@ def feedback_instance(name: str, *, database_url: str, bootstrap: str, jwt_secre
 async def health(url: str) -> dict[str, Any] | None:
     """``/health`` of an instance, or None when it does not answer."""
     try:
-        async with httpx.AsyncClient(timeout=2) as client:
+        async with httpx.AsyncClient(timeout=5) as client:
             body: dict[str, Any] = (await client.get(f"{url}/health")).json()
             return body
     except (httpx.HTTPError, ValueError):
@@ -239,7 +239,7 @@ async def health(url: str) -> dict[str, Any] | None:
 
 async def metric(url: str, name: str) -> float | None:
     """The value of a gauge labelled only by service on ``url``'s ``/metrics``."""
-    async with httpx.AsyncClient(timeout=5) as client:
+    async with httpx.AsyncClient(timeout=30) as client:  # generous: a busy CI machine
         text = (await client.get(f"{url}/metrics")).text
     for line in text.splitlines():
         if line.startswith(name + "{") or line.startswith(name + " "):

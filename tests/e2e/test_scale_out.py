@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from kinerja_kernel.infra.kafka import LocalKafka
@@ -82,6 +83,10 @@ async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
         (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
         assert await metric(leader.url, "kinerja_relay_leader") == 1
         assert await metric(follower.url, "kinerja_relay_leader") == 0
+        for instance in instances:  # the leader and the standby are both ready for traffic, and alive
+            async with httpx.AsyncClient(base_url=instance.url, timeout=30) as client:
+                assert (await client.get("/health/ready")).json() == {"ready": True, "reasons": []}
+                assert (await client.get("/health/live")).status_code == 200
 
         # the consumers of both instances share the partitions of one group
         first = plans_submitted(office, 120)

@@ -10,7 +10,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from kinerja_kernel.audit_http import AuditSpec, audit_router
 from kinerja_kernel.auth import TokenVerifier
@@ -86,6 +86,22 @@ def service_app(
             "transparency": {"leader": tlog.is_leader, "size": tlog.size, "checkpoint_size": tlog.checkpoint_size,
                              "witness_refusals": tlog.witness_refusals} if tlog else None,
         }
+
+    @app.get("/health/ready", tags=["ops"], responses={503: {"description": "not ready, with the reasons"}})
+    async def ready() -> JSONResponse:
+        """Readiness (the balancer sends traffic only when 200): started, the relay leading or standing by
+        (it holds a database connection), every consumer started."""
+        runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
+        reasons = runtime.not_ready() if runtime is not None else ["starting"]
+        return JSONResponse({"ready": not reasons, "reasons": reasons}, status_code=503 if reasons else 200)
+
+    @app.get("/health/live", tags=["ops"], responses={503: {"description": "background work ended"}})
+    async def live() -> JSONResponse:
+        """Liveness (restart when failing): the event loop answers and no background task (relay, consumers'
+        workers, the transparency log) ended before shutdown."""
+        runtime: ServiceRuntime | None = getattr(app.state, "runtime", None)
+        reasons = runtime.not_alive() if runtime is not None else []
+        return JSONResponse({"alive": not reasons, "reasons": reasons}, status_code=503 if reasons else 200)
 
     @app.get("/metrics", tags=["ops"], response_class=Response,
              responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}})

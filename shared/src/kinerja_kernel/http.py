@@ -211,7 +211,7 @@ def install_http_edge(app: FastAPI) -> None:
         with bind_correlation(request.headers.get(CORRELATION_HEADER)) as cid:
             response = await call_next(request)
             response.headers[CORRELATION_HEADER] = cid
-            if request.url.path != "/health":
+            if not request.url.path.startswith("/health"):  # probes every few seconds
                 log.info("http.request", method=request.method, path=request.url.path, status=response.status_code,
                          ms=round((time.perf_counter() - started) * 1000, 1))
             return response

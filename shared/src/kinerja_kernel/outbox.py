@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
 from opentelemetry.trace import SpanKind
 
@@ -79,6 +80,8 @@ class OutboxRelay:
         self.standby_interval = standby_interval
         self.published = 0
         self.is_leader = False
+        self.connected = False
+        """Holding a database connection: leading, or standing by for the lock (readiness)."""
         self._wake = asyncio.Event()
         self._listeners: list[Listener] = []
         self._partitioner = DefaultPartitioner()
@@ -97,13 +100,15 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 await self._lead(stop)
-            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError) as exc:
+                # e.g. a batch expired while the brokers were away: start again from the checkpoint
                 log.warning("relay.error", relay=self.name, error=repr(exc))
                 self.is_leader = False
                 await _sleep_or_stop(stop, 1.0)
 
     async def _lead(self, stop: asyncio.Event) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
+        self.connected = True
         try:
             lock = _lock_key(f"kinerja:relay:{self.name}")
             while not stop.is_set():
@@ -120,7 +125,7 @@ class OutboxRelay:
             assert row is not None
             await self._pump(conn, CommitCursor(row["tx_id"], row["position"]), stop)
         finally:
-            self.is_leader = False
+            self.is_leader = self.connected = False
             await conn.close()
 
     async def _pump(self, conn: asyncpg.Connection, cursor: CommitCursor, stop: asyncio.Event) -> None:

@@ -359,6 +359,21 @@ class ServiceRuntime:
         """Each per-event consumer and why it halted (``None`` while it runs)."""
         return {c.name: c.halted for c in self._committers}
 
+    def not_ready(self) -> list[str]:
+        """Why this instance should get no traffic now (empty: ready): the relay holds no database connection
+        (it neither leads nor stands by), or a consumer has not started (joined its group)."""
+        reasons = []
+        if self.relay is not None and not self.relay.connected:
+            reasons.append("relay: no database connection (neither leading nor standing by)")
+        reasons += [f"consumer {c.name}: not started" for c in self._committers if c.consumer is None]
+        return reasons
+
+    def not_alive(self) -> list[str]:
+        """Background work that ended before shutdown (a relay, a worker): only a restart brings it back."""
+        if self._stop.is_set():
+            return []
+        return [f"{task.get_name()}: ended" for task in self._tasks if task.done()]
+
     def consumer_assignments(self) -> dict[str, list[str]]:
         """The partitions each per-event consumer of this process is assigned now (``topic/partition``);
         an empty list while it has none (still joining its group, or more instances than partitions)."""

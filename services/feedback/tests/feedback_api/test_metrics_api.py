@@ -52,3 +52,22 @@ async def test_metrics_report_latency_by_route_template_relay_consumers_pool_and
     assert employee not in text and "OFF-M" not in text  # ids never become labels
     assert (await service.client.get("/metrics", headers=service.token(employee, "OFF-M", Role.PEGAWAI))
             ).status_code == 200
+
+
+async def test_probes_ready_with_relay_and_consumers_and_not_live_when_the_relay_task_ended(service: Service) -> None:
+    for _ in range(100):  # the consumers start with the app; the relay connects shortly after
+        ready = await service.client.get("/health/ready")
+        if ready.status_code == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert ready.status_code == 200 and ready.json() == {"ready": True, "reasons": []}
+    assert (await service.client.get("/health/live")).json() == {"alive": True, "reasons": []}
+
+    runtime = service.app.state.runtime
+    [relay_task] = [t for t in runtime._tasks if t.get_name() == "feedback-relay"]
+    relay_task.cancel()  # the relay's work ends (as an unexpected error would end it)
+    await asyncio.gather(relay_task, return_exceptions=True)
+    live = await service.client.get("/health/live")
+    assert live.status_code == 503 and live.json()["reasons"] == ["feedback-relay: ended"]
+    ready = await service.client.get("/health/ready")
+    assert ready.status_code == 503 and ready.json()["reasons"][0].startswith("relay: no database connection")

@@ -23,6 +23,8 @@ from kinerja_kernel.testing.http import bearer
 
 METHODS = ("get", "post", "put", "patch", "delete")
 PUBLIC = {"GET /health": "liveness, no data",
+          "GET /health/ready": "readiness probe: ready or not, and why (no data)",
+          "GET /health/live": "liveness probe: background work running or not (no data)",
           "GET /metrics": "Prometheus figures: counts, latencies and lags, no personal data",
           "GET /api/v1/events/catalog": "the public event catalog (schemas, no data)",
           "GET /api/v1/events/catalog/{event_type}": "one public event schema",
