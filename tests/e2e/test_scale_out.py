@@ -38,7 +38,8 @@ from .scale_support import (
     write_figures,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
+# JVMs and service processes start and stop here: on a busy machine this outlasts the default 300 s
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(600)]
 
 PLANNING = events_topic("planning")
 PARTITIONS = set(range(6))
