@@ -222,7 +222,7 @@ async def run_all(args: argparse.Namespace, res: common.Results) -> None:
                                                                    "generation": generation, "runs": runs}
         finally:
             res.details["service_logs"] = {n: common.log_problems(p.log_path) for n, p in processes.items()}
-            for p in processes.values():
+            for p in reversed(processes.values()):  # the portal first: it calls the others to its last request
                 p.stop()
             print("\nstopping the services, Kafka and PostgreSQL ...", flush=True)
 

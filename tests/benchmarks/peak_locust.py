@@ -46,6 +46,7 @@ for _p in PEOPLE:
         STAFF_OF.setdefault(_p["evaluator_id"], []).append(_p)
 PENDING: dict[str, list[str]] = {s: [p["plan_id"] for p in staff if "pending" in p] for s, staff in STAFF_OF.items()}
 DAYS: list[str] = AGENCY["working_days"]
+YEAR: int = AGENCY["year"]
 _turn = {"employee": itertools.count(), "supervisor": itertools.count(), "hr": itertools.count()}
 
 
@@ -140,7 +141,7 @@ class Supervisor(Person):
 
     @task(1)
     def team_plans_api(self) -> None:
-        self.api("planning", "GET", "/team/plans", "/team/plans")
+        self.api("planning", "GET", f"/team/plans?period_year={YEAR}", "/team/plans")
 
     @task(1)
     def staff_skp(self) -> None:
@@ -190,4 +191,5 @@ class Hr(Person):
 
     @task(1)
     def office_dashboard_api(self) -> None:
-        self.api("planning", "GET", f"/offices/{self.me['office_id']}/dashboard", "/offices/{id}/dashboard")
+        self.api("planning", "GET", f"/offices/{self.me['office_id']}/dashboard?period_year={YEAR}",
+                 "/offices/{id}/dashboard")
