@@ -23,7 +23,7 @@ from kinerja_kernel.metrics import install_http_metrics, metrics_response, read_
 from kinerja_kernel.openapi import install_problem_docs
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_kernel.settings import ServiceSettings
-from kinerja_kernel.tracing import configure_tracing, install_http_tracing, shutdown_tracing
+from kinerja_kernel.tracing import configure_tracing, shutdown_tracing
 from kinerja_kernel.transparency.http import transparency_router
 
 Wire = Callable[[FastAPI, ServiceRuntime], Awaitable[Sequence[ConsumerSpec | BatchConsumerSpec]]]
@@ -60,8 +60,7 @@ def service_app(
                                      **(route_limits or {})})
     install_http_edge(app)  # after the guard: its correlation id and request log wrap the guard's refusals
     install_http_metrics(app, service)
-    if configure_tracing(service, settings.otlp_endpoint):
-        install_http_tracing(app)
+    configure_tracing(service, settings.otlp_endpoint)  # FastAPI's own telemetry then makes the server spans
     install_problem_docs(app)
     app.state.settings = settings
     app.state.audit = audit or AuditSpec()

@@ -1,6 +1,8 @@
 """Traces across services with OpenTelemetry: HTTP request → event store → relay → Kafka → consumer.
 
-The W3C trace context of the request (or consumed event) that records an event is stored with it and
+HTTP server spans come from FastAPI's built-in telemetry (it continues a caller's ``traceparent``) once a
+tracer provider is configured here. The W3C trace context of the request (or consumed event) that records
+an event is stored with it and
 travels in the CloudEvents distributed-tracing extension (Kafka header ``ce_traceparent``); the relay's
 publish span and the consumer's span are its children, and what a consumer records carries the consumer's
 context on to the next service. The trace context is transport metadata: it is not part of the event's
@@ -14,16 +16,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Final, Protocol
 
-from fastapi import FastAPI, Request
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
-from starlette.responses import Response
 
 TRACEPARENT_PATTERN: Final = r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 _TRACEPARENT: Final = re.compile(TRACEPARENT_PATTERN)
@@ -103,23 +103,3 @@ def consumer_span(envelope: EventEnvelopeLike, consumer: str) -> AbstractContext
     return span(f"consume {envelope.event_type}", kind=SpanKind.CONSUMER, parent=envelope.traceparent,
                 attributes={"messaging.system": "kafka", "messaging.consumer.group.name": consumer,
                             "cloudevents.event_id": str(envelope.event_id)})
-
-
-def install_http_tracing(app: FastAPI) -> None:
-    """A server span per request, named by its route template and child of the caller's ``traceparent``."""
-
-    @app.middleware("http")
-    async def traced(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        parent = _PROPAGATOR.extract(dict(request.headers))
-        with tracer.start_as_current_span(f"{request.method} {request.url.path}", context=parent,
-                                          kind=SpanKind.SERVER) as current:
-            response = await call_next(request)
-            route = getattr(request.scope.get("route"), "path", None)
-            if route is not None and current.is_recording():
-                current.update_name(f"{request.method} {route}")
-                current.set_attribute("http.route", route)
-            current.set_attribute("http.request.method", request.method)
-            current.set_attribute("http.response.status_code", response.status_code)
-            if response.status_code >= 500:
-                current.set_status(Status(StatusCode.ERROR))
-            return response
