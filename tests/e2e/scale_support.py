@@ -247,6 +247,18 @@ async def metric(url: str, name: str) -> float | None:
     return None
 
 
+async def lag_partitions(url: str, group: str, topic: str) -> set[int]:
+    """The partitions of ``topic`` whose consumer lag ``url``'s ``/metrics`` reports for ``group``."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        text = (await client.get(f"{url}/metrics")).text
+    found = set()
+    for line in text.splitlines():
+        if line.startswith("kinerja_consumer_lag_records{") and f'consumer="{group}"' in line \
+                and f'topic="{topic}"' in line:
+            found.add(int(line.split('partition="', 1)[1].split('"', 1)[0]))
+    return found
+
+
 def assigned(report: dict[str, Any] | None, group: str, topic: str) -> set[int]:
     """The partitions of ``topic`` the instance's consumer ``group`` holds, from its ``/health``."""
     if report is None:

@@ -28,6 +28,7 @@ from .scale_support import (
     assigned,
     feedback_instance,
     health,
+    lag_partitions,
     metric,
     plans_submitted,
     poll,
@@ -100,6 +101,9 @@ async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
 
         (on_leader, on_follower), _ = await poll(shared, "both consumers assigned", timeout=90)
         figures["partitions_before"] = {"leader": sorted(on_leader), "follower": sorted(on_follower)}
+        await until_applied(database, group, first)
+        for instance, held in ((leader, on_leader), (follower, on_follower)):  # lag only for what it holds now
+            assert await lag_partitions(instance.url, group, PLANNING) <= held
 
         # a load of writes through the balancer; the relay leader is killed in the middle of it
         load = SettingsLoad(balancer, jwt_secret, [f"{office}-{i}" for i in range(8)])

@@ -58,6 +58,7 @@ POOL_SIZE: Final = Gauge("kinerja_db_pool_connections", "database pool connectio
 SCRAPE_ERRORS: Final = Counter("kinerja_metrics_scrape_errors", "scrapes that could not read a figure",
                                ["service", "figure"])
 _GAUGES: dict[str, Gauge] = {}
+_LAG_LABELS: dict[str, set[tuple[str, str, str, str]]] = {}
 
 
 def declare_gauge(name: str, documentation: str) -> Gauge:
@@ -100,8 +101,14 @@ async def read_runtime(runtime: ServiceRuntime) -> None:
     for name, reason in runtime.consumer_states().items():
         CONSUMER_HALTED.labels(service, name).set(1 if reason else 0)
     with _figure(service, "consumer_lag"):
+        now: set[tuple[str, str, str, str]] = set()
         for (consumer, topic, partition), lag in (await runtime.consumer_lag()).items():
-            CONSUMER_LAG.labels(service, consumer, topic, str(partition)).set(lag)
+            labels = (service, consumer, topic, str(partition))
+            CONSUMER_LAG.labels(*labels).set(lag)
+            now.add(labels)
+        for gone in _LAG_LABELS.get(service, set()) - now:  # a partition moved to another replica: not ours now
+            CONSUMER_LAG.remove(*gone)
+        _LAG_LABELS[service] = now
     pool: Any = runtime.db.pool
     POOL_SIZE.labels(service, "open").set(pool.get_size())
     POOL_SIZE.labels(service, "idle").set(pool.get_idle_size())
