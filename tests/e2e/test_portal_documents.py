@@ -84,7 +84,8 @@ def test_the_skp_is_downloaded_signed_in_order_and_verified_by_anyone(browser: B
     expect(page.locator("#doc-signed")).to_have_text("Belum ada tanda tangan.")
     code = page.locator("#doc-code").inner_text().replace("-", "")
     page.get_by_role("button", name="Tandatangani").click()  # without the confirmation: refused beside it
-    expect(field_error(page, "confirm")).to_contain_text("Centang pernyataan persetujuan")
+    expect(field_error(page, "setuju")).to_contain_text("Centang pernyataan persetujuan")
+    expect(page.locator("#form-errors")).to_contain_text("Persetujuan isi dokumen")
     snap(page, "konfirmasi-wajib")
     sign_here(page)
     expect(page.locator("#doc-signed")).to_have_text("Pegawai yang dinilai")

@@ -78,8 +78,8 @@ async def _sign(request: Request, viewer: Viewer, api: Services, form: Any, kind
     errors = FormErrors()
     if text(form, "passphrase") or text(form, "nik"):  # BSrE: what the signer typed goes to the service once
         body = {"passphrase": text(form, "passphrase") or None, "nik": text(form, "nik") or None}
-    elif text(form, "confirm") != "ya":
-        errors.fields["confirm"] = translate(lang, "doc.confirm_required")
+    elif text(form, "setuju") != "ya":
+        errors.fields["setuju"] = translate(lang, "doc.confirm_required")
     if not errors:
         try:
             await api.call(service, "POST", f"{path}/document/signatures", viewer.token, json=body)

@@ -20,6 +20,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                        "en": "The evaluator signs the evaluation document."},
     "doc.code": {"id": "Kode dokumen", "en": "Document code"},
     "doc.verify_link": {"id": "Halaman verifikasi", "en": "Verification page"},
+    "doc.verify_open": {"id": "Periksa keaslian dokumen ini", "en": "Check this document"},
     "doc.signed_by": {"id": "Sudah ditandatangani oleh", "en": "Signed by"},
     "doc.not_signed": {"id": "Belum ada tanda tangan.", "en": "Not signed yet."},
     "doc.next": {"id": "Berikutnya menandatangani", "en": "Signs next"},
@@ -40,6 +41,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "doc.confirm_required": {"id": "Centang pernyataan persetujuan sebelum menandatangani",
                              "en": "Tick the statement of agreement before signing"},
     "doc.sign": {"id": "Tandatangani", "en": "Sign"},
+    "doc.f_confirm": {"id": "Persetujuan isi dokumen", "en": "Agreement with the document"},
     "doc.f_passphrase": {"id": "Passphrase TTE", "en": "Signing passphrase"},
     "doc.f_nik": {"id": "NIK (sesuai sertifikat BSrE)", "en": "NIK (as on the BSrE certificate)"},
     "doc.signed": {"id": "Dokumen berhasil ditandatangani.", "en": "The document was signed."},
@@ -74,5 +76,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verif.method_dev_ca": {"id": "sertifikat pengembangan", "en": "development certificate"},
     "verif.method_bsre": {"id": "BSrE", "en": "BSrE"},
 }
-FIELD_LABELS: Final[dict[str, str]] = {"passphrase": "doc.f_passphrase", "nik": "doc.f_nik"}
+FIELD_LABELS: Final[dict[str, str]] = {"passphrase": "doc.f_passphrase", "nik": "doc.f_nik",
+                                       "setuju": "doc.f_confirm"}
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {}
