@@ -26,6 +26,7 @@ SORTS = ("nama", "realisasi", "status", "laporan", "tertinggal")
 FILTERS = ("semua", "tertinggal", "belum_disetujui", "belum_lapor", "belum_dinilai")
 STATUS_ORDER = {"not_started": 0, "draft": 1, "returned": 2, "submitted": 3, "revising": 4, "approved": 5,
                 "closed": 6}
+LIST_MAX = 100  # rows a list on the office page shows; the whole list is in its export
 PREDICATES = ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 
 
@@ -196,6 +197,7 @@ async def office_dashboard(request: Request, viewer: CurrentViewer, api: Api) ->
         "members": in_unit, "not_approved": [m for m in in_unit if FILTER_RULES["belum_disetujui"](m)],
         "not_reported": [m for m in in_unit
                          if m["status"] in ("approved", "revising") and not m["reported_this_month"]],
+        "shown_max": LIST_MAX,
         "status_chart": status_chart(in_unit), "appraisal_units": unit_views,
         "charts": {u["unit_id"]: predicate_chart(u) for u in unit_views},
         "objections": [a for a in (appraisals or {}).get("appraisals", [])

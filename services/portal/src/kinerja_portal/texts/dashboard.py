@@ -81,6 +81,8 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "dash.violated": {"id": "melampaui kurva", "en": "outside the curve"},
     "dash.recap_lead": {"id": "{total} pegawai · {final} final · {pending} belum berpredikat · {objected} keberatan",
                         "en": "{total} employees · {final} final · {pending} without predicate · {objected} objected"},
+    "dash.more": {"id": "Menampilkan {shown} dari {total}; daftar lengkap ada di unduhan \u201c{name}\u201d.",
+                  "en": "Showing {shown} of {total}; the full list is in the \u201c{name}\u201d download."},
     "dash.service_missing": {"id": "Data penilaian belum dapat dimuat; bagian lain tetap ditampilkan.",
                              "en": "Appraisal data could not be loaded; the rest is shown."},
 }
