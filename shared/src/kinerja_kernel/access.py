@@ -33,8 +33,7 @@ def may_access(by: Principal, office_id: str | None, *, parties: Iterable[str | 
 
 def require_access(by: Principal, office_id: str | None, *, parties: Iterable[str | None] = (),
                    roles: Iterable[Role] = (), field: str = "employee_id", not_found: NotFound | None = None,
-                   code: str = "kernel.access.not-allowed", message: str | None = None,
-                   message_en: str | None = None) -> None:
+                   code: str = "kernel.access.not-allowed") -> None:
     """Refuse unless ``by`` may reach data of ``office_id`` (see :func:`may_access`). The office is checked
     first; with ``not_found`` an item of another office reads as not existing (404) instead of 403."""
     if office_id is None or not by.in_office(office_id):
@@ -42,8 +41,6 @@ def require_access(by: Principal, office_id: str | None, *, parties: Iterable[st
             raise not_found
         raise Forbidden("kernel.access.other-office", field=field, user_id=by.user_id)
     if not may_access(by, office_id, parties=parties, roles=roles):
-        if message is not None:  # transitional: a hand-written text (being replaced by ``code``)
-            raise Forbidden(message, message_en=message_en, field=field)
         raise Forbidden(code, field=field)
 
 

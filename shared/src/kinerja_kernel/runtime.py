@@ -258,7 +258,7 @@ class ServiceRuntime:
         self.transparency: TransparencyLog | None = None
         self.broker: KafkaBroker | None = None
         self.metric_probes: list[Probe] = []
-        """The service's own figures for ``/metrics`` (``kinerja_kernel.metrics.add_probe``)."""
+        """The service's own figures for ``/metrics`` (``kinerja_kernel.metrics.declare_gauge``)."""
 
     @property
     def topic(self) -> str:

@@ -15,7 +15,8 @@ from kinerja_kernel.errors import LEGACY_TEXT, Detail, InvalidInput, KinerjaErro
 ROOT = Path(__file__).resolve().parents[3]
 SERVICES = ("planning", "evaluation", "feedback", "career", "portal")
 ERROR_CLASSES = {"KinerjaError", "InvalidInput", "DomainRuleViolation", "NotFound", "Forbidden",
-                 "Unauthenticated", "RejectedMessage", "TooLarge", "MalformedMessage", "UnknownEventType"}
+                 "Unauthenticated", "RejectedMessage", "TooLarge", "MalformedMessage", "UnknownEventType",
+                 "BsreError", "BsreUnavailable"}
 PENDING: set[str] = set()
 """Packages whose errors are still being moved from hand-written texts to codes (issue 14, item 5)."""
 

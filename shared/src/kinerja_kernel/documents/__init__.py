@@ -8,3 +8,5 @@ project's development certificate authority or through BSrE's Esign Client Servi
 - :mod:`.devca` the development certificate authority and PAdES signing (pyHanko)
 - :mod:`.bsre` the BSrE Esign Client Service API v2 adapter
 """
+
+from kinerja_kernel.documents import messages as _messages  # noqa: F401 - registers the refusals' texts

@@ -55,16 +55,13 @@ def _error(answer: httpx.Response) -> BsreError:
     code = body.get("status_code") if isinstance(body, dict) else None
     text = str(body.get("error") or body.get("message") or "") if isinstance(body, dict) else ""
     if code == WRONG_PASSPHRASE:
-        return BsreError("Passphrase TTE salah; dokumen tidak ditandatangani", message_en="wrong passphrase",
-                         field="passphrase")
+        return BsreError("documents.bsre.wrong-passphrase", field="passphrase")
     if code == NOT_REGISTERED:
-        return BsreError("NIK penanda tangan belum terdaftar di BSrE; hubungi admin TTE instansi",
-                         message_en="signer not registered at BSrE", field="nik")
+        return BsreError("documents.bsre.not-registered", field="nik")
     if answer.status_code == 401:
-        return BsreUnavailable("Akun Esign Client instansi ditolak BSrE; hubungi admin TTE instansi",
-                               message_en="the agency's Esign Client credentials were refused")
-    return BsreError(f"BSrE menolak penandatanganan ({code or answer.status_code}): {text[:200] or 'tanpa keterangan'}",
-                     message_en="BSrE refused the request")
+        return BsreUnavailable("documents.bsre.account-refused")
+    return BsreError("documents.bsre.refused", status=code or answer.status_code,
+                     reason=text[:200] or "tanpa keterangan")
 
 
 class BsreClient:
@@ -81,11 +78,9 @@ class BsreClient:
             async with self._client() as client:
                 answer = await client.post(path, json=body)
         except httpx.HTTPError as exc:
-            raise BsreUnavailable("Server TTE (BSrE Esign Client) tidak dapat dihubungi; coba lagi nanti",
-                                  message_en=f"Esign Client unreachable: {type(exc).__name__}") from None
+            raise BsreUnavailable("documents.bsre.unreachable", error=type(exc).__name__) from None
         if answer.status_code >= 500 and "status_code" not in answer.text:
-            raise BsreUnavailable("Server TTE (BSrE Esign Client) sedang bermasalah; coba lagi nanti",
-                                  message_en=f"Esign Client answered {answer.status_code}")
+            raise BsreUnavailable("documents.bsre.server-error", status=answer.status_code)
         if answer.status_code != 200:
             raise _error(answer)
         found = answer.json()
@@ -109,7 +104,7 @@ class BsreClient:
                                                       "file": [base64.b64encode(pdf).decode("ascii")]})
         files = found.get("file")
         if not isinstance(files, list) or not files:
-            raise BsreError("BSrE tidak mengembalikan dokumen bertanda tangan", message_en="no signed file returned")
+            raise BsreError("documents.bsre.no-file")
         return SignedPdf(pdf=base64.b64decode(files[0]), certificate_subject=f"BSrE NIK {nik[:4]}…{nik[-4:]}",
                          method="bsre")
 

@@ -179,10 +179,9 @@ class DocumentDesk:
         signed: SignedPdf
         if self.bsre is not None:
             if not passphrase:
-                raise InvalidInput("Passphrase TTE wajib diisi", message_en="passphrase required", field="passphrase")
+                raise InvalidInput("documents.sign.passphrase-required", field="passphrase")
             if not nik or not nik.isdigit() or len(nik) != 16:
-                raise InvalidInput("NIK penanda tangan (16 digit, sesuai sertifikat BSrE) wajib diisi",
-                                   message_en="NIK of 16 digits required", field="nik")
+                raise InvalidInput("documents.sign.nik-required", field="nik")
             signed = await self.bsre.sign(unsigned, nik=nik, passphrase=passphrase, placement=placement,
                                           reason=reason, location=layout.place)
         else:
@@ -238,7 +237,7 @@ def _zone_label(zone: str) -> str:
 
 
 def not_found_document() -> NotFound:
-    return NotFound("Dokumen dengan kode ini tidak ditemukan", message_en="no document with this code", field="code")
+    return NotFound("documents.document.not-found", field="code")
 
 
 __all__ = ["BsreError", "DocumentDesk", "DocumentSettings", "Issued", "Layout", "Verification",

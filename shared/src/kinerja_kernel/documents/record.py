@@ -20,8 +20,6 @@ from kinerja_kernel.contracts.documents import (
 from kinerja_kernel.documents.provenance import Source
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden
 
-ROLE_LABELS = {"pegawai": "pegawai yang dinilai", "pejabat_penilai": "pejabat penilai kinerja"}
-
 
 @dataclass(frozen=True)
 class Signature:
@@ -67,15 +65,11 @@ class OfficialDocument(Aggregate):
         """Who signs now, or why the caller may not (already complete, not their turn, not a signer)."""
         expected = self.next_signer
         if expected is None:
-            raise DomainRuleViolation("Dokumen ini sudah ditandatangani lengkap", message_en="already fully signed",
-                                      field="code")
+            raise DomainRuleViolation("documents.sign.fully-signed", field="code")
         if expected.signer_id != signer_id:
             if any(s.signer_id == signer_id for s in self.signers):
-                raise DomainRuleViolation(
-                    f"Belum giliran Anda: dokumen ini lebih dahulu ditandatangani oleh "
-                    f"{ROLE_LABELS.get(expected.role, expected.role)}",
-                    message_en="not your turn to sign", field="code")
-            raise Forbidden("Anda bukan penanda tangan dokumen ini", message_en="not a signer of this document")
+                raise DomainRuleViolation("documents.sign.not-your-turn", field="code", role=expected.role)
+            raise Forbidden("documents.sign.not-a-signer")
         return expected
 
     def sign(self, *, service: str, signer_id: str, method: str, certificate_subject: str, pdf_sha256: str,
