@@ -84,7 +84,7 @@ def unit_summary(unit_id: str, rows: list[asyncpg.Record], organisation: str | N
         "pending": sum(1 for p in predicates if p is None), "organisation_predicate": organisation,
         "objections_open": sum(1 for r in rows if r["objection_status"] == "filed"),
         "objected": sum(1 for r in rows if r["objection_status"] is not None),
-        "bounds": [{"label": c.label, "at_most": c.at_most, "count": c.count, "limit": c.limit,
+        "bounds": [{"label": c.label, "share": c.share, "at_most": c.at_most, "count": c.count, "limit": c.limit,
                     "violated": c.violated, "explanation": c.explanation,
                     "predicates": [p.value for p in c.predicates]} for c in curve.checks] if curve else [],
         "violations": list(curve.violations) if curve else [],

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kinerja_evaluation.application.views import View, WaitingOn
+from kinerja_evaluation.application.views import DecimalText, View, WaitingOn
 from kinerja_evaluation.domain.appraisal import Status
 from kinerja_kernel.contracts.evaluation import OrganisationPredicate, Predicate, Rating, TimeZone
 
@@ -66,6 +66,8 @@ class TeamAppraisalDashboard(View):
 
 class DashboardBound(View):
     label: str
+    share: DecimalText | None = Field(description="the bound's share of the unit (0.70 = 70%); null for a count "
+                                                  "bound (\"at least one employee\")")
     at_most: bool
     count: int
     limit: int
