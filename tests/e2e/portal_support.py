@@ -166,7 +166,7 @@ def menu(page: Page, name: str) -> None:
     toggle = nav.locator("summary")
     if toggle.is_visible() and nav.locator("details[open]").count() == 0:
         toggle.click()
-    nav.get_by_role("link", name=name).click()
+    nav.get_by_role("link", name=name, exact=True).click()
 
 
 def field_error(page: Page, field: str) -> Any:

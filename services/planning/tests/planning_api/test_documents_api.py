@@ -73,9 +73,11 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     text = text_of(got.content, tmp_path)
     for expected in ("SASARAN KINERJA PEGAWAI", staff.name, staff.nip, unit.head.name, "Kepala Bidang",
                      "BAGI PEJABAT ADMINISTRASI DAN PEJABAT FUNGSIONAL", "Berorientasi Pelayanan", "Kuantitas",
-                     "12 dokumen", "Pegawai yang Dinilai", "Pejabat Penilai Kinerja", f"skp-{staff.plan_id}",
+                     "12 dokumen", "Pegawai yang Dinilai", "Pejabat Penilai Kinerja",
                      "-".join(code[i:i + 4] for i in range(0, 16, 4)), "portal.test/verifikasi/" + code):
         assert expected in text, expected
+    # the source stream's id wraps in its narrow column and pdftotext drops a hyphen at a line's end
+    assert f"skp{staff.plan_id}".replace("-", "") in text.replace(" ", "").replace("-", ""), "the source stream"
     again = await client.get(url, headers=unit.head.headers)
     assert again.headers["x-kinerja-document-code"] == code
     assert [r["event_type"] for r in await events_of(database_url, f"dokumen-{code}")] == ["planning.DocumentIssued"]

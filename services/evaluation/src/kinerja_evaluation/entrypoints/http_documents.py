@@ -1,24 +1,24 @@
 """HTTP routes of the Dokumen Evaluasi Kinerja Pegawai: download (PDF/A, the signed version when there is one),
-its state, the evaluator's signature, and the public verification of a code. The views are planning's
-(``kinerja_planning.entrypoints.http_documents`` has the same shapes)."""
+its state, the evaluator's signature, and the public verification of a code. The shapes are shared with
+planning's SKP document (``kinerja_kernel.documents.http``)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from kinerja_evaluation.application.documents import EvaluationDocuments
 from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_kernel.access import require_access
 from kinerja_kernel.auth import Principal, Role
-from kinerja_kernel.documents.desk import Issued, Verification, not_found_document
+from kinerja_kernel.documents.desk import not_found_document
+from kinerja_kernel.documents.http import Code, DocumentState, SignBody, VerificationView, pdf_response
 from kinerja_kernel.documents.provenance import normal_code
 from kinerja_kernel.errors import NotFound
-from kinerja_kernel.http import CurrentPrincipal, RequestBody, content_disposition
+from kinerja_kernel.http import CurrentPrincipal
 
 router = APIRouter(prefix="/api/v1")
 
@@ -29,62 +29,13 @@ def _documents(request: Request) -> EvaluationDocuments:
 
 
 Documents = Annotated[EvaluationDocuments, Depends(_documents)]
-Code = Annotated[str, Path(min_length=16, max_length=24, pattern=r"^[A-Za-z2-7-]+$",
-                           description="the document's code as printed (dashes optional)")]
-
-
-class SignBody(RequestBody):
-    passphrase: str | None = Field(default=None, max_length=200, description="BSrE passphrase (only when BSrE is "
-                                   "configured); sent to the Esign Client once, never stored or logged")
-    nik: str | None = Field(default=None, pattern=r"^[0-9]{16}$", description="the signer's NIK for BSrE")
-
-
-class DocumentState(BaseModel):
-    code: str
-    verification_url: str
-    signed_by: list[str]
-    next_signer: str | None
-    bsre: bool = Field(description="signing goes through BSrE (passphrase and NIK asked) instead of the dev CA")
-
-
-class VerificationView(BaseModel):
-    code: str
-    found: bool
-    matches: bool = False
-    superseded: bool = False
-    problems: list[str] = Field(default_factory=list)
-    kind: str = ""
-    title: str = ""
-    employee_name: str = ""
-    issued_at: str | None = None
-    signatures: list[dict[str, Any]] = Field(default_factory=list)
-    events: int = 0
-
-    @classmethod
-    def of(cls, code: str, found: Verification) -> VerificationView:
-        if not found.found or found.check is None:
-            return cls(code=code, found=False)
-        return cls(code=code, found=True, matches=found.check.matches, superseded=found.check.superseded,
-                   problems=list(found.check.problems), kind=found.kind, title=found.title,
-                   employee_name=found.employee_name,
-                   issued_at=found.issued_at.isoformat() if found.issued_at else None,
-                   signatures=[{"role": s["role"], "method": s["method"], "signed_at": s["signed_at"].isoformat()}
-                               for s in found.signatures], events=found.events)
-
-
-def _pdf(issued: Issued) -> Response:
-    return Response(issued.pdf, media_type="application/pdf", headers={
-        "Content-Disposition": content_disposition(issued.filename), "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store", "X-Kinerja-Document-Code": issued.code})
-
-
 @router.get("/appraisals/{appraisal_id}/document", tags=["Dokumen"],
             responses={200: {"content": {"application/pdf": {}}, "description": "the document as PDF/A-3b"}})
 async def evaluation_document(appraisal_id: uuid.UUID, by: CurrentPrincipal,
                               docs: Documents) -> Response:
     """The Dokumen Evaluasi Kinerja Pegawai for those who may read the appraisal: the signed version, else a
     fresh rendering. The first request for a content records ``evaluation.DocumentIssued``."""
-    return _pdf(await docs.download(await _readable(appraisal_id, by, docs), by))
+    return pdf_response(await docs.download(await _readable(appraisal_id, by, docs), by))
 
 
 @router.get("/appraisals/{appraisal_id}/document/state", response_model=DocumentState, tags=["Dokumen"])
