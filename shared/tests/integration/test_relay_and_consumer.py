@@ -130,7 +130,9 @@ class TestRelay:
         watcher = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, enable_auto_commit=False)
         await watcher.start()
         partitions = [TopicPartition(topic, p) for p in range(3)]
-        first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # the first relay publishes in small batches so that the kill lands mid-way even when a busy machine
+        # delays the watcher (with 500 per batch it could finish all 20,000 between two looks)
+        first = subprocess.Popen([*command[:-1], "50"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             while sum((await watcher.end_offsets(partitions)).values()) < 2_000:
                 assert first.poll() is None, "relay exited early"
@@ -142,13 +144,18 @@ class TestRelay:
         published_before_restart = len(await read_topic(kafka_bootstrap, topic))
         assert published_before_restart < total  # it really died mid-way
 
+        stored_ids = {str(s.event.event_id) for s in await pg_store.read_all(limit=total)}
         second = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
+        try:  # wait for every stored id, not a count: the records re-sent after the kill count twice
+            deadline = asyncio.get_running_loop().time() + 120
             records = await wait_for_records(kafka_bootstrap, topic, total, timeout=120)
+            while {r.header("ce_id") for r in records} != stored_ids \
+                    and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.5)
+                records = await read_topic(kafka_bootstrap, topic)
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(timeout=30)
-        stored_ids = {str(s.event.event_id) for s in await pg_store.read_all(limit=total)}
         published_ids = [r.header("ce_id") for r in records]
         assert set(published_ids) == stored_ids  # none lost, none invented
 
