@@ -35,28 +35,20 @@ class Detail:
         return messages.render(self.code, self.params, "en")
 
 
-LEGACY_TEXT = "kernel.text"
-"""The code of a text written at the raise site (being replaced by codes; a test counts what is left)."""
-
-
 class KinerjaError(Exception):
     """Base of the project's expected errors."""
 
     kind = "error"
 
     def __init__(
-        self, code: str, /, *, field: str | None = None, details: Iterable[Detail | tuple[str, str]] = (),
-        **params: Any,
+        self, code: str, /, *, field: str | None = None, details: Iterable[Detail] = (), **params: Any,
     ) -> None:
-        if not messages.CODE.match(code):  # transitional: a hand-written Indonesian text (being replaced)
-            params = {"text": code, "text_en": params.pop("message_en", None) or code}
-            code = LEGACY_TEXT
+        if not messages.CODE.match(code):
+            raise ValueError(f"an error is raised with a message code, not a text: {code!r}")
         self.code = code
         self.params: dict[str, Any] = params
         self.field = field
-        self.details: list[Detail] = [
-            d if isinstance(d, Detail) else Detail(d[0], LEGACY_TEXT, {"text": d[1], "text_en": d[1]})
-            for d in details]
+        self.details: list[Detail] = list(details)
         super().__init__(self.message_en)
 
     @property

@@ -82,7 +82,6 @@ def render(code: str, params: Mapping[str, Any] | None = None, language: Languag
 
 
 KERNEL_MESSAGES: Final = {
-    "kernel.text": ("{text}", "{text_en}"),
     "kernel.access.not-allowed": ("Anda tidak berhak mengakses data pegawai ini",
                                   "not allowed to access this employee's data"),
     "kernel.access.other-office": ("Data ini milik pegawai yang bukan pegawai kantor Anda",

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from faststream.kafka import KafkaBroker
 from typer.testing import CliRunner
 
+from kinerja_kernel import messages
 from kinerja_kernel.cloudevents import to_kafka
 from kinerja_kernel.db import Database
 from kinerja_kernel.deadletters import redrive
@@ -43,6 +44,9 @@ def pending(n: int) -> PendingEvent:
                         actor=Actor(id="tester", role="system"), correlation_id="corr", payload={"n": n})
 
 
+if not messages.known("test.tally.refused"):
+    messages.register({"test.tally.refused": ("Hitungan {n} ditolak", "not an acceptable tally")})
+
 Handler = Callable[[asyncpg.Connection, EventEnvelope, Any], Any]
 
 
@@ -52,7 +56,7 @@ def handler(*, fixed: bool = False) -> Handler:
         if not fixed and e.n == BUG:
             raise KeyError("a bug in the handler")
         if not fixed and e.n == REFUSED:
-            raise RejectedMessage("ditolak", message_en="not an acceptable tally")
+            raise RejectedMessage("test.tally.refused", n=e.n)
         await conn.execute("INSERT INTO tallies (event_id, n) VALUES ($1, $2)", envelope.event_id, e.n)
     return count
 

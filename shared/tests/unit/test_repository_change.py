@@ -31,7 +31,7 @@ class Counter(Aggregate):
 
     def add(self, amount: int) -> None:
         if amount <= 0:
-            raise DomainRuleViolation("harus positif", message_en="must be positive")
+            raise DomainRuleViolation("test.counter.not-positive", amount=amount)
         self.record(Added(amount=amount))
 
     def add_at_most_to(self, limit: int) -> None:
@@ -60,7 +60,7 @@ class TestChange:
     async def test_a_missing_stream_without_start_is_not_found(
             self, repo: EventSourcedRepository[Counter, InMemoryEventStore]) -> None:
         with pytest.raises(NotFound):
-            await repo.change("b", None, lambda c: c.add(1), not_found=lambda: NotFound("tidak ada"),
+            await repo.change("b", None, lambda c: c.add(1), not_found=lambda: NotFound("test.counter.missing"),
                               actor=ACTOR, office_id="KANTOR-A", subject=ACTOR.id)
 
     async def test_a_stale_expected_version_is_a_conflict_before_deciding(
