@@ -18,6 +18,7 @@ from kinerja_evaluation.domain.appraisal import Appraisal
 from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.documents.desk import DocumentDesk
+from kinerja_kernel.documents.inclusion import keys_of
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
@@ -39,8 +40,9 @@ def build(runtime: ServiceRuntime, clock: Clock = utcnow) -> Evaluation:
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     service = build(runtime, getattr(app.state, "clock", None) or utcnow)
     app.state.evaluation = service
-    app.state.evaluation_documents = EvaluationDocuments(
-        runtime.store, DocumentDesk(runtime.store, blob_store(runtime.settings), service="evaluation"), runtime.db)
+    desk = DocumentDesk(runtime.store, blob_store(runtime.settings), service="evaluation", db=runtime.db,
+                        keys=keys_of(runtime))
+    app.state.evaluation_documents = EvaluationDocuments(runtime.store, desk, runtime.db)
     settings = runtime.settings
     assert isinstance(settings, EvaluationSettings)
     return [ConsumerSpec(name=settings.consumer_group, topics=[events_topic("planning"), events_topic("feedback")],

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.documents.desk import DocumentDesk
+from kinerja_kernel.documents.inclusion import keys_of
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
@@ -33,9 +34,9 @@ def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]
 async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec | BatchConsumerSpec]:
     app.state.planning, app.state.realisation = build(runtime)
     app.state.roster_admin = app.state.planning.acting
-    app.state.skp_documents = SkpDocuments(runtime.store, DocumentDesk(runtime.store, blob_store(runtime.settings),
-                                                                       service="planning"),
-                                           zone_of=zone_reader(runtime.db))
+    desk = DocumentDesk(runtime.store, blob_store(runtime.settings), service="planning", db=runtime.db,
+                        keys=keys_of(runtime))
+    app.state.skp_documents = SkpDocuments(runtime.store, desk, zone_of=zone_reader(runtime.db))
     settings = runtime.settings
     assert isinstance(settings, PlanningSettings)
     return [interactions_consumer(app.state.realisation),

@@ -5,6 +5,7 @@ superseded after a revision, and a mismatch after the history is tampered with i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import shutil
@@ -22,12 +23,14 @@ from kinerja_kernel.documents.desk import DocumentDesk, DocumentSettings
 from kinerja_kernel.testing.bsre_double import BsreDouble
 from kinerja_kernel.testing.http import bearer, running_app
 from kinerja_kernel.testing.office import UnitDriver, nip
+from kinerja_kernel.transparency.note import Signer
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.main import create_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session"),
               pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (deploy/local/setup.sh)")]
 YEAR = 2026
+LOG_KEY = Signer.generate("kinerja.test/planning")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -36,7 +39,8 @@ async def office(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
     monkeypatch.setenv("KINERJA_DOCUMENTS_DEV_CA_DIR", str(tmp_path / "dev-ca"))
     monkeypatch.setenv("KINERJA_DOCUMENTS_VERIFICATION_URL", "http://portal.test/verifikasi")
     app = create_app(PlanningSettings(database_url=database_url, kafka_bootstrap_servers=kafka_bootstrap,
-                                      jwt_secret=jwt_secret, environment="test", blob_dir=str(tmp_path / "blobs")))
+                                      jwt_secret=jwt_secret, environment="test", blob_dir=str(tmp_path / "blobs"),
+                                      transparency_signing_key=LOG_KEY.skey, transparency_checkpoint_interval_s=0))
     async with running_app(app) as client:
         unit = UnitDriver(client, jwt_secret, office_id=f"KANWIL-{unique[:6].upper()}", unit_id="BIDANG-PERENCANAAN",
                           year=YEAR, staff=1, seed=int(unique[2:4], 16) % 9)
@@ -50,6 +54,16 @@ def text_of(pdf: bytes, tmp_path: Path) -> str:
     path.write_bytes(pdf)
     return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
+
+
+async def proven(client: Any, code: str) -> dict[str, Any]:
+    """The verification once every event of the document is in a checkpoint (made after each batch here)."""
+    for _ in range(100):
+        view: dict[str, Any] = (await client.get(f"/api/v1/documents/{code}/verification")).json()
+        if view["transparency"] and view["transparency"]["complete"]:
+            return view
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"the document's events never reached a checkpoint: {view}")
 
 
 async def events_of(database_url: str, stream: str) -> list[asyncpg.Record]:
@@ -103,6 +117,8 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     path.write_bytes(signed.content)
     report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     assert report.count("Signature is Valid.") == 2 and f"serialNumber={staff.nip}" in report, report
+    attached = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True).stdout
+    assert "bukti-transparansi.json" in attached, attached  # the proof travels inside the signed PDF
     history = await events_of(database_url, f"dokumen-{code}")
     assert [r["event_type"] for r in history] == ["planning.DocumentIssued", "planning.DocumentSigned",
                                                   "planning.DocumentSigned"]
@@ -115,6 +131,12 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     assert public.status_code == 200 and view["matches"] and not view["superseded"], view
     assert view["employee_name"] == staff.name and len(view["signatures"]) == 2
     assert staff.nip not in public.text and unit.office_id not in public.text and str(staff.plan_id) not in public.text
+    log = (await proven(client, code))["transparency"]
+    assert log["signed"] and not log["witnessed"] and log["origin"] == LOG_KEY.name and log["tree_size"] > 0
+    assert {e["status"] for e in log["events"]} == {"terbukti"} and len(log["events"]) >= 3 + 3  # sources, record
+    assert log["bundle"]["format"] == "kinerja-transparency-proofs/v1" and not log["bundle"]["not_yet_witnessed"]
+    printed = text_of((await client.get(url, headers=staff.headers)).content, tmp_path)
+    assert "Bukti transparansi" in printed and "Log transparansi" in printed and "belum disaksikan" in printed
 
     revised = await client.post(f"/api/v1/plans/{staff.plan_id}/revise", headers=staff.headers,
                                 json={"reason": "Target berubah"})

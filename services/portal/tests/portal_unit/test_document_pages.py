@@ -80,3 +80,21 @@ def test_an_unknown_code_and_the_form(client: TestClient) -> None:
     assert client.get("/verifikasi").status_code == 200
     typed = client.get("/verifikasi", params={"kode": "abcd-efgh-ijkl-mnop"})
     assert typed.status_code == 303 and typed.headers["location"] == f"/verifikasi/{CODE}"
+
+
+def test_the_transparency_proof_is_shown_proven_pending_or_absent(client: TestClient) -> None:
+    log = {"origin": "kinerja.local/planning", "tree_size": 1204, "root": "SBNJTRN+FjG7owHVrKtue7eqdM4=",
+           "signed": True, "witnessed": True, "witness": "witness.kinerja.local/dev", "complete": False,
+           "events": [{"event_id": "0b6f0c1e-0000-4000-8000-000000000001", "leaf_index": 17, "status": "terbukti"},
+                      {"event_id": "0b6f0c1e-0000-4000-8000-000000000002", "leaf_index": None,
+                       "status": "belum_tercatat"}], "bundle": {}}
+    client.app.state.services = FakeServices({"planning": answer(transparency=log)})  # type: ignore[attr-defined]
+    page = client.get(f"/verifikasi/{CODE}").text
+    assert "ukuran 1204 peristiwa" in page and "SBNJTRN+FjG7owHVrKtue7eqdM4=" in page
+    assert "disaksikan oleh witness.kinerja.local/dev" in page
+    assert "daun 17, <strong>terbukti</strong>" in page and "belum tercatat (periksa lagi sebentar lagi)" in page
+    client.app.state.services = FakeServices({"planning": answer(  # type: ignore[attr-defined]
+        transparency={**log, "witnessed": False, "witness": None})})
+    assert "belum disaksikan" in client.get(f"/verifikasi/{CODE}").text
+    client.app.state.services = FakeServices({"planning": answer()})  # type: ignore[attr-defined]
+    assert "belum memiliki checkpoint" in client.get(f"/verifikasi/{CODE}").text

@@ -6,6 +6,7 @@ how to derive the content again from streams (:class:`Layout`)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.blobs import BlobStore, digest
+from kinerja_kernel.db import Database
 from kinerja_kernel.documents.bsre import BsreClient, BsreError, BsreSettings
 from kinerja_kernel.documents.devca import DevCertificateAuthority, Placement, SignedPdf
+from kinerja_kernel.documents.inclusion import DocumentProof, LogKeys, prove
 from kinerja_kernel.documents.provenance import (
     Check,
     Derive,
@@ -31,7 +34,7 @@ from kinerja_kernel.documents.provenance import (
 )
 from kinerja_kernel.documents.record import OfficialDocument
 from kinerja_kernel.documents.render import qr_svg, render_pdf
-from kinerja_kernel.envelope import Actor
+from kinerja_kernel.envelope import Actor, EventEnvelope
 from kinerja_kernel.errors import InvalidInput, NotFound
 from kinerja_kernel.eventstore import EventStore
 from kinerja_kernel.labels import tanggal_waktu
@@ -97,12 +100,18 @@ class Verification:
     issued_at: datetime | None = None
     signatures: tuple[dict[str, Any], ...] = ()
     events: int = 0
+    proof: DocumentProof | None = None
+    """The sources' and the record's inclusion in the service's latest witnessed checkpoint (None: no
+    checkpoint yet, or the service keeps no transparency log)."""
 
 
 class DocumentDesk:
     def __init__(self, store: EventStore, blobs: BlobStore, *, service: str,
-                 settings: DocumentSettings | None = None) -> None:
+                 settings: DocumentSettings | None = None, db: Database | None = None,
+                 keys: Callable[[], LogKeys] | None = None) -> None:
         self.service = service
+        self.db = db
+        self.keys = keys
         self.blobs = blobs
         self.settings = settings or DocumentSettings()
         self.store = store
@@ -135,18 +144,26 @@ class DocumentDesk:
             retry_on_conflict=True)
         return code, record
 
-    async def _made_at(self, code: str, zone: str) -> str:
-        first = (await self.store.read_stream(f"dokumen-{code}"))[:1]
-        moment = first[0].recorded_at if first else datetime.now(UTC)
-        return tanggal_waktu(moment.astimezone(ZoneInfo(zone))) + f" {_zone_label(zone)}"
+    async def proof(self, event_ids: Sequence[str]) -> DocumentProof | None:
+        """The events' inclusion proof against the latest witnessed checkpoint (see :mod:`.inclusion`)."""
+        if self.db is None:
+            return None
+        return await prove(self.db, event_ids, self.keys() if self.keys else LogKeys(None, None))
 
     async def render(self, layout: Layout, code: str) -> tuple[bytes, dict[str, Placement]]:
         url = self.url_of(code)
+        record = await self.store.read_stream(f"dokumen-{code}")
+        moment = record[0].recorded_at if record else datetime.now(UTC)
+        proof = await self.proof([s.event_id for s in layout.sources] + [str(e.event_id) for e in record])
         meta = {"qr_svg": qr_svg(url), "url": url.split("://", 1)[-1], "code_display": display_code(code),
-                "made_at": await self._made_at(code, layout.zone), "content_hash": content_hash(layout.content),
-                "sources": [s.model_dump() for s in layout.sources], "banner": layout.banner}
+                "made_at": tanggal_waktu(moment.astimezone(ZoneInfo(layout.zone))) + f" {_zone_label(layout.zone)}",
+                "content_hash": content_hash(layout.content),
+                "sources": [s.model_dump() for s in layout.sources], "banner": layout.banner,
+                "proof": _printed_proof(proof, record)}
+        files = {"bukti-transparansi.json": (json.dumps(proof.bundle, indent=2).encode(), "Bukti inklusi peristiwa "
+                 "sumber dokumen ini dalam checkpoint log transparansi (RFC 9162, C2SP)")} if proof else None
         rendered = await asyncio.to_thread(render_pdf, layout.template,
-                                           {"doc": {**layout.content, **layout.printed}, "meta": meta})
+                                           {"doc": {**layout.content, **layout.printed}, "meta": meta}, files)
         return rendered.pdf, {role: Placement(f"ttd-{role}", s.page, s.box) for role, s in rendered.spots.items()}
 
     async def document(self, layout: Layout, by: Principal) -> Issued:
@@ -216,9 +233,20 @@ class DocumentDesk:
         signatures = tuple({"role": e.payload["role"], "signer_id": e.payload["signer_id"],
                             "method": e.payload["method"], "signed_at": e.recorded_at}
                            for e in envelopes if e.event_type.endswith(".DocumentSigned"))
+        proof = await self.proof([s.event_id for s in sources] + [str(e.event_id) for e in envelopes])
         return Verification(found=True, check=result, kind=record.kind, employee_name=name, title=title,
                             issued_at=envelopes[0].recorded_at, signatures=signatures,
-                            events=sum(s.version for s in sources))
+                            events=sum(s.version for s in sources), proof=proof)
+
+
+def _printed_proof(proof: DocumentProof | None, record: Sequence[EventEnvelope]) -> dict[str, Any] | None:
+    """What the PDF prints of the proof: the checkpoint, each event's leaf (or pending)."""
+    if proof is None:
+        return None
+    leaves = {e.event_id: {"leaf_index": e.leaf_index, "status": e.status.value} for e in proof.events}
+    return {"origin": proof.origin, "tree_size": proof.tree_size, "root": proof.root, "witnessed": proof.witnessed,
+            "witness": proof.witness, "complete": proof.complete, "leaves": leaves,
+            "record": [leaves.get(str(e.event_id)) for e in record]}
 
 
 def _actor(by: Principal, layout: Layout) -> Actor:

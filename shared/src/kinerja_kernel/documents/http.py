@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kinerja_kernel.documents.desk import Issued, Verification
+from kinerja_kernel.documents.inclusion import DocumentProof
 from kinerja_kernel.http import RequestBody, content_disposition
 
 Code = Annotated[str, Path(min_length=16, max_length=24, pattern=r"^[A-Za-z2-7-]+$",
@@ -31,6 +32,36 @@ class DocumentState(BaseModel):
     bsre: bool = Field(description="signing goes through BSrE (passphrase and NIK asked) instead of the dev CA")
 
 
+class ProvenEventView(BaseModel):
+    event_id: str
+    leaf_index: int | None
+    status: str = Field(description="terbukti | belum_tercatat (after the checkpoint: ask again later) | "
+                        "tidak_terbukti (the proof does not lead to the checkpoint's root)")
+
+
+class TransparencyView(BaseModel):
+    """The document's events in the service's transparency log: the checkpoint (latest witnessed, else latest
+    signed), whether the witness co-signed it, and each event's inclusion proof checked against its root."""
+
+    origin: str
+    tree_size: int
+    root: str
+    signed: bool
+    witnessed: bool
+    witness: str | None
+    complete: bool
+    events: list[ProvenEventView]
+    bundle: dict[str, Any] = Field(description="kinerja-transparency-proofs/v1: the signed checkpoint and the "
+                                   "inclusion proofs, to check without our code (docs/events/transparency.md)")
+
+    @classmethod
+    def of(cls, proof: DocumentProof) -> TransparencyView:
+        return cls(origin=proof.origin, tree_size=proof.tree_size, root=proof.root, signed=proof.signed,
+                   witnessed=proof.witnessed, witness=proof.witness, complete=proof.complete,
+                   events=[ProvenEventView(event_id=e.event_id, leaf_index=e.leaf_index, status=e.status.value)
+                           for e in proof.events], bundle=proof.bundle)
+
+
 class VerificationView(BaseModel):
     code: str
     found: bool
@@ -43,6 +74,7 @@ class VerificationView(BaseModel):
     issued_at: str | None = None
     signatures: list[dict[str, Any]] = Field(default_factory=list)
     events: int = 0
+    transparency: TransparencyView | None = None
 
     @classmethod
     def of(cls, code: str, found: Verification) -> VerificationView:
@@ -53,7 +85,8 @@ class VerificationView(BaseModel):
                    employee_name=found.employee_name,
                    issued_at=found.issued_at.isoformat() if found.issued_at else None,
                    signatures=[{"role": s["role"], "method": s["method"], "signed_at": s["signed_at"].isoformat()}
-                               for s in found.signatures], events=found.events)
+                               for s in found.signatures], events=found.events,
+                   transparency=TransparencyView.of(found.proof) if found.proof else None)
 
 
 def pdf_response(issued: Issued) -> Response:

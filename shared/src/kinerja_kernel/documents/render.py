@@ -4,6 +4,7 @@ headers repeated on every page a table spans), and the QR code pointing to the v
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,15 +44,20 @@ def qr_svg(url: str) -> str:
     return out.getvalue().decode("utf-8")
 
 
-def render_pdf(template: str, context: dict[str, Any]) -> Rendered:
+def render_pdf(template: str, context: dict[str, Any], attachments: Mapping[str, tuple[bytes, str]] | None = None
+               ) -> Rendered:
     """Render ``templates/<template>`` with ``context`` to a PDF/A-3b document; returns the bytes and where each
-    signature block (``id="ttd-<role>"``) landed."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # loaded on the first document, in a worker thread
+    signature block (``id="ttd-<role>"``) landed. ``attachments`` (file name -> (bytes, description)) are
+    embedded as PDF/A-3 associated files (relationship ``Supplement``)."""
+    from weasyprint import HTML, Attachment  # type: ignore[import-untyped]  # loaded on the first document
 
     html = _ENV.get_template(template).render(**context)
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
     spots = _signature_spots(document)
-    pdf = document.write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False, custom_metadata=False)
+    files = [Attachment(file_obj=io.BytesIO(data), name=name, description=about, relationship="Supplement")
+             for name, (data, about) in (attachments or {}).items()]
+    pdf = document.write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False, custom_metadata=False,
+                             attachments=files)
     assert pdf is not None
     return Rendered(pdf=pdf, spots=spots, pages=len(document.pages))
 

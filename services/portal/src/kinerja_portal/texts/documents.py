@@ -75,6 +75,28 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verif.problems": {"id": "Yang tidak sesuai", "en": "What does not match"},
     "verif.method_dev_ca": {"id": "sertifikat pengembangan", "en": "development certificate"},
     "verif.method_bsre": {"id": "BSrE", "en": "BSrE"},
+    "verif.log": {"id": "Log transparansi", "en": "Transparency log"},
+    "verif.log_intro": {"id": "Peristiwa sumber dokumen ini dibuktikan tercatat dalam checkpoint bertanda tangan "
+                        "log transparansi layanan (RFC 9162). Checkpoint yang disaksikan tidak dapat diubah diam-diam, "
+                        "bahkan oleh pengelola basis data.",
+                        "en": "This document's source events are proven to be in a signed checkpoint of the service's "
+                        "transparency log (RFC 9162). A witnessed checkpoint cannot be changed unseen, not even by "
+                        "the database operator."},
+    "verif.checkpoint": {"id": "Checkpoint", "en": "Checkpoint"},
+    "verif.checkpoint_size": {"id": "ukuran {size} peristiwa", "en": "size {size} events"},
+    "verif.root": {"id": "Akar (root hash)", "en": "Root hash"},
+    "verif.witness": {"id": "Saksi (witness)", "en": "Witness"},
+    "verif.witnessed": {"id": "disaksikan oleh {name}", "en": "witnessed by {name}"},
+    "verif.not_witnessed": {"id": "belum disaksikan", "en": "not witnessed yet"},
+    "verif.proof_terbukti": {"id": "terbukti", "en": "proven"},
+    "verif.proof_belum_tercatat": {"id": "belum tercatat (periksa lagi sebentar lagi)",
+                                   "en": "not recorded yet (check again shortly)"},
+    "verif.proof_tidak_terbukti": {"id": "TIDAK TERBUKTI", "en": "NOT PROVEN"},
+    "verif.leaf": {"id": "daun {index}", "en": "leaf {index}"},
+    "verif.no_checkpoint": {"id": "Log transparansi belum memiliki checkpoint; periksa lagi sebentar lagi.",
+                            "en": "The transparency log has no checkpoint yet; check again shortly."},
+    "verif.how": {"id": "Cara memeriksa tanpa perangkat lunak Kinerja: docs/events/transparency.md bagian 8.",
+                  "en": "How to check without Kinerja's software: docs/events/transparency.md section 8."},
 }
 FIELD_LABELS: Final[dict[str, str]] = {"passphrase": "doc.f_passphrase", "nik": "doc.f_nik",
                                        "setuju": "doc.f_confirm"}
