@@ -9,6 +9,13 @@ per database publishes at a time (a PostgreSQL advisory lock elects it); others 
 Speed: records are built straight from the rows, grouped per partition into producer batches (the
 same murmur2 key partitioning as a keyed send, so one subject's events keep their order), and the
 next batch is read and encoded while Kafka acknowledges the previous one.
+
+Order across a failure: a partition's next producer batch is handed over only after the one before it on
+that partition was acknowledged. Otherwise a batch that fails (expired while the brokers were away) could
+be followed onto the topic by the batch after it, and the restart from the checkpoint would re-send the
+failed events *after* later ones of the same stream (``tests/integration/test_relay_failed_batch.py``).
+So what one relay puts on a partition is always a prefix of what it meant to, and the copies re-sent
+after a failure or a fail-over only ever repeat events consumers have seen (and skip by event id).
 """
 
 from __future__ import annotations
@@ -86,6 +93,7 @@ class OutboxRelay:
         self._listeners: list[Listener] = []
         self._partitioner = DefaultPartitioner()
         self._partitions: list[int] = []
+        self._last: dict[int, asyncio.Future[object]] = {}  # per partition: the batch handed over last
 
     def wake(self) -> None:
         """Hint that events were committed (an after-commit hook); polling covers other writers."""
@@ -131,6 +139,7 @@ class OutboxRelay:
     async def _pump(self, conn: asyncpg.Connection, cursor: CommitCursor, stop: asyncio.Event) -> None:
         inflight: _InFlight | None = None
         interval = self.idle_interval
+        self._last = {}
         try:
             while not stop.is_set():
                 woken = self._wake.is_set()
@@ -150,13 +159,14 @@ class OutboxRelay:
             if inflight is not None:
                 await self._confirm(conn, inflight)
         finally:
-            if inflight is not None:  # never leave futures unobserved when failing
-                await asyncio.gather(*inflight.futures, return_exceptions=True)
+            # never leave futures unobserved when failing (those of a batch only partly handed over too)
+            await asyncio.gather(*(inflight.futures if inflight else ()), *self._last.values(),
+                                 return_exceptions=True)
 
     async def _send(self, rows: list[asyncpg.Record]) -> _InFlight:
         """Encode the rows and hand them to the producer, one batch per partition, in order."""
         builders: dict[int, Any] = {}  # aiokafka BatchBuilder (untyped)
-        futures: list[asyncio.Future[object]] = []
+        full: list[tuple[int, Any]] = []
         event_ids: list[str] = []
         traced = tracing.enabled()
         for row in rows:
@@ -169,15 +179,24 @@ class OutboxRelay:
             partition = self._partitioner(record.key, self._partitions, self._partitions)
             builder = builders.get(partition) or self.producer.create_batch()
             if builder.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
-                futures.append(await self.producer.send_batch(builder, self.topic, partition=partition))
+                full.append((partition, builder))
                 builder = self.producer.create_batch()
                 builder.append(key=record.key, value=record.value, timestamp=None, headers=record.headers)
             builders[partition] = builder
             event_ids.append(str(row["event_id"]))
-        for partition, builder in builders.items():
-            futures.append(await self.producer.send_batch(builder, self.topic, partition=partition))
+        futures = [await self._hand_over(partition, builder) for partition, builder in (*full, *builders.items())]
         last = rows[-1]
         return _InFlight(futures, event_ids, CommitCursor(last["tx_id"], last["position"]))
+
+    async def _hand_over(self, partition: int, builder: Any) -> asyncio.Future[object]:
+        """Give one producer batch to Kafka once the partition's previous one is acknowledged (its failure
+        raises here, and this batch is never sent: the relay starts again from its checkpoint)."""
+        previous = self._last.get(partition)
+        if previous is not None:
+            await previous
+        future: asyncio.Future[object] = await self.producer.send_batch(builder, self.topic, partition=partition)
+        self._last[partition] = future
+        return future
 
     async def _confirm(self, conn: asyncpg.Connection, batch: _InFlight) -> None:
         """Wait for Kafka's acknowledgements, then move the checkpoint past the batch."""
