@@ -19,6 +19,7 @@ from kinerja_evaluation.domain.office import Office, UnitPredicate
 from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.documents.desk import DocumentDesk
 from kinerja_kernel.documents.inclusion import keys_of
+from kinerja_kernel.documents.ranks import CAREER_HANDLERS, CAREER_TOPIC
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.repository import EventSourcedRepository
@@ -45,5 +46,6 @@ async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec]:
     app.state.evaluation_documents = EvaluationDocuments(runtime.store, desk, runtime.db)
     settings = runtime.settings
     assert isinstance(settings, EvaluationSettings)
-    return [ConsumerSpec(name=settings.consumer_group, topics=[events_topic("planning"), events_topic("feedback")],
-                         handlers=consumer_handlers(service.commands))]
+    return [ConsumerSpec(name=settings.consumer_group,
+                         topics=[events_topic("planning"), events_topic("feedback"), CAREER_TOPIC],
+                         handlers={**consumer_handlers(service.commands), **CAREER_HANDLERS})]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import asyncpg
@@ -16,8 +16,11 @@ import pytest
 from kinerja_evaluation.config import EvaluationSettings
 from kinerja_evaluation.entrypoints.main import create_app
 from kinerja_kernel.auth import Role
+from kinerja_kernel.contracts.career import Rank, RankRecorded
 from kinerja_kernel.infra.postgres import create_database
+from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.testing.http import bearer, running_app
+from kinerja_kernel.testing.kafka_helpers import envelope_of, publish
 from kinerja_kernel.testing.office import UnitDriver, eventually, nip
 from kinerja_planning.config import PlanningSettings
 from kinerja_planning.entrypoints.main import create_app as create_planning_app
@@ -55,6 +58,12 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         assert opened.status_code == 201, opened.text
         await unit.approve_plans(rhks_per_person=1)
         staff, head = unit.staff[0], unit.head
+        ranks = {staff.nip: Rank(grade="II/c", name="Pengatur", tmt=date(2023, 4, 1)),
+                 head.nip: Rank(grade="III/d", name="Penata Tingkat I", tmt=date(2021, 10, 1)),
+                 unit.leader.nip: Rank(grade="IV/b", name="Pembina Tingkat I", tmt=date(2020, 4, 1))}
+        await publish(kafka_bootstrap, events_topic("career"), [envelope_of(  # as career publishes them
+            RankRecorded(employee_id=n, office_id=office, rank=r, previous=None, reason="Impor SK pangkat"),
+            subject=n, office_id=office, source="/kinerja/career", stream_id=f"karier-{n}") for n, r in ranks.items()])
 
         async def appraisal() -> str | None:
             found = (await client.get("/api/v1/me/appraisals", headers=staff.headers)).json()
@@ -81,6 +90,16 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
                                        json={"justification": "Unit berisi satu pegawai"})
         assert final.status_code == 200, final.text
 
+        async def ranks_known() -> bool | None:
+            conn = await asyncpg.connect(evaluation_url)
+            try:
+                known = await conn.fetchval("SELECT count(*) FROM document_ranks WHERE employee_id = ANY($1)",
+                                            list(ranks))
+            finally:
+                await conn.close()
+            return True if known == len(ranks) else None
+
+        await eventually(ranks_known)
         got = await client.get(url, headers=staff.headers)
         code = got.headers["x-kinerja-document-code"]
         assert code != draft_code
@@ -88,7 +107,8 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         for expected in ("DOKUMEN EVALUASI KINERJA PEGAWAI", "TRIWULANAN", "1 Januari 2026 s.d. 31 Maret 2026",
                          staff.name, staff.nip, head.name, unit.leader.name, "ATASAN PEJABAT PENILAI KINERJA",
                          "Sesuai Ekspektasi", "Laporan tepat waktu", "Umpan balik akuntabel", "PREDIKAT KINERJA",
-                         "Baik", f"penilaian-{appraisal_id[:8]}"):
+                         "Baik", f"penilaian-{appraisal_id[:8]}", "Pengatur, II/c", "Penata Tingkat I, III/d",
+                         "Pembina Tingkat I, IV/b"):
             assert expected in text, expected
 
         stranger = bearer(jwt_secret, nip(1991, 556, salt=4), [Role.PEGAWAI, Role.PEJABAT_PENILAI], [office])

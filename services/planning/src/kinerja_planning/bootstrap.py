@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from kinerja_kernel.blobs import blob_store
 from kinerja_kernel.documents.desk import DocumentDesk
 from kinerja_kernel.documents.inclusion import keys_of
+from kinerja_kernel.documents.ranks import CAREER_HANDLERS, CAREER_TOPIC
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.runtime import BatchConsumerSpec, ConsumerSpec, ServiceRuntime
 from kinerja_planning.adapters.read_models import EVALUATION_HANDLERS
@@ -36,9 +37,9 @@ async def wire(app: FastAPI, runtime: ServiceRuntime) -> Sequence[ConsumerSpec |
     app.state.roster_admin = app.state.planning.acting
     desk = DocumentDesk(runtime.store, blob_store(runtime.settings), service="planning", db=runtime.db,
                         keys=keys_of(runtime))
-    app.state.skp_documents = SkpDocuments(runtime.store, desk, zone_of=zone_reader(runtime.db))
+    app.state.skp_documents = SkpDocuments(runtime.store, desk, zone_of=zone_reader(runtime.db), db=runtime.db)
     settings = runtime.settings
     assert isinstance(settings, PlanningSettings)
     return [interactions_consumer(app.state.realisation),
-            ConsumerSpec(name=settings.consumer_group, topics=[events_topic("evaluation")],
-                         handlers=EVALUATION_HANDLERS)]
+            ConsumerSpec(name=settings.consumer_group, topics=[events_topic("evaluation"), CAREER_TOPIC],
+                         handlers={**EVALUATION_HANDLERS, **CAREER_HANDLERS})]

@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,12 @@ import pytest
 import pytest_asyncio
 
 from kinerja_kernel.auth import Role
+from kinerja_kernel.contracts.career import Rank, RankRecorded
 from kinerja_kernel.documents.desk import DocumentDesk, DocumentSettings
+from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.testing.bsre_double import BsreDouble
 from kinerja_kernel.testing.http import bearer, running_app
+from kinerja_kernel.testing.kafka_helpers import envelope_of, publish
 from kinerja_kernel.testing.office import UnitDriver, nip
 from kinerja_kernel.transparency.note import Signer
 from kinerja_planning.config import PlanningSettings
@@ -46,7 +50,29 @@ async def office(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
                           year=YEAR, staff=1, seed=int(unique[2:4], 16) % 9)
         await unit.register()
         await unit.approve_plans(rhks_per_person=2)
+        await ranks_from_career(kafka_bootstrap, database_url, unit.office_id, {
+            unit.staff[0].nip: Rank(grade="III/a", name="Penata Muda", tmt=date(2024, 4, 1)),
+            unit.head.nip: Rank(grade="IV/a", name="Pembina", tmt=date(2022, 10, 1))})
         yield (app, client), unit
+
+
+async def ranks_from_career(bootstrap: str, database_url: str, office_id: str, ranks: dict[str, Rank]) -> None:
+    """career.RankRecorded on career's topic, as career publishes it; planning's read model learns them."""
+    await publish(bootstrap, events_topic("career"), [envelope_of(
+        RankRecorded(employee_id=nip_, office_id=office_id, rank=rank, previous=None, reason="Impor SK pangkat"),
+        subject=nip_, office_id=office_id, source="/kinerja/career", stream_id=f"karier-{nip_}")
+        for nip_, rank in ranks.items()])
+    conn = await asyncpg.connect(database_url)
+    try:
+        for _ in range(300):
+            known = await conn.fetchval("SELECT count(*) FROM document_ranks WHERE employee_id = ANY($1::text[])",
+                                        list(ranks))
+            if known == len(ranks):
+                return
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+    raise AssertionError("planning never learned the ranks from career's topic")
 
 
 def text_of(pdf: bytes, tmp_path: Path) -> str:
@@ -87,7 +113,8 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     text = text_of(got.content, tmp_path)
     for expected in ("SASARAN KINERJA PEGAWAI", staff.name, staff.nip, unit.head.name, "Kepala Bidang",
                      "BAGI PEJABAT ADMINISTRASI DAN PEJABAT FUNGSIONAL", "Berorientasi Pelayanan", "Kuantitas",
-                     "12 dokumen", "Pegawai yang Dinilai", "Pejabat Penilai Kinerja",
+                     "12 dokumen", "Pegawai yang Dinilai", "Pejabat Penilai Kinerja", "Penata Muda, III/a",
+                     "Pembina, IV/a",
                      "-".join(code[i:i + 4] for i in range(0, 16, 4)), "portal.test/verifikasi/" + code):
         assert expected in text, expected
     # the source stream's id wraps in its narrow column and pdftotext drops a hyphen at a line's end

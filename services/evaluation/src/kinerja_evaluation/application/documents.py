@@ -18,6 +18,7 @@ from kinerja_kernel.contracts.planning import BerAkhlak
 from kinerja_kernel.db import Database
 from kinerja_kernel.documents.desk import DocumentDesk, Issued, Layout, Verification
 from kinerja_kernel.documents.provenance import Derive, Source, Streams
+from kinerja_kernel.documents.ranks import ranks_of
 from kinerja_kernel.documents.record import OfficialDocument
 from kinerja_kernel.documents.texts import NOT_RECORDED
 from kinerja_kernel.envelope import EventEnvelope
@@ -88,11 +89,14 @@ class EvaluationDocuments:
     async def _people(self, appraisal: Appraisal) -> tuple[dict[str, dict[str, str]], str]:
         async with self.db.connection() as conn:
             people = {}
-            for key, nip in (("pegawai", appraisal.employee_id), ("penilai", appraisal.evaluator_id),
-                             ("atasan", appraisal.superior_id)):
+            nips = (("pegawai", appraisal.employee_id), ("penilai", appraisal.evaluator_id),
+                    ("atasan", appraisal.superior_id))
+            ranks = await ranks_of(conn, [nip for _, nip in nips])
+            for key, nip in nips:
                 row = await facts.staff_member(conn, nip) if nip else None
                 people[key] = {"nama": row["name"] if row else NOT_RECORDED, "nip": nip or NOT_RECORDED,
-                               "pangkat": NOT_RECORDED, "jabatan": row["position"] if row else NOT_RECORDED,
+                               "pangkat": ranks.get(nip or "", NOT_RECORDED),
+                               "jabatan": row["position"] if row else NOT_RECORDED,
                                "unit": row["unit_id"] if row else NOT_RECORDED}
             zone = (await rm.office_settings(conn, appraisal.office_id)).time_zone.value
         return people, IANA.get(zone, "Asia/Jakarta")

@@ -17,13 +17,16 @@ from kinerja_evaluation.entrypoints.http_dashboard import router as dashboard_ro
 from kinerja_evaluation.entrypoints.http_documents import router as documents_router
 from kinerja_kernel.app import run, service_app
 from kinerja_kernel.audit_http import AuditSpec
+from kinerja_kernel.documents.ranks import CAREER_HANDLERS, CAREER_TOPIC, RANK_MIGRATIONS
 from kinerja_kernel.documents.record import OfficialDocument
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.rebuild import ReadModels
 
-READ_MODELS = ReadModels("evaluation", [*planning_facts.MIGRATIONS, *feedback_context.MIGRATIONS, *MIGRATIONS],
+READ_MODELS = ReadModels("evaluation", [*planning_facts.MIGRATIONS, *feedback_context.MIGRATIONS, *MIGRATIONS,
+                                        *RANK_MIGRATIONS],
                          PROJECTION, foreign={events_topic("planning"): planning_facts.HANDLERS,
-                                              events_topic("feedback"): feedback_context.HANDLERS})
+                                              events_topic("feedback"): feedback_context.HANDLERS,
+                                              CAREER_TOPIC: CAREER_HANDLERS})
 AUDIT = AuditSpec(aggregates={"penilaian": Appraisal, "kantor": Office, "predikat-organisasi": UnitPredicate,
                               "dokumen": OfficialDocument},
                   read_models=READ_MODELS)

@@ -13,6 +13,7 @@ import asyncpg
 from kinerja_kernel.contracts import planning as ev
 from kinerja_kernel.contracts.evaluation import OfficeSettingsChanged, TimeZone
 from kinerja_kernel.db import Migration
+from kinerja_kernel.documents.ranks import CAREER_HANDLERS, CAREER_TOPIC, RANK_MIGRATIONS
 from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.inbox import Handler
 from kinerja_kernel.kafka import events_topic
@@ -216,12 +217,12 @@ async def _interaction(conn: asyncpg.Connection, env: EventEnvelope, e: ev.Servi
     await add_interaction_totals(conn, add_up([(e.interaction, e.period_year)]))
 
 
-MIGRATIONS = (*MIGRATIONS, *ACTING_MIGRATIONS, *DASHBOARD_MIGRATIONS)
+MIGRATIONS = (*MIGRATIONS, *ACTING_MIGRATIONS, *DASHBOARD_MIGRATIONS, *RANK_MIGRATIONS)
 
 READ_MODELS = ReadModels("planning", MIGRATIONS, Projection(chained({
     **PROJECTION.handlers, **ACTING_PROJECTION.handlers, ev.ServiceInteractionRecorded.event_type: _interaction},
     DASHBOARD_HANDLERS)),
-    foreign={events_topic("evaluation"): EVALUATION_HANDLERS})
+    foreign={events_topic("evaluation"): EVALUATION_HANDLERS, CAREER_TOPIC: CAREER_HANDLERS})
 
 
 # -- queries --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.db import Database
 from kinerja_kernel.documents.desk import DocumentDesk, Issued, Layout, Verification
 from kinerja_kernel.documents.provenance import Derive, Source, Streams
+from kinerja_kernel.documents.ranks import ranks_of, with_ranks
 from kinerja_kernel.documents.record import OfficialDocument
 from kinerja_kernel.documents.texts import ASPECT_LABELS, BERAKHLAK_GUIDE, NOT_RECORDED, angka
 from kinerja_kernel.envelope import EventEnvelope
@@ -100,10 +101,20 @@ def zone_reader(db: Database) -> Callable[[str], Awaitable[str]]:
 
 class SkpDocuments:
     def __init__(self, store: EventStore, desk: DocumentDesk, *,
-                 zone_of: Callable[[str], Awaitable[str]] | None = None) -> None:
+                 zone_of: Callable[[str], Awaitable[str]] | None = None, db: Database | None = None) -> None:
         self.store = store
         self.desk = desk
         self.zone_of = zone_of
+        self.db = db
+
+    async def _printed_people(self, content: dict[str, Any]) -> dict[str, Any]:
+        """The employee and the evaluator with their pangkat/golongan from career (printed, not hashed)."""
+        people = {key: content[key] for key in ("pegawai", "penilai")}
+        if self.db is None:
+            return people
+        async with self.db.connection() as conn:
+            found = await ranks_of(conn, [p["nip"] for p in people.values()])
+        return with_ranks(people, found, NOT_RECORDED)
 
     async def _streams(self, plan: PerformancePlan) -> dict[str, list[EventEnvelope]]:
         names = [f"skp-{plan.plan_id}", f"pegawai-{plan.employee_id}", f"pegawai-{plan.evaluator_id}"]
@@ -129,7 +140,8 @@ class SkpDocuments:
                       signers=[("pegawai", found.employee_id, content["pegawai"]["nama"]),
                                ("pejabat_penilai", found.evaluator_id, content["penilai"]["nama"])],
                       place=found.office_id, zone=zone, banner=banner,
-                      printed={"tanggal": tanggal(plan_stream[-1].recorded_at.astimezone(ZoneInfo(zone)).date())})
+                      printed={"tanggal": tanggal(plan_stream[-1].recorded_at.astimezone(ZoneInfo(zone)).date()),
+                               **await self._printed_people(content)})
 
     async def download(self, plan: PerformancePlan, by: Principal) -> Issued:
         return await self.desk.document(await self.layout(plan), by)
