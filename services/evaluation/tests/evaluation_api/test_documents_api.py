@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -42,7 +43,7 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KINERJA_DOCUMENTS_DEV_CA_DIR", str(tmp_path / "dev-ca"))
     office = f"KANREG-{unique[:6].upper()}"
-    common = {"kafka_bootstrap_servers": kafka_bootstrap, "jwt_secret": jwt_secret, "environment": "test",
+    common: dict[str, Any] = {"kafka_bootstrap_servers": kafka_bootstrap, "jwt_secret": jwt_secret, "environment": "test",
               "blob_dir": str(tmp_path / "blobs")}
     planning = create_planning_app(PlanningSettings(
         database_url=await create_database(postgres_server_url, f"pl_{unique}"), **common))
