@@ -227,6 +227,17 @@ def feedback_instance(name: str, *, database_url: str, bootstrap: str, jwt_secre
         "KINERJA_FEEDBACK_ENVIRONMENT": "production", "KINERJA_FEEDBACK_CONSUMER_GROUP": group, **(extra or {})})
 
 
+def replica(service: str, name: str, *, database_url: str, bootstrap: str, jwt_secret: str, group: str,
+            log_dir: Path) -> ServiceProcess:
+    """One process of ``service`` (not started) on its own port; processes with the same database and consumer
+    group are replicas of one deployment."""
+    port, prefix = free_port(), f"KINERJA_{service.upper()}_"
+    return ServiceProcess(service, port=port, log_path=log_dir / f"{service}-{name}.log", env={
+        f"{prefix}DATABASE_URL": database_url, f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        f"{prefix}HTTP_PORT": str(port), f"{prefix}JWT_SECRET": jwt_secret, f"{prefix}ENVIRONMENT": "production",
+        f"{prefix}CONSUMER_GROUP": group})
+
+
 async def health(url: str) -> dict[str, Any] | None:
     """``/health`` of an instance, or None when it does not answer."""
     try:

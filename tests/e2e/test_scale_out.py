@@ -33,6 +33,7 @@ from .scale_support import (
     plans_submitted,
     poll,
     publish_fast,
+    replica,
     store_streams,
     until_applied,
     until_published,
@@ -158,3 +159,62 @@ async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
         for instance in instances:
             instance.stop()
     write_figures("scale-out-two-instances", figures)
+
+
+@pytest.mark.parametrize("service", ["planning", "evaluation", "career"])
+async def test_two_instances_serve_http_lead_one_relay_and_share_their_consumer_groups_partitions(
+        service: str, kafka_bootstrap: str, postgres_server_url: str, jwt_secret: str, tmp_path: Path,
+        unique: str) -> None:
+    """The same deployment shape for the other services (lean: the session's broker, no kill): the balancer's
+    requests are answered by both, one relay leads, and every consumer group of the service has its
+    partitions divided between the two (each holds some, none is held twice, none is left out)."""
+    started_at = time.monotonic()
+    database = await create_database(postgres_server_url, f"scale_{service}_{unique}")
+    group = f"kinerja-{service}-{unique}"
+    instances = [replica(service, name, database_url=database, bootstrap=kafka_bootstrap, jwt_secret=jwt_secret,
+                         group=group, log_dir=tmp_path) for name in ("a", "b")]
+    balancer = Balancer([i.url for i in instances])
+    try:
+        for instance in instances:
+            instance.start()
+        for instance in instances:
+            instance.wait_healthy(timeout=90)
+
+        (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
+        assert await metric(leader.url, "kinerja_relay_leader") == 1
+        assert await metric(follower.url, "kinerja_relay_leader") == 0
+        for _ in range(6):  # a database read through the balancer: both instances answer in turn
+            response = await balancer.request("GET", "/api/v1/transparency/checkpoints")
+            assert response.status_code == 200, response.text
+        assert balancer.served == {leader.url: 3, follower.url: 3}
+
+        async def divided() -> dict[str, dict[str, list[set[int]]]] | None:
+            reports = [await health(i.url) for i in instances]
+            if any(r is None for r in reports):
+                return None
+            groups = {g for r in reports for g in (r or {}).get("consumers", {})}
+            found: dict[str, dict[str, list[set[int]]]] = {}
+            for name in groups:
+                topics = {tp.rsplit("/", 1)[0] for r in reports for tp in (r or {})["consumers"].get(name, [])}
+                for topic in topics:
+                    held = [assigned(r, name, topic) for r in reports]
+                    if held[0] & held[1] or held[0] | held[1] != PARTITIONS:
+                        return None
+                    found.setdefault(name, {})[topic] = held
+                if not all((r or {})["consumers"].get(name) for r in reports):
+                    return None
+            return found or None
+
+        groups, _ = await poll(divided, "every consumer group divided between the two", timeout=90, delay=0.2)
+        assert group in groups or any(name.startswith(group) for name in groups), groups
+        for instance in instances:
+            async with httpx.AsyncClient(base_url=instance.url, timeout=30) as client:
+                assert (await client.get("/health/ready")).json() == {"ready": True, "reasons": []}
+                assert (await client.get("/health/live")).status_code == 200
+        write_figures(f"scale-out-two-{service}", {
+            "groups": {g: {t: [sorted(h) for h in held] for t, held in topics.items()} for g, topics in groups.items()},
+            "test_seconds": round(time.monotonic() - started_at, 1)})
+    finally:
+        await balancer.close()
+        for instance in instances:
+            instance.stop()
