@@ -83,6 +83,11 @@ async def test_team_and_office_appraisal_dashboards(
         assert units["BIDANG-DATA"]["bounds"] == [] and units["BIDANG-DATA"]["organisation_predicate"] is None
         assert office_view["labels"]["sangat_baik"] == "Sangat Baik"
         assert office_view["deadlines"]["plan"] == "2026-01-31"
+        # the part a page lists: nobody objected, so no appraisal rows, while the units still count everyone
+        listed = (await client.get(f"/api/v1/offices/{office}/appraisal-dashboard", headers=unit.hr.headers,
+                                   params={"period": PERIOD, "objections_only": "true"})).json()
+        assert len(office_view["appraisals"]) >= 3 and listed["appraisals"] == []
+        assert listed["units"] == office_view["units"]
 
         other = bearer(jwt_secret, "198001012005011001", [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN], ["LAIN"])
         refused = await client.get(f"/api/v1/offices/{office}/appraisal-dashboard", headers=other,

@@ -109,6 +109,13 @@ async def test_office_dashboard_names_why_an_skp_is_not_approved(
     assert new["status"] == "not_started" and new["blocked_by"] == "belum_disusun"
     assert new["behind"] == ["skp_belum_disetujui"] and new["name"] == "Pegawai Baru"
     assert _member(view, driver.head.nip)["evaluator_name"] == "Kepala Kantor"
+    # the summary a page shows: the same members and figures, without each member's IKIs
+    summary = (await client.get(f"/api/v1/offices/{driver.office_id}/dashboard", headers=driver.hr.headers,
+                                params={"period_year": YEAR, "ikis": "false"})).json()
+    approved = driver.staff[0].nip
+    assert _member(view, approved)["ikis"] and _member(summary, approved)["ikis"] == []
+    assert [{k: v for k, v in m.items() if k != "ikis"} for m in summary["members"]] == \
+        [{k: v for k, v in m.items() if k != "ikis"} for m in view["members"]]
 
     # another office's HR, the office's own staff and a team view of someone with no team see nothing of it
     other = bearer(jwt_secret, "198001012005011001", [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN], ["KANTOR-LAIN"])

@@ -108,7 +108,10 @@ class AppraisalDashboard:
         return {"period": key, "today": today,
                 "appraisals": [appraisal_row(r, today, zone) for r in rows if r["employee_id"] != by.user_id]}
 
-    async def office(self, office_id: str, period_key: str, by: Principal) -> dict[str, Any]:
+    async def office(self, office_id: str, period_key: str, by: Principal, *, objections_only: bool = False
+                     ) -> dict[str, Any]:
+        """The office's period: per unit and per appraisal (with ``objections_only``, only the appraisals with
+        an objection: what a page lists, while the units still count everyone)."""
         require_office_role(by, office_id, *OVERSIGHT)
         key = EvaluationPeriod.parse(period_key).key
         async with self.db.connection() as conn:
@@ -132,7 +135,8 @@ class AppraisalDashboard:
                           "self_assessment": _days(period["self_assessment_due"], today, zone) if period else None,
                           "rating": _days(period["rating_due"], today, zone) if period else None},
             "units": [unit_summary(u, members, organisation.get(u)) for u, members in sorted(units.items())],
-            "appraisals": [appraisal_row(r, today, zone) for r in rows],
+            "appraisals": [appraisal_row(r, today, zone) for r in rows
+                           if not objections_only or r["objection_status"] is not None],
         }
 
     async def _zone(self, conn: asyncpg.Connection, offices: list[str]) -> TimeZone:

@@ -29,7 +29,10 @@ async def team_dashboard(period: Period, by: CurrentPrincipal, queries: Dashboar
 
 
 @router.get("/offices/{office_id}/appraisal-dashboard")
-async def office_dashboard(office_id: str, period: Period, by: CurrentPrincipal,
-                           queries: Dashboard) -> OfficeAppraisalDashboard:
+async def office_dashboard(office_id: str, period: Period, by: CurrentPrincipal, queries: Dashboard,
+                           objections_only: Annotated[bool, Query(description=(
+                               "only the appraisals with an objection (the units still count everyone): the "
+                               "part a page lists, a small answer"))] = False) -> OfficeAppraisalDashboard:
     """Every appraisal of the office's period, and per unit its progress and predicates against the curve."""
-    return OfficeAppraisalDashboard.model_validate(await queries.office(office_id, period, by))
+    return OfficeAppraisalDashboard.model_validate(
+        await queries.office(office_id, period, by, objections_only=objections_only))

@@ -41,12 +41,15 @@ class DashboardQueries:
             rows = [r for r in rows if r["employee_id"] != by.user_id]
             return await self._view(conn, rows, period_year, by.offices)
 
-    async def office(self, office_id: str, by: Principal, period_year: int) -> dict[str, Any]:
-        """Every employee of the office (HR, auditors, superiors of the office)."""
+    async def office(self, office_id: str, by: Principal, period_year: int, *, ikis: bool = True) -> dict[str, Any]:
+        """Every employee of the office (HR, auditors, superiors of the office); without ``ikis`` each member's
+        IKIs are left out of the answer (still counted in the overall percent): a page's summary, a quarter of
+        the size of the whole view."""
         require_office_role(by, office_id, *OVERSIGHT)
         async with self.db.connection() as conn:
             rows = await dm.office_members(conn, office_id, period_year)
-            return await self._view(conn, rows, period_year, {office_id}) | {"office_id": office_id}
+            view = await self._view(conn, rows, period_year, {office_id}, ikis=ikis)
+            return view | {"office_id": office_id}
 
     async def _today(self, conn: asyncpg.Connection, offices: Any) -> date:
         if self.fixed_today is not None:
@@ -56,12 +59,12 @@ class DashboardQueries:
         return zone.local_date(datetime.now(UTC))
 
     async def _view(self, conn: asyncpg.Connection, rows: list[asyncpg.Record], period_year: int,
-                    offices: Any) -> dict[str, Any]:
+                    offices: Any, *, ikis: bool = True) -> dict[str, Any]:
         today = await self._today(conn, offices)
         plan_ids = [r["plan_id"] for r in rows if r["plan_id"] is not None]
-        ikis: dict[uuid.UUID, list[asyncpg.Record]] = defaultdict(list)
+        by_plan: dict[uuid.UUID, list[asyncpg.Record]] = defaultdict(list)
         for iki in await dm.ikis_of(conn, plan_ids):
-            ikis[iki["plan_id"]].append(iki)
+            by_plan[iki["plan_id"]].append(iki)
         totals: dict[str, ServiceTotals] = defaultdict(ServiceTotals)
         for t in await dm.service_totals(conn, [r["employee_id"] for r in rows], period_year):
             found = totals[t["employee_id"]]
@@ -69,8 +72,8 @@ class DashboardQueries:
             found.satisfaction_sum[t["service_type"]] = int(t["satisfaction_sum"])
             found.satisfaction_count[t["service_type"]] = int(t["satisfaction_count"])
         expected = expected_percent(today, period_year)
-        members = [_member(r, ikis.get(r["plan_id"], []), totals[r["employee_id"]], today, period_year, expected)
-                   for r in rows]
+        members = [_member(r, by_plan.get(r["plan_id"], []), totals[r["employee_id"]], today, period_year, expected,
+                           ikis_shown=ikis) for r in rows]
         return {"period_year": period_year, "today": today, "expected_percent": expected, "members": members}
 
 
@@ -87,7 +90,7 @@ def _iki(row: asyncpg.Record, totals: ServiceTotals) -> dict[str, Any]:
 
 
 def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTotals, today: date, year: int,
-            expected: float) -> dict[str, Any]:
+            expected: float, *, ikis_shown: bool = True) -> dict[str, Any]:
     shown = [_iki(i, totals) for i in ikis]
     overall = overall_percent(i["percent"] for i in shown)
     last_on: date | None = row["last_occurred_on"]  # the latest day of work reported (the office's calendar)
@@ -98,7 +101,7 @@ def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTota
         "unit_id": row["unit_id"], "position": row["position"], "position_type": row["position_type"],
         "evaluator_id": row["evaluator_id"], "evaluator_name": row["evaluator_name"], "plan_id": row["plan_id"],
         "status": row["status"], "blocked_by": block.value if block else None,
-        "ikis": shown, "overall_percent": overall, "entries": row["entries"],
+        "ikis": shown if ikis_shown else [], "overall_percent": overall, "entries": row["entries"],
         "last_reported_at": row["last_reported_at"], "last_occurred_on": last_on,
         "reported_this_month": last_on is not None and (last_on.year, last_on.month) == (today.year, today.month),
         "behind": [b.value for b in behind(status=row["status"], overall=overall, expected=expected,

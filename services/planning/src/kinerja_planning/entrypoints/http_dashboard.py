@@ -30,7 +30,9 @@ async def team_dashboard(by: CurrentPrincipal, queries: Dashboard, period_year: 
 
 
 @router.get("/offices/{office_id}/dashboard")
-async def office_dashboard(office_id: str, by: CurrentPrincipal, queries: Dashboard,
-                           period_year: Year) -> OfficeDashboardView:
+async def office_dashboard(office_id: str, by: CurrentPrincipal, queries: Dashboard, period_year: Year,
+                           ikis: Annotated[bool, Query(description="each member's IKIs; false: ikis is empty (the "
+                                                       "summary a page shows, a quarter of the size)")] = True
+                           ) -> OfficeDashboardView:
     """The same for every employee of the office (HR, auditors and superiors of the office)."""
-    return OfficeDashboardView.model_validate(await queries.office(office_id, by, period_year))
+    return OfficeDashboardView.model_validate(await queries.office(office_id, by, period_year, ikis=ikis))

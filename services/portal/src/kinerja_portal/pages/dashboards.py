@@ -171,10 +171,13 @@ async def team_dashboard(request: Request, viewer: CurrentViewer, api: Api) -> R
 
 async def _office_data(api: Services, viewer: Viewer, office: str, year: int, period: str
                        ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The summaries the page shows: members without their IKIs, and only the appraisals with an objection
+    (the units count everyone); a whole office's detail (~3 MB at 2,000 people) is left to the exports."""
     plans, appraisals = await _gather(
-        api.call("planning", "GET", f"/offices/{office}/dashboard", viewer.token, params={"period_year": year}),
+        api.call("planning", "GET", f"/offices/{office}/dashboard", viewer.token,
+                 params={"period_year": year, "ikis": "false"}),
         _optional(api.call("evaluation", "GET", f"/offices/{office}/appraisal-dashboard", viewer.token,
-                           params={"period": period})))
+                           params={"period": period, "objections_only": "true"})))
     return plans, appraisals
 
 
