@@ -24,6 +24,7 @@ from kinerja_portal.i18n import field_label, label, normalise_language, options,
 from kinerja_portal.numbers import format_id_number
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.auto_reload = False  # templates ship with the package: no stat() of every template file per page
 TEMPLATES.env.filters["angka"] = format_id_number  # {{ value|angka }}: 1.000, 12,5 (kinerja_portal.numbers)
 TEMPLATES.env.filters["tanggal"] = format_day  # {{ day|tanggal }}: 10 Maret 2026 (kinerja_portal.formats)
 TEMPLATES.env.filters["waktu"] = format_moment  # {{ instant|waktu(zone) }}: 3 Desember 2026 09.30 WITA
@@ -94,16 +95,23 @@ def _pop_flash(request: Request) -> str | None:
 
 
 def viewer_of(request: Request) -> Viewer | None:
+    """The session's user, its token verified once per request (the page's dependencies and its rendering ask
+    again: the signature check is the same answer, kept on the request for the same token)."""
     session = _session(request)
     token = session.get("token")
     if not isinstance(token, str):
         return None
+    known = getattr(request.state, "viewer", None)
+    if isinstance(known, Viewer) and known.token == token:
+        return known
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
-        return Viewer(verifier.verify(token), token)
+        viewer = Viewer(verifier.verify(token), token)
     except Unauthenticated:
         session.pop("token", None)
         return None
+    request.state.viewer = viewer
+    return viewer
 
 
 def _current_path(request: Request) -> str:
@@ -147,7 +155,7 @@ def requires(*roles: Role) -> Any:
     return Depends(check)
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:  # async: a plain def would hop to the thread pool per page
     found: Services = request.app.state.services
     return found
 

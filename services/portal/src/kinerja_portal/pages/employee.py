@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -64,8 +65,10 @@ async def draft_plan(request: Request, viewer: CurrentViewer, api: Api, form: Fo
 # -- one SKP -------------------------------------------------------------------------------------------
 async def _plan_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, *,
                      errors: FormErrors | None = None, values: dict[str, str] | None = None,
-                     submit_errors: FormErrors | None = None, status: int = 200) -> Response:
-    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
+                     submit_errors: FormErrors | None = None, status: int = 200,
+                     plan: dict[str, Any] | None = None) -> Response:
+    if plan is None:  # the page's own GET passes the SKP it already read
+        plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     cascade: dict[str, Any] | None = None
     editable = plan["status"] in ("draft", "returned", "revising") and plan["employee_id"] == viewer.nip
     if editable and plan["position_type"] in CASCADED:
@@ -85,7 +88,7 @@ async def plan_detail(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     if plan["employee_id"] != viewer.nip and plan["evaluator_id"] == viewer.nip:
         return RedirectResponse(f"/tim/skp/{plan_id}", status_code=303)
-    return await _plan_page(request, viewer, api, plan_id)
+    return await _plan_page(request, viewer, api, plan_id, plan=plan)
 
 
 RHK_FIELDS = {
@@ -160,8 +163,8 @@ async def submit_plan(request: Request, plan_id: uuid.UUID, viewer: CurrentViewe
 async def _realisation_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, *,
                             errors: FormErrors | None = None, values: dict[str, str] | None = None,
                             import_errors: FormErrors | None = None, status: int = 200) -> Response:
-    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
-    progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
+    plan, progress = await asyncio.gather(api.call("planning", "GET", f"/plans/{plan_id}", viewer.token),
+                                          api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token))
     today = _day_in_year(progress.get("today"), plan["period_year"])
     fresh = {"entry_id": str(uuid.uuid4()), "occurred_on": today}
     lang = language(request)
@@ -317,8 +320,8 @@ def raise_not_found() -> None:
 async def _entry_page(request: Request, viewer: Viewer, api: Services, plan_id: uuid.UUID, entry_id: uuid.UUID, *,
                       errors: FormErrors | None = None, values: dict[str, str] | None = None,
                       status: int = 200) -> Response:
-    plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
-    progress = await api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token)
+    plan, progress = await asyncio.gather(api.call("planning", "GET", f"/plans/{plan_id}", viewer.token),
+                                          api.call("planning", "GET", f"/plans/{plan_id}/realisation", viewer.token))
     entry = next((e for e in progress["entries"] if e["entry_id"] == str(entry_id)), None)
     if entry is None:
         raise_not_found()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import date
 from typing import Any
@@ -50,9 +51,11 @@ async def team_board(request: Request, viewer: CurrentViewer, api: Api) -> Respo
     """Who is waiting on what: SKPs to approve and appraisals by what they wait on."""
     year = _year(request)
     period = request.query_params.get("periode") or str(year)
-    plans = await api.call("planning", "GET", "/team/plans", viewer.token, params={"period_year": year})
-    appraisals = await api.call("evaluation", "GET", "/team/appraisals", viewer.token, params={"period": period})
-    acting = {a["absent_id"]: a for a in await refresh_acting(request, api, viewer)}
+    plans, appraisals, appointed = await asyncio.gather(
+        api.call("planning", "GET", "/team/plans", viewer.token, params={"period_year": year}),
+        api.call("evaluation", "GET", "/team/appraisals", viewer.token, params={"period": period}),
+        refresh_acting(request, api, viewer))
+    acting = {a["absent_id"]: a for a in appointed}
     return render(request, "team.html", {"plans": plans, "appraisals": appraisals, "year": year, "period": period,
                                          "acting": acting})
 

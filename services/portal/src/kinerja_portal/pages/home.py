@@ -65,13 +65,46 @@ async def _today(api: Services, viewer: Viewer) -> tuple[TimeZone, date]:
     return zone, zone.local_date(datetime.now(UTC))
 
 
+async def _my_plans(api: Services, viewer: Viewer, got: Collected) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await got.get("planning", api.call("planning", "GET", "/me/plans", viewer.token),
+                                                [])
+    return found
+
+
+def _pick(plans: list[dict[str, Any]], year: int, or_later: bool) -> dict[str, Any] | None:
+    """The summary of the caller's SKP of ``year`` (with ``or_later``: else the nearest later period's, e.g. next
+    year's SKP drafted early)."""
+    later = sorted((p for p in plans if p.get("period_year", 0) > year), key=lambda p: p["period_year"])
+    return next((p for p in plans if p.get("period_year") == year), None) or (later[0] if or_later and later else None)
+
+
+async def _plan_and_progress(api: Services, viewer: Viewer, mine: dict[str, Any] | None, got: Collected
+                             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The SKP in full (blockers, names, IKIs) and, when entries can be logged on it, its realisation: asked at
+    once when the summary already says so (one round trip instead of two), else after the SKP."""
+    if mine is None:
+        return None, None
+    plan_call = got.get("planning", api.call("planning", "GET", f"/plans/{mine['plan_id']}", viewer.token), None)
+    if not _loggable(mine, viewer):
+        plan: dict[str, Any] | None = await plan_call
+        return plan, await _progress(api, viewer, plan, got) if _loggable(plan, viewer) else None
+    plan, progress = await asyncio.gather(plan_call, _progress(api, viewer, mine, got))
+    return plan, progress if _loggable(plan, viewer) else None
+
+
+async def _progress(api: Services, viewer: Viewer, plan: dict[str, Any] | None, got: Collected
+                    ) -> dict[str, Any] | None:
+    assert plan is not None
+    found: dict[str, Any] | None = await got.get(
+        "planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation", viewer.token), None)
+    return found
+
+
 async def _my_plan(api: Services, viewer: Viewer, year: int, got: Collected, *,
                    or_later: bool = False) -> dict[str, Any] | None:
-    """The caller's SKP of ``year`` (with ``or_later``: else the nearest later period's, e.g. next year's SKP
-    drafted early), in full (blockers, names, IKIs); None when there is none."""
-    plans = await got.get("planning", api.call("planning", "GET", "/me/plans", viewer.token), [])
-    later = sorted((p for p in plans if p.get("period_year", 0) > year), key=lambda p: p["period_year"])
-    mine = next((p for p in plans if p.get("period_year") == year), None) or (later[0] if or_later and later else None)
+    """The caller's SKP of ``year`` (with ``or_later``: else the nearest later period's), in full; None when
+    there is none."""
+    mine = _pick(await _my_plans(api, viewer, got), year, or_later)
     if mine is None:
         return None
     found: dict[str, Any] | None = await got.get(
@@ -113,35 +146,42 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
                 values: dict[str, str] | None = None, status: int = 200) -> Response:
     lang = language(request)
     got = Collected()
-    if viewer.has(Role.PEGAWAI):
-        await refresh_acting(request, api, viewer)  # the menu shows "Tim saya" to a Plt/Plh
-    zone, today = await _today(api, viewer)
-    year = today.year
-    context: dict[str, Any] = {"today": today, "year": year, "actions": [], "deadlines": [], "feedback": [],
-                               "peer": [], "team": [], "plan": None, "ikis": [], "progress": None,
-                               "yesterday": [], "num": format_id_number}
     is_employee = viewer.has(Role.PEGAWAI)
     is_evaluator = viewer.has(Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI)
-    # the SKP first: its period is the year the rest of the page is about (next year's, once drafted early)
-    plan = await _my_plan(api, viewer, year, got, or_later=True) if is_employee else None
-    if plan is not None:
-        year = context["year"] = plan["period_year"]
+    # two rounds of calls made together (each service's answer time counts once per round, not per call):
+    # first what needs nothing else, then what needs the day and the SKP's period
     calls: dict[str, Awaitable[Any]] = {
+        "today": _today(api, viewer),
         "reminders": got.get("feedback", api.call("feedback", "GET", "/me/reminders", viewer.token), []),
         "unread": got.get("feedback", api.call("feedback", "GET", "/notifications/unread-count", viewer.token),
                           {"total": 0}),
     }
     if is_employee:
+        calls["acting"] = refresh_acting(request, api, viewer)  # the menu shows "Tim saya" to a Plt/Plh
+        calls["plans"] = _my_plans(api, viewer, got)
         calls["feedback"] = got.get("feedback", api.call("feedback", "GET", "/notifications", viewer.token, params={
             "unread": "true", "kind": "feedback_received", "limit": 5}), [])
         calls["peer"] = got.get("evaluation", api.call("evaluation", "GET", "/me/peer-requests", viewer.token), [])
     if is_evaluator:
-        calls["team_plans"] = got.get("planning", api.call("planning", "GET", "/team/plans", viewer.token,
-                                                           params={"period_year": year}), [])
-        calls["team_appraisals"] = got.get("evaluation", api.call("evaluation", "GET", "/team/appraisals",
-                                                                  viewer.token, params={"period": str(year)}), [])
         calls["objections"] = got.get("evaluation", api.call("evaluation", "GET", "/me/objections", viewer.token), [])
     answers = dict(zip(calls, await asyncio.gather(*calls.values()), strict=True))
+    zone, today = answers["today"]
+    year = today.year
+    context: dict[str, Any] = {"today": today, "year": year, "actions": [], "deadlines": [], "feedback": [],
+                               "peer": [], "team": [], "plan": None, "ikis": [], "progress": None,
+                               "yesterday": [], "num": format_id_number}
+    # the SKP's period is the year the rest of the page is about (next year's, once drafted early)
+    mine = _pick(answers.get("plans") or [], year, or_later=True)
+    if mine is not None:
+        year = context["year"] = mine["period_year"]
+    second: dict[str, Awaitable[Any]] = {"plan": _plan_and_progress(api, viewer, mine, got)}
+    if is_evaluator:
+        second["team_plans"] = got.get("planning", api.call("planning", "GET", "/team/plans", viewer.token,
+                                                            params={"period_year": year}), [])
+        second["team_appraisals"] = got.get("evaluation", api.call("evaluation", "GET", "/team/appraisals",
+                                                                   viewer.token, params={"period": str(year)}), [])
+    answers |= dict(zip(second, await asyncio.gather(*second.values()), strict=True))
+    plan, progress = answers["plan"]
 
     actions: list[dict[str, Any]] = context["actions"]
     if is_employee and "planning" not in got.unavailable:
@@ -189,8 +229,6 @@ async def _home(request: Request, viewer: Viewer, api: Services, *, errors: Form
         assert plan is not None
         context["plan"] = plan
         context["ikis"] = iki_choices(plan)
-        progress = await got.get("planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation",
-                                                      viewer.token), None)
         context["progress"] = progress
         today = context["today"] = _planning_today(progress, today)
         context["yesterday"] = daily.yesterday_entries((progress or {}).get("entries") or [], today)
@@ -243,18 +281,14 @@ async def _daily(request: Request, viewer: Viewer, api: Services, *, errors: For
                  values: dict[str, str] | None = None, status: int = 200) -> Response:
     lang = language(request)
     got = Collected()
-    _zone, today = await _today(api, viewer)
+    (_zone, today), plans = await asyncio.gather(_today(api, viewer), _my_plans(api, viewer, got))
     raw_month = request.query_params.get("bulan")
     first = daily.parse_month(raw_month, today)
     month_error = None
     if first is None:
         month_error, first, status = translate(lang, "daily.bad_month"), today.replace(day=1), 422
-    plan = await _my_plan(api, viewer, first.year, got, or_later=not raw_month)
-    progress = None
-    if _loggable(plan, viewer):
-        assert plan is not None
-        progress = await got.get("planning", api.call("planning", "GET", f"/plans/{plan['plan_id']}/realisation",
-                                                      viewer.token), None)
+    plan, progress = await _plan_and_progress(api, viewer, _pick(plans, first.year, not raw_month), got)
+    if progress is not None:
         today = _planning_today(progress, today)
         if not raw_month:
             first = today.replace(day=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -22,8 +23,10 @@ def _safe_link(link: str | None) -> str | None:
 
 @router.get("/notifikasi")
 async def inbox(request: Request, viewer: CurrentViewer, api: Api) -> Response:
-    items = await api.call("feedback", "GET", "/notifications", viewer.token, params={"limit": 100})
-    zone = (await office_settings(api, viewer)).get("time_zone")
+    items, settings = await asyncio.gather(
+        api.call("feedback", "GET", "/notifications", viewer.token, params={"limit": 100}),
+        office_settings(api, viewer))
+    zone = settings.get("time_zone")
     return render(request, "notifications.html", {"items": items, "safe_link": _safe_link, "zone": zone})
 
 

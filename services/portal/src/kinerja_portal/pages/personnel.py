@@ -3,6 +3,7 @@ potential), a rank import from CSV, and the office's training catalog."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Final
 
@@ -130,8 +131,9 @@ def _coefficient_defaults(lang: str) -> str:
 
 # -- the office's employees -------------------------------------------------------------------------------
 async def _personnel(api: Services, viewer: Viewer) -> list[dict[str, Any]]:
-    roster = await api.call("planning", "GET", f"/offices/{viewer.office}/employees", viewer.token)
-    career = await api.call("career", "GET", f"/offices/{viewer.office}/employees", viewer.token)
+    roster, career = await asyncio.gather(
+        api.call("planning", "GET", f"/offices/{viewer.office}/employees", viewer.token),
+        api.call("career", "GET", f"/offices/{viewer.office}/employees", viewer.token))
     return personnel_rows(roster, career)
 
 
