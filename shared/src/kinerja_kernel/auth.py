@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -71,10 +72,15 @@ class Principal(BaseModel):
 
 
 class TokenVerifier:
-    """Verifies bearer tokens with an HS256 secret or an asymmetric public key."""
+    """Verifies bearer tokens with an HS256 secret or an asymmetric public key.
+
+    A token that verified is remembered until it expires (at most ``cache_size`` tokens, the oldest
+    forgotten first): a client sends the same token with every request, and checking its signature
+    and claims again each time is a measurable share of a small write. The cache key is the whole token,
+    whose signature covers every claim; a token that failed is never remembered."""
 
     def __init__(self, *, secret: str | None, public_key: str | None, issuer: str, audience: str,
-                 max_lifetime: timedelta = DEFAULT_MAX_LIFETIME) -> None:
+                 max_lifetime: timedelta = DEFAULT_MAX_LIFETIME, cache_size: int = 10_000) -> None:
         if not secret and not public_key:
             raise ValueError("configure jwt_secret (development) or jwt_public_key (production)")
         self._key: str = public_key or secret or ""
@@ -82,8 +88,23 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.max_lifetime = max_lifetime
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._cache_size = cache_size
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            if time.time() < known[1]:
+                return known[0]
+            del self._verified[token]  # expired: verified again below, which refuses it
+        principal, expires = self._verify(token)
+        if self._cache_size > 0:
+            if len(self._verified) >= self._cache_size:
+                del self._verified[next(iter(self._verified))]
+            self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims: dict[str, Any] = jwt.decode(
                 token, self._key, algorithms=self._algorithms, audience=self.audience, issuer=self.issuer,
@@ -110,7 +131,7 @@ class TokenVerifier:
         return Principal(
             user_id=_subject(claims["sub"], roles), name=str(claims.get("name", "")), roles=roles,
             offices=frozenset(str(o) for o in raw_offices),
-        )
+        ), float(claims["exp"])
 
 
 def _subject(sub: object, roles: frozenset[Role]) -> str:

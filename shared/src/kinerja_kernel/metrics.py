@@ -21,9 +21,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from kinerja_kernel.runtime import ServiceRuntime
@@ -70,19 +71,36 @@ def declare_gauge(name: str, documentation: str) -> Gauge:
 
 def install_http_metrics(app: FastAPI, service: str) -> None:
     """Time every request by its route template (requests that match no route count as ``unmatched``)."""
+    app.add_middleware(TimingMiddleware, service=service)
 
-    @app.middleware("http")
-    async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+
+class TimingMiddleware:
+    """``kinerja_http_request_duration_seconds`` and ``kinerja_http_requests`` per route template and status
+    (plain ASGI: ``BaseHTTPMiddleware`` costs an extra task and stream per request)."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
         status = "500"
+
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = str(message["status"])
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = str(response.status_code)
-            return response
+            await self.app(scope, receive, send_status)
         finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
+            route = getattr(scope.get("route"), "path", "unmatched")  # the router sets it on the shared scope
             if route != "/metrics":
-                labels = (service, request.method, route, status)
+                labels = (self.service, scope["method"], route, status)
                 HTTP_SECONDS.labels(*labels).observe(time.perf_counter() - started)
                 HTTP_REQUESTS.labels(*labels).inc()
 

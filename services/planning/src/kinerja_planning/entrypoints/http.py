@@ -61,7 +61,7 @@ from kinerja_planning.entrypoints.http_roster import Admin
 router = APIRouter(prefix="/api/v1")
 
 
-def planning(request: Request) -> PlanningService:
+async def planning(request: Request) -> PlanningService:
     service: PlanningService = request.app.state.planning
     return service
 

@@ -25,7 +25,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 5000
 
 
-def realisation(request: Request) -> RealisationService:
+async def realisation(request: Request) -> RealisationService:
     service: RealisationService = request.app.state.realisation
     return service
 

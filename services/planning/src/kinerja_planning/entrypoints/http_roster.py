@@ -30,7 +30,7 @@ from kinerja_planning.application.views import AppointmentRefView, AppointmentVi
 router = APIRouter(prefix="/api/v1")
 
 
-def roster_admin(request: Request) -> RosterAdmin:
+async def roster_admin(request: Request) -> RosterAdmin:
     service: RosterAdmin = request.app.state.roster_admin
     return service
 
