@@ -137,10 +137,18 @@ async def _personnel(api: Services, viewer: Viewer) -> list[dict[str, Any]]:
     return personnel_rows(roster, career)
 
 
+LIST_MAX = 100  # rows the page shows (a search finds anyone; the roster export holds the whole office)
+
+
 async def _list_page(request: Request, viewer: Viewer, api: Services, *, errors: FormErrors | None = None,
                      problems: list[dict[str, str]] | None = None, status: int = 200) -> Response:
+    search = request.query_params.get("cari", "")[:100].strip()
+    needle = search.lower()
+    rows = [r for r in await _personnel(api, viewer)
+            if not needle or needle in (r.get("name") or "").lower() or needle in r["employee_id"]]
     return render(request, "personnel_list.html", {
-        "office": viewer.office, "rows": await _personnel(api, viewer), "problems": problems or [],
+        "office": viewer.office, "rows": rows[:LIST_MAX], "total": len(rows), "search": search,
+        "problems": problems or [],
     }, errors=errors, status=status)
 
 
