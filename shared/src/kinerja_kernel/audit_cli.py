@@ -23,6 +23,7 @@ import typer
 
 from kinerja_kernel.rebuild import RebuildReport, rebuild
 from kinerja_kernel.transparency.cli import app as transparency_app
+from kinerja_kernel.transport import kafka_from_env
 
 app = typer.Typer(help="Audit Kinerja: timelines, state at a moment, chain verification, reconciliation, "
                        "evidence packs and read-model rebuilds.", no_args_is_help=True)
@@ -167,8 +168,9 @@ def rebuild_command(
         sys.stderr.write(f"\r{service} {phase}: {shown} peristiwa")
         sys.stderr.flush()
 
+    kafka = kafka_from_env(bootstrap) if bootstrap else None  # security from KINERJA_KAFKA_* (SASL_SSL, mTLS)
     report: RebuildReport = asyncio.run(rebuild(database_url, spec, source="kafka" if source == "kafka" else "store",
-                                                bootstrap=bootstrap, apply=apply, progress=progress))
+                                                bootstrap=kafka, apply=apply, progress=progress))
     sys.stderr.write("\n")
     typer.echo(f"{service}: {report.events} events in {report.seconds:.2f}s ({report.events_per_second:.0f}/s) "
                f"from {report.source}")

@@ -90,7 +90,7 @@ def audit_router(service: str) -> APIRouter:
         scope = _scope(by, office_id=office_id)
         runtime = _runtime(request)
         async with runtime.db.connection() as conn:
-            report = await audit.reconcile(conn, runtime.settings.kafka_bootstrap_servers, runtime.topic, scope)
+            report = await audit.reconcile(conn, runtime.settings.kafka, runtime.topic, scope)
         return {"service": service, **report.as_dict()}
 
     @router.get("/evidence-pack", response_class=Response,

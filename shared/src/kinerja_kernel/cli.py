@@ -45,12 +45,14 @@ def relay(
     from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
     from kinerja_kernel.logging import configure_logging
     from kinerja_kernel.outbox import OutboxRelay
+    from kinerja_kernel.transport import kafka_from_env
 
     configure_logging(service="relay", json=os.environ.get("KINERJA_ENVIRONMENT") == "production")
 
     async def main() -> None:
-        await ensure_topics(bootstrap, [TopicSpec(topic)])
-        producer = idempotent_producer(bootstrap, client_id="kinerja-relay")
+        kafka = kafka_from_env(bootstrap)  # security from KINERJA_KAFKA_* (SASL_SSL, mutual TLS)
+        await ensure_topics(kafka, [TopicSpec(topic)])
+        producer = idempotent_producer(kafka, client_id="kinerja-relay")
         await producer.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import ssl
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
 import asyncpg
 import structlog
+
+from kinerja_kernel.transport import DatabaseTlsError, tls_refusal
 
 log = structlog.get_logger(__name__)
 
@@ -41,8 +44,11 @@ class Database:
 
     @classmethod
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 10) -> Database:
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60,
-                                         reset=_keep_session)
+        try:
+            pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60,
+                                             reset=_keep_session)
+        except ssl.SSLCertVerificationError as exc:  # sslmode verify-ca/verify-full: say which CA and host
+            raise DatabaseTlsError(tls_refusal(dsn, exc)) from exc
         return cls(pool)
 
     def on_commit(self, hook: Callable[[], None]) -> None:

@@ -24,6 +24,7 @@ from kinerja_kernel.cloudevents import event_id_of
 from kinerja_kernel.db import Database
 from kinerja_kernel.kafka import dead_letter_topic, idempotent_producer
 from kinerja_kernel.topic_reader import TopicRecord, read_topic
+from kinerja_kernel.transport import KafkaTarget
 
 DLT_HEADER_PREFIX = "kinerja_dlt_"
 
@@ -39,7 +40,8 @@ class RedriveReport:
 
 
 async def redrive(
-    *, db: Database, bootstrap: str, service: str, consumer: str, event_ids: Iterable[str] = (), dry_run: bool = False,
+    *, db: Database, bootstrap: KafkaTarget, service: str, consumer: str, event_ids: Iterable[str] = (),
+    dry_run: bool = False,
 ) -> RedriveReport:
     """Publish ``consumer``'s dead letters (all, or those of ``event_ids``) back to their original topics."""
     wanted = {str(uuid.UUID(e)) for e in event_ids}

@@ -11,6 +11,7 @@ import typer
 from kinerja_kernel.db import Database
 from kinerja_kernel.deadletters import redrive
 from kinerja_kernel.inbox import prune_inbox
+from kinerja_kernel.transport import kafka_from_env
 
 app = typer.Typer(help="Dead letters of a service's consumers: list, redrive after a fix; prune the inbox.",
                   add_completion=False)
@@ -54,7 +55,7 @@ def redrive_command(
     async def main() -> None:
         db = await Database.connect(database_url, min_size=1, max_size=2)
         try:
-            report = await redrive(db=db, bootstrap=bootstrap, service=service, consumer=consumer,
+            report = await redrive(db=db, bootstrap=kafka_from_env(bootstrap), service=service, consumer=consumer,
                                    event_ids=event_id or (), dry_run=dry_run)
         finally:
             await db.close()

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+from kinerja_kernel.transport import KafkaTarget, kafka_config
 
 log = structlog.get_logger(__name__)
 
@@ -39,9 +41,12 @@ class TopicSpec:
         return {"min.insync.replicas": str(min_insync), **self.config}
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Sequence[TopicSpec]) -> None:
-    """Create the topics that do not exist yet (events are kept forever: ``retention.ms=-1``)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="kinerja-admin")
+async def ensure_topics(kafka: KafkaTarget, topics: Sequence[TopicSpec]) -> None:
+    """Create the topics that do not exist yet (events are kept forever: ``retention.ms=-1``).
+
+    A topic this principal may not create (another service's topic, under ACLs) is left to its owner or the
+    operator's ``KafkaTopic``: a warning names it, and the consumer reads it once it exists."""
+    admin = AIOKafkaAdminClient(**kafka_config(kafka).client_kwargs(), client_id="kinerja-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -49,18 +54,22 @@ async def ensure_topics(bootstrap_servers: str, topics: Sequence[TopicSpec]) -> 
         if not missing:
             return
         with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics(
+            response = await admin.create_topics(
                 [NewTopic(t.name, t.partitions, t.replication_factor, topic_configs=t.topic_configs) for t in missing]
             )
-        log.info("kafka.topics_created", topics=[t.name for t in missing])
+            refused = {name: for_code(code).__name__ for name, code, *_ in response.topic_errors
+                       if code not in (0, TopicAlreadyExistsError.errno)}
+            if refused:
+                log.warning("kafka.topics_not_created", topics=refused)
+            log.info("kafka.topics_created", topics=[t.name for t in missing if t.name not in refused])
     finally:
         await admin.close()
 
 
-def idempotent_producer(bootstrap_servers: str, *, client_id: str, linger_ms: int = 2) -> AIOKafkaProducer:
+def idempotent_producer(kafka: KafkaTarget, *, client_id: str, linger_ms: int = 2) -> AIOKafkaProducer:
     """A producer with idempotence on and ``acks=all`` (aiokafka's defaults are neither)."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **kafka_config(kafka).client_kwargs(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

