@@ -67,6 +67,20 @@ def test_the_office_page_shows_the_first_hundred_and_points_to_the_export() -> N
     client.__exit__(None, None, None)
 
 
+def test_the_recap_lists_the_first_hundred_final_results_and_points_to_the_export() -> None:
+    app, client = signed_in(HR)
+    final = [{"employee_id": f"1990010120150120{i:02d}"[:18], "name": f"Pegawai {i:03d}", "unit_id": "UNIT-0",
+              "status": "finalised", "predicate": "baik", "objection_status": None} for i in range(LIST_MAX + 5)]
+    app.state.services = StandIn({("evaluation", "/offices/K-UJI/appraisal-dashboard"): {
+        "units": [], "appraisals": final, "period": "2026"}})
+    page = client.get("/rekap", params={"tahun": "2026", "periode": "2026"})
+    assert page.status_code == 200
+    table = page.text.split('id="recap-final"')[1].split("</table>")[0]
+    assert table.count("<tr><td") == LIST_MAX
+    assert f"Menampilkan {LIST_MAX} dari {LIST_MAX + 5}" in page.text
+    client.__exit__(None, None, None)
+
+
 def test_the_office_pages_and_exports_are_for_hr_and_auditors_only() -> None:
     app, client = signed_in(STAFF)
     app.state.services = StandIn({})

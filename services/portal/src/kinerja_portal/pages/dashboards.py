@@ -226,7 +226,8 @@ async def office_recap(request: Request, viewer: CurrentViewer, api: Api) -> Res
         "office": office, "year": year, "period": period, "unit": unit, "units": units, "view": view,
         "recap_units": shown, "charts": {u["unit_id"]: predicate_chart(u) for u in shown},
         "final": [a for a in people if a["status"] in ("finalised", "decided")],
-        "objected": [a for a in people if a["objection_status"] is not None], "current_path": "/rekap"})
+        "objected": [a for a in people if a["objection_status"] is not None], "current_path": "/rekap",
+        "shown_max": LIST_MAX})
 
 
 # -- exports -----------------------------------------------------------------------------------------------
