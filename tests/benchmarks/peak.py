@@ -33,6 +33,8 @@ import csv
 import json
 import os
 import resource
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -114,6 +116,42 @@ class Sampler:
         return out
 
 
+class Spy:
+    """``py-spy record`` on one process during a phase (``--py-spy``): raw folded stacks of the threads at work
+    (idle ones are not sampled), summarised as the functions most often on the stack (inclusive) and at its top
+    (own time). Few samples mean the process mostly waited (on the services it calls, or for a core)."""
+
+    def __init__(self, pid: int, raw: Path) -> None:
+        self.raw = raw
+        command = [found] if (found := shutil.which("py-spy")) else ["uvx", "py-spy"]
+        self.proc = subprocess.Popen([*command, "record", "-p", str(pid), "-r", "50", "--nonblocking",
+                                      "--format", "raw", "-o", str(raw)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+
+    async def finish(self) -> dict[str, Any]:
+        self.proc.send_signal(signal.SIGINT)  # py-spy writes its samples on SIGINT
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(self.proc.wait, 60)
+        inclusive: dict[str, int] = {}
+        own: dict[str, int] = {}
+        total = 0
+        with contextlib.suppress(OSError):
+            for line in self.raw.read_text().splitlines():
+                stack, _, count = line.rpartition(" ")
+                if not stack or not count.isdigit():
+                    continue
+                frames, n = stack.split(";"), int(count)
+                total += n
+                for frame in set(frames):
+                    inclusive[frame] = inclusive.get(frame, 0) + n
+                own[frames[-1]] = own.get(frames[-1], 0) + n
+
+        def top(found: dict[str, int]) -> list[list[Any]]:
+            return [[f, n, round(100 * n / total, 1)] for f, n in sorted(found.items(), key=lambda kv: -kv[1])[:25]]
+
+        return {"samples": total, "inclusive": top(inclusive), "own": top(own)}
+
+
 SPAWN_SECONDS = 5  # everyone is started within 5 s; the statistics start once all are (--reset-stats)
 
 
@@ -150,7 +188,7 @@ def read_failures(csv_prefix: Path) -> list[dict[str, str]]:
 
 
 async def phase(name: str, *, users: int, seconds: float, rate: float, agency_path: Path,
-                processes: dict[str, ServiceProcess], work: Path) -> dict[str, Any]:
+                processes: dict[str, ServiceProcess], work: Path, spy: tuple[str, ...] = ()) -> dict[str, Any]:
     csv_prefix = work / f"locust-{name}"
     env = {**os.environ, "KINERJA_PEAK_AGENCY": str(agency_path), "KINERJA_PEAK_SECRET": common.JWT_SECRET,
            "KINERJA_PEAK_RATE": str(rate),
@@ -159,6 +197,8 @@ async def phase(name: str, *, users: int, seconds: float, rate: float, agency_pa
     stop = asyncio.Event()
     sampler = Sampler(processes)
     sampling = asyncio.create_task(sampler.run(stop))
+    spies = {n: Spy(p.process.pid, work / f"pyspy-{name}-{n}.txt") for n, p in processes.items()
+             if n in spy and p.process is not None}
     cpu0 = psutil.cpu_times()
     children0, wall0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     log = (work / f"locust-{name}.log").open("wb")
@@ -175,13 +215,14 @@ async def phase(name: str, *, users: int, seconds: float, rate: float, agency_pa
         log.close()
         stop.set()
         resources = await sampling
+        profiles = {n: await s.finish() for n, s in spies.items()}
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # Locust is the one child reaped meanwhile
     locust_cpu = (children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime)
     resources["locust (load generator)"] = {"cpu_percent_of_one_core": locust_cpu / (time.perf_counter() - wall0) * 100,
                                             "rss_peak_mib": None, "rss_mean_mib": None}
     stats = read_stats(csv_prefix)
     return {"users": users, "rate_per_user": rate, "seconds": seconds, "locust_exit": code, "stats": stats,
-            "failures": read_failures(csv_prefix), "processes": resources,
+            "failures": read_failures(csv_prefix), "processes": resources, "profiles": profiles,
             "machine": common.machine_cpu(cpu0, psutil.cpu_times()),
             "load_average": [round(x, 1) for x in psutil.getloadavg()]}
 
@@ -216,7 +257,8 @@ async def run_all(args: argparse.Namespace, res: common.Results) -> None:
                 for name, users in (("steady", args.users), ("burst", args.users * args.burst_factor)):
                     seconds = args.steady_seconds if name == "steady" else args.burst_seconds
                     runs[name] = await phase(f"{size}-{name}", users=users, seconds=seconds, rate=args.rate,
-                                             agency_path=agency_path, processes=processes, work=work)
+                                             agency_path=agency_path, processes=processes, work=work,
+                                             spy=tuple(args.py_spy) if name == "burst" else ())
                     summarise(res, size, name, runs[name])
                 res.details.setdefault("sizes", {})[str(size)] = {"people": agency.size, "offices": len(agency.offices),
                                                                    "generation": generation, "runs": runs}
@@ -308,6 +350,13 @@ def markdown(res: common.Results, seconds: float) -> str:
                       f"(machine {run['machine'].get('busy_percent')} % busy, "
                       f"{run['machine'].get('steal_percent')} % stolen; load average {run['load_average']})", "",
                       *endpoint_table(run), "", *process_table(run), ""]
+            for process, profile in (run.get("profiles") or {}).items():
+                lines += [f"py-spy of {process} during {name}: {profile['samples']:,} samples of work at 50/s "
+                          f"({profile['samples'] / 50 / run['seconds'] * 100:.0f} % of one core's time); functions "
+                          "on the stack (inclusive) and at its top (own):", "",
+                          "| function (inclusive) | % | function (own) | % |", "|---|---:|---|---:|",
+                          *[f"| `{a[0]}` | {a[2]} | `{b[0]}` | {b[2]} |"
+                            for a, b in zip(profile["inclusive"], profile["own"], strict=False)], ""]
             if run["failures"]:
                 lines += ["Failures:", "", *[f"- {f['name']}: {f['error']} ({f['occurrences']}×)"
                                              for f in run["failures"][:15]], ""]
@@ -335,6 +384,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="requests at a time while creating the agency")
     parser.add_argument("--quick", action="store_true", help="200 employees, 20 s steady and 15 s burst")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, Locust CSVs)")
+    parser.add_argument("--py-spy", nargs="*", default=[], metavar="PROCESS",
+                        help="record these processes (portal, planning ...) with py-spy during each burst")
     args = parser.parse_args()
     args.employees = args.employees or ([200] if args.quick else [1000])
     args.steady_seconds = args.steady_seconds or (20.0 if args.quick else 60.0)
