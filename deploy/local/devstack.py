@@ -225,7 +225,9 @@ async def seed_demo_evaluation(evaluation: str) -> list[str]:
     auth = {user: {"Authorization": f"Bearer {token(user)}"} for user in DEMO_USERS}
     async with httpx.AsyncClient(base_url=evaluation, timeout=10) as client:
         (await client.patch(f"/api/v1/offices/{OFFICE}/settings", headers=auth["hr"], json={
-            "time_zone": "WIB", "peer_threshold": 3, "reason": "Kalender kantor demo"})).raise_for_status()
+            "time_zone": "WIB", "peer_threshold": 3, "office_name": "Kantor Regional Demo Badan Kepegawaian",
+            "unit_names": {"PIMPINAN": "Pimpinan Kantor Regional", "BIDANG-MUTASI": "Bidang Mutasi Kepegawaian"},
+            "reason": "Kalender kantor demo"})).raise_for_status()
         opened = await client.post(f"/api/v1/offices/{OFFICE}/periods", headers=auth["hr"], json={"period": str(year)})
         if opened.status_code not in (201, 409):
             opened.raise_for_status()

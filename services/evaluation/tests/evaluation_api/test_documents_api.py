@@ -101,6 +101,17 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
             return True if known == len(ranks) else None
 
         await eventually(ranks_known)
+        named = await client.patch(f"/api/v1/offices/{office}/settings", headers=unit.hr.headers, json={
+            "office_name": "Kantor Regional Uji BKN", "unit_names": {"BIDANG-MUTASI": "Bidang Mutasi Kepegawaian"},
+            "reason": "Nama kantor dan unit untuk dokumen"})
+        assert named.status_code == 200, named.text
+        current = (await client.get(f"/api/v1/offices/{office}", headers=unit.hr.headers)).json()["settings"]
+        rules = {k: v for k, v in current.items() if k not in ("office_name", "unit_names")}
+        replaced = await client.put(f"/api/v1/offices/{office}/settings", headers=unit.hr.headers,
+                                    json={**rules, "peer_threshold": 4, "reason": "Ambang 360"})
+        assert replaced.status_code == 200, replaced.text  # a PUT without the names keeps them
+        current = (await client.get(f"/api/v1/offices/{office}", headers=unit.hr.headers)).json()["settings"]
+        assert current["office_name"] == "Kantor Regional Uji BKN" and current["peer_threshold"] == 4, current
         got = await client.get(url, headers=staff.headers)
         code = got.headers["x-kinerja-document-code"]
         assert code != draft_code
@@ -109,7 +120,7 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
                          staff.name, staff.nip, head.name, unit.leader.name, "ATASAN PEJABAT PENILAI KINERJA",
                          "Sesuai Ekspektasi", "Laporan tepat waktu", "Umpan balik akuntabel", "PREDIKAT KINERJA",
                          "Baik", f"penilaian-{appraisal_id[:8]}", "Pengatur, II/c", "Penata Tingkat I, III/d",
-                         "Pembina Tingkat I, IV/b"):
+                         "Pembina Tingkat I, IV/b", "Kantor Regional Uji BKN", "Bidang Mutasi Kepegawaian"):
             assert expected in text, expected
 
         stranger = bearer(jwt_secret, nip(1991, 556, salt=4), [Role.PEGAWAI, Role.PEJABAT_PENILAI], [office])

@@ -21,6 +21,7 @@ import pytest_asyncio
 
 from kinerja_kernel.auth import Role
 from kinerja_kernel.contracts.career import Rank, RankRecorded
+from kinerja_kernel.contracts.evaluation import OfficeSettings, OfficeSettingsChanged
 from kinerja_kernel.documents.desk import DocumentDesk, DocumentSettings
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.testing.bsre_double import BsreDouble
@@ -53,7 +54,27 @@ async def office(database_url: str, kafka_bootstrap: str, jwt_secret: str, uniqu
         await ranks_from_career(kafka_bootstrap, database_url, unit.office_id, {
             unit.staff[0].nip: Rank(grade="III/a", name="Penata Muda", tmt=date(2024, 4, 1)),
             unit.head.nip: Rank(grade="IV/a", name="Pembina", tmt=date(2022, 10, 1))})
+        await names_from_evaluation(kafka_bootstrap, database_url, unit.office_id, "Kantor Wilayah Uji",
+                                    {unit.unit_id: "Bidang Perencanaan Kepegawaian"})
         yield (app, client), unit
+
+
+async def names_from_evaluation(bootstrap: str, database_url: str, office_id: str, name: str,
+                                units: dict[str, str]) -> None:
+    """evaluation.OfficeSettingsChanged with the office's and units' names, as evaluation publishes it."""
+    settings = OfficeSettings(office_name=name, unit_names=units)
+    await publish(bootstrap, events_topic("evaluation"), [envelope_of(
+        OfficeSettingsChanged(office_id=office_id, settings=settings, previous=None, reason="Nama kantor"),
+        subject=office_id, office_id=office_id, source="/kinerja/evaluation", stream_id=f"kantor-{office_id}")])
+    conn = await asyncpg.connect(database_url)
+    try:
+        for _ in range(300):
+            if await conn.fetchval("SELECT office_name FROM office_time_zones WHERE office_id = $1", office_id):
+                return
+            await asyncio.sleep(0.2)
+    finally:
+        await conn.close()
+    raise AssertionError("planning never learned the office's names from evaluation's topic")
 
 
 async def ranks_from_career(bootstrap: str, database_url: str, office_id: str, ranks: dict[str, Rank]) -> None:
@@ -114,7 +135,7 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     for expected in ("SASARAN KINERJA PEGAWAI", staff.name, staff.nip, unit.head.name, "Kepala Bidang",
                      "BAGI PEJABAT ADMINISTRASI DAN PEJABAT FUNGSIONAL", "Berorientasi Pelayanan", "Kuantitas",
                      "12 dokumen", "Pegawai yang Dinilai", "Pejabat Penilai Kinerja", "Penata Muda, III/a",
-                     "Pembina, IV/a",
+                     "Pembina, IV/a", "Kantor Wilayah Uji", "Bidang Perencanaan Kepegawaian",
                      "-".join(code[i:i + 4] for i in range(0, 16, 4)), "portal.test/verifikasi/" + code):
         assert expected in text, expected
     # the source stream's id wraps in its narrow column and pdftotext drops a hyphen at a line's end

@@ -26,3 +26,17 @@ class TestOfficeSettingsForm:
         settings_body(FormData([("time_zone", "WIB"), ("periodic_cadence", "quarterly"), ("curve_enforcement", "warn"),
                                 ("reason", "x")]), check)
         assert "plan_due_day_of_year" in check.errors.fields
+
+    def test_the_names_documents_print_are_typed_one_unit_a_line(self) -> None:
+        check = Checker("id")
+        common = [("time_zone", "WIB"), ("periodic_cadence", "quarterly"), ("curve_enforcement", "warn"),
+                  ("plan_due_day_of_year", "31"), ("self_assessment_due_days", "5"), ("rating_due_days", "15"),
+                  ("peer_threshold", "3"), ("objection_window_days", "14"), ("reason", "Nama")]
+        body = settings_body(FormData([*common, ("office_name", "Kantor Regional I BKN"), ("unit_names",
+                                       "BIDANG-MUTASI = Bidang Mutasi\r\n\r\n PIMPINAN=Pimpinan Kantor ")]), check)
+        assert not check.errors
+        assert body["office_name"] == "Kantor Regional I BKN"
+        assert body["unit_names"] == {"BIDANG-MUTASI": "Bidang Mutasi", "PIMPINAN": "Pimpinan Kantor"}
+        assert OfficeSettings.model_validate({k: v for k, v in body.items() if k != "reason"}).unit_names
+        settings_body(FormData([*common, ("unit_names", "BIDANG-MUTASI Bidang Mutasi")]), check)
+        assert "BIDANG-MUTASI Bidang Mutasi" in check.errors.fields["unit_names"]

@@ -16,12 +16,16 @@ import re
 import uuid
 from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType, RhkKind
 from kinerja_kernel.errors import InvalidInput
 from kinerja_kernel.registry import DomainEvent, event
+
+UnitId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+UnitName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class _Value(BaseModel):
@@ -173,6 +177,10 @@ class OfficeSettings(_Value):
     peer_comments_to_evaluator: bool = True
     curve_enforcement: CurveEnforcement = CurveEnforcement.WARN
     objection_window_days: int = Field(default=14, ge=1, le=90, description="calendar days after finalisation")
+    office_name: str | None = Field(default=None, min_length=1, max_length=200,
+                                    description="the office's name as documents print it (instansi)")
+    unit_names: dict[UnitId, UnitName] = Field(default_factory=dict, max_length=500,
+                                               description="each unit's name as documents print it, by unit id")
 
 
 class AppraisedRhk(_Value):

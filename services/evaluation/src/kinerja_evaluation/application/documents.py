@@ -86,7 +86,10 @@ class EvaluationDocuments:
         self.desk = desk
         self.db = db
 
-    async def _people(self, appraisal: Appraisal) -> tuple[dict[str, dict[str, str]], str]:
+    async def _printed(self, appraisal: Appraisal) -> tuple[dict[str, Any], str]:
+        """Printed beside the hashed content: the three people (names, positions and units from the roster
+        planning publishes, pangkat/golongan from career), the office's and units' names (office settings); and
+        the office's time zone."""
         async with self.db.connection() as conn:
             people = {}
             nips = (("pegawai", appraisal.employee_id), ("penilai", appraisal.evaluator_id),
@@ -98,8 +101,13 @@ class EvaluationDocuments:
                                "pangkat": ranks.get(nip or "", NOT_RECORDED),
                                "jabatan": row["position"] if row else NOT_RECORDED,
                                "unit": row["unit_id"] if row else NOT_RECORDED}
-            zone = (await rm.office_settings(conn, appraisal.office_id)).time_zone.value
-        return people, IANA.get(zone, "Asia/Jakarta")
+            settings = await rm.office_settings(conn, appraisal.office_id)
+        units, office = settings.unit_names, settings.office_name or appraisal.office_id
+        for person in people.values():
+            person["unit"] = units.get(person["unit"], person["unit"])
+        printed = {**people, "instansi": office, "tempat": office,
+                   "unit": units.get(appraisal.unit_id, appraisal.unit_id)}
+        return printed, IANA.get(settings.time_zone.value, "Asia/Jakarta")
 
     async def layout(self, appraisal: Appraisal) -> Layout:
         assert appraisal.appraisal_id is not None
@@ -107,15 +115,15 @@ class EvaluationDocuments:
         events = await self.store.read_stream(stream)
         found = _replay(events)
         content = evaluation_content(found)
-        people, zone = await self._people(found)
+        printed, zone = await self._printed(found)
         superseded = found.status is Status.OPEN
         banner = "Penilaian belum difinalisasi: dokumen ini belum merupakan hasil akhir" if superseded else None
         return Layout(kind="evaluasi", template="evaluasi.html", subject_id=appraisal.appraisal_id,
                       employee_id=found.employee_id, office_id=found.office_id, content=content,
                       sources=[Source.of(events[-1])],
-                      signers=[("pejabat_penilai", found.evaluator_id, people["penilai"]["nama"])],
-                      place=found.office_id, zone=zone, banner=banner,
-                      printed={**people, "tanggal": tanggal(events[-1].recorded_at.astimezone(ZoneInfo(zone)).date())})
+                      signers=[("pejabat_penilai", found.evaluator_id, printed["penilai"]["nama"])],
+                      place=printed["tempat"], zone=zone, banner=banner,
+                      printed={**printed, "tanggal": tanggal(events[-1].recorded_at.astimezone(ZoneInfo(zone)).date())})
 
     async def download(self, appraisal: Appraisal, by: Principal) -> Issued:
         return await self.desk.document(await self.layout(appraisal), by)

@@ -71,8 +71,11 @@ class SettingsChangeBody(OfficeSettings):
 
 
 # The settings' own types and bounds, without the regulation's defaults: required in a PUT, absent in a PATCH.
+# The names documents print are optional in a PUT too; left out, they keep their current values.
+NAMES = frozenset({"office_name", "unit_names"})
 for _name, _setting in SettingsBody.model_fields.items():
-    _setting.default = PydanticUndefined
+    if _name not in NAMES:
+        _setting.default = PydanticUndefined
     if _name != "reason":
         SettingsChangeBody.model_fields[_name].default = None
 SettingsBody.model_rebuild(force=True)
@@ -173,6 +176,10 @@ async def configure_office(office_id: str, body: SettingsBody, by: CurrentPrinci
                            ) -> OfficeVersion:
     """Office settings and period calendar (HR administrator), every one of them (422 naming each one missing;
     PATCH changes some); every change is an event with a reason, the same settings again record nothing."""
+    kept = NAMES - body.model_fields_set
+    if kept:  # the names not sent stay as they are
+        changes = body.model_dump(exclude={"reason", *kept})
+        return await svc.commands.amend_office(office_id, changes, body.reason, by)
     settings = OfficeSettings(**body.model_dump(exclude={"reason"}))
     return await svc.commands.configure_office(office_id, settings, body.reason, by)
 

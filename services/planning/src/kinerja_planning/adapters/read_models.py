@@ -3,6 +3,7 @@ overview and the cascade tree). Updated in the same transaction as each append; 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -122,15 +123,31 @@ async def office_time_zones(conn: asyncpg.Connection, office_ids: Iterable[str])
     return {r["office_id"]: TimeZone(r["time_zone"]) for r in rows}
 
 
+MIGRATIONS = (*MIGRATIONS, Migration("planning", 4, "office and unit names (from evaluation's office settings)", """
+    ALTER TABLE office_time_zones ADD COLUMN office_name text, ADD COLUMN unit_names jsonb NOT NULL DEFAULT '{}';
+"""))
+
+
+async def office_names(conn: asyncpg.Connection, office_id: str) -> tuple[str | None, dict[str, str]]:
+    """The office's name and its units' names as HR set them in evaluation's office settings (None, {}: not set)."""
+    row = await conn.fetchrow("SELECT office_name, unit_names FROM office_time_zones WHERE office_id = $1", office_id)
+    if row is None:
+        return None, {}
+    return row["office_name"], json.loads(row["unit_names"])
+
+
 async def _office_settings(conn: asyncpg.Connection, env: EventEnvelope, e: OfficeSettingsChanged) -> None:
     await conn.execute(
-        """INSERT INTO office_time_zones VALUES ($1, $2, $3)
-           ON CONFLICT (office_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = excluded.updated_at""",
-        e.office_id, e.settings.time_zone.value, env.occurred_at)
+        """INSERT INTO office_time_zones VALUES ($1, $2, $3, $4, $5::jsonb)
+           ON CONFLICT (office_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = excluded.updated_at,
+               office_name = excluded.office_name, unit_names = excluded.unit_names""",
+        e.office_id, e.settings.time_zone.value, env.occurred_at, e.settings.office_name,
+        json.dumps(e.settings.unit_names))
 
 
 EVALUATION_HANDLERS: Mapping[str, Handler] = {OfficeSettingsChanged.event_type: _office_settings}
-"""Planning reads one thing from evaluation's topic: each office's time zone (the year interactions count in)."""
+"""Planning reads one thing from evaluation's topic: each office's time zone (the year interactions count in) and
+the office's and its units' names (printed on the SKP)."""
 
 
 async def interaction_totals(conn: asyncpg.Connection, employee_id: str, period_year: int) -> list[asyncpg.Record]:

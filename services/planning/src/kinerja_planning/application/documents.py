@@ -107,14 +107,19 @@ class SkpDocuments:
         self.zone_of = zone_of
         self.db = db
 
-    async def _printed_people(self, content: dict[str, Any]) -> dict[str, Any]:
-        """The employee and the evaluator with their pangkat/golongan from career (printed, not hashed)."""
+    async def _printed(self, content: dict[str, Any], office_id: str) -> dict[str, Any]:
+        """Printed beside the hashed content: the employee's and the evaluator's pangkat/golongan (from career)
+        and the office's and units' names (from the office settings), where they are known."""
         people = {key: content[key] for key in ("pegawai", "penilai")}
         if self.db is None:
             return people
         async with self.db.connection() as conn:
             found = await ranks_of(conn, [p["nip"] for p in people.values()])
-        return with_ranks(people, found, NOT_RECORDED)
+            office_name, units = await rm.office_names(conn, office_id)
+        printed = with_ranks(people, found, NOT_RECORDED)
+        for person in printed.values():
+            person["unit"] = units.get(person["unit"], person["unit"])
+        return {**printed, "instansi": office_name or content["instansi"], "tempat": office_name or content["tempat"]}
 
     async def _streams(self, plan: PerformancePlan) -> dict[str, list[EventEnvelope]]:
         names = [f"skp-{plan.plan_id}", f"pegawai-{plan.employee_id}", f"pegawai-{plan.evaluator_id}"]
@@ -134,14 +139,15 @@ class SkpDocuments:
         assert found.plan_id is not None
         banner = None if found.status in (PlanStatus.APPROVED, PlanStatus.CLOSED) else (
             f"SKP berstatus {plan_status_label(found.status.value)}: belum disetujui pejabat penilai")
+        printed = await self._printed(content, found.office_id)
         return Layout(kind="skp", template="skp.html", subject_id=found.plan_id, employee_id=found.employee_id,
                       office_id=found.office_id, content=content,
                       sources=[Source.of(events[-1]) for events in streams.values() if events],
                       signers=[("pegawai", found.employee_id, content["pegawai"]["nama"]),
                                ("pejabat_penilai", found.evaluator_id, content["penilai"]["nama"])],
-                      place=found.office_id, zone=zone, banner=banner,
+                      place=printed["tempat"], zone=zone, banner=banner,
                       printed={"tanggal": tanggal(plan_stream[-1].recorded_at.astimezone(ZoneInfo(zone)).date()),
-                               **await self._printed_people(content)})
+                               **printed})
 
     async def download(self, plan: PerformancePlan, by: Principal) -> Issued:
         return await self.desk.document(await self.layout(plan), by)

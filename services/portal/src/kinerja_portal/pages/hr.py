@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.forms import Checker
-from kinerja_portal.i18n import LABELS
+from kinerja_portal.i18n import LABELS, translate
 from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, requires, text, values_of
 
 router = APIRouter(dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])  # HR forms only for HR (a 403 page)
@@ -32,7 +32,11 @@ async def _office_page(request: Request, viewer: Viewer, api: Services, office: 
                        period_errors: FormErrors | None = None, period_values: dict[str, str] | None = None,
                        status: int = 200) -> Response:
     found = await api.call("evaluation", "GET", f"/offices/{office}", viewer.token)
-    current = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in (found.get("settings") or {}).items()}
+    settings = found.get("settings") or {}
+    current = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in settings.items()
+               if k not in ("office_name", "unit_names")}
+    current |= {"office_name": settings.get("office_name") or "",
+                "unit_names": "\n".join(f"{k} = {v}" for k, v in (settings.get("unit_names") or {}).items())}
     return render(request, "office.html", {
         "office": office, "periods": found.get("periods") or [], "zone": current.get("time_zone"),
         "period_errors": period_errors or FormErrors(),
@@ -73,7 +77,23 @@ def settings_body(form: FormData, check: Checker) -> dict[str, Any]:
     }
     for name in NUMBER_SETTINGS:
         body[name] = check.integer(name, text(form, name))
+    body["office_name"] = text(form, "office_name") or None
+    body["unit_names"] = unit_names(text(form, "unit_names"), check)
     return body
+
+
+def unit_names(typed: str, check: Checker) -> dict[str, str]:
+    """``BIDANG-MUTASI = Bidang Mutasi`` per line (the names documents print for each unit code)."""
+    names: dict[str, str] = {}
+    for line in (raw.strip() for raw in typed.splitlines()):
+        unit, sep, name = line.partition("=")
+        if not line:
+            continue
+        if not sep or not unit.strip() or not name.strip():
+            check.errors.add("unit_names", translate(check.lang, "office.unit_names_invalid", line=line))
+            break
+        names[unit.strip()] = name.strip()
+    return names
 
 
 @router.post("/kantor/periode")

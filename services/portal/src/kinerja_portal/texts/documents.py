@@ -75,6 +75,14 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verif.problems": {"id": "Yang tidak sesuai", "en": "What does not match"},
     "verif.method_dev_ca": {"id": "sertifikat pengembangan", "en": "development certificate"},
     "verif.method_bsre": {"id": "BSrE", "en": "BSrE"},
+    "office.name": {"id": "Nama kantor (tercetak di dokumen)", "en": "Office name (printed on documents)"},
+    "office.name_hint": {"id": "Contoh: Kantor Regional I Badan Kepegawaian Negara",
+                         "en": "For example: Kantor Regional I Badan Kepegawaian Negara"},
+    "office.unit_names": {"id": "Nama unit kerja (tercetak di dokumen)", "en": "Unit names (printed on documents)"},
+    "office.unit_names_hint": {"id": "Satu unit per baris: KODE-UNIT = Nama unit kerja",
+                               "en": "One unit per line: UNIT-CODE = Unit name"},
+    "office.unit_names_invalid": {"id": "Baris \"{line}\" tidak berbentuk KODE-UNIT = Nama unit kerja",
+                                  "en": "Line \"{line}\" is not of the form UNIT-CODE = Unit name"},
     "verif.log": {"id": "Log transparansi", "en": "Transparency log"},
     "verif.log_intro": {"id": "Peristiwa sumber dokumen ini dibuktikan tercatat dalam checkpoint bertanda tangan "
                         "log transparansi layanan (RFC 9162). Checkpoint yang disaksikan tidak dapat diubah diam-diam, "
@@ -99,5 +107,6 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
                   "en": "How to check without Kinerja's software: docs/events/transparency.md section 8."},
 }
 FIELD_LABELS: Final[dict[str, str]] = {"passphrase": "doc.f_passphrase", "nik": "doc.f_nik",
-                                       "setuju": "doc.f_confirm"}
+                                       "setuju": "doc.f_confirm", "office_name": "office.name",
+                                       "unit_names": "office.unit_names"}
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {}
