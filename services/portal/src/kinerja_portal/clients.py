@@ -69,7 +69,12 @@ class Services:
     """One pooled HTTP client per service; created in the app's lifespan, closed at shutdown."""
 
     def __init__(self, urls: dict[str, str], *, timeout: float) -> None:
-        self._clients = {name: httpx.AsyncClient(base_url=url, timeout=timeout) for name, url in urls.items()}
+        # keep as many idle connections as may be open (httpx keeps 20 of its 100): in a burst, pages that ask
+        # several services at once otherwise close and reopen TCP connections on every call; idle ones go
+        # before uvicorn closes its side (5 s)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=4)
+        self._clients = {name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits)
+                         for name, url in urls.items()}
 
     async def aclose(self) -> None:
         for client in self._clients.values():
