@@ -132,13 +132,14 @@ def tls_refusal(dsn: str, error: ssl.SSLCertVerificationError) -> str:
 
 def postgres_dsn(url: str, *, ssl_mode: SslMode | None = None, ssl_root_cert: str | None = None) -> str:
     """``url`` with ``sslmode``/``sslrootcert`` set (asyncpg reads them like libpq): ``verify-full`` checks
-    the server's certificate against the CA and its name against the host. What the URL already says wins."""
+    the server's certificate against the CA and its name against the host. The settings win over the URL (a
+    URL from a secret with ``sslmode=require`` is raised to ``verify-full`` by the setting)."""
     if ssl_mode is None and ssl_root_cert is None:
         return url
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     if ssl_mode is not None:
-        query.setdefault("sslmode", ssl_mode)
+        query["sslmode"] = ssl_mode
     if ssl_root_cert is not None:
-        query.setdefault("sslrootcert", ssl_root_cert)
+        query["sslrootcert"] = ssl_root_cert
     return urlunsplit(parts._replace(query=urlencode(query)))

@@ -86,6 +86,14 @@ ONLY_IN_KUBERNETES = {
     "db_pool_min": "spelled out per replica in Kubernetes to budget max_connections; compose uses the default",
     "db_pool_max": "as db_pool_min",
     "session_database_url": "several portal replicas share signed-out sessions; compose runs one portal",
+    "kafka_security_protocol": "the cluster's brokers take TLS + SCRAM-SHA-512, one principal per service with its "
+                               "ACLs (issue 18); compose's one broker is on the host's private network (PLAINTEXT)",
+    "kafka_sasl_username": "as kafka_security_protocol",
+    "kafka_sasl_password": "as kafka_security_protocol (Strimzi's KafkaUser secret)",
+    "kafka_ssl_ca_file": "as kafka_security_protocol (Strimzi's cluster CA)",
+    "database_ssl_mode": "CloudNativePG serves TLS with its own CA: verify-full; compose's PostgreSQL is on the "
+                         "host's private network",
+    "database_ssl_root_cert": "as database_ssl_mode",
 }
 ONLY_IN_COMPOSE = {
     "transparency_witness_url": "in Kubernetes another institution runs the witness (deploy/kubernetes/witness/): "

@@ -61,14 +61,15 @@ def test_service_settings_build_the_client_and_refuse_sasl_without_a_password(
     assert kafka_from_env("k:9093") == settings.kafka  # the tools read the same names
 
 
-def test_postgres_dsn_adds_verify_full_and_the_ca_unless_the_url_says_otherwise() -> None:
+def test_postgres_dsn_adds_verify_full_and_the_ca_over_what_the_url_says() -> None:
     assert postgres_dsn("postgresql://u:p@db:5432/x") == "postgresql://u:p@db:5432/x"
     dsn = postgres_dsn("postgresql://u:p@db:5432/x?application_name=a", ssl_mode="verify-full",
                        ssl_root_cert="/etc/pg/ca.crt")
     query = parse_qs(urlsplit(dsn).query)
     assert query == {"application_name": ["a"], "sslmode": ["verify-full"], "sslrootcert": ["/etc/pg/ca.crt"]}
-    kept = postgres_dsn("postgresql://db/x?sslmode=require", ssl_mode="verify-full")
-    assert parse_qs(urlsplit(kept).query)["sslmode"] == ["require"]
+    raised = postgres_dsn("postgresql://db/x?sslmode=require", ssl_mode="verify-full")
+    assert parse_qs(urlsplit(raised).query)["sslmode"] == ["verify-full"]
+    assert parse_qs(urlsplit(postgres_dsn("postgresql://db/x?sslmode=require")).query)["sslmode"] == ["require"]
     settings = ServiceSettings(database_url="postgresql://db/x", database_ssl_mode="verify-full",
                                database_ssl_root_cert="/ca.pem")
     assert "sslmode=verify-full" in settings.database_dsn
