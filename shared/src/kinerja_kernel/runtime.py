@@ -135,7 +135,8 @@ class OffsetCommitter:
                 log.warning("consumer.commit_failed", consumer=self.name, offsets=len(offsets), error=repr(exc))
 
 
-def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequence[str]) -> OffsetCommitter:
+def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequence[str], *,
+                    session_timeout_ms: int = 10_000, heartbeat_interval_ms: int = 3_000) -> OffsetCommitter:
     """Subscribe ``consumer`` with manual acknowledgement: an offset is committed only after the record's
     effect, in groups (``OffsetCommitter``).
 
@@ -181,7 +182,8 @@ def attach_consumer(broker: KafkaBroker, consumer: InboxConsumer, topics: Sequen
 
     subscriber = broker.subscriber(
         *topics, group_id=consumer.name, ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest",
-        max_poll_interval_ms=300_000, decoder=_undecoded,
+        max_poll_interval_ms=300_000, session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=heartbeat_interval_ms, decoder=_undecoded,
     )
     subscriber(on_record)
     committer.subscriber = subscriber
@@ -204,7 +206,8 @@ class Backoff:
         self._failures = 0
 
 
-def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_letters: DeadLetters) -> None:
+def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_letters: DeadLetters, *,
+                          session_timeout_ms: int = 10_000, heartbeat_interval_ms: int = 3_000) -> None:
     """Subscribe a batch consumer with manual acknowledgement: offsets move after the batch is applied."""
 
     backoff = Backoff()
@@ -231,7 +234,8 @@ def attach_batch_consumer(broker: KafkaBroker, spec: BatchConsumerSpec, dead_let
 
     broker.subscriber(
         *spec.topics, group_id=spec.name, batch=True, max_records=spec.max_records, batch_timeout_ms=200,
-        ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest", decoder=_undecoded,
+        ack_policy=AckPolicy.MANUAL, auto_offset_reset="earliest", session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=heartbeat_interval_ms, decoder=_undecoded,
     )(on_batch)
 
 
@@ -337,17 +341,19 @@ class ServiceRuntime:
         topics = sorted({t for spec in specs for t in spec.topics})
         await ensure_topics(s.kafka, [self._topic_spec(t) for t in topics])
         self.broker = KafkaBroker(**s.kafka.broker_kwargs(), client_id=f"kinerja-{self.service}-consumer", logger=None)
+        group = {"session_timeout_ms": s.consumer_session_timeout_ms,
+                 "heartbeat_interval_ms": s.consumer_heartbeat_interval_ms}
         for spec in specs:
             if isinstance(spec, BatchConsumerSpec):
                 sink = DeadLetters(consumer=spec.name, db=self.db, producer=self.producer,
                                    topic=dead_letter_topic(self.service))
-                attach_batch_consumer(self.broker, spec, sink)
+                attach_batch_consumer(self.broker, spec, sink, **group)
                 continue
             consumer = InboxConsumer(
                 name=spec.name, db=self.db, handlers=spec.handlers, producer=self.producer,
                 dead_letter_topic=dead_letter_topic(self.service),
             )
-            self._committers.append(attach_consumer(self.broker, consumer, spec.topics))
+            self._committers.append(attach_consumer(self.broker, consumer, spec.topics, **group))
         await self.broker.start()
         if s.inbox_retention_days > 0:
             self.run_background("inbox-pruning", self._prune_inbox)

@@ -68,6 +68,15 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 1000
     relay_idle_interval_ms: int = 20
     consumer_enabled: bool = True
+    consumer_session_timeout_ms: int = Field(
+        default=10_000, ge=6_000, le=300_000, description=(
+            "a consumer that sends no heartbeat for this long is taken for dead and its partitions move to the "
+            "other replicas: how long a crashed replica's partitions wait (a stopped one leaves the group at "
+            "once). Lower fails over sooner, but a replica whose event loop is busy longer than this (a large "
+            "PDF, a paused VM) loses its partitions for nothing; the brokers allow 6 s to 5 min by default"))
+    consumer_heartbeat_interval_ms: int = Field(
+        default=3_000, ge=500, description="how often a consumer tells the group it is alive: at most a third of "
+                                           "the session timeout")
     inbox_retention_days: int = Field(
         default=90, ge=0,
         description="inbox rows (processed event ids) older than this are deleted hourly; 0 keeps them forever. "
@@ -87,6 +96,8 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _transport_complete(self) -> ServiceSettings:
         self.kafka  # noqa: B018 - refuses SASL_SSL without credentials when the settings are read
+        if self.consumer_heartbeat_interval_ms * 3 > self.consumer_session_timeout_ms:
+            raise ValueError("consumer_heartbeat_interval_ms must be at most a third of consumer_session_timeout_ms")
         return self
 
     @property
