@@ -22,14 +22,14 @@ from pydantic_core import to_jsonable_python
 
 from kinerja_kernel.aggregate import Aggregate
 from kinerja_kernel.canonical import canonical_json
-from kinerja_kernel.chain import ChainBreak, ChainReport, verify_stream
+from kinerja_kernel.chain import ChainBreak
 from kinerja_kernel.cloudevents import MalformedMessage, from_kafka
 from kinerja_kernel.envelope import EventEnvelope, format_time
 from kinerja_kernel.eventstore import _COLUMNS, row_to_envelope
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 from kinerja_kernel.topic_reader import TopicRecord, read_topic
 from kinerja_kernel.transparency.proofs import ProofBundle, proofs_for
-from kinerja_kernel.transport import KafkaTarget
+from kinerja_kernel.verification import verify_rows
 
 # payload members that hold "the new value" of a change, in the order they are looked for
 _NEW_VALUE_KEYS = ("rating", "predicate", "result", "scores", "settings", "box", "eligible", "points", "status",
@@ -151,26 +151,9 @@ async def verify(conn: asyncpg.Connection, scope: Scope, *, stream_id: str | Non
     if stream_id is not None:
         args.append(stream_id)
         where = (where + " AND " if where else " WHERE ") + f"stream_id = ${len(args)}"
-    report = ChainReport()
-    current: list[EventEnvelope] = []
-    sql = (f"SELECT {_COLUMNS} FROM events WHERE stream_id IN (SELECT DISTINCT stream_id FROM events{where}) "  # noqa: S608
-           "ORDER BY stream_id, stream_version")
-    async with conn.transaction(isolation="repeatable_read", readonly=True):
-        async for row in conn.cursor(sql, *args, prefetch=2000):
-            envelope = row_to_envelope(row)
-            if current and envelope.stream_id != current[0].stream_id:
-                _add(report, verify_stream(current))
-                current = []
-            current.append(envelope)
-    if current:
-        _add(report, verify_stream(current))
+    streams = f"WHERE stream_id IN (SELECT DISTINCT stream_id FROM events{where})" if where else ""  # noqa: S608
+    report = await verify_rows(conn, streams, args)
     return Verification(report.streams, report.events, report.breaks, time.perf_counter() - started)
-
-
-def _add(total: ChainReport, part: ChainReport) -> None:
-    total.streams += part.streams
-    total.events += part.events
-    total.breaks.extend(part.breaks)
 
 
 # -- reconciliation of the store against its topic ----------------------------------------------------
@@ -269,7 +252,7 @@ def _same_record(first: EventEnvelope, again: EventEnvelope) -> bool:
         again.hashed_content())
 
 
-async def reconcile(conn: asyncpg.Connection, bootstrap: KafkaTarget, topic: str, scope: Scope) -> Reconciliation:
+async def reconcile(conn: asyncpg.Connection, bootstrap: str, topic: str, scope: Scope) -> Reconciliation:
     """Compare the store (within ``scope``'s offices) with everything on ``topic`` for those offices."""
     stored = await events_in(conn, Scope(offices=scope.offices, office_id=scope.office_id))
     offices = frozenset({scope.office_id}) if scope.office_id else scope.offices

@@ -20,8 +20,9 @@ _SAFE_INTEGER = 2**53 - 1
 
 def _fast_path_applies(value: Any) -> bool:
     stack = [value]
+    push, pop = stack.append, stack.pop
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, str):
             if not item.isascii() and any(ord(ch) > _BMP_MAX for ch in item):
                 return False
@@ -31,7 +32,15 @@ def _fast_path_applies(value: Any) -> bool:
                     return False
                 if not key.isascii() and any(ord(ch) > _BMP_MAX for ch in key):
                     return False
-                stack.append(inner)
+                kind = type(inner)  # the common leaves decided here, the rest by the general rules below
+                if kind is str:
+                    if not inner.isascii() and any(ord(ch) > _BMP_MAX for ch in inner):
+                        return False
+                elif kind is int:
+                    if abs(inner) > _SAFE_INTEGER:
+                        return False
+                elif kind is not bool and inner is not None:
+                    push(inner)
         elif isinstance(item, list | tuple):
             stack.extend(item)
         elif isinstance(item, float):
@@ -44,5 +53,15 @@ def _fast_path_applies(value: Any) -> bool:
 def canonical_json(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of a JSON value."""
     if _fast_path_applies(value):
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return _DUMPS(value).encode("utf-8")
     return bytes(rfc8785.dumps(value))
+
+
+def canonical_text(value: Any) -> str:
+    """``canonical_json(value)`` as text (for building a larger canonical document around it)."""
+    if _fast_path_applies(value):
+        return _DUMPS(value)
+    return bytes(rfc8785.dumps(value)).decode("utf-8")
+
+
+_DUMPS = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope
+from kinerja_kernel.canonical import canonical_text
+from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, format_time, hashed_bytes
 
 
 @dataclass(frozen=True)
@@ -42,17 +47,67 @@ def verify_stream(events: Iterable[EventEnvelope]) -> ChainReport:
     expected_version = 1
     for event in events:
         report.events += 1
-        where = (event.stream_id, event.stream_version, str(event.event_id))
-        gap = event.stream_version > expected_version
-        if event.stream_version != expected_version:
-            report.breaks.append(ChainBreak(*where, f"expected version {expected_version}"))
+        version = event.stream_version
+        gap = version > expected_version
+        if version != expected_version:
+            report.breaks.append(ChainBreak(event.stream_id, version, str(event.event_id),
+                                            f"expected version {expected_version}"))
         if not gap and event.prev_hash != expected_prev:
-            report.breaks.append(ChainBreak(*where, "prev_hash does not match the previous event's hash"))
+            report.breaks.append(ChainBreak(event.stream_id, version, str(event.event_id),
+                                            "prev_hash does not match the previous event's hash"))
         if event.computed_hash() != event.hash:
-            report.breaks.append(ChainBreak(*where, "hash does not match the event's content"))
+            report.breaks.append(ChainBreak(event.stream_id, version, str(event.event_id),
+                                            "hash does not match the event's content"))
         expected_prev = event.hash
-        expected_version = event.stream_version + 1
+        expected_version = version + 1
     return report
+
+
+ROW_COLUMNS = (
+    "stream_id, stream_version, event_id::text AS event_id, event_type, event_version, source, subject, office_id, "
+    "actor_id, actor_role, occurred_at, recorded_at, correlation_id, causation_id, payload::text AS payload, "
+    "prev_hash, hash"
+)
+
+
+class RowVerifier:
+    """``verify_stream`` over stored rows (``ROW_COLUMNS``, ordered by stream id and version), stream after
+    stream, without building envelopes: the same checks, findings and counts, the same hash definition
+    (``hashed_bytes``)."""
+
+    def __init__(self) -> None:
+        self.report = ChainReport()
+        self._stream: str | None = None
+        self._prev = GENESIS_HASH
+        self._version = 1
+
+    def add(self, rows: Iterable[Any]) -> None:
+        report, breaks = self.report, self.report.breaks
+        stream, expected_prev, expected_version = self._stream, self._prev, self._version
+        loads, text, content_of, sha256 = json.loads, canonical_text, hashed_bytes, hashlib.sha256
+        times: dict[datetime, str] = {}  # the events of one append share their recorded_at
+        for row in rows:
+            stream_id, version, prev_hash, stored_hash = row[0], row[1], row[15], row[16]
+            if stream_id != stream:
+                stream, expected_prev, expected_version = stream_id, GENESIS_HASH, 1
+                report.streams += 1
+            report.events += 1
+            if version != expected_version:
+                breaks.append(ChainBreak(stream_id, version, row[2], f"expected version {expected_version}"))
+            if version <= expected_version and prev_hash != expected_prev:
+                breaks.append(ChainBreak(stream_id, version, row[2],
+                                         "prev_hash does not match the previous event's hash"))
+            payload = loads(row[14])
+            content = content_of(
+                event_id=row[2], event_type=row[3], event_version=row[4], source=row[5], stream_id=stream_id,
+                stream_version=version, subject=row[6], office_id=row[7], actor_id=row[8], actor_role=row[9],
+                occurred_at=row[10], recorded_at=times.get(row[11]) or times.setdefault(row[11], format_time(row[11])),
+                correlation_id=row[12], causation_id=row[13],
+                payload=payload, payload_json=text(payload), prev_hash=prev_hash)
+            if sha256(prev_hash.encode("ascii") + content).hexdigest() != stored_hash:
+                breaks.append(ChainBreak(stream_id, version, row[2], "hash does not match the event's content"))
+            expected_prev, expected_version = stored_hash, version + 1
+        self._stream, self._prev, self._version = stream, expected_prev, expected_version
 
 
 def verify_streams(events: Iterable[EventEnvelope]) -> ChainReport:

@@ -11,13 +11,14 @@ The first event of a stream has ``prev_hash`` = 64 zeros.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from kinerja_kernel.canonical import canonical_json
+from kinerja_kernel.canonical import canonical_json, canonical_text
 from kinerja_kernel.tracing import TRACEPARENT_PATTERN, current_traceparent
 
 GENESIS_HASH = "0" * 64
@@ -39,7 +40,11 @@ def utcnow() -> datetime:
 
 def format_time(value: datetime) -> str:
     """The one textual form of an instant in hashes and on the wire: UTC, microseconds, ``Z``."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    if value.year >= 1000:  # isoformat is the same text (strftime does not pad years below 1000), 3x faster
+        return value.isoformat(timespec="microseconds")[:26] + "Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Actor(BaseModel):
@@ -121,7 +126,14 @@ class EventEnvelope(BaseModel):
 
     def computed_hash(self) -> str:
         """The hash this envelope should carry given its content and ``prev_hash``."""
-        return chain_hash(self.prev_hash, self.hashed_content())
+        content = hashed_bytes(
+            event_id=self.event_id, event_type=self.event_type, event_version=self.event_version, source=self.source,
+            stream_id=self.stream_id, stream_version=self.stream_version, subject=self.subject,
+            office_id=self.office_id, actor_id=self.actor_id, actor_role=self.actor_role,
+            occurred_at=self.occurred_at, recorded_at=self.recorded_at, correlation_id=self.correlation_id,
+            causation_id=self.causation_id, payload=self.payload, payload_json=canonical_text(self.payload),
+            prev_hash=self.prev_hash)
+        return hashlib.sha256(self.prev_hash.encode("ascii") + content).hexdigest()
 
 
 def hashed_content(
@@ -171,46 +183,118 @@ def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
+_SAFE_INTEGER = 2**53 - 1
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def _instant(value: datetime | str) -> datetime:
+    return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC) if isinstance(value, str) else value
+_string = json.encoder.encode_basestring  # a JSON string exactly as RFC 8785 writes it (no key order involved)
+
+
+def hashed_bytes(
+    *,
+    event_id: uuid.UUID | str,
+    event_type: str,
+    event_version: int,
+    source: str,
+    stream_id: str,
+    stream_version: int,
+    subject: str,
+    office_id: str,
+    actor_id: str,
+    actor_role: str,
+    occurred_at: datetime | str,
+    recorded_at: datetime | str,
+    correlation_id: str,
+    causation_id: str | None,
+    payload: dict[str, Any],
+    payload_json: str,
+    prev_hash: str,
+) -> bytes:
+    """``canonical_json(hashed_content(...))``, written directly: the members in RFC 8785 order (fixed ASCII
+    names), strings and the payload's canonical text (``payload_json``) as JCS writes them; a time given as
+    text is ``format_time``'s text. Anything outside that fast path (a version that is not a plain safe
+    integer) goes the general way."""
+    if (type(event_version) is not int or type(stream_version) is not int
+            or not 0 <= event_version <= _SAFE_INTEGER or not 0 <= stream_version <= _SAFE_INTEGER):
+        return canonical_json(hashed_content(
+            event_id=uuid.UUID(str(event_id)), event_type=event_type, event_version=event_version, source=source,
+            stream_id=stream_id, stream_version=stream_version, subject=subject, office_id=office_id,
+            actor_id=actor_id, actor_role=actor_role, occurred_at=_instant(occurred_at),
+            recorded_at=_instant(recorded_at), correlation_id=correlation_id, causation_id=causation_id,
+            payload=payload, prev_hash=prev_hash))
+    s = _string
+    causation = "null" if causation_id is None else s(causation_id)
+    occurred = occurred_at if isinstance(occurred_at, str) else format_time(occurred_at)
+    recorded = recorded_at if isinstance(recorded_at, str) else format_time(recorded_at)
+    return (
+        f'{{"actor_id":{s(actor_id)},"actor_role":{s(actor_role)},"causation_id":{causation},'
+        f'"correlation_id":{s(correlation_id)},"event_id":{s(str(event_id))},"event_type":{s(event_type)},'
+        f'"event_version":{event_version},"occurred_at":"{occurred}",'
+        f'"office_id":{s(office_id)},"payload":{payload_json},"prev_hash":{s(prev_hash)},'
+        f'"recorded_at":"{recorded}","source":{s(source)},"stream_id":{s(stream_id)},'
+        f'"stream_version":{stream_version},"subject":{s(subject)}}}'
+    ).encode()
+
+
 def seal(
     pending: PendingEvent, *, source: str, stream_id: str, stream_version: int, prev_hash: str,
     recorded_at: datetime,
 ) -> EventEnvelope:
     """Give a pending event its place in a stream and its hash."""
-    content = hashed_content(
-        event_id=pending.event_id,
-        event_type=pending.event_type,
-        event_version=pending.event_version,
-        source=source,
-        stream_id=stream_id,
-        stream_version=stream_version,
-        subject=pending.subject,
-        office_id=pending.office_id,
-        actor_id=pending.actor.id,
-        actor_role=pending.actor.role,
-        occurred_at=pending.occurred_at,
-        recorded_at=recorded_at,
-        correlation_id=pending.correlation_id,
-        causation_id=pending.causation_id,
-        payload=pending.payload,
-        prev_hash=prev_hash,
-    )
-    return EventEnvelope.model_construct(
-        event_id=pending.event_id,
-        event_type=pending.event_type,
-        event_version=pending.event_version,
-        source=source,
-        stream_id=stream_id,
-        stream_version=stream_version,
-        subject=pending.subject,
-        office_id=pending.office_id,
-        actor_id=pending.actor.id,
-        actor_role=pending.actor.role,
-        occurred_at=pending.occurred_at,
-        recorded_at=recorded_at.astimezone(UTC),
-        correlation_id=pending.correlation_id,
-        causation_id=pending.causation_id,
-        payload=pending.payload,
-        prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, content),
-        traceparent=current_traceparent(),
-    )
+    return seal_with_payload(pending, source=source, stream_id=stream_id, stream_version=stream_version,
+                             prev_hash=prev_hash, recorded_at=recorded_at, traceparent=current_traceparent())[0]
+
+
+def seal_with_payload(
+    pending: PendingEvent, *, source: str, stream_id: str, stream_version: int, prev_hash: str,
+    recorded_at: datetime, traceparent: str | None,
+) -> tuple[EventEnvelope, str]:
+    """``seal`` for the store: also the payload's canonical JSON text (what the store writes to ``payload``;
+    computed once for the hash), with the caller's ``traceparent`` (read once per append)."""
+    if recorded_at.tzinfo is not UTC:
+        recorded_at = recorded_at.astimezone(UTC)
+    payload_json = canonical_text(pending.payload)
+    actor = pending.actor
+    content = hashed_bytes(
+        event_id=pending.event_id, event_type=pending.event_type, event_version=pending.event_version,
+        source=source, stream_id=stream_id, stream_version=stream_version, subject=pending.subject,
+        office_id=pending.office_id, actor_id=actor.id, actor_role=actor.role, occurred_at=pending.occurred_at,
+        recorded_at=recorded_at, correlation_id=pending.correlation_id, causation_id=pending.causation_id,
+        payload=pending.payload, payload_json=payload_json, prev_hash=prev_hash)
+    envelope = trusted_envelope({
+        "event_id": pending.event_id,
+        "event_type": pending.event_type,
+        "event_version": pending.event_version,
+        "source": source,
+        "stream_id": stream_id,
+        "stream_version": stream_version,
+        "subject": pending.subject,
+        "office_id": pending.office_id,
+        "actor_id": actor.id,
+        "actor_role": actor.role,
+        "occurred_at": pending.occurred_at,
+        "recorded_at": recorded_at,
+        "correlation_id": pending.correlation_id,
+        "causation_id": pending.causation_id,
+        "payload": pending.payload,
+        "prev_hash": prev_hash,
+        "hash": hashlib.sha256(prev_hash.encode("ascii") + content).hexdigest(),
+        "traceparent": traceparent,
+    })
+    return envelope, payload_json
+
+
+_ENVELOPE_FIELDS = frozenset(EventEnvelope.model_fields)
+
+
+def trusted_envelope(values: dict[str, Any]) -> EventEnvelope:
+    """``EventEnvelope.model_construct(**values)`` for ``values`` holding every field (sealed here or read back
+    from the store): what ``model_construct`` sets, without its per-field alias and default lookups."""
+    envelope = EventEnvelope.__new__(EventEnvelope)
+    object.__setattr__(envelope, "__dict__", values)
+    object.__setattr__(envelope, "__pydantic_fields_set__", set(_ENVELOPE_FIELDS))
+    object.__setattr__(envelope, "__pydantic_extra__", None)
+    object.__setattr__(envelope, "__pydantic_private__", None)
+    return envelope

@@ -28,8 +28,16 @@ from typing import Any, Protocol
 import asyncpg
 
 from kinerja_kernel.db import Database
-from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, PendingEvent, seal, utcnow
+from kinerja_kernel.envelope import (
+    GENESIS_HASH,
+    EventEnvelope,
+    PendingEvent,
+    seal_with_payload,
+    trusted_envelope,
+    utcnow,
+)
 from kinerja_kernel.errors import ConcurrencyError
+from kinerja_kernel.tracing import current_traceparent
 
 
 @dataclass(frozen=True, order=True)
@@ -94,35 +102,36 @@ RETURNING event_id
 """
 
 
-def _row(e: EventEnvelope) -> tuple[object, ...]:
-    """An envelope's insert values after its stream id or version (the order of the append statements)."""
+def _row(e: EventEnvelope, payload_json: str) -> tuple[object, ...]:
+    """An envelope's insert values after its stream id or version (the order of the append statements);
+    ``payload_json`` is the payload's canonical text from sealing (jsonb keeps the same value)."""
     return (e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id, e.actor_role,
-            e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-            json.dumps(e.payload, ensure_ascii=False), e.prev_hash, e.hash, e.traceparent)
+            e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, payload_json, e.prev_hash, e.hash,
+            e.traceparent)
 
 
 def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
     """Build an envelope from an ``events`` row selected with the store's columns."""
-    return EventEnvelope.model_construct(
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        event_version=row["event_version"],
-        source=row["source"],
-        stream_id=row["stream_id"],
-        stream_version=row["stream_version"],
-        subject=row["subject"],
-        office_id=row["office_id"],
-        actor_id=row["actor_id"],
-        actor_role=row["actor_role"],
-        occurred_at=row["occurred_at"],
-        recorded_at=row["recorded_at"],
-        correlation_id=row["correlation_id"],
-        causation_id=row["causation_id"],
-        payload=json.loads(row["payload"]),
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-        traceparent=row.get("traceparent"),
-    )
+    return trusted_envelope({
+        "event_id": row["event_id"],
+        "event_type": row["event_type"],
+        "event_version": row["event_version"],
+        "source": row["source"],
+        "stream_id": row["stream_id"],
+        "stream_version": row["stream_version"],
+        "subject": row["subject"],
+        "office_id": row["office_id"],
+        "actor_id": row["actor_id"],
+        "actor_role": row["actor_role"],
+        "occurred_at": row["occurred_at"],
+        "recorded_at": row["recorded_at"],
+        "correlation_id": row["correlation_id"],
+        "causation_id": row["causation_id"],
+        "payload": json.loads(row["payload"]),
+        "prev_hash": row["prev_hash"],
+        "hash": row["hash"],
+        "traceparent": row.get("traceparent"),
+    })
 
 
 class EventStore(Protocol):
@@ -214,15 +223,17 @@ class PostgresEventStore:
         if prev_hash is None:
             raise ConcurrencyError(stream_id, expected_version, "the stream is behind the expected version")
         recorded_at = utcnow()
+        traceparent = current_traceparent()
         sealed: list[EventEnvelope] = []
+        rows: list[tuple[object, ...]] = []
         for offset, pending in enumerate(events, start=1):
-            envelope = seal(
+            envelope, payload_json = seal_with_payload(
                 pending, source=self.source, stream_id=stream_id, stream_version=expected_version + offset,
-                prev_hash=prev_hash, recorded_at=recorded_at,
+                prev_hash=prev_hash, recorded_at=recorded_at, traceparent=traceparent,
             )
             sealed.append(envelope)
+            rows.append((envelope.stream_version, *_row(envelope, payload_json)))
             prev_hash = envelope.hash
-        rows = [(e.stream_version, *_row(e)) for e in sealed]
         expected_hash = sealed[0].prev_hash
         # one event (the common case): plain parameters; several: one statement over unnest'ed arrays
         values: list[object]
@@ -251,9 +262,11 @@ class PostgresEventStore:
         if not items:
             return []
         recorded_at = utcnow()
-        sealed = [seal(p, source=self.source, stream_id=sid, stream_version=1, prev_hash=GENESIS_HASH,
-                       recorded_at=recorded_at) for sid, p in items]
-        columns = [list(c) for c in zip(*[(e.stream_id, *_row(e)) for e in sealed], strict=True)]
+        traceparent = current_traceparent()
+        pairs = [seal_with_payload(p, source=self.source, stream_id=sid, stream_version=1, prev_hash=GENESIS_HASH,
+                                   recorded_at=recorded_at, traceparent=traceparent) for sid, p in items]
+        sealed = [e for e, _ in pairs]
+        columns = [list(c) for c in zip(*[(e.stream_id, *_row(e, text)) for e, text in pairs], strict=True)]
         written = {r["event_id"] for r in await conn.fetch(_APPEND_NEW_STREAMS_SQL, self.source, *columns)}
         return [e for e in sealed if e.event_id in written]
 
