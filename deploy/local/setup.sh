@@ -37,6 +37,12 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
+# PgBouncer in session mode in front of the services' pools (issue 18: the pooling the README recommends is tested)
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "setup: installing PgBouncer (session-mode pooling test)" >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+fi
+
 # official documents (issue 15): WeasyPrint's Pango/HarfBuzz, DejaVu and Noto fonts for Indonesian text, and
 # poppler-utils (pdfsig validates PAdES signatures, pdftotext/pdftoppm read documents back in tests)
 if ! command -v pdfsig >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
