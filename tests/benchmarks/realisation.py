@@ -174,19 +174,25 @@ async def run(args: argparse.Namespace, res: Results) -> None:
             print(f"seeded {len(plans)} approved SKPs in {res.details['seed_seconds']} s", flush=True)
             await load(client, plans, concurrency=args.concurrency, seconds=2.0, year=year)  # warm-up, not measured
             spy = py_spy(ps.pid, args.seconds, res.started.strftime("%Y%m%dT%H%M%SZ")) if args.py_spy else None
+            me = psutil.Process()
             load_before, cpu_before, machine_before = psutil.getloadavg(), ps.cpu_times(), psutil.cpu_times()
+            pg_before, client_before = common.tree_cpu(infra.postgres_pid), me.cpu_times()
             latencies, statuses, took = await load(client, plans, concurrency=args.concurrency,
                                                    seconds=args.seconds, year=year)
             cpu_after, machine_after, load_after = ps.cpu_times(), psutil.cpu_times(), psutil.getloadavg()
+            pg_after, client_after = common.tree_cpu(infra.postgres_pid), me.cpu_times()
             if spy is not None:
                 _, err = await asyncio.to_thread(spy.communicate)
                 res.details["py_spy"] = err.decode(errors="replace")[-2000:]
     service_cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
+    pg_cpu = pg_after - pg_before if pg_after is not None and pg_before is not None else None
+    client_cpu = (client_after.user + client_after.system) - (client_before.user + client_before.system)
     d = common.distribution(latencies)
     ok = statuses.get("201", 0)
     busy = common.machine_cpu(machine_before, machine_after)
     res.details.update({"employees": len(plans), "concurrency": args.concurrency, "seconds": took,
-                        "statuses": statuses, "latency_ms": d, "service_cpu_s": service_cpu,
+                        "statuses": statuses, "latency_ms": d, "service_cpu_s": service_cpu, "postgres_cpu_s": pg_cpu,
+                        "client_cpu_s": client_cpu,
                         "machine_during_load": busy, "load_average_before": load_before,
                         "load_average_after": load_after})
     if ok != len(latencies):
@@ -198,8 +204,15 @@ async def run(args: argparse.Namespace, res: Results) -> None:
     res.add(Figure("R2", "Request latency p50", d.get("p50"), "ms"))
     res.add(Figure("R3", "Request latency p95", d.get("p95"), "ms"))
     res.add(Figure("R4", "Request latency p99", d.get("p99"), "ms", target=TARGET_P99_MS, higher_is_better=False))
-    res.add(Figure("R5", "Service CPU per request", service_cpu / max(len(latencies), 1) * 1000, "ms",
-                   note="user+system of the planning process"))
+    per = 1000 / max(len(latencies), 1)
+    res.add(Figure("R5", "Service CPU per request", service_cpu * per, "ms",
+                   note="user+system of the planning process (relay and transparency log included)"))
+    res.add(Figure("R6", "Entries/s one core of the service would serve", 1000 / (service_cpu * per), "req/s",
+                   note="1000 / R5: the process's own ceiling, whatever else runs on the machine"))
+    res.add(Figure("R7", "PostgreSQL CPU per request", pg_cpu * per if pg_cpu is not None else None, "ms",
+                   note="all of the server's processes (backends, WAL writer, checkpointer)"))
+    res.add(Figure("R8", "Load client CPU per request", client_cpu * per, "ms",
+                   note="this script (httpx), on the same 2 cores"))
 
 
 def markdown(res: Results, seconds: float) -> str:

@@ -16,6 +16,7 @@ import structlog
 from typing_extensions import TypeVar
 
 from kinerja_kernel.aggregate import Aggregate
+from kinerja_kernel.aggregate_cache import AggregateCache
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
 from kinerja_kernel.errors import ConcurrencyError
 from kinerja_kernel.eventstore import EventStore, PostgresEventStore
@@ -53,17 +54,22 @@ class EventSourcedRepository(Generic[A, S]):
 
     ``store`` is any ``EventStore``: PostgreSQL in the services, ``InMemoryEventStore`` in application tests
     (then without a projection: projections write SQL).
+
+    ``cache_size`` > 0 keeps that many aggregates as ``change`` saved them (``AggregateCache``), so the next
+    ``change`` of the same stream reads and folds only what was written since; for long streams written
+    often (an SKP's realisation). ``load`` always folds the whole stream.
     """
 
     def __init__(
         self, store: S, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY,
-        projection: Projection | None = None,
+        projection: Projection | None = None, cache_size: int = 0,
     ) -> None:
         self.store = store
         self.aggregate = aggregate
         self.prefix = prefix
         self.registry = registry
         self.projection = projection
+        self.cache: AggregateCache[A] | None = AggregateCache(cache_size) if cache_size > 0 else None
 
     def stream_id(self, aggregate_id: object) -> str:
         return f"{self.prefix}-{aggregate_id}"
@@ -75,6 +81,22 @@ class EventSourcedRepository(Generic[A, S]):
         return self.aggregate.replay(
             self.registry.decode(e.event_type, e.event_version, e.payload) for e in envelopes
         )
+
+    async def _load_cached(self, aggregate_id: object, conn: Any) -> A | None:
+        """``load``, from the cache when it holds the stream: only the events from its version on are read (that
+        version's own event again, so the store knows the head it appends after) and the newer ones applied."""
+        assert self.cache is not None
+        stream_id = self.stream_id(aggregate_id)
+        aggregate = self.cache.take(stream_id)
+        if aggregate is None:
+            return await self.load(aggregate_id, conn=conn)
+        envelopes = await self.store.read_stream(stream_id, from_version=aggregate.version, conn=conn)
+        if not envelopes or envelopes[0].stream_version != aggregate.version:
+            return await self.load(aggregate_id, conn=conn)  # not the stream it was saved to: never trusted
+        for e in envelopes[1:]:
+            aggregate.apply(self.registry.decode(e.event_type, e.event_version, e.payload))
+            aggregate.version += 1
+        return aggregate
 
     async def history(self, aggregate_id: object) -> list[EventEnvelope]:
         return await self.store.read_stream(self.stream_id(aggregate_id))
@@ -130,19 +152,27 @@ class EventSourcedRepository(Generic[A, S]):
         - ``retry_on_conflict``: a command that states no expected version (its decision holds on any state)
           is decided again on the new state after a lost race, up to ``RETRIES_ON_CONFLICT`` times. Never
           inside a caller's transaction (``conn``): a failed statement there spoils the whole transaction.
+        - With a cache, a change in its own transaction (no ``conn``) starts from the cached aggregate and keeps
+          it again once committed; inside a caller's transaction the cache is not used.
         """
         retries = RETRIES_ON_CONFLICT if retry_on_conflict and expected_version is None and conn is None else 0
+        cached = self.cache is not None and conn is None
         for attempt in range(retries + 1):
             try:
                 if conn is None and lock:
                     async with self.store.transaction() as own:
-                        return await self._change_once(
+                        aggregate = await self._change_once(
                             aggregate_id, expected_version, decide, actor=actor, office_id=office_id,
                             subject=subject, start=start, check=check, not_found=not_found, conn=own, lock=True,
-                            save=save)
-                return await self._change_once(
-                    aggregate_id, expected_version, decide, actor=actor, office_id=office_id, subject=subject,
-                    start=start, check=check, not_found=not_found, conn=conn, lock=lock, save=save)
+                            save=save, cached=cached)
+                else:
+                    aggregate = await self._change_once(
+                        aggregate_id, expected_version, decide, actor=actor, office_id=office_id, subject=subject,
+                        start=start, check=check, not_found=not_found, conn=conn, lock=lock, save=save,
+                        cached=cached)
+                if cached and self.cache is not None:  # committed by now
+                    self.cache.keep(self.stream_id(aggregate_id), aggregate)
+                return aggregate
             except ConcurrencyError as exc:
                 if attempt >= retries:
                     raise
@@ -154,12 +184,12 @@ class EventSourcedRepository(Generic[A, S]):
         self, aggregate_id: object, expected_version: int | None, decide: Callable[[A], object], *,
         actor: Actor | Callable[[A], Actor], office_id: str | Callable[[A], str], subject: str | Callable[[A], str],
         start: Callable[[], A] | None, check: Callable[[A], object] | None, not_found: Callable[[], Exception] | None,
-        conn: Any, lock: bool, save: bool,
+        conn: Any, lock: bool, save: bool, cached: bool = False,
     ) -> A:
         stream_id = self.stream_id(aggregate_id)
         if lock:
             await self.store.lock_stream(conn, stream_id)
-        aggregate = await self.load(aggregate_id, conn=conn)
+        aggregate = await (self._load_cached(aggregate_id, conn) if cached else self.load(aggregate_id, conn=conn))
         if aggregate is None:
             if start is None:
                 raise not_found() if not_found is not None else LookupError(f"stream {stream_id} does not exist")

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from datetime import date, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from kinerja_kernel.auth import Role
+from kinerja_kernel.contracts.evaluation import TimeZone
 from kinerja_kernel.contracts.planning import ActingKind, Evidence, EvidenceKind, Origin
 from kinerja_kernel.errors import DomainRuleViolation, Forbidden, InvalidInput, NotFound
 from kinerja_kernel.testing.memory_store import InMemoryEventStore
+from kinerja_planning.adapters.repository import plan_repository, realisation_repository
 from kinerja_planning.application.handlers import PlanningService
 from kinerja_planning.application.realisation import RealisationService
 from kinerja_planning.domain.commands import ApprovePlan
@@ -23,6 +28,7 @@ from .conftest import (
     EVALUATOR,
     PLH,
     TODAY,
+    YEAR,
     FixedActing,
     employee,
     employee_plan_submitted,
@@ -87,6 +93,41 @@ class TestReportRealisation:
         # then
         assert types(store, realisasi(plan_id)) == ["planning.RealisationRecorded", "planning.IkiTargetAchieved",
                                                     "planning.RealisationRecorded"]
+
+    async def test_a_day_not_after_today_on_wib_needs_no_office_zone(
+            self, planning: PlanningService, store: InMemoryEventStore, acting: FixedActing, plan_id: uuid.UUID
+    ) -> None:
+        """Without a fixed day, a date not after today on WIB (the westernmost zone, so the earliest date) is not
+        after today in any office: the office's zone is not read. A later date is checked in the office's zone."""
+        reads: list[str] = []
+
+        class Connection:
+            async def fetch(self, sql: str, *args: object) -> list[object]:
+                reads.append(sql)
+                return []  # evaluation has named no zone: WIB
+
+        class ReadModels:
+            @contextlib.asynccontextmanager
+            async def connection(self) -> AsyncIterator[Connection]:
+                yield Connection()
+
+        class Service(RealisationService):
+            @property
+            def db(self) -> Any:
+                return ReadModels()
+
+        service = Service(plan_repository(store, projection=None), realisation_repository(store, projection=None),
+                          acting=acting)
+        today_wib = TimeZone.WIB.local_date(datetime.now(UTC))
+        iki_id = await iki_of(planning, plan_id)
+        entry = NewEntry(iki_id=iki_id, value=Decimal(1), occurred_on=min(today_wib, date(YEAR, 12, 31)),
+                         description="Anjab")
+        assert await service.report(plan_id, [entry], employee(), Origin.MANUAL) == 1
+        assert reads == []
+        later = NewEntry(iki_id=iki_id, value=Decimal(1), occurred_on=today_wib + timedelta(days=1), description="b")
+        with pytest.raises(InvalidInput) as refused:
+            await service.report(plan_id, [later], employee(), Origin.MANUAL)
+        assert refused.value.field == "entries.0.occurred_on" and len(reads) == 1
 
     async def test_every_bad_entry_is_named_and_nothing_is_recorded(
             self, planning: PlanningService, realisation: RealisationService, store: InMemoryEventStore,

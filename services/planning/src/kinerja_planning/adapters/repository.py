@@ -16,6 +16,9 @@ from kinerja_planning.domain.realisation import Realisation
 from kinerja_planning.domain.roster import RosterEntry
 
 PLAN_PROJECTION = Projection(chained(PROJECTION.handlers, DASHBOARD_HANDLERS))
+REALISATIONS_CACHED = 1_000
+"""Realisations kept as last saved (``AggregateCache``): the next entry on one folds only what came since. A
+month of daily entries is ~10 kB in memory, a year's ~100 kB."""
 
 
 def plan_repository(store: EventStore, *, projection: Projection | None = PLAN_PROJECTION
@@ -33,6 +36,7 @@ def acting_repository(store: EventStore, *, projection: Projection | None = ACTI
     return EventSourcedRepository(store, ActingAppointment, prefix="plt", projection=projection)
 
 
-def realisation_repository(store: EventStore, *, projection: Projection | None = DASHBOARD_PROJECTION
-                           ) -> EventSourcedRepository[Realisation, EventStore]:
-    return EventSourcedRepository(store, Realisation, prefix="realisasi", projection=projection)
+def realisation_repository(store: EventStore, *, projection: Projection | None = DASHBOARD_PROJECTION,
+                           cache_size: int = REALISATIONS_CACHED) -> EventSourcedRepository[Realisation, EventStore]:
+    return EventSourcedRepository(store, Realisation, prefix="realisasi", projection=projection,
+                                  cache_size=cache_size)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -41,6 +42,8 @@ from kinerja_planning.domain.plan import PerformancePlan, plan_id_for
 from kinerja_planning.domain.realisation import NewEntry, PlanTargets, Realisation, ServiceTotals
 
 INTERACTION_RETRIES = 5
+KNOWN_PLANS = 10_000
+"""How many SKPs' targets the service remembers (with the SKP version they were read at)."""
 SYSTEM_ACTOR = Actor(id="kinerja-planning", role="system")
 READERS = (Role.PENGELOLA_KEPEGAWAIAN, Role.AUDITOR, Role.ATASAN_PENILAI)
 """Who reads any SKP's realisation (and its files) in their offices, besides the employee and the evaluator."""
@@ -86,6 +89,7 @@ class RealisationService:
         self.max_file_bytes = max_file_bytes
         self.fixed_today = today
         self.acting = acting
+        self._known_plans: OrderedDict[uuid.UUID, tuple[int, PlanTargets]] = OrderedDict()
 
     @property
     def db(self) -> Database:
@@ -98,7 +102,7 @@ class RealisationService:
         plan = await self._targets(plan_id, by)
         entries = [replace(e, evidence=await self._files(plan_id, e.evidence, f"entries.{i}.evidence"))
                    for i, e in enumerate(entries)]
-        today = await self._today(plan)
+        today = await self._today(plan, [e.occurred_on for e in entries])
         new: list[int] = []
         await self._change(plan, by.actor(Role.PEGAWAI), lambda realisation: new.append(realisation.report(
             actor_id=by.user_id, plan=plan, entries=entries, origin=origin, today=today)), start=Realisation)
@@ -118,7 +122,7 @@ class RealisationService:
         """The employee corrects a returned entry."""
         plan = await self._targets(plan_id, by)
         files = await self._files(plan_id, evidence, "evidence")
-        today = await self._today(plan)
+        today = await self._today(plan, [occurred_on])
         await self._change(plan, by.actor(Role.PEGAWAI), lambda realisation: realisation.correct(
             actor_id=by.user_id, plan=plan, entry_id=entry_id, value=value, occurred_on=occurred_on,
             description=description, evidence=files, today=today, note=note))
@@ -249,11 +253,29 @@ class RealisationService:
             start=Realisation, actor=SYSTEM_ACTOR, office_id=targets.office_id, subject=employee_id, conn=conn)
 
     async def _targets(self, plan_id: uuid.UUID, by: Principal) -> PlanTargets:
+        targets = await self._plan_targets(plan_id)
+        if targets is None:
+            raise NotFound("planning.plan.not-found", field="plan_id", plan_id=str(plan_id))
+        by.require_office(targets.office_id)
+        return targets
+
+    async def _plan_targets(self, plan_id: uuid.UUID) -> PlanTargets | None:
+        """The SKP's targets as stored now: those remembered when no SKP event came after the version they were
+        read at (one read that finds nothing), else the SKP folded again (every entry needs its targets, and an
+        SKP changes seldom once approved)."""
+        known = self._known_plans.get(plan_id)
+        if known is not None and not await self.plans.store.read_stream(self.plans.stream_id(plan_id),
+                                                                         from_version=known[0] + 1):
+            return known[1]
         plan = await self.plans.load(plan_id)
         if plan is None:
-            raise NotFound("planning.plan.not-found", field="plan_id", plan_id=str(plan_id))
-        by.require_office(plan.office_id)
-        return PlanTargets.of(plan)
+            return None
+        targets = PlanTargets.of(plan)
+        self._known_plans[plan_id] = (plan.version, targets)
+        self._known_plans.move_to_end(plan_id)
+        if len(self._known_plans) > KNOWN_PLANS:
+            self._known_plans.popitem(last=False)
+        return targets
 
     async def _change(self, plan: PlanTargets, actor: Actor, decide: Callable[[Realisation], object], *,
                       start: Callable[[], Realisation] | None = None) -> Realisation:
@@ -269,14 +291,23 @@ class RealisationService:
         require_access(by, plan.office_id, parties=(plan.employee_id, plan.evaluator_id, *acting), roles=READERS,
                        field="plan_id", code="planning.realisation.not-readable")
 
-    async def _today(self, plan: PlanTargets) -> date:
+    async def _today(self, plan: PlanTargets, checking: Iterable[date] | None = None) -> date:
         """Today in the office's time zone (WIB until evaluation has told planning the office's zone), or the day
-        the settings fix (tests of another year)."""
+        the settings fix (tests of another year).
+
+        ``checking``: the dates an entry check compares with today (refused when after it). When none is after
+        today on WIB, the westernmost zone and so the earliest date, no office's zone can refuse them: WIB's
+        date is returned without reading the office's zone (the check's outcome is the same), which spares a
+        read on nearly every entry (a day's entry is dated today, and WIB is behind only around midnight)."""
         if self.fixed_today is not None:
             return self.fixed_today
+        now = datetime.now(UTC)
+        earliest = TimeZone.WIB.local_date(now)
+        if checking is not None and all(day <= earliest for day in checking):
+            return earliest
         async with self.db.connection() as conn:
             zone = (await rm.office_time_zones(conn, [plan.office_id])).get(plan.office_id, TimeZone.WIB)
-        return zone.local_date(datetime.now(UTC))
+        return zone.local_date(now)
 
     async def _files(self, plan_id: uuid.UUID, evidence: tuple[Evidence, ...], field: str) -> tuple[Evidence, ...]:
         """File evidence completed from the store (its size and type from its bytes, its reference the download
