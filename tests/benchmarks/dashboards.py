@@ -178,6 +178,11 @@ async def measure(urls: dict[str, str], office: Office, requests: int) -> dict[s
         "planning: office dashboard": ("planning", f"/api/v1/offices/{OFFICE}/dashboard", hr, {"period_year": YEAR}),
         "evaluation: office appraisal dashboard": ("evaluation", f"/api/v1/offices/{OFFICE}/appraisal-dashboard",
                                                    hr, {"period": str(YEAR)}),
+        "planning: office dashboard summary (?ikis=false, the page's)": (
+            "planning", f"/api/v1/offices/{OFFICE}/dashboard", hr, {"period_year": YEAR, "ikis": "false"}),
+        "evaluation: office appraisal dashboard (?objections_only=true, the page's)": (
+            "evaluation", f"/api/v1/offices/{OFFICE}/appraisal-dashboard", hr,
+            {"period": str(YEAR), "objections_only": "true"}),
         "feedback: office dialogue summary": ("feedback", f"/api/v1/offices/{OFFICE}/dialogue-summary", hr,
                                               {"period": str(YEAR)}),
         f"planning: team dashboard ({team})": ("planning", "/api/v1/team/dashboard", head, {"period_year": YEAR}),

@@ -117,9 +117,9 @@ class Sampler:
 
 
 class Spy:
-    """``py-spy record`` on one process during a phase (``--py-spy``): raw folded stacks of the threads at work
-    (idle ones are not sampled), summarised as the functions most often on the stack (inclusive) and at its top
-    (own time). Few samples mean the process mostly waited (on the services it calls, or for a core)."""
+    """``py-spy record`` on one process during a phase (``--py-spy``): raw folded stacks of the threads not
+    waiting on I/O (idle ones are not sampled), summarised as the functions most often on the stack (inclusive)
+    and at its top (own time). Many samples with little CPU (psutil) mean the process waited for a core."""
 
     def __init__(self, pid: int, raw: Path) -> None:
         self.raw = raw
@@ -351,8 +351,8 @@ def markdown(res: common.Results, seconds: float) -> str:
                       f"{run['machine'].get('steal_percent')} % stolen; load average {run['load_average']})", "",
                       *endpoint_table(run), "", *process_table(run), ""]
             for process, profile in (run.get("profiles") or {}).items():
-                lines += [f"py-spy of {process} during {name}: {profile['samples']:,} samples of work at 50/s "
-                          f"({profile['samples'] / 50 / run['seconds'] * 100:.0f} % of one core's time); functions "
+                lines += [f"py-spy of {process} during {name}: {profile['samples']:,} samples not waiting on I/O "
+                          "at 50/s (at work, or runnable and waiting for a core: compare its CPU above); functions "
                           "on the stack (inclusive) and at its top (own):", "",
                           "| function (inclusive) | % | function (own) | % |", "|---|---:|---|---:|",
                           *[f"| `{a[0]}` | {a[2]} | `{b[0]}` | {b[2]} |"
