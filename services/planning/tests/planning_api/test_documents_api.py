@@ -199,6 +199,21 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     assert view["matches"] and view["superseded"], view
     newer = await client.get(url, headers=staff.headers)
     assert newer.headers["x-kinerja-document-code"] != code  # a changed SKP is a new document, never an edit
+    assert "Tidak dicantumkan dalam SKP ini" in text_of(newer.content, tmp_path)
+    appendix = {"resources": ["Akses aplikasi SIASN", "Ruang arsip bidang"],
+                "accountability": ["Laporan triwulanan kepada Kepala Bidang"],
+                "consequences": ["Menjadi dasar tunjangan kinerja"]}
+    agreed = await client.put(f"/api/v1/plans/{staff.plan_id}/appendix", headers=unit.head.headers, json=appendix)
+    assert agreed.status_code == 200, agreed.text
+    shown = (await client.get(f"/api/v1/plans/{staff.plan_id}", headers=staff.headers)).json()["appendix"]
+    assert shown == appendix
+    with_appendix = text_of((await client.get(url, headers=staff.headers)).content, tmp_path)
+    for point in ("Akses aplikasi SIASN", "Laporan triwulanan kepada Kepala Bidang", "Menjadi dasar tunjangan kinerja"):
+        assert point in with_appendix, point
+    assert "Tidak dicantumkan dalam SKP ini" not in with_appendix
+    empty = await client.put(f"/api/v1/plans/{staff.plan_id}/appendix", headers=staff.headers,
+                             json={"resources": [""]})
+    assert empty.status_code == 422 and "resources" in empty.text, empty.text
 
     conn = await asyncpg.connect(database_url)
     try:

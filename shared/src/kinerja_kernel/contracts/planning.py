@@ -10,9 +10,9 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from kinerja_kernel.identity import Nip
 from kinerja_kernel.registry import REGISTRY, DomainEvent, event
@@ -211,6 +211,29 @@ class BehaviourExpectationsSet(DomainEvent):
     plan_id: uuid.UUID
     employee_id: str
     expectations: dict[BerAkhlak, str | None]
+
+
+AppendixItem = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class PlanAppendix(_Value):
+    """The SKP's appendix (lampiran, PermenPAN-RB 6/2022 annex): what the organisation provides, how the
+    employee accounts for the work, and what follows from meeting or missing it; each a list of points."""
+
+    resources: tuple[AppendixItem, ...] = Field(default=(), max_length=20, description="dukungan sumber daya")
+    accountability: tuple[AppendixItem, ...] = Field(default=(), max_length=20,
+                                                     description="skema pertanggungjawaban")
+    consequences: tuple[AppendixItem, ...] = Field(default=(), max_length=20, description="konsekuensi")
+
+
+@event("planning.PlanAppendixSet")
+class PlanAppendixSet(DomainEvent):
+    """The SKP's appendix was agreed or changed (by the employee or the evaluator, before approval)."""
+
+    plan_id: uuid.UUID
+    employee_id: str
+    appendix: PlanAppendix
+    previous: PlanAppendix
 
 
 @event("planning.PlanSubmitted")

@@ -219,6 +219,7 @@ PROJECTION = Projection({
     ev.RhkUpdated.event_type: _rhk,
     ev.RhkRemoved.event_type: _rhk_removed,
     ev.BehaviourExpectationsSet.event_type: _version_only,
+    ev.PlanAppendixSet.event_type: _version_only,
     ev.PlanSubmitted.event_type: _status(PlanStatus.SUBMITTED),
     ev.PlanReturned.event_type: _status(PlanStatus.RETURNED),
     ev.PlanApproved.event_type: _status(PlanStatus.APPROVED),

@@ -81,8 +81,9 @@ def skp_content(plan: PerformancePlan, employee: RosterEntry | None, evaluator: 
         "status": plan_status_label(plan.status.value),
         "pegawai": _person(employee, plan.employee_id), "penilai": _person(evaluator, plan.evaluator_id),
         "hasil_kerja": sections, "perilaku": behaviour,
-        "lampiran": [["Dukungan sumber daya", [APPENDIX_NOTE]], ["Skema pertanggungjawaban", [APPENDIX_NOTE]],
-                     ["Konsekuensi", [APPENDIX_NOTE]]],
+        "lampiran": [["Dukungan sumber daya", list(plan.appendix.resources) or [APPENDIX_NOTE]],
+                     ["Skema pertanggungjawaban", list(plan.appendix.accountability) or [APPENDIX_NOTE]],
+                     ["Konsekuensi", list(plan.appendix.consequences) or [APPENDIX_NOTE]]],
         "tempat": plan.office_id,
     }
 

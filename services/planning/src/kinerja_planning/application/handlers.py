@@ -41,6 +41,7 @@ from kinerja_planning.domain.commands import (
     RemoveRhk,
     ReturnPlan,
     SetBehaviourExpectations,
+    SetPlanAppendix,
     StartRevision,
     SubmitPlan,
     UpdateRhk,
@@ -142,6 +143,11 @@ class PlanningService:
         return await self._change(cmd.plan_id, cmd.expected_version, by, role,
                                   lambda plan: plan.set_behaviour_expectations(actor_id=by.user_id,
                                                                                expectations=cmd.expectations))
+
+    async def set_appendix(self, cmd: SetPlanAppendix, by: Principal) -> PlanRef:
+        role = Role.PEJABAT_PENILAI if by.has_role(Role.PEJABAT_PENILAI) else Role.PEGAWAI
+        return await self._change(cmd.plan_id, cmd.expected_version, by, role,
+                                  lambda plan: plan.set_appendix(actor_id=by.user_id, appendix=cmd.appendix))
 
     async def submit(self, cmd: SubmitPlan, by: Principal) -> PlanRef:
         plan = await self._load(cmd.plan_id, by)

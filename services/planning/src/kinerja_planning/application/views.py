@@ -22,6 +22,7 @@ from kinerja_kernel.contracts.planning import (
     Evidence,
     Measure,
     Origin,
+    PlanAppendix,
     PositionType,
     Rhk,
 )
@@ -140,6 +141,7 @@ class PlanView(PlanHeader):
 
     rhks: list[Rhk]
     behaviour: dict[BerAkhlak, str | None]
+    appendix: PlanAppendix = Field(default_factory=PlanAppendix, description="the SKP's appendix (lampiran)")
     approved_by: str | None
     approved_on_behalf_of: str | None = Field(default=None, description="the absent evaluator an acting official "
                                               "(Plt/Plh) approved for; approved_by is the acting official")
@@ -161,7 +163,7 @@ class PlanView(PlanHeader):
                    office_id=plan.office_id, unit_id=plan.unit_id, period_year=plan.period_year,
                    evaluator_id=plan.evaluator_id, superior_id=plan.superior_id, position_type=plan.position_type,
                    approach=plan.approach, status=plan.status.value, rhks=list(plan.rhks.values()),
-                   behaviour=plan.behaviour, approved_by=plan.approved_by,
+                   behaviour=plan.behaviour, appendix=plan.appendix, approved_by=plan.approved_by,
                    approved_on_behalf_of=plan.approved_on_behalf_of,
                    approved_acting_kind=plan.approved_acting_kind, return_comments=plan.return_comments,
                    approval_comments=plan.approval_comments, revision_reasons=plan.revision_reasons,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from kinerja_kernel.contracts.planning import Approach, BerAkhlak, Employment, PositionType, Rhk
+from kinerja_kernel.contracts.planning import Approach, BerAkhlak, Employment, PlanAppendix, PositionType, Rhk
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,13 @@ class RemoveRhk:
 class SetBehaviourExpectations:
     plan_id: uuid.UUID
     expectations: dict[BerAkhlak, str | None]
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class SetPlanAppendix:
+    plan_id: uuid.UUID
+    appendix: PlanAppendix
     expected_version: int | None = None
 
 

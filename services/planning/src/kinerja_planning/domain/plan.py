@@ -18,6 +18,8 @@ from kinerja_kernel.contracts.planning import (
     Approach,
     BehaviourExpectationsSet,
     BerAkhlak,
+    PlanAppendix,
+    PlanAppendixSet,
     PlanApproved,
     PlanClosed,
     PlanDrafted,
@@ -101,6 +103,7 @@ class PerformancePlan(Aggregate):
         self.status = PlanStatus.DRAFT
         self.rhks: dict[uuid.UUID, Rhk] = {}
         self.behaviour: dict[BerAkhlak, str | None] = dict.fromkeys(BerAkhlak)
+        self.appendix = PlanAppendix()
         self.approved_by: str | None = None
         self.approved_on_behalf_of: str | None = None
         self.approved_acting_kind: str | None = None
@@ -161,6 +164,17 @@ class PerformancePlan(Aggregate):
         if merged != self.behaviour:
             self.record(BehaviourExpectationsSet(plan_id=self._id, employee_id=self.employee_id,
                                                  expectations=merged))
+
+    def set_appendix(self, *, actor_id: str, appendix: PlanAppendix) -> None:
+        """The appendix (resources, accountability, consequences): agreed like the leader's expectations, by the
+        owner or the evaluator before approval; the same appendix again records nothing."""
+        if actor_id not in (self.employee_id, self.evaluator_id):
+            raise Forbidden("planning.behaviour.not-owner-or-evaluator")
+        if not self.accepts_behaviour_expectations:
+            raise DomainRuleViolation("planning.plan.not-changeable", field="status", status=self.status)
+        if appendix != self.appendix:
+            self.record(PlanAppendixSet(plan_id=self._id, employee_id=self.employee_id, appendix=appendix,
+                                        previous=self.appendix))
 
     def submission_blockers(self, cited_by_evaluator: SupervisorPlan | None) -> list[Problem]:
         """Everything that stops this SKP from being submitted, given the evaluator's approved SKP."""
@@ -304,6 +318,9 @@ class PerformancePlan(Aggregate):
 
     def _on_BehaviourExpectationsSet(self, e: BehaviourExpectationsSet) -> None:  # noqa: N802
         self.behaviour = {value: e.expectations.get(value) for value in BerAkhlak}
+
+    def _on_PlanAppendixSet(self, e: PlanAppendixSet) -> None:  # noqa: N802
+        self.appendix = e.appendix
 
     def _on_PlanSubmitted(self, e: PlanSubmitted) -> None:  # noqa: N802
         self.status = PlanStatus.SUBMITTED

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import Field
 
 from kinerja_kernel.contracts.planning import (
+    AppendixItem,
     Approach,
     Aspect,
     BerAkhlak,
@@ -18,6 +19,7 @@ from kinerja_kernel.contracts.planning import (
     Intervention,
     Measure,
     Perspective,
+    PlanAppendix,
     PositionType,
     Rhk,
     RhkKind,
@@ -52,6 +54,7 @@ from kinerja_planning.domain.commands import (
     RemoveRhk,
     ReturnPlan,
     SetBehaviourExpectations,
+    SetPlanAppendix,
     StartRevision,
     SubmitPlan,
     UpdateRhk,
@@ -147,6 +150,13 @@ class BehaviourBody(VersionedBody):
     expectations: dict[BerAkhlak, Annotated[str, Field(max_length=1000)] | None]
 
 
+class AppendixBody(VersionedBody):
+    resources: list[AppendixItem] = Field(default_factory=list, max_length=20, description="dukungan sumber daya")
+    accountability: list[AppendixItem] = Field(default_factory=list, max_length=20,
+                                               description="skema pertanggungjawaban")
+    consequences: list[AppendixItem] = Field(default_factory=list, max_length=20, description="konsekuensi")
+
+
 class CommentsBody(VersionedBody):
     comments: str = Field(min_length=1, max_length=2000)
 
@@ -223,6 +233,15 @@ async def set_behaviour(plan_id: uuid.UUID, body: BehaviourBody, by: CurrentPrin
     """The leader's expectation per BerAKHLAK value (null clears one)."""
     return _ref(await svc.set_behaviour(SetBehaviourExpectations(
         plan_id=plan_id, expectations=body.expectations, expected_version=body.expected_version), by))
+
+
+@router.put("/plans/{plan_id}/appendix", response_model=PlanRefView, tags=["SKP"])
+async def set_appendix(plan_id: uuid.UUID, body: AppendixBody, by: CurrentPrincipal, svc: Planning) -> PlanRefView:
+    """The SKP's appendix (lampiran): resources, accountability scheme and consequences, each a list of points;
+    by the employee or the evaluator before approval (the whole appendix; the same again records nothing)."""
+    appendix = PlanAppendix(**body.model_dump(exclude={"expected_version"}))
+    return _ref(await svc.set_appendix(SetPlanAppendix(plan_id=plan_id, appendix=appendix,
+                                                       expected_version=body.expected_version), by))
 
 
 @router.post("/plans/{plan_id}/submit", response_model=PlanRefView, tags=["SKP"])
