@@ -45,7 +45,7 @@ from kinerja_kernel.infra.postgres import EmbeddedPostgres, free_port, system_bi
 from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, events_topic, idempotent_producer
 from kinerja_kernel.settings import ServiceSettings
-from kinerja_kernel.testing.kafka_helpers import envelope_of, publish, read_topic
+from kinerja_kernel.testing.kafka_helpers import envelope_of, partitions_of, publish, read_topic
 from kinerja_kernel.testing.tls import DevCA
 from kinerja_kernel.transport import DatabaseTlsError, KafkaClientConfig
 
@@ -147,6 +147,10 @@ async def test_another_services_principal_cannot_write_this_services_topic(secur
     with pytest.raises(ClusterAuthorizationFailedError):  # the read-only auditor may not even start a producer
         await produce(secure_kafka.sasl_client("auditor"), career_topic)
     await produce(secure_kafka.mtls_client("career"), career_topic)  # its own principal, by certificate: allowed
+    # nor create one: a service starting before another's topic exists leaves it to the operator (a warning)
+    foreign = f"kinerja.career.by-feedback-{uuid.uuid4().hex[:6]}"
+    await ensure_topics(secure_kafka.sasl_client("feedback"), [TopicSpec(foreign, 1)])
+    assert await partitions_of(secure_kafka.sasl_client("admin"), foreign) == []
 
 
 @pytest.fixture(scope="module")

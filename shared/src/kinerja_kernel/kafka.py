@@ -61,7 +61,9 @@ async def ensure_topics(kafka: KafkaTarget, topics: Sequence[TopicSpec]) -> None
                        if code not in (0, TopicAlreadyExistsError.errno)}
             if refused:
                 log.warning("kafka.topics_not_created", topics=refused)
-            log.info("kafka.topics_created", topics=[t.name for t in missing if t.name not in refused])
+            created = [t.name for t in missing if t.name not in refused]
+            if created:
+                log.info("kafka.topics_created", topics=created)
     finally:
         await admin.close()
 
