@@ -180,10 +180,13 @@ class RealisationService:
         counts); every entry with its status, corrections and comments."""
         plan = await self._targets(plan_id, by)
         await self._require_reader(plan, by)
-        realisation = await self.realisations.load(plan_id) or Realisation()
+        history = await self.realisations.history(plan_id)  # read once: folded here and listed below
+        repository = self.realisations
+        realisation = repository.aggregate.replay(repository.registry.decode(e.event_type, e.event_version, e.payload)
+                                                  for e in history) if history else Realisation()
         async with self.db.connection() as conn:
             totals = _totals(await rm.interaction_totals(conn, plan.employee_id, plan.period_year))
-        entries = _entry_views(await self.realisations.history(plan_id))
+        entries = _entry_views(history)
         counted = [e for e in entries if e["status"] == "counted"]
         ikis = []
         for target in plan.ikis.values():
