@@ -40,3 +40,12 @@ class TestOfficeSettingsForm:
         assert OfficeSettings.model_validate({k: v for k, v in body.items() if k != "reason"}).unit_names
         settings_body(FormData([*common, ("unit_names", "BIDANG-MUTASI Bidang Mutasi")]), check)
         assert "BIDANG-MUTASI Bidang Mutasi" in check.errors.fields["unit_names"]
+
+
+def test_the_skp_appendix_form_sends_one_point_a_line() -> None:
+    from kinerja_portal.pages.skp_edit import appendix_body
+
+    body = appendix_body(FormData([("lamp_resources", "Akses SIASN\r\n\r\n  Ruang arsip  "),
+                                   ("lamp_accountability", "Laporan triwulanan"), ("lamp_consequences", "")]))
+    assert body == {"resources": ["Akses SIASN", "Ruang arsip"], "accountability": ["Laporan triwulanan"],
+                    "consequences": []}

@@ -48,7 +48,7 @@ PAGES = [
 POSTS = [f"/skp/{ID}/ajukan", f"/skp/{ID}/realisasi", f"/skp/{ID}/realisasi/{ID}/kembalikan", "/catatan-harian",
          f"/penilaian/{ID}/penilaian-diri", f"/360/{ID}", f"/penilaian/{ID}/penilai-360", "/umpan-balik/baru",
          "/dialog/baru", f"/penilaian/{ID}/keberatan/keputusan", "/karier/rencana", "/roster/impor", "/roster/plt",
-         f"/tim/skp/{ID}/ekspektasi"]
+         f"/tim/skp/{ID}/ekspektasi", f"/tim/skp/{ID}/lampiran"]
 
 
 @pytest.fixture

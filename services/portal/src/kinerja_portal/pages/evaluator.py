@@ -65,6 +65,7 @@ async def _review_page(request: Request, viewer: Viewer, api: Services, plan_id:
                        status: int = 200) -> Response:
     plan = await api.call("planning", "GET", f"/plans/{plan_id}", viewer.token)
     shown = {f"exp_{value}": expected or "" for value, expected in (plan.get("behaviour") or {}).items()}
+    shown |= {f"lamp_{part}": "\n".join(points) for part, points in (plan.get("appendix") or {}).items()}
     return render(request, "plan_review.html", {
         "plan": plan, "values_list": VALUES, "current_path": "/tim",
         "can_set_expectations": plan["evaluator_id"] == viewer.nip and plan["status"] in (

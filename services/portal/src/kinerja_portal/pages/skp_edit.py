@@ -204,6 +204,34 @@ async def remove_rhk(request: Request, plan_id: uuid.UUID, rhk_id: uuid.UUID, vi
 VALUES = [v.value for v in BerAkhlak]
 
 
+APPENDIX_PARTS = ("resources", "accountability", "consequences")
+
+
+def appendix_body(form: Any) -> dict[str, list[str]]:
+    """The appendix form as planning's PUT: each part's non-empty lines, in order."""
+    return {part: [line.strip() for line in text(form, f"lamp_{part}").splitlines() if line.strip()]
+            for part in APPENDIX_PARTS}
+
+
+@router.post("/tim/skp/{plan_id}/lampiran", dependencies=[requires(*STAFF)])
+async def set_appendix(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
+                       form: Form) -> Response:
+    """The SKP's appendix (lampiran): resources, accountability scheme, consequences; one point a line."""
+    from kinerja_portal.pages.evaluator import review_page
+
+    body = appendix_body(form)
+    try:
+        result = await api.call("planning", "PUT", f"/plans/{plan_id}/appendix", viewer.token,
+                                json={**body, **_versioned(form)})
+    except ApiError as error:
+        mapping = {part: f"lamp_{part}" for part in APPENDIX_PARTS}
+        return await review_page(request, viewer, api, plan_id, errors=FormErrors.from_api(error, mapping),
+                                 values=values_of(form), status=error.status)
+    unchanged = _versioned(form).get("expected_version") == result.get("version")
+    flash(request, "skpe.nothing_changed" if unchanged else "skpe.appendix_saved")
+    return RedirectResponse(f"/tim/skp/{plan_id}#lampiran", status_code=303)
+
+
 @router.post("/tim/skp/{plan_id}/ekspektasi", dependencies=[requires(*STAFF)])
 async def set_expectations(request: Request, plan_id: uuid.UUID, viewer: CurrentViewer, api: Api,
                            form: Form) -> Response:

@@ -75,6 +75,16 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verif.problems": {"id": "Yang tidak sesuai", "en": "What does not match"},
     "verif.method_dev_ca": {"id": "sertifikat pengembangan", "en": "development certificate"},
     "verif.method_bsre": {"id": "BSrE", "en": "BSrE"},
+    "skpe.appendix_title": {"id": "Lampiran SKP", "en": "SKP appendix"},
+    "skpe.appendix_intro": {"id": "Dicetak pada lampiran dokumen SKP. Satu butir per baris; kosongkan bagian yang "
+                            "tidak dicantumkan.",
+                            "en": "Printed in the SKP document's appendix. One point a line; leave a part empty "
+                            "when it is not stated."},
+    "skpe.appendix_resources": {"id": "Dukungan sumber daya", "en": "Resources provided"},
+    "skpe.appendix_accountability": {"id": "Skema pertanggungjawaban", "en": "Accountability scheme"},
+    "skpe.appendix_consequences": {"id": "Konsekuensi", "en": "Consequences"},
+    "skpe.appendix_save": {"id": "Simpan lampiran", "en": "Save the appendix"},
+    "skpe.appendix_saved": {"id": "Lampiran SKP disimpan.", "en": "The SKP appendix was saved."},
     "office.name": {"id": "Nama kantor (tercetak di dokumen)", "en": "Office name (printed on documents)"},
     "office.name_hint": {"id": "Contoh: Kantor Regional I Badan Kepegawaian Negara",
                          "en": "For example: Kantor Regional I Badan Kepegawaian Negara"},
@@ -108,5 +118,7 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
 }
 FIELD_LABELS: Final[dict[str, str]] = {"passphrase": "doc.f_passphrase", "nik": "doc.f_nik",
                                        "setuju": "doc.f_confirm", "office_name": "office.name",
-                                       "unit_names": "office.unit_names"}
+                                       "unit_names": "office.unit_names", "lamp_resources": "skpe.appendix_resources",
+                                       "lamp_accountability": "skpe.appendix_accountability",
+                                       "lamp_consequences": "skpe.appendix_consequences"}
 LABELS: Final[dict[str, dict[str, dict[str, str]]]] = {}
