@@ -71,8 +71,11 @@ async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
     started_at = time.monotonic()
     database = await create_database(postgres_server_url, f"scale_out_{unique}")
     group = f"kinerja-feedback-{unique}"
+    # the brokers' least session timeout: a crashed replica's partitions move after ~6 s rather than the default 10
     instances = [feedback_instance(name, database_url=database, bootstrap=broker, jwt_secret=jwt_secret, group=group,
-                                   log_dir=tmp_path) for name in ("a", "b")]
+                                   log_dir=tmp_path, extra={"KINERJA_FEEDBACK_CONSUMER_SESSION_TIMEOUT_MS": "6000",
+                                                            "KINERJA_FEEDBACK_CONSUMER_HEARTBEAT_INTERVAL_MS": "1000"})
+                 for name in ("a", "b")]
     office = f"KANWIL-SKALA-{unique}"
     balancer = Balancer([i.url for i in instances])
     figures: dict[str, Any] = {}
