@@ -3,8 +3,8 @@
 
 Run from the workspace root::
 
-    uv run python tests/benchmarks/scale_out.py            # full run (~6 min on a quiet machine)
-    uv run python tests/benchmarks/scale_out.py --quick    # smoke run (~3 min)
+    uv run python tests/benchmarks/scale_out.py            # full run (11.5 min at load average ~30 on 2 cores)
+    uv run python tests/benchmarks/scale_out.py --quick    # a quarter of the backlog (~5 min there)
 
 It starts its own embedded PostgreSQL and Kafka (``common.start_infra``; or ``--postgres-url`` /
 ``--kafka-bootstrap``), topics with 6 partitions, and for each case real service processes of one
