@@ -107,31 +107,73 @@ def entry(plan: dict[str, str], n: int, year: int) -> tuple[str, ...]:
     return f"/api/v1/plans/{plan['plan_id']}/realisation", body
 
 
-async def load(client: httpx.AsyncClient, plans: list[dict[str, str]], *, concurrency: int, seconds: float,
+class KeepAlive:
+    """One keep-alive HTTP/1.1 connection: the load's own minimal client. httpx spent as much CPU per request
+    as the service itself (4.5 ms), on the same two cores; this reads a status line, headers and a
+    ``Content-Length`` body, and nothing else (the service answers every request that way)."""
+
+    def __init__(self, url: str) -> None:
+        host, port = url.removeprefix("http://").split(":")
+        self.host, self.port = host, int(port)
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def post(self, path: str, body: str, authorization: str) -> int:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        data = body.encode()
+        writer.write(f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: {authorization}\r\n"
+                     f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+        try:
+            status = int((await reader.readline()).split()[1])
+            length, close = 0, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+                elif name.lower() == b"connection" and b"close" in value.lower():
+                    close = True
+            await reader.readexactly(length)
+        except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+            self.close()
+            raise
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+async def load(url: str, plans: list[dict[str, str]], *, concurrency: int, seconds: float,
                year: int) -> tuple[list[float], dict[str, int], float]:
-    """``concurrency`` clients, each posting entries for its own employees in turn, for ``seconds``."""
+    """``concurrency`` clients, each on its own connection posting entries for its own employees in turn, for
+    ``seconds``."""
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     stop_at = time.perf_counter() + seconds
 
     async def client_loop(w: int) -> None:
         mine = plans[w::concurrency]
+        connection = KeepAlive(url)
         n = 1
         while time.perf_counter() < stop_at:
             for plan in mine:
                 path, body = entry(plan, n, year)
                 t = time.perf_counter()
                 try:
-                    r = await client.post(path, content=body, headers={
-                        "Authorization": plan["auth"], "Content-Type": "application/json"})
-                    key = str(r.status_code)
-                except httpx.HTTPError as exc:
+                    key = str(await connection.post(path, body, plan["auth"]))
+                except (OSError, IndexError, ValueError, asyncio.IncompleteReadError) as exc:
                     key = type(exc).__name__
                 latencies.append((time.perf_counter() - t) * 1000)
                 statuses[key] = statuses.get(key, 0) + 1
                 if time.perf_counter() >= stop_at:
+                    connection.close()
                     return
             n += 1
+        connection.close()
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client_loop(w) for w in range(concurrency)))
@@ -150,6 +192,10 @@ def py_spy(pid: int, seconds: float, stamp: str) -> subprocess.Popen[bytes] | No
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+VARIANTS = {"group": {}, "single": {"KINERJA_PLANNING_GROUP_COMMIT": "false"}}
+"""Service settings compared in one run: entries committed in shared transactions (the default) or one by one."""
+
+
 async def run(args: argparse.Namespace, res: Results) -> None:
     year = datetime.now(UTC).year
     employees = [make_nip(1000 + i) for i in range(args.employees)]
@@ -158,73 +204,90 @@ async def run(args: argparse.Namespace, res: Results) -> None:
         infra = await common.start_servers(stack, work, res)
         database = await infra.database("planning")
         port = free_port()
-        service = ServiceProcess("planning", port=port, log_path=work / "planning.log", env={
-            "KINERJA_PLANNING_DATABASE_URL": database, "KINERJA_PLANNING_KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap,
-            "KINERJA_PLANNING_HTTP_PORT": str(port), "KINERJA_PLANNING_JWT_SECRET": JWT_SECRET})
-        stack.callback(service.stop)
-        service.start()
-        await asyncio.to_thread(service.wait_healthy, 120)
-        assert service.process is not None
-        ps = psutil.Process(service.process.pid)
-        limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-        async with httpx.AsyncClient(base_url=service.url, limits=limits, timeout=60) as client:
-            t0 = time.perf_counter()
-            plans = await seed(client, employees, make_nip(2), year)
-            res.details["seed_seconds"] = round(time.perf_counter() - t0, 1)
-            print(f"seeded {len(plans)} approved SKPs in {res.details['seed_seconds']} s", flush=True)
-            await load(client, plans, concurrency=args.concurrency, seconds=2.0, year=year)  # warm-up, not measured
-            spy = py_spy(ps.pid, args.seconds, res.started.strftime("%Y%m%dT%H%M%SZ")) if args.py_spy else None
-            me = psutil.Process()
-            load_before, cpu_before, machine_before = psutil.getloadavg(), ps.cpu_times(), psutil.cpu_times()
-            pg_before, client_before = common.tree_cpu(infra.postgres_pid), me.cpu_times()
-            latencies, statuses, took = await load(client, plans, concurrency=args.concurrency,
-                                                   seconds=args.seconds, year=year)
-            cpu_after, machine_after, load_after = ps.cpu_times(), psutil.cpu_times(), psutil.getloadavg()
-            pg_after, client_after = common.tree_cpu(infra.postgres_pid), me.cpu_times()
-            if spy is not None:
-                _, err = await asyncio.to_thread(spy.communicate)
-                res.details["py_spy"] = err.decode(errors="replace")[-2000:]
+        env = {"KINERJA_PLANNING_DATABASE_URL": database, "KINERJA_PLANNING_KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap,
+               "KINERJA_PLANNING_HTTP_PORT": str(port), "KINERJA_PLANNING_JWT_SECRET": JWT_SECRET}
+        plans: list[dict[str, str]] = []
+        for n, variant in enumerate(args.variants):
+            service = ServiceProcess("planning", port=port, log_path=work / f"planning-{variant}.log",
+                                     env={**env, **VARIANTS[variant]})
+            stack.callback(service.stop)
+            service.start()
+            await asyncio.to_thread(service.wait_healthy, 120)
+            if not plans:  # the office is seeded once; each variant then adds entries to the same SKPs
+                limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
+                async with httpx.AsyncClient(base_url=service.url, limits=limits, timeout=60) as client:
+                    t0 = time.perf_counter()
+                    plans = await seed(client, employees, make_nip(2), year)
+                res.details["seed_seconds"] = round(time.perf_counter() - t0, 1)
+                print(f"seeded {len(plans)} approved SKPs in {res.details['seed_seconds']} s", flush=True)
+            print(f"-- {variant}", flush=True)
+            await measure(args, res, infra, service, plans, year, key=f"R{n + 1}", variant=variant)
+            await asyncio.to_thread(service.stop)
+
+
+async def measure(args: argparse.Namespace, res: Results, infra: common.Infra, service: ServiceProcess,
+                  plans: list[dict[str, str]], year: int, *, key: str, variant: str) -> None:
+    """Warm up, then the load for ``args.seconds``: figures ``<key>.1`` ... ``<key>.8``."""
+    assert service.process is not None
+    ps, me = psutil.Process(service.process.pid), psutil.Process()
+    await load(service.url, plans, concurrency=args.concurrency, seconds=2.0, year=year)  # warm-up, not measured
+    stamp = f"{res.started:%Y%m%dT%H%M%SZ}-{variant}"
+    spy = py_spy(ps.pid, args.seconds, stamp) if args.py_spy else None
+    load_before, cpu_before, machine_before = psutil.getloadavg(), ps.cpu_times(), psutil.cpu_times()
+    pg_before, client_before = common.tree_cpu(infra.postgres_pid), me.cpu_times()
+    latencies, statuses, took = await load(service.url, plans, concurrency=args.concurrency, seconds=args.seconds,
+                                           year=year)
+    cpu_after, machine_after, load_after = ps.cpu_times(), psutil.cpu_times(), psutil.getloadavg()
+    pg_after, client_after = common.tree_cpu(infra.postgres_pid), me.cpu_times()
+    if spy is not None:
+        _, err = await asyncio.to_thread(spy.communicate)
+        res.details[f"py_spy_{variant}"] = err.decode(errors="replace")[-2000:]
     service_cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
     pg_cpu = pg_after - pg_before if pg_after is not None and pg_before is not None else None
     client_cpu = (client_after.user + client_after.system) - (client_before.user + client_before.system)
     d = common.distribution(latencies)
     ok = statuses.get("201", 0)
     busy = common.machine_cpu(machine_before, machine_after)
-    res.details.update({"employees": len(plans), "concurrency": args.concurrency, "seconds": took,
-                        "statuses": statuses, "latency_ms": d, "service_cpu_s": service_cpu, "postgres_cpu_s": pg_cpu,
-                        "client_cpu_s": client_cpu,
-                        "machine_during_load": busy, "load_average_before": load_before,
-                        "load_average_after": load_after})
+    res.details["employees"] = len(plans)
+    res.details["concurrency"] = args.concurrency
+    res.details[variant] = {"seconds": took, "statuses": statuses, "latency_ms": d, "service_cpu_s": service_cpu,
+                            "postgres_cpu_s": pg_cpu, "client_cpu_s": client_cpu, "machine_during_load": busy,
+                            "load_average_before": load_before, "load_average_after": load_after}
     if ok != len(latencies):
-        res.errors.append(f"{len(latencies) - ok} of {len(latencies)} requests failed: {statuses}")
+        res.errors.append(f"{variant}: {len(latencies) - ok} of {len(latencies)} requests failed: {statuses}")
     note = (f"{len(latencies):,} requests, {ok:,} created; machine {busy.get('busy_percent')} % busy, "
             f"load average {load_before[0]:.1f} -> {load_after[0]:.1f}")
-    res.add(Figure("R1", f"Realisation entries/s over HTTP, concurrency {args.concurrency}", len(latencies) / took,
-                   "req/s", target=TARGET_RPS, note=note))
-    res.add(Figure("R2", "Request latency p50", d.get("p50"), "ms"))
-    res.add(Figure("R3", "Request latency p95", d.get("p95"), "ms"))
-    res.add(Figure("R4", "Request latency p99", d.get("p99"), "ms", target=TARGET_P99_MS, higher_is_better=False))
     per = 1000 / max(len(latencies), 1)
-    res.add(Figure("R5", "Service CPU per request", service_cpu * per, "ms",
-                   note="user+system of the planning process (relay and transparency log included)"))
-    res.add(Figure("R6", "Entries/s one core of the service would serve", 1000 / (service_cpu * per), "req/s",
-                   note="1000 / R5: the process's own ceiling, whatever else runs on the machine"))
-    res.add(Figure("R7", "PostgreSQL CPU per request", pg_cpu * per if pg_cpu is not None else None, "ms",
-                   note="all of the server's processes (backends, WAL writer, checkpointer)"))
-    res.add(Figure("R8", "Load client CPU per request", client_cpu * per, "ms",
-                   note="this script (httpx), on the same 2 cores"))
+    for k, name, value, unit, extra in (
+            ("1", f"entries/s over HTTP, concurrency {args.concurrency}", len(latencies) / took, "req/s",
+             {"target": TARGET_RPS, "note": note}),
+            ("2", "request latency p50", d.get("p50"), "ms", {}),
+            ("3", "request latency p95", d.get("p95"), "ms", {}),
+            ("4", "request latency p99", d.get("p99"), "ms", {"target": TARGET_P99_MS, "higher_is_better": False}),
+            ("5", "service CPU per request", service_cpu * per, "ms",
+             {"note": "user+system of the planning process (relay and transparency log included)"}),
+            ("6", "entries/s one core of the service would serve", 1000 / (service_cpu * per), "req/s",
+             {"note": "1000 / service CPU per request: the process's own ceiling, whatever else runs"}),
+            ("7", "PostgreSQL CPU per request", pg_cpu * per if pg_cpu is not None else None, "ms",
+             {"note": "all of the server's processes (backends, WAL writer, checkpointer)"}),
+            ("8", "load client CPU per request", client_cpu * per, "ms",
+             {"note": "this script's minimal keep-alive client, on the same 2 cores"})):
+        res.add(Figure(f"{key}.{k}", f"{variant}: {name}", value, unit, **extra))
 
 
 def markdown(res: Results, seconds: float) -> str:
     d = res.details
+    during = [f"- During the `{v}` load ({d[v]['seconds']:.0f} s, statuses {d[v]['statuses']}): "
+              f"{d[v]['machine_during_load']}; load average {[round(x, 1) for x in d[v]['load_average_before']]} -> "
+              f"{[round(x, 1) for x in d[v]['load_average_after']]}" for v in VARIANTS if v in d]
     return "\n".join([
         f"# Realisation write-path benchmark — {res.started:%Y-%m-%d %H:%M:%S} UTC ({res.mode})", "",
-        f"Total run time {seconds:.0f} s. One `kinerja-planning` process; {d.get('employees')} employees with an "
-        f"approved SKP; {d.get('concurrency')} clients posting one entry (one link as evidence) per request for "
-        f"{d.get('seconds', 0):.0f} s; statuses {d.get('statuses')}.", "",
-        "## Machine", "", *common.machine_lines(res),
-        f"- During the load: {d.get('machine_during_load')}; load average {d.get('load_average_before')} -> "
-        f"{d.get('load_average_after')} (other sessions share the machine)", "",
+        f"Total run time {seconds:.0f} s. One `kinerja-planning` process at a time; {d.get('employees')} employees "
+        f"with an approved SKP; {d.get('concurrency')} clients each posting one entry (one link as evidence) per "
+        "request on its own keep-alive connection. Variants, one after the other on the same database: `group` "
+        "(entries of concurrent requests committed together, the default) and `single` "
+        "(`KINERJA_PLANNING_GROUP_COMMIT=false`).", "",
+        "## Machine", "", *common.machine_lines(res), *during, "(other sessions share the machine)", "",
         *common.results_markdown(res)])
 
 
@@ -235,6 +298,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--py-spy", action="store_true", help="sample the service with py-spy during the load")
+    parser.add_argument("--variants", nargs="+", choices=sorted(VARIANTS), default=["group", "single"],
+                        help="service settings to measure, one after the other in this run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     args.employees = args.employees or (96 if args.quick else 320)

@@ -20,6 +20,7 @@ from kinerja_kernel.aggregate_cache import AggregateCache
 from kinerja_kernel.envelope import Actor, EventEnvelope, PendingEvent
 from kinerja_kernel.errors import ConcurrencyError
 from kinerja_kernel.eventstore import EventStore, PostgresEventStore
+from kinerja_kernel.group_commit import GroupCommit
 from kinerja_kernel.logging import causation_id, correlation_id
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 
@@ -58,11 +59,14 @@ class EventSourcedRepository(Generic[A, S]):
     ``cache_size`` > 0 keeps that many aggregates as ``change`` saved them (``AggregateCache``), so the next
     ``change`` of the same stream reads and folds only what was written since; for long streams written
     often (an SKP's realisation). ``load`` always folds the whole stream.
+
+    ``group_commit``: a save in its own transaction joins the next group of concurrent saves (``GroupCommit``:
+    one transaction for them all, each keeping its own outcome).
     """
 
     def __init__(
         self, store: S, aggregate: type[A], *, prefix: str, registry: EventRegistry = REGISTRY,
-        projection: Projection | None = None, cache_size: int = 0,
+        projection: Projection | None = None, cache_size: int = 0, group_commit: GroupCommit | None = None,
     ) -> None:
         self.store = store
         self.aggregate = aggregate
@@ -70,6 +74,7 @@ class EventSourcedRepository(Generic[A, S]):
         self.registry = registry
         self.projection = projection
         self.cache: AggregateCache[A] | None = AggregateCache(cache_size) if cache_size > 0 else None
+        self.group_commit = group_commit
 
     def stream_id(self, aggregate_id: object) -> str:
         return f"{self.prefix}-{aggregate_id}"
@@ -119,7 +124,10 @@ class EventSourcedRepository(Generic[A, S]):
             )
             for e in aggregate.pending
         ]
-        if self.projection is not None and conn is None:
+        if self.group_commit is not None and conn is None:
+            sealed = await self.group_commit.append(self.stream_id(aggregate_id), expected, pending,
+                                                    projection=self.projection)
+        elif self.projection is not None and conn is None:
             async with self.store.transaction() as own:
                 sealed = await self.store.append(self.stream_id(aggregate_id), expected, pending, conn=own)
                 await self.projection.apply(own, sealed)

@@ -23,8 +23,9 @@ from kinerja_planning.entrypoints.kafka import interactions_consumer
 
 def build(runtime: ServiceRuntime) -> tuple[PlanningService, RealisationService]:
     plans = plan_repository(runtime.store)
-    realisations = realisation_repository(runtime.store)
     settings = runtime.settings
+    realisations = realisation_repository(
+        runtime.store, group_commit=settings.group_commit if isinstance(settings, PlanningSettings) else True)
     today = settings.today if isinstance(settings, PlanningSettings) else None
     planning = PlanningService(plans, roster_repository(runtime.store), today=today)
     realisation = RealisationService(plans, realisations, blob_store(settings),

@@ -17,3 +17,6 @@ class PlanningSettings(ServiceSettings):
     today: date | None = Field(default=None, description="the day planning takes as today in every office instead of "
                                "the clock (realisation may not be dated after it): for tests and rehearsals of "
                                "another year only; leave unset in production")
+    group_commit: bool = Field(default=True, description="realisation entries of concurrent requests commit in shared "
+                               "transactions (one commit for many; each keeps its own outcome); false: one "
+                               "transaction per entry")

@@ -5,7 +5,8 @@ On PostgreSQL they update the read models in the appending transaction; applicat
 ``InMemoryEventStore`` with ``projection=None``.
 """
 
-from kinerja_kernel.eventstore import EventStore
+from kinerja_kernel.eventstore import EventStore, PostgresEventStore
+from kinerja_kernel.group_commit import GroupCommit
 from kinerja_kernel.repository import EventSourcedRepository, Projection
 from kinerja_planning.adapters.acting_models import ACTING_PROJECTION
 from kinerja_planning.adapters.dashboard_models import DASHBOARD_HANDLERS, DASHBOARD_PROJECTION, chained
@@ -37,6 +38,10 @@ def acting_repository(store: EventStore, *, projection: Projection | None = ACTI
 
 
 def realisation_repository(store: EventStore, *, projection: Projection | None = DASHBOARD_PROJECTION,
-                           cache_size: int = REALISATIONS_CACHED) -> EventSourcedRepository[Realisation, EventStore]:
+                           cache_size: int = REALISATIONS_CACHED, group_commit: bool = True
+                           ) -> EventSourcedRepository[Realisation, EventStore]:
+    """On PostgreSQL, entries of concurrent requests commit in shared transactions (``GroupCommit``): month end
+    is many small appends at once."""
+    group = GroupCommit(store) if group_commit and isinstance(store, PostgresEventStore) else None
     return EventSourcedRepository(store, Realisation, prefix="realisasi", projection=projection,
-                                  cache_size=cache_size)
+                                  cache_size=cache_size, group_commit=group)
