@@ -64,6 +64,7 @@ class GroupCommit:
         self.groups = groups
         self._waiting: list[_Append] = []
         self._running = 0
+        self._drains: set[asyncio.Task[None]] = set()  # held: the loop keeps only weak references to tasks
         self.committed_groups = 0
         self.committed_appends = 0
 
@@ -77,7 +78,9 @@ class GroupCommit:
         self._waiting.append(item)
         if self._running < self.groups:
             self._running += 1
-            asyncio.get_running_loop().create_task(self._drain())
+            drain = asyncio.get_running_loop().create_task(self._drain())
+            self._drains.add(drain)
+            drain.add_done_callback(self._drains.discard)
         return await item.done
 
     async def _drain(self) -> None:
@@ -85,6 +88,12 @@ class GroupCommit:
             while self._waiting:
                 group, self._waiting = self._waiting[:self.max_group], self._waiting[self.max_group:]
                 await self._commit(group)
+        except BaseException:  # cancelled (shutdown): nobody commits what still waits
+            if self._running == 1:
+                for item in self._waiting:
+                    item.done.cancel()
+                self._waiting.clear()
+            raise
         finally:
             self._running -= 1
 

@@ -107,3 +107,16 @@ async def test_a_lone_append_commits_at_once(pg_store: PostgresEventStore) -> No
     with pytest.raises(ConcurrencyError):
         await group.append(stream, 0, [noted(8)])
     assert await group.append(stream, 1, []) == []
+
+
+async def test_an_append_cancelled_while_it_waits_is_not_stored(pg_store: PostgresEventStore) -> None:
+    group = GroupCommit(pg_store, groups=1)
+    kept, dropped = sid(), sid()
+    first = asyncio.ensure_future(group.append(kept, 0, [noted(1)]))
+    second = asyncio.ensure_future(group.append(dropped, 0, [noted(2)]))
+    await asyncio.sleep(0)  # both wait for their group
+    second.cancel()
+    await first
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    assert await versions(pg_store, kept) == [1] and await versions(pg_store, dropped) == []
