@@ -94,8 +94,16 @@ ONLY_IN_KUBERNETES = {
     "database_ssl_mode": "CloudNativePG serves TLS with its own CA: verify-full; compose's PostgreSQL is on the "
                          "host's private network",
     "database_ssl_root_cert": "as database_ssl_mode",
+    "blob_backend": "replicas on several nodes share an S3-compatible store; compose's one host keeps files on a "
+                    "volume (blob_dir)",
+    "blob_s3_endpoint": "as blob_backend",
+    "blob_s3_bucket": "as blob_backend",
+    "blob_s3_prefix": "as blob_backend",
+    "blob_s3_access_key": "as blob_backend",
+    "blob_s3_secret_key": "as blob_backend",
 }
 ONLY_IN_COMPOSE = {
+    "blob_dir": "as blob_backend: the filesystem store's folder on the service's volume",
     "transparency_witness_url": "in Kubernetes another institution runs the witness (deploy/kubernetes/witness/): "
                                 "its URL and vkey go into kinerja-common (witness-url, witness-key) once it does",
     "transparency_witness_key": "as transparency_witness_url",
@@ -279,6 +287,41 @@ def test_compose_and_kubernetes_set_every_setting_with_a_value_that_parses_and_s
             else:
                 assert database.hostname == "postgres" and settings.kafka_bootstrap_servers == "kafka:9092", where
                 assert settings.transparency_witness_url == "http://witness:8190", where
+            if name in FILE_KEEPERS:
+                _check_files(platform, name, settings, resolved)
+
+
+FILE_KEEPERS = ("planning", "evaluation")  # evidence and signed PDFs in a blob store; documents' settings
+
+
+def _check_files(platform: str, name: str, settings: Any, resolved: Resolved) -> None:
+    """The root filesystem is read-only: files and the development CA must go somewhere writable that lasts,
+    and documents must print the portal's public verification page, not the development default."""
+    from urllib.parse import urlsplit
+
+    from kinerja_kernel.documents.desk import DocumentSettings
+
+    where = f"{platform}/{name}"
+    documents = DocumentSettings()  # the same environment _load set
+    page = urlsplit(documents.verification_url)
+    assert page.scheme == "https" and page.hostname not in {"localhost", "127.0.0.1"}, where
+    assert page.path.endswith("/verifikasi"), where
+    assert documents.dev_ca_dir.startswith("/"), where
+    if documents.bsre_password is not None:
+        assert "KINERJA_DOCUMENTS_BSRE_PASSWORD" in resolved.secret, where
+    if platform == "compose":
+        service = _compose()["services"][name]
+        mounts = [v.split(":")[1] for v in service.get("volumes", [])]
+        assert settings.blob_backend == "filesystem", where
+        for folder in (settings.blob_dir, documents.dev_ca_dir):
+            assert any(folder.startswith(m + "/") for m in mounts), f"{where}: {folder} is on no volume"
+    else:
+        assert settings.blob_backend == "s3" and settings.blob_s3_prefix == f"{name}/", where
+        assert urlsplit(settings.blob_s3_endpoint).scheme == "https" and settings.blob_s3_bucket, where
+        assert {f"KINERJA_{name.upper()}_BLOB_S3_ACCESS_KEY", f"KINERJA_{name.upper()}_BLOB_S3_SECRET_KEY"} <= \
+            resolved.secret, where
+        mounts = [m["mountPath"] for m in _container(_kubernetes(), name).get("volumeMounts", [])]
+        assert any(documents.dev_ca_dir.startswith(m + "/") for m in mounts), where  # a writable volume of the pod
 
 
 def test_compose_and_kubernetes_agree_on_every_setting_they_both_set() -> None:
