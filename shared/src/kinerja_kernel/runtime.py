@@ -42,6 +42,7 @@ from kinerja_kernel.kafka import (
 from kinerja_kernel.metrics import Probe
 from kinerja_kernel.outbox import OutboxRelay
 from kinerja_kernel.settings import ServiceSettings
+from kinerja_kernel.transparency.metrics import transparency_probe
 from kinerja_kernel.transparency.note import Signer, Verifier
 from kinerja_kernel.transparency.service import TransparencyLog, WitnessConfig, checkpoints_topic
 from kinerja_kernel.transparency.store import TRANSPARENCY_MIGRATIONS
@@ -326,6 +327,7 @@ class ServiceRuntime:
             witness=witness, checkpoint_interval=s.transparency_checkpoint_interval_s)
         assert self._db is not None
         self._db.on_commit(self.transparency.wake)
+        self.metric_probes.append(transparency_probe(self._db, witnessed=witness is not None))
         self._tasks.append(asyncio.create_task(self.transparency.run(self._stop), name=f"{self.service}-transparency"))
 
     def run_background(self, name: str, work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

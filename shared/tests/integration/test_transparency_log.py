@@ -26,6 +26,7 @@ from kinerja_kernel.kafka import TopicSpec, ensure_topics, idempotent_producer
 from kinerja_kernel.testing.kafka_helpers import read_topic
 from kinerja_kernel.transparency.checkpoint import Checkpoint, SignedCheckpoint
 from kinerja_kernel.transparency.merkle import MemoryTree, leaf_hash, verify_consistency, verify_inclusion
+from kinerja_kernel.transparency.metrics import transparency_probe
 from kinerja_kernel.transparency.note import COSIGNATURE_V1, Signer
 from kinerja_kernel.transparency.proofs import check_bundle, check_checkpoint_stream, locate_divergence, proofs_for
 from kinerja_kernel.transparency.service import TransparencyLog, WitnessConfig
@@ -368,13 +369,22 @@ async def test_a_checkpoint_made_while_the_witness_was_down_is_witnessed_later(
     db, dsn = tdb
     store = PostgresEventStore(db, source="/kinerja/test")
     log = _log(dsn)
+    figures = transparency_probe(db, witnessed=True)  # what /metrics shows an operator at each step
     down = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(503)))
     async with db.connection() as conn, _client(witness) as up:
         await _write(store, 6)
+        assert {k: v for k, v in (await figures()).items() if "age" not in k} == {
+            "kinerja_transparency_log_leaves": 0, "kinerja_transparency_unlogged_events": 6,
+            "kinerja_transparency_unsigned_leaves": 0, "kinerja_transparency_unwitnessed_leaves": 0}
         merkle = await _step(log, conn, down)
         assert (log.unwitnessed, log.witness_refusals) == (True, 1)
+        shown = await figures()
+        assert (shown["kinerja_transparency_log_leaves"], shown["kinerja_transparency_unlogged_events"],
+                shown["kinerja_transparency_unsigned_leaves"], shown["kinerja_transparency_unwitnessed_leaves"]) \
+            == (6, 0, 0, 6)
         await log.step(conn, merkle, up, final=True)  # nothing new written: the same checkpoint, asked again
         row = await conn.fetchrow("SELECT tree_size, witnessed, note FROM transparency_checkpoints")
     await down.aclose()
     assert row is not None and row["tree_size"] == 6 and row["witnessed"] and not log.unwitnessed
+    assert (await figures())["kinerja_transparency_unwitnessed_leaves"] == 0
     assert SignedCheckpoint.open(row["note"], LOG_KEY.verifier).witnessed_by(WITNESS_KEY.verifier)

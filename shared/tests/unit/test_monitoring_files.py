@@ -9,7 +9,9 @@ from pathlib import Path
 from prometheus_client import REGISTRY
 
 import kinerja_feedback.bootstrap  # noqa: F401 - declares feedback's webhook gauges
-import kinerja_kernel.metrics  # noqa: F401 - declares the kernel's metrics
+import kinerja_kernel.transparency.metrics  # noqa: F401 - declares the kernel's and the transparency log's gauges
+from kinerja_kernel.transparency.note import COSIGNATURE_V1, Signer
+from kinerja_kernel.transparency.witness import Witness, WitnessMetrics
 
 ROOT = Path(__file__).resolve().parents[3]
 MONITORING = ROOT / "deploy/kubernetes/monitoring"
@@ -17,8 +19,11 @@ SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), 
 
 
 def exported() -> set[str]:
+    """What the service processes and the witness process export (a witness's state is only read)."""
     names: set[str] = set()
-    for family in REGISTRY.collect():
+    witness = Witness(Signer.generate("w.test/w1", COSIGNATURE_V1), [], Path("/nonexistent/state.json"))
+    witness.state["kinerja.test/x"] = {"size": 1, "root": "", "checkpoint": ""}
+    for family in [*REGISTRY.collect(), *WitnessMetrics(witness).collect()]:
         if family.name.startswith("kinerja_"):
             names.update(family.name + suffix for suffix in SUFFIXES.get(family.type, ("",)))
     return names
@@ -35,7 +40,8 @@ def test_every_metric_in_the_alert_rules_and_the_dashboard_is_exported() -> None
     used = referenced(rules) | referenced(expressions)
     assert used, "no metric referenced"
     assert used <= exported(), f"not exported: {sorted(used - exported())}"
-    for name in ("kinerja_relay_leader", "kinerja_consumer_halted", "kinerja_http_request_duration_seconds_bucket"):
+    for name in ("kinerja_relay_leader", "kinerja_consumer_halted", "kinerja_http_request_duration_seconds_bucket",
+                 "kinerja_witness_alarms", "kinerja_transparency_unwitnessed_leaves"):
         assert name in used  # the alerts that matter most are there
 
 

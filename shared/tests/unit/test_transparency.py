@@ -26,7 +26,7 @@ from kinerja_kernel.transparency.merkle import (
 from kinerja_kernel.transparency.note import COSIGNATURE_V1, Note, NoteError, Signer, Verifier
 from kinerja_kernel.transparency.proofs import locate_divergence
 from kinerja_kernel.transparency.service import witness_body
-from kinerja_kernel.transparency.witness import Refusal, Witness
+from kinerja_kernel.transparency.witness import Refusal, Witness, witness_app
 
 
 def _mth(leaves: list[bytes]) -> bytes:
@@ -153,6 +153,33 @@ async def test_witness_cosigns_extensions_and_alarms_on_fork_and_rollback(tmp_pa
     with pytest.raises(Refusal) as forbidden:
         await witness.add_checkpoint(impostor.submit_body(20, 30))
     assert forbidden.value.status == 403
+
+
+async def test_the_witness_exports_its_alarms_and_each_logs_cosigned_size_for_prometheus(tmp_path: Path) -> None:
+    import httpx
+
+    signer = Signer.generate("kinerja.test/evaluation")
+    witness = Witness(Signer.generate("witness.test/w1", COSIGNATURE_V1), [signer.verifier], tmp_path / "state.json")
+    honest = _Log(signer, LEAVES)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=witness_app(witness)), base_url="http://w")
+
+    async def figures() -> dict[str, float]:
+        text = (await client.get("/metrics")).text
+        return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+                for line in text.splitlines() if line.startswith("kinerja_witness_")}
+
+    async with client:
+        assert (await figures())["kinerja_witness_alarms"] == 0
+        assert (await client.post("/add-checkpoint", content=honest.submit_body(0, 12))).status_code == 200
+        after_cosign = await figures()
+        assert after_cosign['kinerja_witness_log_size{origin="kinerja.test/evaluation"}'] == 12
+        assert after_cosign['kinerja_witness_last_cosigned_timestamp_seconds{origin="kinerja.test/evaluation"}'] > 0
+        assert after_cosign["kinerja_witness_cosignatures"] == 1
+        forked = _Log(signer, [leaf_hash(b"rewritten"), *LEAVES[1:]])
+        assert (await client.post("/add-checkpoint", content=forked.submit_body(12, 20))).status_code == 422
+        after_fork = await figures()
+        assert after_fork["kinerja_witness_alarms"] == 1
+        assert after_fork['kinerja_witness_log_size{origin="kinerja.test/evaluation"}'] == 12
 
 
 def test_divergence_names_the_checkpoint_and_the_leaf() -> None:

@@ -13,8 +13,11 @@ line, or refuses:
 - 422: the consistency proof does not verify; 409 also when the size equals but the root differs.
 
 A fork (same size, another root; or a proof that fails) and a rollback (a checkpoint smaller than what
-it co-signed) raise an alarm: an error log ``witness.alarm``, the ``alarms`` counter in ``/health``,
-and a record appended to ``<state>.alarms.jsonl`` with the refused checkpoint (evidence of misbehaviour).
+it co-signed) raise an alarm: an error log ``witness.alarm``, the ``alarms`` counter in ``/health`` and
+``kinerja_witness_alarms`` in ``/metrics`` (Prometheus), and a record appended to
+``<state>.alarms.jsonl`` with the refused checkpoint (evidence of misbehaviour). ``/metrics`` also gives
+each log's co-signed size and the time of its latest cosignature, so a log that stopped reaching its
+witness shows.
 
 Run: ``python -m kinerja_kernel.transparency.witness --key-file witness.key --log <vkey> --state
 witness.json --port 8190`` (``--generate-key`` writes a new key file and prints its verifier key).
@@ -38,6 +41,9 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from kinerja_kernel.transparency.checkpoint import SignedCheckpoint
 from kinerja_kernel.transparency.merkle import verify_consistency
@@ -171,8 +177,32 @@ class Witness:
         return [json.loads(line) for line in self.alarm_path.read_text().splitlines()[-limit:]]
 
 
+class WitnessMetrics(Collector):
+    """The witness's figures, read from its state at each scrape (it has its own registry: a witness run
+    by another institution exports only these)."""
+
+    def __init__(self, witness: Witness) -> None:
+        self.witness = witness
+
+    def collect(self) -> Any:
+        alarms = GaugeMetricFamily("kinerja_witness_alarms",
+                                   "forks and rollbacks refused (kept in the alarms file)", value=self.witness.alarms)
+        cosigned = GaugeMetricFamily("kinerja_witness_cosignatures",
+                                     "checkpoints co-signed since this process started", value=self.witness.cosigned)
+        size = GaugeMetricFamily("kinerja_witness_log_size", "tree size of the latest co-signed checkpoint",
+                                 labels=["origin"])
+        at = GaugeMetricFamily("kinerja_witness_last_cosigned_timestamp_seconds",
+                               "when the latest checkpoint of a log was co-signed (Unix time)", labels=["origin"])
+        for origin, state in sorted(self.witness.state.items()):
+            size.add_metric([origin], state["size"])
+            at.add_metric([origin], state.get("cosigned_at", 0))
+        yield from (alarms, cosigned, size, at)
+
+
 def witness_app(witness: Witness) -> FastAPI:
     app = FastAPI(title="Kinerja witness", version="1")
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(WitnessMetrics(witness))
 
     @app.post("/add-checkpoint")
     async def add_checkpoint(request: Request) -> Response:
@@ -197,6 +227,10 @@ def witness_app(witness: Witness) -> FastAPI:
                 "logs": {o: {"size": s["size"], "root": s["root"]} for o, s in witness.state.items()},
                 "recent_alarms": [{k: a[k] for k in ("at", "kind", "origin", "detail")}
                                   for a in witness.recent_alarms()]}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/checkpoint/{origin:path}", response_class=PlainTextResponse)
     async def latest(origin: str) -> Response:
