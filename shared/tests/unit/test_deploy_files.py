@@ -368,9 +368,8 @@ def test_the_probes_mean_something_and_the_autoscalers_scale_on_an_exported_metr
         port_name = container["ports"][0]["name"]
         probes = {kind: container[f"{kind}Probe"]["httpGet"] for kind in ("startup", "readiness", "liveness")}
         assert all(p["port"] == port_name for p in probes.values()), name
-        if name != "portal":  # the portal has no relay or consumers: its /health is all there is
-            assert probes["readiness"]["path"] == "/health/ready", name
-            assert probes["liveness"]["path"] == "/health/live", name
+        assert probes["readiness"]["path"] == "/health/ready", name
+        assert probes["liveness"]["path"] == "/health/live", name
         assert container["livenessProbe"]["failureThreshold"] * container["livenessProbe"]["periodSeconds"] >= 30
         hpa = documents[("HorizontalPodAutoscaler", f"kinerja-{name}")]["spec"]
         assert hpa["scaleTargetRef"]["name"] == f"kinerja-{name}"

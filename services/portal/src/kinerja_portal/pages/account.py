@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from kinerja_kernel.auth import Role, TokenVerifier
 from kinerja_kernel.errors import Unauthenticated
@@ -48,6 +49,27 @@ async def root(request: Request) -> Response:
 @router.get("/health", include_in_schema=False)
 async def health() -> dict[str, str]:
     return {"status": "ok", "service": "portal"}
+
+
+@router.get("/health/ready", include_in_schema=False)
+async def ready(request: Request) -> JSONResponse:
+    """Readiness: started, and the shared session store answers when replicas share sign-outs (without it a
+    signed-out session could be accepted again). The four services are not asked: when one is down the
+    portal still serves the other pages and says which service is unavailable."""
+    reasons = [] if getattr(request.app.state, "services", None) is not None else ["starting"]
+    revocations = request.app.state.session_revocations
+    if isinstance(revocations, session.PostgresRevocations):
+        try:
+            await asyncio.wait_for(revocations.pool.fetchval("SELECT 1"), timeout=2)
+        except Exception:  # any failure means not ready; the reason is what the balancer needs
+            reasons.append("session-store")
+    return JSONResponse({"ready": not reasons, "reasons": reasons}, status_code=503 if reasons else 200)
+
+
+@router.get("/health/live", include_in_schema=False)
+async def live() -> dict[str, bool]:
+    """Liveness: the event loop answers (the portal has no background work that could end)."""
+    return {"alive": True}
 
 
 def _signin_page(request: Request, *, errors: FormErrors | None = None, values: dict[str, str] | None = None,
