@@ -148,6 +148,8 @@ MESSAGES: Final = {
     "evaluation.document.not-finalised": (
         "Penilaian belum difinalisasi; dokumen evaluasi belum dapat ditandatangani",
         "only a finalised appraisal's document is signed"),
+    "evaluation.recap.not-found": ("Tidak ada penilaian unit {unit_id} pada periode {period}",
+                                   "no appraisals of unit {unit_id} in period {period}"),
     # -- history ------------------------------------------------------------------------------------
     "evaluation.history.not-allowed": ("Anda tidak berhak melihat riwayat penilaian pegawai ini",
                                        "not allowed to read this history"),

@@ -142,6 +142,26 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         older = (await client.get(f"/api/v1/documents/{draft_code}/verification")).json()
         assert older["matches"] and older["superseded"], older
 
+        recap_url = f"/api/v1/offices/{office}/units/{unit.unit_id}/recap/document"
+        recap = await client.get(recap_url, headers=unit.hr.headers, params={"period": PERIOD})
+        assert recap.status_code == 200 and recap.headers["content-type"] == "application/pdf", recap.text
+        recap_code = recap.headers["x-kinerja-document-code"]
+        assert "/" not in recap.headers["content-disposition"]
+        recap_text = text_of(recap.content, tmp_path / "rekap.pdf")
+        for expected in ("REKAP KINERJA UNIT KERJA", "Kantor Regional Uji BKN", "Bidang Mutasi Kepegawaian",
+                         staff.name, staff.nip, head.name, "DISTRIBUSI PREDIKAT KINERJA PEGAWAI", "Final",
+                         "Belum final", "KURVA DISTRIBUSI", f"penilaian-{appraisal_id[:8]}", "Bukti transparansi",
+                         "-".join(recap_code[i:i + 4] for i in range(0, 16, 4))):
+            assert expected in recap_text, expected
+        for headers in (staff.headers, head.headers, foreign):  # HR of the office only
+            assert (await client.get(recap_url, headers=headers, params={"period": PERIOD})).status_code in (403, 404)
+        missing_unit = await client.get(f"/api/v1/offices/{office}/units/UNIT-LAIN/recap/document",
+                                        headers=unit.hr.headers, params={"period": PERIOD})
+        assert missing_unit.status_code == 404 and "UNIT-LAIN" in missing_unit.text
+        recap_view = (await client.get(f"/api/v1/documents/{recap_code}/verification")).json()
+        assert recap_view["matches"] and recap_view["title"] == "Rekap Kinerja Unit", recap_view
+        assert recap_view["employee_name"] == "Bidang Mutasi Kepegawaian" and office not in str(recap_view)
+
         conn = await asyncpg.connect(evaluation_url)
         try:
             await conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
@@ -154,3 +174,5 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         assert changed != "UPDATE 0"
         tampered = (await client.get(f"/api/v1/documents/{code}/verification")).json()
         assert not tampered["matches"] and tampered["problems"], tampered
+        tampered = (await client.get(f"/api/v1/documents/{recap_code}/verification")).json()
+        assert not tampered["matches"] and tampered["problems"], tampered  # the recap was made from that stream too

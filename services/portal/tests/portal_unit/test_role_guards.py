@@ -43,7 +43,7 @@ PAGES = [
     ("career IDP", "/karier", FOR_EMPLOYEES), ("career IDP", "/karier/rencana/baru", FOR_EMPLOYEES),
     ("career IDP", f"/karier/rencana/{ID}", FOR_EMPLOYEES),
     ("roster", "/roster", FOR_HR), ("roster", "/roster/pegawai/199001012020121001", FOR_HR),
-    ("roster", "/roster/plt", FOR_HR),
+    ("roster", "/roster/plt", FOR_HR), ("recap PDF", "/rekap/dokumen?unit=BIDANG-A&periode=2026", FOR_HR),
 ]
 POSTS = [f"/skp/{ID}/ajukan", f"/skp/{ID}/realisasi", f"/skp/{ID}/realisasi/{ID}/kembalikan", "/catatan-harian",
          f"/penilaian/{ID}/penilaian-diri", f"/360/{ID}", f"/penilaian/{ID}/penilai-360", "/umpan-balik/baru",

@@ -179,7 +179,7 @@ class OfficeSettings(_Value):
     objection_window_days: int = Field(default=14, ge=1, le=90, description="calendar days after finalisation")
     office_name: str | None = Field(default=None, min_length=1, max_length=200,
                                     description="the office's name as documents print it (instansi)")
-    unit_names: dict[UnitId, UnitName] = Field(default_factory=dict, max_length=500,
+    unit_names: dict[UnitId, UnitName] = Field(default={}, max_length=500,  # copied per instance by pydantic
                                                description="each unit's name as documents print it, by unit id")
 
 

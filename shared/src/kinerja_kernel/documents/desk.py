@@ -173,7 +173,7 @@ class DocumentDesk:
         nxt = record.next_signer
         return Issued(code=code, pdf=pdf, signed_by=tuple(s.role for s in record.signatures),
                       next_signer=nxt.signer_id if nxt else None,
-                      filename=f"{layout.kind}-{layout.employee_id}-{code}.pdf")
+                      filename=_filename(layout, code))
 
     async def state(self, layout: Layout, by: Principal) -> Issued:
         """The document's code and signatures without rendering it (``pdf`` empty)."""
@@ -181,7 +181,7 @@ class DocumentDesk:
         nxt = record.next_signer
         return Issued(code=code, pdf=b"", signed_by=tuple(s.role for s in record.signatures),
                       next_signer=nxt.signer_id if nxt else None,
-                      filename=f"{layout.kind}-{layout.employee_id}-{code}.pdf")
+                      filename=_filename(layout, code))
 
     async def sign(self, layout: Layout, by: Principal, *, passphrase: str | None = None,
                    nik: str | None = None) -> Issued:
@@ -217,7 +217,7 @@ class DocumentDesk:
         nxt = record.next_signer
         return Issued(code=code, pdf=signed.pdf, signed_by=tuple(s.role for s in record.signatures),
                       next_signer=nxt.signer_id if nxt else None,
-                      filename=f"{layout.kind}-{layout.employee_id}-{code}.pdf")
+                      filename=_filename(layout, code))
 
     async def verify(self, code: str, derive: Callable[[str, OfficialDocument], Awaitable[Derive]],
                      describe: Callable[[OfficialDocument], Awaitable[tuple[str, str]]]) -> Verification:
@@ -258,6 +258,11 @@ def _actor(by: Principal, layout: Layout) -> Actor:
         if by.has_role(role):
             return by.actor(role)
     return by.actor(Role.PEGAWAI)
+
+
+def _filename(layout: Layout, code: str) -> str:
+    """``skp-<NIP>-<code>.pdf``; a recap's subject ``<office>/<unit>`` with a dash."""
+    return f"{layout.kind}-{layout.employee_id.replace('/', '-')}-{code}.pdf"
 
 
 def _zone_label(zone: str) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from kinerja_evaluation.adapters import planning_facts as facts
 from kinerja_evaluation.adapters import read_models as rm
+from kinerja_evaluation.application import recap
 from kinerja_evaluation.domain.appraisal import Appraisal, Status
 from kinerja_kernel.auth import Principal
 from kinerja_kernel.contracts.evaluation import PREDICATE_LABELS, RATING_LABELS, ObjectionDecision, PeriodKind
@@ -85,6 +86,11 @@ class EvaluationDocuments:
             store, Appraisal, prefix="penilaian")
         self.desk = desk
         self.db = db
+        self.recap = recap.OfficeRecap(store, db)
+
+    async def recap_document(self, office_id: str, unit_id: str, period_key: str, by: Principal) -> Issued:
+        """The office recap of a unit and period (HR of the office: checked by the route)."""
+        return await self.desk.document(await self.recap.layout(office_id, unit_id, period_key), by)
 
     async def _printed(self, appraisal: Appraisal) -> tuple[dict[str, Any], str]:
         """Printed beside the hashed content: the three people (names, positions and units from the roster
@@ -139,10 +145,17 @@ class EvaluationDocuments:
     async def verify(self, code: str) -> Verification:
         async def derive(_: str, record: OfficialDocument) -> Derive:
             async def content(streams: Streams) -> Any:
+                if record.kind == recap.KIND:
+                    return recap.content_from(streams)
                 return evaluation_content(_replay(list(streams[f"penilaian-{record.subject_id}"])))
             return content
 
         async def describe(record: OfficialDocument) -> tuple[str, str]:
+            if record.kind == recap.KIND:  # subject <office>/<unit>: the unit's name, as the office names it
+                office_id, _, unit_id = record.employee_id.partition("/")
+                async with self.db.connection() as conn:
+                    units = (await rm.office_settings(conn, office_id)).unit_names
+                return "Rekap Kinerja Unit", units.get(unit_id, unit_id)
             async with self.db.connection() as conn:
                 names = await facts.names_of(conn, [record.employee_id])
             return "Dokumen Evaluasi Kinerja Pegawai", names.get(record.employee_id, NOT_RECORDED)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from kinerja_evaluation.application.documents import EvaluationDocuments
 from kinerja_evaluation.domain.appraisal import Appraisal
-from kinerja_kernel.access import require_access
+from kinerja_kernel.access import require_access, require_office_role
 from kinerja_kernel.auth import Principal, Role
 from kinerja_kernel.documents.desk import not_found_document
 from kinerja_kernel.documents.http import Code, DocumentState, SignBody, VerificationView, pdf_response
@@ -55,6 +55,19 @@ async def sign_evaluation_document(appraisal_id: uuid.UUID, body: SignBody, by: 
                              nik=body.nik)
     return DocumentState(code=issued.code, verification_url=docs.desk.url_of(issued.code),
                          signed_by=list(issued.signed_by), next_signer=issued.next_signer, bsre=docs.desk.uses_bsre)
+
+
+@router.get("/offices/{office_id}/units/{unit_id}/recap/document", tags=["Dokumen"],
+            responses={200: {"content": {"application/pdf": {}}, "description": "the unit's recap as PDF/A-3b"}})
+async def office_recap_document(office_id: str, unit_id: str, by: CurrentPrincipal, docs: Documents,
+                                period: Annotated[str, Query(min_length=4, max_length=8, description=
+                                                             "2026, 2026-Q1 .. 2026-Q4, 2026-M01 .. 2026-M12")]
+                                ) -> Response:
+    """The office recap of one unit and period (predicates against the curve, who is final, who objected) for
+    the office's HR administrator only; the first request for a content records ``evaluation.DocumentIssued``
+    (kind ``rekap``). 404 when the unit has no appraisals in the period."""
+    require_office_role(by, office_id, Role.PENGELOLA_KEPEGAWAIAN)
+    return pdf_response(await docs.recap_document(office_id, unit_id, period, by))
 
 
 async def _readable(appraisal_id: uuid.UUID, by: Principal, docs: EvaluationDocuments) -> Appraisal:

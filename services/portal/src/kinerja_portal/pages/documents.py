@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from kinerja_kernel.auth import Role
 from kinerja_portal.clients import ApiError, FormErrors, Services
 from kinerja_portal.i18n import translate
-from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, text
+from kinerja_portal.web import Api, CurrentViewer, Form, Viewer, flash, language, render, requires, text
 
 router = APIRouter()
 KINDS = {"skp": ("planning", "/plans/{id}", "/skp/{id}"), "penilaian": ("evaluation", "/appraisals/{id}",
@@ -27,7 +30,10 @@ def _where(kind: str, subject: uuid.UUID) -> tuple[str, str, str]:
 
 async def _download(viewer: Viewer, api: Services, kind: str, subject: uuid.UUID) -> Response:
     service, path, _ = _where(kind, subject)
-    found = await api.raw(service, "GET", f"{path}/document", viewer.token)
+    return _pdf(await api.raw(service, "GET", f"{path}/document", viewer.token))
+
+
+def _pdf(found: httpx.Response) -> Response:
     return Response(found.content, media_type="application/pdf", headers={
         "Content-Disposition": found.headers.get("content-disposition", "attachment"),
         "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox",
@@ -43,6 +49,16 @@ async def skp_document(plan_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> R
 @router.get("/penilaian/{appraisal_id}/dokumen")
 async def evaluation_document(appraisal_id: uuid.UUID, viewer: CurrentViewer, api: Api) -> Response:
     return await _download(viewer, api, "penilaian", appraisal_id)
+
+
+@router.get("/rekap/dokumen", dependencies=[requires(Role.PENGELOLA_KEPEGAWAIAN)])
+async def recap_document(request: Request, viewer: CurrentViewer, api: Api, unit: str, periode: str,
+                         kantor: str = "") -> Response:
+    """The office recap of a unit and period as PDF (HR of the office; the service checks it again)."""
+    office = kantor if kantor in viewer.principal.offices else viewer.office
+    found = await api.raw("evaluation", "GET", f"/offices/{quote(office, safe='')}/units/{quote(unit, safe='')}"
+                          "/recap/document", viewer.token, params={"period": periode})
+    return _pdf(found)
 
 
 async def _sign_page(request: Request, viewer: Viewer, api: Services, kind: str, subject: uuid.UUID, *,

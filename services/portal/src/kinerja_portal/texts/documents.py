@@ -75,6 +75,9 @@ STRINGS: Final[dict[str, dict[str, str]]] = {
     "verif.problems": {"id": "Yang tidak sesuai", "en": "What does not match"},
     "verif.method_dev_ca": {"id": "sertifikat pengembangan", "en": "development certificate"},
     "verif.method_bsre": {"id": "BSrE", "en": "BSrE"},
+    "doc.recap_pdf": {"id": "Unduh rekap unit (PDF, dapat diverifikasi)", "en": "Download the unit recap (PDF, "
+                      "verifiable)"},
+    "verif.unit": {"id": "Unit kerja", "en": "Unit"},
     "skpe.appendix_title": {"id": "Lampiran SKP", "en": "SKP appendix"},
     "skpe.appendix_intro": {"id": "Dicetak pada lampiran dokumen SKP. Satu butir per baris; kosongkan bagian yang "
                             "tidak dicantumkan.",
