@@ -178,8 +178,10 @@ async def measure(urls: dict[str, str], office: Office, requests: int) -> dict[s
         "planning: office dashboard": ("planning", f"/api/v1/offices/{OFFICE}/dashboard", hr, {"period_year": YEAR}),
         "evaluation: office appraisal dashboard": ("evaluation", f"/api/v1/offices/{OFFICE}/appraisal-dashboard",
                                                    hr, {"period": str(YEAR)}),
-        "planning: office dashboard summary (?ikis=false, the page's)": (
+        "planning: office dashboard without IKIs (?ikis=false)": (
             "planning", f"/api/v1/offices/{OFFICE}/dashboard", hr, {"period_year": YEAR, "ikis": "false"}),
+        "planning: office dashboard page summary (/dashboard/summary, the page's)": (
+            "planning", f"/api/v1/offices/{OFFICE}/dashboard/summary", hr, {"period_year": YEAR}),
         "evaluation: office appraisal dashboard (?objections_only=true, the page's)": (
             "evaluation", f"/api/v1/offices/{OFFICE}/appraisal-dashboard", hr,
             {"period": str(YEAR), "objections_only": "true"}),

@@ -117,6 +117,19 @@ async def test_office_dashboard_names_why_an_skp_is_not_approved(
     assert [{k: v for k, v in m.items() if k != "ikis"} for m in summary["members"]] == \
         [{k: v for k, v in m.items() if k != "ikis"} for m in view["members"]]
 
+    # the office page's summary: statuses per unit over everyone, the two lists cut at `limit` with their totals
+    page = (await client.get(f"/api/v1/offices/{driver.office_id}/dashboard/summary", headers=driver.hr.headers,
+                             params={"period_year": YEAR, "limit": 1})).json()
+    waiting = [m["employee_id"] for m in view["members"]
+               if m["blocked_by"] is not None or m["status"] not in ("approved", "closed")]
+    assert sum(u["total"] for u in page["units"]) == len(view["members"])
+    assert any(u["by_status"].get("not_started") for u in page["units"])  # the newcomer
+    assert page["not_approved"]["total"] == len(waiting) >= 2
+    assert [m["employee_id"] for m in page["not_approved"]["members"]] == waiting[:1]
+    assert page["not_approved"]["members"][0]["ikis"] == []
+    other_unit = (await client.get(f"/api/v1/offices/{driver.office_id}/dashboard/summary",
+                                   headers=driver.hr.headers, params={"period_year": YEAR, "unit": "TIDAK-ADA"})).json()
+    assert other_unit["not_approved"]["total"] == 0 and other_unit["units"] == page["units"]
     # another office's HR, the office's own staff and a team view of someone with no team see nothing of it
     other = bearer(jwt_secret, "198001012005011001", [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN], ["KANTOR-LAIN"])
     refused = await client.get(f"/api/v1/offices/{driver.office_id}/dashboard", params={"period_year": YEAR},
@@ -125,6 +138,9 @@ async def test_office_dashboard_names_why_an_skp_is_not_approved(
     staff = await client.get(f"/api/v1/offices/{driver.office_id}/dashboard", params={"period_year": YEAR},
                              headers=driver.staff[0].headers)
     assert staff.status_code == 403
+    for who in (other, driver.staff[0].headers):
+        assert (await client.get(f"/api/v1/offices/{driver.office_id}/dashboard/summary", headers=who,
+                                 params={"period_year": YEAR})).status_code == 403
     team = await client.get("/api/v1/team/dashboard", params={"period_year": YEAR}, headers=driver.staff[0].headers)
     assert team.status_code == 403
     bad = await client.get(f"/api/v1/offices/{driver.office_id}/dashboard", params={"period_year": "dua"},

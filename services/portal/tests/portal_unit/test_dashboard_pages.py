@@ -51,8 +51,11 @@ def signed_in(user: DemoUser) -> Any:
 def test_the_office_page_shows_the_first_hundred_and_points_to_the_export() -> None:
     app, client = signed_in(HR)
     members = [member(i) for i in range(LIST_MAX + 20)]
+    summary = {"units": [{"unit_id": f"UNIT-{u}", "total": 40, "by_status": {"not_started": 40}} for u in range(3)],
+               "not_approved": {"total": len(members), "members": members[:LIST_MAX]},
+               "not_reported": {"total": 0, "members": []}, "today": "2026-06-30"}
     app.state.services = services = StandIn({
-        ("planning", "/offices/K-UJI/dashboard"): {"members": members, "today": "2026-06-30"},
+        ("planning", "/offices/K-UJI/dashboard/summary"): summary,
         ("evaluation", "/offices/K-UJI/appraisal-dashboard"): {"units": [], "appraisals": [],
                                                                "days_left": {"plan": -150, "self_assessment": None,
                                                                              "rating": None}}})
@@ -62,7 +65,8 @@ def test_the_office_page_shows_the_first_hundred_and_points_to_the_export() -> N
     assert f"Menampilkan {LIST_MAX} dari {LIST_MAX + 20}" in page.text and "Status SKP" in page.text
     assert "Batas SKP: lewat 150 hari" in page.text
     assert sorted(services.asked) == [("evaluation", "/offices/K-UJI/appraisal-dashboard"),
-                                      ("planning", "/offices/K-UJI/dashboard")]  # once each
+                                      ("planning", "/offices/K-UJI/dashboard/summary")]  # once each
+    assert 'id="skp-status-chart"' in page.text and "UNIT-2" in page.text
     assert "<script" not in page.text.split("</header>")[1].split("<footer")[0]  # charts are SVG only
     client.__exit__(None, None, None)
 

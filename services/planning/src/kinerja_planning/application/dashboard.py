@@ -51,6 +51,25 @@ class DashboardQueries:
             view = await self._view(conn, rows, period_year, {office_id}, ikis=ikis)
             return view | {"office_id": office_id}
 
+    async def office_summary(self, office_id: str, by: Principal, period_year: int, *, unit: str | None,
+                             limit: int) -> dict[str, Any]:
+        """Per unit the SKP statuses, and who has no approved SKP and who has not reported this month (the
+        first ``limit`` of each, of ``unit`` when given, with the totals): an answer that does not grow with
+        the office."""
+        view = await self.office(office_id, by, period_year, ikis=False)
+        units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for m in view["members"]:
+            units[m["unit_id"]][m["status"]] += 1
+        chosen = [m for m in view["members"] if not unit or m["unit_id"] == unit]
+        waiting = [m for m in chosen if m["blocked_by"] is not None or m["status"] not in ("approved", "closed")]
+        silent = [m for m in chosen if m["status"] in ("approved", "revising") and not m["reported_this_month"]]
+        return {"office_id": office_id, "period_year": period_year, "today": view["today"],
+                "expected_percent": view["expected_percent"],
+                "units": [{"unit_id": u, "total": sum(c.values()), "by_status": dict(c)}
+                          for u, c in sorted(units.items())],
+                "not_approved": {"total": len(waiting), "members": waiting[:limit]},
+                "not_reported": {"total": len(silent), "members": silent[:limit]}}
+
     async def _today(self, conn: asyncpg.Connection, offices: Any) -> date:
         if self.fixed_today is not None:
             return self.fixed_today

@@ -57,3 +57,27 @@ class TeamDashboardView(BaseModel):
 
 class OfficeDashboardView(TeamDashboardView):
     office_id: str
+
+
+class UnitStatusesView(BaseModel):
+    unit_id: str
+    total: int
+    by_status: dict[str, int] = Field(description="members per SKP status (not_started or the SKP's status)")
+
+
+class MemberListView(BaseModel):
+    total: int = Field(description="every member the list holds")
+    members: list[DashboardMemberView] = Field(description="the first `limit`, by unit and name (IKIs left out)")
+
+
+class OfficeDashboardSummaryView(BaseModel):
+    """What a page of the office shows: per unit the SKP statuses, and the two lists HR acts on, each cut at
+    ``limit`` with its total (the whole lists are the exports' business)."""
+
+    office_id: str
+    period_year: int
+    today: date = Field(description="today in the office's time zone")
+    expected_percent: float = Field(description="the share of the year gone by, in percent")
+    units: list[UnitStatusesView] = Field(description="every unit of the office, whatever `unit` chooses")
+    not_approved: MemberListView = Field(description="members whose SKP is not approved yet (or is blocked)")
+    not_reported: MemberListView = Field(description="members with an approved SKP and no report this month")

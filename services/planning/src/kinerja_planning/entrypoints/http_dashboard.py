@@ -8,12 +8,16 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from kinerja_kernel.http import CurrentPrincipal, PeriodYear
 from kinerja_planning.application.dashboard import DashboardQueries
-from kinerja_planning.application.dashboard_views import OfficeDashboardView, TeamDashboardView
+from kinerja_planning.application.dashboard_views import (
+    OfficeDashboardSummaryView,
+    OfficeDashboardView,
+    TeamDashboardView,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
 
 
-def dashboard(request: Request) -> DashboardQueries:
+async def dashboard(request: Request) -> DashboardQueries:
     planning = request.app.state.planning
     return DashboardQueries(planning.db, planning.acting, today=planning.acting.fixed_today)
 
@@ -36,3 +40,15 @@ async def office_dashboard(office_id: str, by: CurrentPrincipal, queries: Dashbo
                            ) -> OfficeDashboardView:
     """The same for every employee of the office (HR, auditors and superiors of the office)."""
     return OfficeDashboardView.model_validate(await queries.office(office_id, by, period_year, ikis=ikis))
+
+
+@router.get("/offices/{office_id}/dashboard/summary")
+async def office_dashboard_summary(
+        office_id: str, by: CurrentPrincipal, queries: Dashboard, period_year: Year,
+        unit: Annotated[str | None, Query(max_length=64, description="only this unit's members in the lists")] = None,
+        limit: Annotated[int, Query(ge=1, le=500, description="members per list")] = 100,
+) -> OfficeDashboardSummaryView:
+    """The office page's part: per unit the SKP statuses; who has no approved SKP and who has not reported this
+    month, the first `limit` of each with the totals (the same rules as the office dashboard)."""
+    return OfficeDashboardSummaryView.model_validate(
+        await queries.office_summary(office_id, by, period_year, unit=unit or None, limit=limit))

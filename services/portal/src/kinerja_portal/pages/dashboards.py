@@ -109,6 +109,11 @@ def status_chart(members: Iterable[dict[str, Any]]) -> dict[str, Any]:
     for m in members:
         counts = units.setdefault(m["unit_id"], {})
         counts[m["status"]] = counts.get(m["status"], 0) + 1
+    return status_chart_of(units)
+
+
+def status_chart_of(units: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The same chart from each unit's members per status (planning's office summary counts them)."""
     rows: list[dict[str, Any]] = []
     for unit, counts in sorted(units.items()):
         total = sum(counts.values())
@@ -169,13 +174,14 @@ async def team_dashboard(request: Request, viewer: CurrentViewer, api: Api) -> R
         "current_path": "/dasbor/tim"})
 
 
-async def _office_data(api: Services, viewer: Viewer, office: str, year: int, period: str
+async def _office_data(api: Services, viewer: Viewer, office: str, year: int, period: str, unit: str
                        ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The summaries the page shows: members without their IKIs, and only the appraisals with an objection
-    (the units count everyone); a whole office's detail (~3 MB at 2,000 people) is left to the exports."""
+    """The summaries the page shows: per unit the SKP statuses and the first of each list with its total
+    (planning), and only the appraisals with an objection (the units count everyone): answers that do not grow
+    with the office; a whole office's detail (~3 MB at 2,000 people) is left to the exports."""
     plans, appraisals = await _gather(
-        api.call("planning", "GET", f"/offices/{office}/dashboard", viewer.token,
-                 params={"period_year": year, "ikis": "false"}),
+        api.call("planning", "GET", f"/offices/{office}/dashboard/summary", viewer.token,
+                 params={"period_year": year, "limit": LIST_MAX, **({"unit": unit} if unit else {})}),
         _optional(api.call("evaluation", "GET", f"/offices/{office}/appraisal-dashboard", viewer.token,
                            params={"period": period, "objections_only": "true"})))
     return plans, appraisals
@@ -188,20 +194,20 @@ async def office_dashboard(request: Request, viewer: CurrentViewer, api: Api) ->
     office = _office(request, viewer)
     year = _year(request)
     period = _period(request, year)
-    plans, appraisals = await _office_data(api, viewer, office, year, period)
-    members = merge_members(plans, appraisals, None)
-    unit = request.query_params.get("unit", "")
-    units = sorted({m["unit_id"] for m in members})
-    unit = unit if unit in units else ""
-    in_unit = [m for m in members if not unit or m["unit_id"] == unit]
+    unit = request.query_params.get("unit", "")[:64]
+    plans, appraisals = await _office_data(api, viewer, office, year, period, unit)
+    units = [u["unit_id"] for u in plans["units"]]
+    if unit and unit not in units:  # an unknown unit shows the whole office
+        unit = ""
+        plans, appraisals = await _office_data(api, viewer, office, year, period, unit)
     unit_views = [u for u in (appraisals or {}).get("units", []) if not unit or u["unit_id"] == unit]
     return render(request, "dashboard_office.html", {
         "office": office, "year": year, "period": period, "unit": unit, "units": units,
-        "members": in_unit, "not_approved": [m for m in in_unit if FILTER_RULES["belum_disetujui"](m)],
-        "not_reported": [m for m in in_unit
-                         if m["status"] in ("approved", "revising") and not m["reported_this_month"]],
-        "shown_max": LIST_MAX,
-        "status_chart": status_chart(in_unit), "appraisal_units": unit_views,
+        "not_approved": plans["not_approved"]["members"], "not_approved_total": plans["not_approved"]["total"],
+        "not_reported": plans["not_reported"]["members"], "not_reported_total": plans["not_reported"]["total"],
+        "shown_max": LIST_MAX, "appraisal_units": unit_views,
+        "status_chart": status_chart_of({u["unit_id"]: u["by_status"] for u in plans["units"]
+                                         if not unit or u["unit_id"] == unit}),
         "charts": {u["unit_id"]: predicate_chart(u) for u in unit_views},
         "objections": [a for a in (appraisals or {}).get("appraisals", [])
                        if a["objection_status"] == "filed" and (not unit or a["unit_id"] == unit)],
