@@ -64,12 +64,12 @@ def _grade(value: object) -> str:
     return text
 
 
-def career(request: Request) -> CareerService:
+async def career(request: Request) -> CareerService:
     service: CareerService = request.app.state.career
     return service
 
 
-def development(request: Request) -> DevelopmentService:
+async def development(request: Request) -> DevelopmentService:
     service: DevelopmentService = request.app.state.development
     return service
 

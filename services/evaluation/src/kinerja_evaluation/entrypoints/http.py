@@ -44,7 +44,7 @@ from kinerja_kernel.identity import Nip
 router = APIRouter(prefix="/api/v1")
 
 
-def evaluation(request: Request) -> Evaluation:
+async def evaluation(request: Request) -> Evaluation:
     service: Evaluation = request.app.state.evaluation
     return service
 

@@ -13,7 +13,7 @@ from kinerja_kernel.http import CurrentPrincipal
 router = APIRouter(prefix="/api/v1", tags=["Dasbor"])
 
 
-def dashboard(request: Request) -> AppraisalDashboard:
+async def dashboard(request: Request) -> AppraisalDashboard:
     return AppraisalDashboard(request.app.state.evaluation)
 
 

@@ -16,7 +16,7 @@ from kinerja_kernel.http import CurrentPrincipal
 router = APIRouter(prefix="/api/v1", tags=["Notifikasi"])
 
 
-def feedback_app(request: Request) -> FeedbackApp:
+async def feedback_app(request: Request) -> FeedbackApp:
     app: FeedbackApp = request.app.state.feedback
     return app
 
