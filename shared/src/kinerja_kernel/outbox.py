@@ -53,6 +53,8 @@ class PublishedBatch:
 
 
 Listener = Callable[[PublishedBatch], Awaitable[None] | None]
+RowsListener = Callable[[tuple[int, int], list[asyncpg.Record]], None]
+"""Called with each batch of rows as read (the cursor before them, the rows), before they are sent."""
 
 
 @dataclass
@@ -91,6 +93,7 @@ class OutboxRelay:
         """Holding a database connection: leading, or standing by for the lock (readiness)."""
         self._wake = asyncio.Event()
         self._listeners: list[Listener] = []
+        self._rows_listeners: list[RowsListener] = []
         self._partitioner = DefaultPartitioner()
         self._partitions: list[int] = []
         self._last: dict[int, asyncio.Future[object]] = {}  # per partition: the batch handed over last
@@ -102,6 +105,11 @@ class OutboxRelay:
     def add_listener(self, listener: Listener) -> None:
         """Called with each batch after Kafka acknowledged it (for metrics and benchmarks)."""
         self._listeners.append(listener)
+
+    def add_rows_listener(self, listener: RowsListener) -> None:
+        """Called with each batch of rows as read in commit order (e.g. the transparency log appends them
+        without reading the events again)."""
+        self._rows_listeners.append(listener)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set; reconnect after database or Kafka failures."""
@@ -145,6 +153,8 @@ class OutboxRelay:
                 woken = self._wake.is_set()
                 self._wake.clear()
                 rows = await conn.fetch(COMMITTED_SQL, str(cursor.tx_id), cursor.position, self.batch_size)
+                for hand_over in self._rows_listeners if rows else ():
+                    hand_over((cursor.tx_id, cursor.position), rows)
                 sent = await self._send(rows) if rows else None
                 if sent is not None:
                     cursor = sent.cursor

@@ -328,6 +328,8 @@ class ServiceRuntime:
         assert self._db is not None
         self._db.on_commit(self.transparency.wake)
         self.metric_probes.append(transparency_probe(self._db, witnessed=witness is not None))
+        if self.relay is not None:  # the rows the relay reads continue the log: no second read of the events
+            self.relay.add_rows_listener(self.transparency.hand_over)
         self._tasks.append(asyncio.create_task(self.transparency.run(self._stop), name=f"{self.service}-transparency"))
 
     def run_background(self, name: str, work: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:

@@ -15,7 +15,10 @@ import base64
 import contextlib
 import json
 import time
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import httpx
@@ -28,6 +31,8 @@ from kinerja_kernel.transparency.note import ED25519, Note, NoteError, Signer, V
 from kinerja_kernel.transparency.store import MerkleLog, consistency_proof
 
 log = structlog.get_logger(__name__)
+
+Handed = dict[str, Any]  # event_id, hash, tx_id, position of one event
 
 
 def checkpoints_topic(service: str) -> str:
@@ -69,6 +74,7 @@ class TransparencyLog:
         self.is_leader = False
         self._wake = asyncio.Event()
         self._last_checkpoint = 0.0
+        self._handed: deque[tuple[tuple[int, int], list[Handed]]] = deque(maxlen=64)
 
     @property
     def origin(self) -> str | None:
@@ -76,6 +82,25 @@ class TransparencyLog:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def hand_over(self, after: tuple[int, int], rows: Sequence[Any]) -> None:
+        """Rows the outbox relay of this process has just read in commit order after ``after`` (its cursor):
+        when they continue the log, they are appended without reading the events again."""
+        if self.is_leader and rows:
+            self._handed.append((after, [{"event_id": r["event_id"], "hash": r["hash"], "tx_id": r["tx_id"],
+                                          "position": r["position"]} for r in rows]))
+            self._wake.set()
+
+    async def _append_handed(self, conn: asyncpg.Connection, merkle: MerkleLog) -> None:
+        """Append the handed-over rows that continue the log; after a gap (the relay ran ahead, e.g. the log
+        started later) drop them all: the log reads from the store instead."""
+        while self._handed:
+            after, rows = self._handed.popleft()
+            here = merkle.cursor
+            if after > here:
+                self._handed.clear()
+                return
+            await merkle.append_rows(conn, [r for r in rows if (r["tx_id"], r["position"]) > here])
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -124,7 +149,8 @@ class TransparencyLog:
 
     async def step(self, conn: asyncpg.Connection, merkle: MerkleLog, client: httpx.AsyncClient | None,
                    *, final: bool = False) -> None:
-        """Append what was committed; make a checkpoint when one is due."""
+        """Append what was committed (first what the relay handed over); make a checkpoint when one is due."""
+        await self._append_handed(conn, merkle)
         while await merkle.append_committed(conn, limit=self.batch_size) == self.batch_size:
             pass
         self.size = merkle.size

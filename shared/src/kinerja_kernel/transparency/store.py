@@ -11,9 +11,12 @@ handful of rows, and an append writes one row per tile level plus one leaf-index
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
@@ -145,6 +148,31 @@ async def consistency_proof(conn: asyncpg.Connection, old: int, new: int) -> lis
     return await range_hashes(conn, consistency_ranges(old, new))
 
 
+_LEAF_DATA_SQL = """
+SELECT decode(e.hash, 'hex') FROM transparency_leaves l JOIN events e USING (event_id) ORDER BY l.leaf_index
+"""
+
+
+async def recompute_log(conn: asyncpg.Connection, *, chunk: int = 20_000) -> CompactRange:
+    """The whole log recomputed from its leaves' data (each leaf's event's chain hash, in leaf order), in one
+    snapshot: compare its ``root()`` with a checkpoint's. The next chunk is asked for before this one is hashed,
+    so PostgreSQL reads while Python hashes; the hex hashes are decoded by PostgreSQL."""
+    compact = CompactRange()
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        cursor = await conn.cursor(_LEAF_DATA_SQL)
+        pending: asyncio.Future[list[asyncpg.Record]] = asyncio.ensure_future(cursor.fetch(chunk))
+        try:
+            while rows := await pending:
+                pending = asyncio.ensure_future(cursor.fetch(chunk))
+                await asyncio.sleep(0)  # the next fetch goes out now
+                compact.extend_data(r[0] for r in rows)
+        finally:
+            if not pending.done():
+                with contextlib.suppress(Exception):
+                    await pending
+    return compact
+
+
 @dataclass
 class LogState:
     size: int
@@ -222,6 +250,16 @@ class MerkleLog:
     async def append_committed(self, conn: asyncpg.Connection, *, limit: int = 1000) -> int:
         """Append the next committed events (at most ``limit``) in commit order; returns how many."""
         rows = await conn.fetch(_NEXT_SQL, str(self.state.tx_id), self.state.position, limit)
+        return await self.append_rows(conn, rows)
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """The commit-order place ``(tx_id, position)`` of the last event in the log."""
+        return self.state.tx_id, self.state.position
+
+    async def append_rows(self, conn: asyncpg.Connection, rows: Sequence[Any]) -> int:
+        """Append events already read in commit order right after ``cursor`` (each with ``event_id``, ``hash``,
+        ``tx_id`` and ``position``, e.g. the rows the outbox relay has just read); returns how many."""
         if not rows:
             return 0
         await self.append(conn, [r["event_id"] for r in rows], [leaf_data(r["hash"]) for r in rows],
