@@ -15,16 +15,19 @@ otherwise the schema is dropped.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import asyncpg
 
 from kinerja_kernel.cloudevents import MalformedMessage, from_kafka
 from kinerja_kernel.db import Migration
+from kinerja_kernel.deferred import DeferredWrites
 from kinerja_kernel.envelope import EventEnvelope
 from kinerja_kernel.eventstore import CommitCursor, read_committed
 from kinerja_kernel.inbox import Handler
@@ -110,15 +113,18 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
         async def apply_events(phase: str, envelopes: Sequence[EventEnvelope], handlers: Mapping[str, Handler],
                                seen: set[uuid.UUID]) -> None:
             nonlocal events
+            writes = DeferredWrites(shadow)  # the handlers' writes in batches: far fewer round trips
+            conn = cast(asyncpg.Connection, writes)
             async with shadow.transaction():
                 for envelope in envelopes:
                     handler = handlers.get(envelope.event_type)
                     if handler is None or envelope.event_id in seen:
                         continue
                     seen.add(envelope.event_id)
-                    await handler(shadow, envelope, registry.decode(envelope.event_type, envelope.event_version,
-                                                                    envelope.payload))
+                    await handler(conn, envelope, registry.decode(envelope.event_type, envelope.event_version,
+                                                                  envelope.payload))
                     events += 1
+                await writes.flush()
             if progress:
                 progress(phase, events, 0)
 
@@ -135,13 +141,19 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
                 await apply_events("topic", envelopes[i:i + 1000], own, seen_topic)
         else:
             total = await reader.fetchval("SELECT count(*) FROM events")
-            cursor = CommitCursor()
             seen_store: set[uuid.UUID] = set()
-            while batch := await read_committed(reader, cursor, limit=1000):
-                await apply_events("store", [s.event for s in batch], own, seen_store)
-                cursor = batch[-1].cursor
-                if progress:
-                    progress("store", len(seen_store), total)
+            next_batch = asyncio.ensure_future(read_committed(reader, CommitCursor(), limit=1000))
+            try:
+                while batch := await next_batch:  # the next batch is read while this one is applied
+                    next_batch = asyncio.ensure_future(read_committed(reader, batch[-1].cursor, limit=1000))
+                    await apply_events("store", [s.event for s in batch], own, seen_store)
+                    if progress:
+                        progress("store", len(seen_store), total)
+            finally:
+                if not next_batch.done():
+                    next_batch.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await next_batch
         seconds = time.perf_counter() - started
         comparisons = [await _compare(shadow, schema, t, spec.ignore_columns.get(t, ())) for t in tables]
         if apply:
