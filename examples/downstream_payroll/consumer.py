@@ -14,6 +14,14 @@ reported. The effect and the processed id commit in one SQLite transaction, then
 
 ``--once`` reads up to the end of the topic as it is at start, prints a JSON summary and exits: 0 if every
 record verified, 2 if any chain break was found.
+
+Against a production cluster (SASL_SSL with SCRAM-SHA-512, the read-only principal ``payroll`` of
+deploy/kafka/acls.txt; or mutual TLS with a client certificate):
+
+    KAFKA_SASL_PASSWORD=... python consumer.py --bootstrap kafka:9093 --security-protocol SASL_SSL \
+        --sasl-username payroll --ca-file ca.crt --group payroll
+
+The password is read from the environment only, never from the command line (which other users can see).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -30,6 +39,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.helpers import create_ssl_context
 
 log = logging.getLogger("payroll")
 
@@ -261,25 +271,53 @@ def prepare(db: sqlite3.Connection) -> None:
 
 
 # -- the Kafka loop -----------------------------------------------------------------------------------------
-async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+UNKNOWN_TOPIC = 3
+
+
+class NotAllowed(Exception):
+    """The broker refused this principal (an ACL): nothing to retry, the operator must grant it."""
+
+
+def security(args: argparse.Namespace) -> dict[str, Any]:
+    """aiokafka's connection settings: PLAINTEXT (``make run``), SSL (TLS, with ``--cert-file``/``--key-file``
+    mutual TLS) or SASL_SSL (TLS + SCRAM-SHA-512, password from ``KAFKA_SASL_PASSWORD``)."""
+    if args.security_protocol == "PLAINTEXT":
+        return {}
+    context = create_ssl_context(cafile=args.ca_file, certfile=args.cert_file, keyfile=args.key_file)
+    kwargs: dict[str, Any] = {"security_protocol": args.security_protocol, "ssl_context": context}
+    if args.security_protocol == "SASL_SSL":
+        password = os.environ.get("KAFKA_SASL_PASSWORD")
+        if not args.sasl_username or not password:
+            raise SystemExit("SASL_SSL needs --sasl-username and KAFKA_SASL_PASSWORD in the environment")
+        kwargs |= {"sasl_mechanism": "SCRAM-SHA-512", "sasl_plain_username": args.sasl_username,
+                   "sasl_plain_password": password}
+    return kwargs
+
+
+async def partitions_of(bootstrap: str, topic: str, connection: dict[str, Any]) -> list[int]:
     """The partition numbers of ``topic`` (none if it does not exist)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **connection)
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
     finally:
         await admin.close()
+    refused = [t["error_code"] for t in described if t.get("error_code", 0) not in (0, UNKNOWN_TOPIC)]
+    if refused:  # e.g. 29: this principal may not read the topic (its ACLs)
+        raise NotAllowed(f"the broker refused to describe {topic} (Kafka error code {refused[0]})")
     return sorted(p["partition"] for t in described if t.get("error_code", 0) == 0 for p in t["partitions"])
 
 
-async def consume(bootstrap: str, topic: str, db: sqlite3.Connection, group: str, once: bool) -> Summary:
+async def consume(bootstrap: str, topic: str, db: sqlite3.Connection, group: str, once: bool,
+                  connection: dict[str, Any] | None = None) -> Summary:
     """Read every partition of ``topic`` from the group's committed offsets (or the beginning)."""
+    connection = connection or {}
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-                                auto_offset_reset="earliest", client_id=f"payroll-{group}")
+                                auto_offset_reset="earliest", client_id=f"payroll-{group}", **connection)
     await consumer.start()
     summary = Summary()
     try:
-        tps = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
+        tps = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic, connection)]
         if not tps:
             log.warning("topic %s does not exist (yet)", topic)
             return summary
@@ -312,15 +350,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="payroll.sqlite3", help="SQLite file")
     parser.add_argument("--group", default="payroll-example", help="Kafka consumer group (offsets)")
     parser.add_argument("--once", action="store_true", help="read up to the current end, then exit")
+    parser.add_argument("--security-protocol", choices=("PLAINTEXT", "SSL", "SASL_SSL"), default="PLAINTEXT")
+    parser.add_argument("--sasl-username", help="SCRAM-SHA-512 user (password: KAFKA_SASL_PASSWORD)")
+    parser.add_argument("--ca-file", help="CA certificate that signed the brokers' certificates")
+    parser.add_argument("--cert-file", help="client certificate (mutual TLS)")
+    parser.add_argument("--key-file", help="client certificate's key (mutual TLS)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 
     db = sqlite3.connect(args.db)
     try:
         prepare(db)
-        summary = asyncio.run(consume(args.bootstrap, args.topic, db, args.group, args.once))
+        summary = asyncio.run(consume(args.bootstrap, args.topic, db, args.group, args.once, security(args)))
     except KeyboardInterrupt:
         return 130
+    except NotAllowed as refused:
+        log.error("%s", refused)
+        return 3
     finally:
         db.close()
     sys.stdout.write(json.dumps({"records": summary.records, "applied": summary.applied, "skipped": summary.skipped,

@@ -13,7 +13,11 @@ PostgreSQL with TLS and ``sslmode=verify-full``.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sqlite3
 import ssl
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +56,7 @@ from kinerja_kernel.transport import DatabaseTlsError, KafkaClientConfig
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 EVALUATOR = "197001011995031001"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +156,39 @@ async def test_another_services_principal_cannot_write_this_services_topic(secur
     foreign = f"kinerja.career.by-feedback-{uuid.uuid4().hex[:6]}"
     await ensure_topics(secure_kafka.sasl_client("feedback"), [TopicSpec(foreign, 1)])
     assert await partitions_of(secure_kafka.sasl_client("admin"), foreign) == []
+
+
+async def test_a_downstream_system_reads_only_what_its_principal_is_granted(
+    secure_kafka: LocalSecureKafka, tmp_path: Path, unique: str
+) -> None:
+    """The payroll example (examples/downstream_payroll), as the read-only principal ``payroll``, keeps an
+    appraisal result from evaluation's topic over SASL_SSL, and is refused planning's topic (not granted)."""
+    admin = secure_kafka.sasl_client("admin")
+    await ensure_topics(admin, [TopicSpec(events_topic("evaluation"), 2), TopicSpec(events_topic("planning"), 2)])
+    employee = f"19900101201501{2}{int(unique[:6], 16) % 999 + 1:03d}"
+    finalised = envelope_of(finalised_appraisal(employee, "KANREG-PAYROLL"), subject=employee,
+                            office_id="KANREG-PAYROLL", source="/kinerja/evaluation",
+                            stream_id=f"penilaian-{uuid.uuid4()}")
+    await publish(secure_kafka.sasl_client("evaluation"), events_topic("evaluation"), [finalised])
+    db = tmp_path / "payroll.sqlite3"
+
+    async def payroll(topic: str) -> tuple[int | None, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "examples/downstream_payroll/consumer.py"), "--once", "--db", str(db),
+            "--bootstrap", f"127.0.0.1:{secure_kafka.port}", "--topic", topic, "--group", f"payroll-{unique}",
+            "--security-protocol", "SASL_SSL", "--sasl-username", "payroll", "--ca-file", str(secure_kafka.ca_file),
+            env={**os.environ, "KAFKA_SASL_PASSWORD": secure_kafka.password("payroll")},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), 120)
+        return process.returncode, out.decode(), err.decode()
+
+    code, out, err = await payroll(events_topic("evaluation"))
+    assert code == 0, err
+    assert json.loads(out.splitlines()[-1])["breaks"] == 0
+    with sqlite3.connect(db) as kept:
+        assert kept.execute("SELECT count(*) FROM appraisal_results WHERE employee_id = ?", (employee,)).fetchone()[0] == 1
+    code, _, err = await payroll(events_topic("planning"))
+    assert code == 3 and "refused" in err and secure_kafka.password("payroll") not in err
 
 
 @pytest.fixture(scope="module")

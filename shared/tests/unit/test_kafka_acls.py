@@ -74,4 +74,7 @@ def test_each_service_writes_only_its_own_topics() -> None:
             for topic in (events_topic(other), dead_letter_topic(other), checkpoints_topic(other)):
                 assert not allows(acls, service, topic, "Write"), (service, topic)
                 assert not allows(acls, service, topic, "Create"), (service, topic)
-    assert not any(op in {"Write", "Create", "Alter", "Delete", "All"} for p, *_, op in acls if p == "auditor")
+    for reader in ("auditor", "payroll"):  # the auditor's tools and a downstream system only read
+        assert not any(op in {"Write", "Create", "Alter", "Delete", "All"} for p, *_, op in acls if p == reader)
+    assert allows(acls, "payroll", events_topic("evaluation"), "Read")
+    assert not allows(acls, "payroll", events_topic("planning"), "Read")  # only what it subscribes to
