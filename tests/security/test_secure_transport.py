@@ -152,6 +152,11 @@ async def test_another_services_principal_cannot_write_this_services_topic(secur
     with pytest.raises(ClusterAuthorizationFailedError):  # the read-only auditor may not even start a producer
         await produce(secure_kafka.sasl_client("auditor"), career_topic)
     await produce(secure_kafka.mtls_client("career"), career_topic)  # its own principal, by certificate: allowed
+    intake = "kinerja.planning.interactions"  # the outside counters write planning's intake, and only that
+    await ensure_topics(secure_kafka.sasl_client("admin"), [TopicSpec(intake, 2)])
+    await produce(secure_kafka.sasl_client("counters"), intake)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await produce(secure_kafka.sasl_client("counters"), career_topic)
     # nor create one: a service starting before another's topic exists leaves it to the operator (a warning)
     foreign = f"kinerja.career.by-feedback-{uuid.uuid4().hex[:6]}"
     await ensure_topics(secure_kafka.sasl_client("feedback"), [TopicSpec(foreign, 1)])

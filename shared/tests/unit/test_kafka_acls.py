@@ -78,3 +78,5 @@ def test_each_service_writes_only_its_own_topics() -> None:
         assert not any(op in {"Write", "Create", "Alter", "Delete", "All"} for p, *_, op in acls if p == reader)
     assert allows(acls, "payroll", events_topic("evaluation"), "Read")
     assert not allows(acls, "payroll", events_topic("planning"), "Read")  # only what it subscribes to
+    assert allows(acls, "counters", "kinerja.planning.interactions", "Write")  # the outside counters' intake
+    assert not any(allows(acls, "counters", events_topic(s), op) for s in SERVICES for op in ("Write", "Read"))
