@@ -2,7 +2,7 @@
 (issue 15): Sari downloads her approved SKP, signs it (the development CA: a confirmation, refused without it),
 her evaluator signs after her, the signed PDF holds two signatures valid in poppler's pdfsig, and anyone
 without signing in checks the code on /verifikasi (sesuai). The evaluator downloads and signs Dedi's Dokumen
-Evaluasi Kinerja Pegawai. Each document's first page is rendered to PNG with pdftoppm in
+Evaluasi Kinerja Pegawai; HR downloads the unit's recap from /rekap (staff may not). Each document's first page is rendered to PNG with pdftoppm in
 tests/e2e/artifacts/documents/ to be looked at."""
 
 from __future__ import annotations
@@ -149,3 +149,19 @@ def test_the_evaluator_downloads_and_signs_the_evaluation_document(browser: Brow
     employee.goto(f"/penilaian/{appraisal_id}/dokumen/tandatangan")
     expect(employee.locator("#doc-complete")).to_be_visible()
     snap(employee, "pegawai-melihat-tanda-tangan")
+
+    hr = sign_in(browser, stack, stack.unit.hr.name, phone=False)  # the office recap of the unit, as a PDF
+    hr.goto(f"/rekap?periode={year}-Q1&unit={stack.unit.unit_id}")
+    link = hr.locator(f'[data-unit="{stack.unit.unit_id}"] a.recap-pdf')
+    expect(link).to_be_visible()
+    snap(hr, "rekap-dengan-tombol-unduh")
+    with hr.expect_download() as info:
+        link.click()
+    info.value.save_as(tmp_path / "rekap.pdf")
+    recap = text_of(tmp_path / "rekap.pdf")
+    for expected in ("REKAP KINERJA UNIT KERJA", f"PERIODE {year}-Q1", staff.name, staff.nip, "Baik", "Final",
+                     "DISTRIBUSI PREDIKAT KINERJA PEGAWAI", "Kode dokumen", "Bukti transparansi"):
+        assert expected in recap, expected
+    first_page_png(tmp_path / "rekap.pdf", "rekap-unit-halaman-1")
+    employee.goto(f"/rekap/dokumen?unit={stack.unit.unit_id}&periode={year}-Q1")  # HR only
+    expect(employee.locator("main")).to_contain_text("Halaman ini hanya untuk Pengelola Kepegawaian")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from kinerja_kernel.documents.provenance import (
     document_code,
 )
 from kinerja_kernel.documents.record import OfficialDocument
-from kinerja_kernel.documents.render import qr_svg, render_pdf
+from kinerja_kernel.documents.render import qr_svg, render_pdf, warm_up
 from kinerja_kernel.envelope import Actor, EventEnvelope
 from kinerja_kernel.errors import InvalidInput, NotFound
 from kinerja_kernel.eventstore import EventStore
@@ -120,6 +121,8 @@ class DocumentDesk:
         self.ca = DevCertificateAuthority(self.settings.dev_ca_dir)
         bsre = self.settings.bsre
         self.bsre = BsreClient(bsre) if bsre is not None else None
+        if db is not None:  # a running service: load WeasyPrint now rather than on the first download
+            threading.Thread(target=warm_up, name="documents-warm-up", daemon=True).start()
 
     @property
     def uses_bsre(self) -> bool:

@@ -62,6 +62,12 @@ def render_pdf(template: str, context: dict[str, Any], attachments: Mapping[str,
     return Rendered(pdf=pdf, spots=spots, pages=len(document.pages))
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and its fonts once (seconds on a busy machine), so the first document a service is asked
+    for does not pay for it inside a caller's timeout. Run in a daemon thread when a service's desk is built."""
+    render_pdf("_warm.html", {})
+
+
 def _signature_spots(document: Any) -> dict[str, SignatureSpot]:
     """Walk the laid-out boxes for ``ttd-<role>`` elements (CSS px at 96 dpi -> PDF points at 72)."""
     spots: dict[str, SignatureSpot] = {}
