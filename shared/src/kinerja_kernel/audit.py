@@ -29,6 +29,7 @@ from kinerja_kernel.eventstore import _COLUMNS, row_to_envelope
 from kinerja_kernel.registry import REGISTRY, EventRegistry
 from kinerja_kernel.topic_reader import TopicRecord, read_topic
 from kinerja_kernel.transparency.proofs import ProofBundle, proofs_for
+from kinerja_kernel.transport import KafkaTarget
 from kinerja_kernel.verification import verify_rows
 
 # payload members that hold "the new value" of a change, in the order they are looked for
@@ -252,7 +253,7 @@ def _same_record(first: EventEnvelope, again: EventEnvelope) -> bool:
         again.hashed_content())
 
 
-async def reconcile(conn: asyncpg.Connection, bootstrap: str, topic: str, scope: Scope) -> Reconciliation:
+async def reconcile(conn: asyncpg.Connection, bootstrap: KafkaTarget, topic: str, scope: Scope) -> Reconciliation:
     """Compare the store (within ``scope``'s offices) with everything on ``topic`` for those offices."""
     stored = await events_in(conn, Scope(offices=scope.offices, office_id=scope.office_id))
     offices = frozenset({scope.office_id}) if scope.office_id else scope.offices
