@@ -168,7 +168,10 @@ class TestRelay:
             effects = await conn.fetchval("SELECT count(*) FROM effects")
             distinct = await conn.fetchval("SELECT count(DISTINCT event_id) FROM effects")
         assert effects == distinct == total
-        assert outcomes.count(Outcome.DUPLICATE) == len(records) - total
+        # every record re-sent after the kill is a duplicate; on a busy machine a commit whose answer was lost
+        # (connection closed) is retried and also found done: a duplicate too, never a second effect
+        assert set(outcomes) <= {Outcome.PROCESSED, Outcome.DUPLICATE}
+        assert outcomes.count(Outcome.DUPLICATE) >= len(records) - total
 
 
 class TestConsumer:
