@@ -32,16 +32,7 @@ from aiokafka.errors import (
 )
 from pydantic import SecretStr
 
-from kinerja_kernel.contracts.evaluation import (
-    AppraisalFinalised,
-    AppraisalResult,
-    EvaluationPeriod,
-    Predicate,
-    Rating,
-    RhkRating,
-    ValueRating,
-)
-from kinerja_kernel.contracts.planning import BerAkhlak, Employment, PositionType
+from kinerja_kernel.contracts.evaluation import AppraisalFinalised, Predicate
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import utcnow
 from kinerja_kernel.infra.kafka import LocalSecureKafka
@@ -49,13 +40,13 @@ from kinerja_kernel.infra.postgres import EmbeddedPostgres, free_port, system_bi
 from kinerja_kernel.infra.processes import ServiceProcess, running_services
 from kinerja_kernel.kafka import TopicSpec, ensure_topics, events_topic, idempotent_producer
 from kinerja_kernel.settings import ServiceSettings
+from kinerja_kernel.testing.appraisals import EVALUATOR, result
 from kinerja_kernel.testing.kafka_helpers import envelope_of, partitions_of, publish, read_topic
 from kinerja_kernel.testing.tls import DevCA
 from kinerja_kernel.transport import DatabaseTlsError, KafkaClientConfig
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
-EVALUATOR = "197001011995031001"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -80,13 +71,8 @@ async def produce(client: KafkaClientConfig, topic: str) -> None:
 
 
 def finalised_appraisal(employee: str, office: str) -> AppraisalFinalised:
-    result = AppraisalResult(
-        appraisal_id=uuid.uuid4(), employee_id=employee, office_id=office, unit_id="SEKSI-TLS",
-        period=EvaluationPeriod.parse("2025"), position_type=PositionType.JF, employment=Employment.PNS,
-        evaluator_id=EVALUATOR, results_rating=Rating.SESUAI, behaviour_rating=Rating.SESUAI, predicate=Predicate.BAIK,
-        rhk_ratings=(RhkRating(rhk_id=uuid.uuid4(), rating=Rating.SESUAI),),
-        value_ratings=tuple(ValueRating(value=v, rating=Rating.SESUAI) for v in BerAkhlak))
-    return AppraisalFinalised(result=result, finalised_by=EVALUATOR, objection_deadline=utcnow())
+    return AppraisalFinalised(result=result("2025", Predicate.BAIK, employee_id=employee, office_id=office),
+                              finalised_by=EVALUATOR, objection_deadline=utcnow())
 
 
 @pytest.fixture
