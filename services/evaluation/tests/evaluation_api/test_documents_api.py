@@ -119,9 +119,11 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         for expected in ("DOKUMEN EVALUASI KINERJA PEGAWAI", "TRIWULANAN", "1 Januari 2026 s.d. 31 Maret 2026",
                          staff.name, staff.nip, head.name, unit.leader.name, "ATASAN PEJABAT PENILAI KINERJA",
                          "Sesuai Ekspektasi", "Laporan tepat waktu", "Umpan balik akuntabel", "PREDIKAT KINERJA",
-                         "Baik", f"penilaian-{appraisal_id[:8]}", "Pengatur, II/c", "Penata Tingkat I, III/d",
+                         "Baik", "Pengatur, II/c", "Penata Tingkat I, III/d",
                          "Pembina Tingkat I, IV/b", "Kantor Regional Uji BKN", "Bidang Mutasi Kepegawaian"):
             assert expected in text, expected
+        # a source stream's id wraps in its PDF column and pdftotext drops a hyphen at a line's end
+        assert f"penilaian{appraisal_id}".replace("-", "") in text.replace(" ", "").replace("-", "")
 
         stranger = bearer(jwt_secret, nip(1991, 556, salt=4), [Role.PEGAWAI, Role.PEJABAT_PENILAI], [office])
         foreign = bearer(jwt_secret, head.nip, [Role.PEJABAT_PENILAI, Role.PENGELOLA_KEPEGAWAIAN], ["KANTOR-LAIN"])
@@ -150,9 +152,10 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         recap_text = text_of(recap.content, tmp_path / "rekap.pdf")
         for expected in ("REKAP KINERJA UNIT KERJA", "Kantor Regional Uji BKN", "Bidang Mutasi Kepegawaian",
                          staff.name, staff.nip, head.name, "DISTRIBUSI PREDIKAT KINERJA PEGAWAI", "Final",
-                         "Belum final", "KURVA DISTRIBUSI", f"penilaian-{appraisal_id[:8]}", "Bukti transparansi",
+                         "Belum final", "KURVA DISTRIBUSI", "Bukti transparansi",
                          "-".join(recap_code[i:i + 4] for i in range(0, 16, 4))):
             assert expected in recap_text, expected
+        assert f"penilaian{appraisal_id}".replace("-", "") in recap_text.replace(" ", "").replace("-", "")
         for headers in (staff.headers, head.headers, foreign):  # HR of the office only
             assert (await client.get(recap_url, headers=headers, params={"period": PERIOD})).status_code in (403, 404)
         missing_unit = await client.get(f"/api/v1/offices/{office}/units/UNIT-LAIN/recap/document",
