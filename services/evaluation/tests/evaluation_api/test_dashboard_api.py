@@ -88,6 +88,13 @@ async def test_team_and_office_appraisal_dashboards(
                                    params={"period": PERIOD, "objections_only": "true"})).json()
         assert len(office_view["appraisals"]) >= 3 and listed["appraisals"] == []
         assert listed["units"] == office_view["units"]
+        one_unit = (await client.get(f"/api/v1/offices/{office}/appraisal-dashboard", headers=unit.hr.headers,
+                                     params={"period": PERIOD, "unit": "BIDANG-DATA", "final_first": 5,
+                                             "objections_only": "true"})).json()
+        assert one_unit["appraisals"] == [] and one_unit["units"] == office_view["units"]  # nobody final yet
+        assert {a["unit_id"] for a in (await client.get(
+            f"/api/v1/offices/{office}/appraisal-dashboard", headers=unit.hr.headers,
+            params={"period": PERIOD, "unit": "BIDANG-DATA"})).json()["appraisals"]} == {"BIDANG-DATA"}
 
         other = bearer(jwt_secret, "198001012005011001", [Role.PEGAWAI, Role.PENGELOLA_KEPEGAWAIAN], ["LAIN"])
         refused = await client.get(f"/api/v1/offices/{office}/appraisal-dashboard", headers=other,

@@ -75,13 +75,15 @@ def test_the_recap_lists_the_first_hundred_final_results_and_points_to_the_expor
     app, client = signed_in(HR)
     final = [{"employee_id": f"1990010120150120{i:02d}"[:18], "name": f"Pegawai {i:03d}", "unit_id": "UNIT-0",
               "status": "finalised", "predicate": "baik", "objection_status": None} for i in range(LIST_MAX + 5)]
+    unit = {"unit_id": "UNIT-0", "total": 130, "final": len(final) + 10, "pending": 20, "objected": 0,
+            "counts": {}, "bounds": [], "organisation_predicate": None}
     app.state.services = StandIn({("evaluation", "/offices/K-UJI/appraisal-dashboard"): {
-        "units": [], "appraisals": final, "period": "2026"}})
+        "units": [unit], "appraisals": final, "period": "2026"}})  # the service's first final ones
     page = client.get("/rekap", params={"tahun": "2026", "periode": "2026"})
     assert page.status_code == 200
     table = page.text.split('id="recap-final"')[1].split("</table>")[0]
     assert table.count("<tr><td") == LIST_MAX
-    assert f"Menampilkan {LIST_MAX} dari {LIST_MAX + 5}" in page.text
+    assert f"Menampilkan {LIST_MAX} dari {LIST_MAX + 15}" in page.text  # the total is the units' count
     client.__exit__(None, None, None)
 
 

@@ -49,6 +49,15 @@ def _peer_state(row: asyncpg.Record) -> str:
     return "closed" if row["peer_window_closed"] else "waiting"
 
 
+def _listed(rows: list[asyncpg.Record], objections_only: bool, final_first: int | None, unit: str | None
+            ) -> list[asyncpg.Record]:
+    kept = [r for r in rows if not unit or r["unit_id"] == unit]
+    if not objections_only:
+        return kept
+    final = {r["appraisal_id"] for r in [r for r in kept if r["status"] in DONE][:final_first or 0]}
+    return [r for r in kept if r["objection_status"] is not None or r["appraisal_id"] in final]
+
+
 def appraisal_row(row: asyncpg.Record, today: date, zone: TimeZone) -> dict[str, Any]:
     predicate = row["predicate"]
     return {
@@ -108,10 +117,11 @@ class AppraisalDashboard:
         return {"period": key, "today": today,
                 "appraisals": [appraisal_row(r, today, zone) for r in rows if r["employee_id"] != by.user_id]}
 
-    async def office(self, office_id: str, period_key: str, by: Principal, *, objections_only: bool = False
-                     ) -> dict[str, Any]:
-        """The office's period: per unit and per appraisal (with ``objections_only``, only the appraisals with
-        an objection: what a page lists, while the units still count everyone)."""
+    async def office(self, office_id: str, period_key: str, by: Principal, *, objections_only: bool = False,
+                     final_first: int | None = None, unit: str | None = None) -> dict[str, Any]:
+        """The office's period: per unit and per appraisal. What a page lists, while the units still count
+        everyone: with ``objections_only`` only the appraisals with an objection, plus the first ``final_first``
+        final ones (by unit and name) when given; with ``unit`` only that unit's appraisals."""
         require_office_role(by, office_id, *OVERSIGHT)
         key = EvaluationPeriod.parse(period_key).key
         async with self.db.connection() as conn:
@@ -135,8 +145,7 @@ class AppraisalDashboard:
                           "self_assessment": _days(period["self_assessment_due"], today, zone) if period else None,
                           "rating": _days(period["rating_due"], today, zone) if period else None},
             "units": [unit_summary(u, members, organisation.get(u)) for u, members in sorted(units.items())],
-            "appraisals": [appraisal_row(r, today, zone) for r in rows
-                           if not objections_only or r["objection_status"] is not None],
+            "appraisals": [appraisal_row(r, today, zone) for r in _listed(rows, objections_only, final_first, unit)],
         }
 
     async def _zone(self, conn: asyncpg.Connection, offices: list[str]) -> TimeZone:

@@ -32,7 +32,12 @@ async def team_dashboard(period: Period, by: CurrentPrincipal, queries: Dashboar
 async def office_dashboard(office_id: str, period: Period, by: CurrentPrincipal, queries: Dashboard,
                            objections_only: Annotated[bool, Query(description=(
                                "only the appraisals with an objection (the units still count everyone): the "
-                               "part a page lists, a small answer"))] = False) -> OfficeAppraisalDashboard:
+                               "part a page lists, a small answer"))] = False,
+                           final_first: Annotated[int | None, Query(ge=1, le=500, description=(
+                               "with objections_only: also the first N final appraisals, by unit and name"))] = None,
+                           unit: Annotated[str | None, Query(max_length=64, description=(
+                               "only this unit's appraisals listed (the units still all)"))] = None,
+                           ) -> OfficeAppraisalDashboard:
     """Every appraisal of the office's period, and per unit its progress and predicates against the curve."""
-    return OfficeAppraisalDashboard.model_validate(
-        await queries.office(office_id, period, by, objections_only=objections_only))
+    return OfficeAppraisalDashboard.model_validate(await queries.office(
+        office_id, period, by, objections_only=objections_only, final_first=final_first, unit=unit or None))

@@ -221,19 +221,26 @@ async def office_recap(request: Request, viewer: CurrentViewer, api: Api) -> Res
     office = _office(request, viewer)
     year = _year(request)
     period = _period(request, year)
-    view = await api.call("evaluation", "GET", f"/offices/{office}/appraisal-dashboard", viewer.token,
-                          params={"period": period})
-    unit = request.query_params.get("unit", "")
+    unit = request.query_params.get("unit", "")[:64]
+
+    async def recap(unit: str) -> Any:  # objections and the first final results: an answer that does not grow
+        return await api.call("evaluation", "GET", f"/offices/{office}/appraisal-dashboard", viewer.token,
+                              params={"period": period, "objections_only": "true", "final_first": LIST_MAX,
+                                      **({"unit": unit} if unit else {})})
+
+    view = await recap(unit)
     units = [u["unit_id"] for u in view["units"]]
-    unit = unit if unit in units else ""
+    if unit and unit not in units:  # an unknown unit shows the whole office
+        unit = ""
+        view = await recap(unit)
     shown = [u for u in view["units"] if not unit or u["unit_id"] == unit]
-    people = [a for a in view["appraisals"] if not unit or a["unit_id"] == unit]
+    people = view["appraisals"]
     return render(request, "office_recap.html", {
         "office": office, "year": year, "period": period, "unit": unit, "units": units, "view": view,
         "recap_units": shown, "charts": {u["unit_id"]: predicate_chart(u) for u in shown},
         "final": [a for a in people if a["status"] in ("finalised", "decided")],
         "objected": [a for a in people if a["objection_status"] is not None], "current_path": "/rekap",
-        "shown_max": LIST_MAX})
+        "shown_max": LIST_MAX, "final_total": sum(int(u["final"]) for u in shown)})
 
 
 # -- exports -----------------------------------------------------------------------------------------------
