@@ -263,14 +263,22 @@ def asyncapi_document(models: Iterable[type[DomainEvent]] | None = None) -> dict
             "local": {"host": DEV_KAFKA_BOOTSTRAP, "protocol": "kafka",
                       "description": "the development broker `make run` starts (deploy/local/devstack.py; "
                                      "another port with KINERJA_KAFKA_PORT)"},
-            "production": {"host": "{bootstrap}", "protocol": "kafka",
+            "production": {"host": "{bootstrap}", "protocol": "kafka-secure",
                            "description": "the agency's Kafka cluster: the placeholder stands for its bootstrap "
-                                          "address (the Kubernetes base's default is given)",
+                                          "address (the Kubernetes base's default is given). TLS with SCRAM-SHA-512 "
+                                          "(SASL_SSL), or mutual TLS on port 9094; each subscriber has its own "
+                                          "read-only principal and consumer groups (deploy/kafka/acls.txt)",
+                           "security": [{"$ref": "#/components/securitySchemes/scramSha512"},
+                                        {"$ref": "#/components/securitySchemes/mutualTls"}],
                            "variables": {"bootstrap": {"default": PRODUCTION_KAFKA_BOOTSTRAP,
                                                        "description": "host:port of the cluster's bootstrap "
                                                                       "service"}}},
         },
         "channels": channels,
         "operations": operations,
-        "components": {"schemas": schemas, "messages": messages},
+        "components": {"schemas": schemas, "messages": messages, "securitySchemes": {
+            "scramSha512": {"type": "scramSha512", "description": "SASL_SSL: TLS, then SCRAM-SHA-512 with the "
+                                                                  "principal's user name and password"},
+            "mutualTls": {"type": "X509", "description": "TLS with a client certificate signed by the cluster's "
+                                                         "clients CA; the principal is the certificate's CN"}}},
     }

@@ -25,7 +25,7 @@ DECIMAL_PATTERN = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?(E[+-](0|[1-9][0-9]*))?$"
 # The brokers the AsyncAPI document names: `make run`'s (deploy/local/devstack.py, KINERJA_KAFKA_PORT) and the
 # production cluster's bootstrap address of the Kubernetes base (deploy/kubernetes/base/common-config.yaml).
 DEV_KAFKA_BOOTSTRAP = "127.0.0.1:19092"
-PRODUCTION_KAFKA_BOOTSTRAP = "kinerja-kafka-bootstrap:9092"
+PRODUCTION_KAFKA_BOOTSTRAP = "kinerja-kafka-bootstrap:9093"  # TLS + SCRAM-SHA-512 (9094: mutual TLS)
 # What the payload schemas' ``additionalProperties: false`` means for a reader (schemas and README say it).
 READER_TOLERANCE = (
     "This schema describes exactly what Kinerja writes under this version (additionalProperties: false). A reader "
