@@ -36,6 +36,8 @@ from kinerja_kernel.transparency.store import (
     consistency_proof,
     inclusion_proof,
     leaf_data,
+    leaves_from,
+    leaves_of,
     root_at,
 )
 from kinerja_kernel.transparency.witness import Witness, witness_app
@@ -114,7 +116,7 @@ async def _superuser_rewrites(conn: asyncpg.Connection, store: PostgresEventStor
 
 async def _attacker_rebuilds_log(conn: asyncpg.Connection) -> None:
     """The same DBA recomputes the Merkle log from the forged events, so the store agrees with itself."""
-    await conn.execute("TRUNCATE transparency_tiles, transparency_leaves")
+    await conn.execute("TRUNCATE transparency_tiles, transparency_ranges")
     await conn.execute("UPDATE transparency_log SET size = 0, tx_id = '0', position = 0")
     await conn.execute("DELETE FROM transparency_witnesses")
     merkle = await MerkleLog.load(conn)
@@ -150,6 +152,47 @@ async def test_the_stored_log_matches_rfc9162_across_tile_boundaries(tdb: tuple[
         for old, new in ((1, 600), (256, 512), (100, 257), (511, 600), (600, 600)):
             proof = await consistency_proof(conn, old, new)
             assert verify_consistency(old, new, tree.root(old), tree.root(new), proof)
+        # the leaf index from one range row per append (from leaves 0, 100, 197, 294, 300): each event's leaf,
+        # any window
+        ids = [r["event_id"] for r in order]
+        assert [r[0] for r in await conn.fetch("SELECT first_leaf FROM transparency_ranges ORDER BY 1")] == \
+            [0, 100, 197, 294, 300]
+        picked = (0, 99, 100, 196, 197, 293, 294, 299, 300, 599)
+        assert [(r["event_id"], r["leaf_index"]) for r in await leaves_of(conn, [ids[i] for i in reversed(picked)])] \
+            == [(ids[i], i) for i in picked]
+        for start, limit in ((0, 5), (98, 4), (295, 10), (596, 10), (600, 3)):
+            window = await leaves_from(conn, start, limit)
+            assert [(r["leaf_index"], r["event_id"]) for r in window] == \
+                [(i, ids[i]) for i in range(start, min(start + limit, 600))]
+        await _write(store, 5)  # stored, not yet logged: not leaves
+        assert await leaves_of(conn, [r["event_id"] for r in await conn.fetch(
+            "SELECT event_id FROM events ORDER BY tx_id DESC, position DESC LIMIT 5")]) == []
+
+
+async def test_a_log_of_the_first_version_keeps_its_leaf_indexes_after_the_ranges_migration(
+        database_url: str) -> None:
+    """Migration 2 turns the per-event leaf rows of version 1 into one range per 1,000 leaves."""
+    database = await Database.connect(database_url, min_size=1, max_size=2)
+    try:
+        async with database.connection() as conn:
+            await migrate(conn, [*KERNEL_MIGRATIONS, TRANSPARENCY_MIGRATIONS[0]])
+            await _write(PostgresEventStore(database, source="/kinerja/test"), 2_300, streams=50)
+            rows = await conn.fetch("SELECT event_id, tx_id, position FROM events ORDER BY tx_id, position")
+            await conn.execute("INSERT INTO transparency_leaves (leaf_index, event_id) "
+                               "SELECT * FROM unnest($1::bigint[], $2::uuid[])",
+                               list(range(len(rows))), [r["event_id"] for r in rows])
+            await conn.execute("UPDATE transparency_log SET size = $1, tx_id = $2, position = $3", len(rows),
+                               rows[-1]["tx_id"], rows[-1]["position"])
+            await migrate(conn, [*KERNEL_MIGRATIONS, *TRANSPARENCY_MIGRATIONS])
+            assert await conn.fetchval("SELECT count(*) FROM transparency_ranges") == 3
+            picked = (0, 999, 1000, 1001, 1999, 2000, 2299)
+            assert [(r["event_id"], r["leaf_index"]) for r in await leaves_of(conn, [rows[i]["event_id"]
+                                                                                    for i in picked])] == \
+                [(rows[i]["event_id"], i) for i in picked]
+            assert [r["event_id"] for r in await conn.fetch(
+                "SELECT event_id FROM transparency_leaves ORDER BY leaf_index")] == [r["event_id"] for r in rows]
+    finally:
+        await database.close()
 
 
 async def test_evidence_proofs_are_against_the_witnessed_checkpoint(tdb: tuple[Database, str], witness: Witness) -> None:

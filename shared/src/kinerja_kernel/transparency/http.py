@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 from kinerja_kernel.errors import InvalidInput, NotFound
 from kinerja_kernel.runtime import ServiceRuntime
 from kinerja_kernel.transparency.proofs import latest_checkpoint
-from kinerja_kernel.transparency.store import consistency_proof, inclusion_proof
+from kinerja_kernel.transparency.store import consistency_proof, inclusion_proof, leaves_from, leaves_of
 
 
 def _b64(h: bytes) -> str:
@@ -65,8 +65,8 @@ def transparency_router(service: str) -> APIRouter:
                                            "WHERE tree_size = $1", tree_size)
             if head is None:
                 raise NotFound("kernel.transparency.unknown-checkpoint", field="tree_size", size=tree_size or 0)
-            row = await conn.fetchrow("SELECT l.leaf_index, e.hash FROM transparency_leaves l "
-                                      "JOIN events e USING (event_id) WHERE l.event_id = $1", event_id)
+            found = await leaves_of(conn, [event_id])
+            row = found[0] if found else None
             if row is None or row["leaf_index"] >= head["tree_size"]:
                 raise NotFound("kernel.transparency.event-not-in-log", field="event_id", event_id=str(event_id))
             proof = await inclusion_proof(conn, row["leaf_index"], head["tree_size"])
@@ -95,9 +95,7 @@ def transparency_router(service: str) -> APIRouter:
         """The log's leaves in order: the event id and the leaf data (the event's ``ce_hash``), so an
         auditor can recompute the whole tree and match each leaf to an event on the topic."""
         async with _runtime(request).db.connection() as conn:
-            rows = await conn.fetch(
-                "SELECT l.leaf_index, l.event_id, e.hash FROM transparency_leaves l JOIN events e USING (event_id) "
-                "WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT $2", start, limit)
+            rows = await leaves_from(conn, start, limit)
         return {"service": service, "leaves": [
             {"index": r["leaf_index"], "event_id": str(r["event_id"]), "leaf_data": r["hash"]} for r in rows]}
 

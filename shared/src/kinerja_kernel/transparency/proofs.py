@@ -20,7 +20,7 @@ import asyncpg
 from kinerja_kernel.transparency.checkpoint import Checkpoint, SignedCheckpoint
 from kinerja_kernel.transparency.merkle import CompactRange, leaf_hash, verify_consistency, verify_inclusion
 from kinerja_kernel.transparency.note import Note, NoteError, Verifier
-from kinerja_kernel.transparency.store import inclusion_proof, leaf_data
+from kinerja_kernel.transparency.store import inclusion_proof, leaf_data, leaves_of
 
 
 def _b64(h: bytes) -> str:
@@ -75,9 +75,7 @@ async def proofs_for(conn: asyncpg.Connection, event_ids: Iterable[uuid.UUID | s
     if head is None:
         return None
     ids = [uuid.UUID(str(e)) for e in event_ids]
-    rows = await conn.fetch(
-        "SELECT l.leaf_index, l.event_id, e.hash FROM transparency_leaves l JOIN events e USING (event_id) "
-        "WHERE l.event_id = ANY($1::uuid[]) ORDER BY l.leaf_index", ids)
+    rows = await leaves_of(conn, ids)
     size = head["tree_size"]
     proofs = []
     for row in rows:

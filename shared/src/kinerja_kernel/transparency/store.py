@@ -6,7 +6,14 @@ as 32 bytes. Hashes are stored as tiles (the layout of Go's ``sumdb/tlog`` with 
 ``(level, idx)`` holds up to 256 consecutive node hashes of tree level ``8 * level``, from node
 ``256 * idx``. Full tiles never change; the last tile of each level grows. Any perfect subtree is then
 at most 128 hashes of one tile away, so inclusion and consistency proofs on ten million leaves read a
-handful of rows, and an append writes one row per tile level plus one leaf-index row per event.
+handful of rows.
+
+The leaf index (which leaf is which event) needs no row per event: the leaves are exactly the store's events
+up to the log's cursor, in commit order. Each append records one row in ``transparency_ranges``: its first
+leaf and the commit-order place of its first event. An event's leaf is then the first leaf of the range it
+falls in plus its rank in that range (counted on the events' commit-order index, at most one batch); the
+view ``transparency_leaves`` numbers every leaf at once, for audits and tests (it reads the whole log).
+An append writes one row per tile level and one range row, whatever the batch's size.
 """
 
 from __future__ import annotations
@@ -69,7 +76,58 @@ TRANSPARENCY_MIGRATIONS: tuple[Migration, ...] = (
         size        bigint NOT NULL
     );
     """),
+    Migration("transparency", 2, "the leaf index as one row per appended batch (a range in commit order), not "
+              "one row per event", """
+    CREATE TABLE transparency_ranges (
+        first_leaf  bigint PRIMARY KEY,
+        tx_id       xid8 NOT NULL,
+        position    bigint NOT NULL
+    );
+    CREATE INDEX transparency_ranges_commit_order_idx ON transparency_ranges (tx_id, position);
+    INSERT INTO transparency_ranges (first_leaf, tx_id, position)
+    SELECT l.leaf_index, e.tx_id, e.position FROM transparency_leaves l JOIN events e USING (event_id)
+    WHERE l.leaf_index % 1000 = 0;
+    DROP TABLE transparency_leaves;
+    CREATE VIEW transparency_leaves AS
+    SELECT row_number() OVER (ORDER BY e.tx_id, e.position) - 1 AS leaf_index, e.event_id
+    FROM events e CROSS JOIN transparency_log l WHERE (e.tx_id, e.position) <= (l.tx_id, l.position);
+    """),
 )
+
+_LEAVES_OF_SQL = """
+SELECT e.event_id, e.hash,
+       r.first_leaf + (SELECT count(*) FROM events x
+                       WHERE (x.tx_id, x.position) >= (r.tx_id, r.position)
+                         AND (x.tx_id, x.position) < (e.tx_id, e.position)) AS leaf_index
+FROM events e
+CROSS JOIN transparency_log l
+CROSS JOIN LATERAL (SELECT first_leaf, tx_id, position FROM transparency_ranges r
+                    WHERE (r.tx_id, r.position) <= (e.tx_id, e.position)
+                    ORDER BY r.tx_id DESC, r.position DESC LIMIT 1) r
+WHERE e.event_id = ANY($1::uuid[]) AND (e.tx_id, e.position) <= (l.tx_id, l.position)
+ORDER BY e.tx_id, e.position
+"""
+
+_LEAVES_FROM_SQL = """
+SELECT $1 + row_number() OVER (ORDER BY e.tx_id, e.position) - 1 AS leaf_index, e.event_id, e.hash
+FROM (SELECT first_leaf, tx_id, position FROM transparency_ranges WHERE first_leaf <= $1
+      ORDER BY first_leaf DESC LIMIT 1) r
+CROSS JOIN transparency_log l
+CROSS JOIN LATERAL (SELECT event_id, hash, tx_id, position FROM events
+                    WHERE (tx_id, position) >= (r.tx_id, r.position) AND (tx_id, position) <= (l.tx_id, l.position)
+                    ORDER BY tx_id, position OFFSET $1 - r.first_leaf LIMIT $2) e
+ORDER BY e.tx_id, e.position
+"""
+
+
+async def leaves_of(conn: asyncpg.Connection, event_ids: Iterable[uuid.UUID]) -> list[asyncpg.Record]:
+    """``(event_id, hash, leaf_index)`` of those of ``event_ids`` that are in the log, in leaf order."""
+    return list(await conn.fetch(_LEAVES_OF_SQL, list(event_ids)))
+
+
+async def leaves_from(conn: asyncpg.Connection, start: int, limit: int) -> list[asyncpg.Record]:
+    """``(leaf_index, event_id, hash)`` of the leaves ``start`` .. ``start + limit - 1`` that exist."""
+    return list(await conn.fetch(_LEAVES_FROM_SQL, start, limit))
 
 _NEXT_SQL = """
 SELECT event_id, hash, tx_id::text::bigint AS tx_id, position FROM events
@@ -88,9 +146,9 @@ WITH moved AS (
     INSERT INTO transparency_tiles (level, idx, hashes)
     SELECT * FROM unnest($5::smallint[], $6::bigint[], $7::bytea[]) WHERE EXISTS (SELECT 1 FROM moved)
     ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes
-), leaves AS (
-    INSERT INTO transparency_leaves (leaf_index, event_id)
-    SELECT * FROM unnest($8::bigint[], $9::uuid[]) WHERE EXISTS (SELECT 1 FROM moved)
+), ranges AS (
+    INSERT INTO transparency_ranges (first_leaf, tx_id, position)
+    SELECT $1, $8::text::xid8, $9 WHERE EXISTS (SELECT 1 FROM moved)
 )
 SELECT count(*) FROM moved
 """
@@ -149,7 +207,8 @@ async def consistency_proof(conn: asyncpg.Connection, old: int, new: int) -> lis
 
 
 _LEAF_DATA_SQL = """
-SELECT decode(e.hash, 'hex') FROM transparency_leaves l JOIN events e USING (event_id) ORDER BY l.leaf_index
+SELECT decode(e.hash, 'hex') FROM events e CROSS JOIN transparency_log l
+WHERE (e.tx_id, e.position) <= (l.tx_id, l.position) ORDER BY e.tx_id, e.position
 """
 
 
@@ -262,20 +321,21 @@ class MerkleLog:
         ``tx_id`` and ``position``, e.g. the rows the outbox relay has just read); returns how many."""
         if not rows:
             return 0
-        await self.append(conn, [r["event_id"] for r in rows], [leaf_data(r["hash"]) for r in rows],
-                          tx_id=rows[-1]["tx_id"], position=rows[-1]["position"])
+        await self.append(conn, [leaf_data(r["hash"]) for r in rows], first=(rows[0]["tx_id"], rows[0]["position"]),
+                          last=(rows[-1]["tx_id"], rows[-1]["position"]))
         return len(rows)
 
-    async def append(self, conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID], data: Sequence[bytes], *,
-                     tx_id: int, position: int) -> None:
-        """Append leaves (their data) for ``event_ids``, up to the commit-order cursor ``(tx_id, position)``."""
+    async def append(self, conn: asyncpg.Connection, data: Sequence[bytes], *, first: tuple[int, int],
+                     last: tuple[int, int]) -> None:
+        """Append the leaves (their data) of the events from commit-order place ``first`` to ``last`` (the next
+        events in commit order after the log's cursor, every one of them)."""
         leaves = [leaf_hash(d) for d in data]
-        first = self.state.size
+        size = self.state.size
         tiles = self.writer.append(leaves)  # on failure the caller reloads the log (``MerkleLog.load``)
         moved = await conn.fetchval(  # one statement: atomic, and one round trip on the batch path
-            _APPEND_SQL, first, first + len(leaves), str(tx_id), position, [k[0] for k in tiles],
-            [k[1] for k in tiles], list(tiles.values()), list(range(first, first + len(leaves))), list(event_ids))
+            _APPEND_SQL, size, size + len(leaves), str(last[0]), last[1], [k[0] for k in tiles],
+            [k[1] for k in tiles], list(tiles.values()), str(first[0]), first[1])
         if moved != 1:
             raise RuntimeError("the transparency log moved under this appender")
         self.compact.extend(leaves)
-        self.state = LogState(first + len(leaves), tx_id, position)
+        self.state = LogState(size + len(leaves), last[0], last[1])
