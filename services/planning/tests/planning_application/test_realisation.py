@@ -168,6 +168,35 @@ class TestReportRealisation:
             await realisation.report(uuid.uuid4(), [entry], employee(), Origin.MANUAL)
 
 
+class TestConcurrentWriters:
+    async def test_an_entry_racing_another_replicas_comment_is_recorded_not_refused(
+            self, planning: PlanningService, realisation: RealisationService, store: InMemoryEventStore,
+            acting: FixedActing, plan_id: uuid.UUID, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A report and a comment state no version the client saw: the one that loses the race on the
+        realisation stream is decided again on the new state (the month-end 409s seen under load)."""
+        # given: one entry, and another replica about to comment on it
+        entry_id = await reported(planning, realisation, plan_id)
+        other_replica = RealisationService(plan_repository(store, projection=None),
+                                           realisation_repository(store, projection=None), today=TODAY, acting=acting)
+        real_append = store.append
+        raced: list[str] = []
+
+        async def append_after_the_other_replica(stream_id: str, expected_version: int, events: Any,
+                                                 **kw: Any) -> Any:
+            if stream_id == realisasi(plan_id) and not raced:  # between this replica's read and its append
+                raced.append(stream_id)
+                await other_replica.comment(plan_id, entry_id, "Lampirkan notulen", evaluator())
+            return await real_append(stream_id, expected_version, events, **kw)
+
+        monkeypatch.setattr(store, "append", append_after_the_other_replica)
+        # when
+        recorded = await reported(planning, realisation, plan_id, value=2)
+        # then: both writes are there, the entry after the comment
+        assert raced and recorded
+        assert types(store, realisasi(plan_id))[-2:] == ["planning.RealisationCommented",
+                                                        "planning.RealisationRecorded"]
+
+
 class TestCommentOnEntry:
     async def test_the_evaluator_comments(self, planning: PlanningService, realisation: RealisationService,
                                           store: InMemoryEventStore, plan_id: uuid.UUID) -> None:

@@ -282,10 +282,13 @@ class RealisationService:
 
     async def _change(self, plan: PlanTargets, actor: Actor, decide: Callable[[Realisation], object], *,
                       start: Callable[[], Realisation] | None = None) -> Realisation:
-        """The one use-case loop on the plan's realisation (its entries must exist unless ``start`` is given)."""
+        """The one use-case loop on the plan's realisation (its entries must exist unless ``start`` is given).
+        Reports, comments, returns, corrections and withdrawals state no version the client saw and each
+        decision holds on any state, so one that loses a race (the employee and the evaluator, two replicas)
+        is decided again on the new state instead of answering 409."""
         return await self.realisations.change(
             plan.plan_id, None, decide, start=start, actor=actor, office_id=plan.office_id, subject=plan.employee_id,
-            not_found=lambda: NotFound("planning.realisation.no-entries", field="entry_id"))
+            not_found=lambda: NotFound("planning.realisation.no-entries", field="entry_id"), retry_on_conflict=True)
 
     async def _require_reader(self, plan: PlanTargets, by: Principal) -> None:
         """The office first, then the employee, the evaluator or whoever acts for the evaluator today, or
