@@ -45,7 +45,8 @@ def skp_context(rows: int = 3) -> dict[str, Any]:
            "tempat": "Samarinda", "tanggal": "3 Desember 2026"}
     meta = {"qr_svg": qr_svg("http://localhost/verifikasi/ABCDEFGHIJKLMNOP"), "url": "localhost/verifikasi/ABCD",
             "code_display": "ABCD-EFGH-IJKL-MNOP", "made_at": "3 Desember 2026", "content_hash": "ab" * 32,
-            "sources": [{"stream_id": "skp-1", "version": 7, "event_id": "e-1", "hash": "cd" * 32}], "banner": None}
+            "sources": [{"stream_id": "skp-1", "version": 7, "event_id": "e-1", "hash": "cd" * 32}], "banner": None,
+            "proof": None}  # no checkpoint yet (the inclusion proofs are tested in test_document_inclusion.py)
     return {"doc": doc, "meta": meta}
 
 
