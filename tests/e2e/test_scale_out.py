@@ -66,6 +66,19 @@ async def one_leader(instances: list[ServiceProcess]) -> tuple[ServiceProcess, S
     return leading[0], next(i for i in instances if i is not leading[0])
 
 
+async def started_with_one_leader(instances: list[ServiceProcess]) -> tuple[ServiceProcess, ServiceProcess]:
+    """Start both instances, wait until they are healthy and exactly one relay leads (and ``/metrics`` says
+    so); returns ``(leader, follower)``."""
+    for instance in instances:
+        instance.start()
+    for instance in instances:
+        instance.wait_healthy(timeout=90)
+    (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
+    assert await metric(leader.url, "kinerja_relay_leader") == 1
+    assert await metric(follower.url, "kinerja_relay_leader") == 0
+    return leader, follower
+
+
 async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
         broker: str, postgres_server_url: str, jwt_secret: str, tmp_path: Path, unique: str) -> None:
     started_at = time.monotonic()
@@ -80,15 +93,7 @@ async def test_two_instances_share_the_work_and_survive_the_relay_leader_killed(
     balancer = Balancer([i.url for i in instances])
     figures: dict[str, Any] = {}
     try:
-        for instance in instances:
-            instance.start()
-        for instance in instances:
-            instance.wait_healthy(timeout=90)
-
-        # exactly one relay leads; /metrics says the same
-        (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
-        assert await metric(leader.url, "kinerja_relay_leader") == 1
-        assert await metric(follower.url, "kinerja_relay_leader") == 0
+        leader, follower = await started_with_one_leader(instances)  # exactly one relay leads; /metrics agrees
         for instance in instances:  # the leader and the standby are both ready for traffic, and alive
             async with httpx.AsyncClient(base_url=instance.url, timeout=30) as client:
                 assert (await client.get("/health/ready")).json() == {"ready": True, "reasons": []}
@@ -178,14 +183,7 @@ async def test_two_instances_serve_http_lead_one_relay_and_share_their_consumer_
                          group=group, log_dir=tmp_path) for name in ("a", "b")]
     balancer = Balancer([i.url for i in instances])
     try:
-        for instance in instances:
-            instance.start()
-        for instance in instances:
-            instance.wait_healthy(timeout=90)
-
-        (leader, follower), _ = await poll(lambda: one_leader(instances), "one relay leader")
-        assert await metric(leader.url, "kinerja_relay_leader") == 1
-        assert await metric(follower.url, "kinerja_relay_leader") == 0
+        leader, follower = await started_with_one_leader(instances)
         for _ in range(6):  # a database read through the balancer: both instances answer in turn
             response = await balancer.request("GET", "/api/v1/transparency/checkpoints")
             assert response.status_code == 200, response.text

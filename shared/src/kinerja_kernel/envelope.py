@@ -189,6 +189,8 @@ _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 def _instant(value: datetime | str) -> datetime:
     return datetime.strptime(value, _TIME_FORMAT).replace(tzinfo=UTC) if isinstance(value, str) else value
+
+
 _string = json.encoder.encode_basestring  # a JSON string exactly as RFC 8785 writes it (no key order involved)
 
 
