@@ -2,7 +2,8 @@
 
 The service's read-model migrations run again in a fresh schema (``rebuild_<id>``) with
 ``search_path = rebuild_<id>, public``: the same unqualified ``CREATE TABLE`` statements create empty
-twins there, and the same projection handlers fill them. Sources, in this order:
+twins there, and the same projection fills them: set-based when it has a batch form (``Projection.batched``:
+one call per chunk of ~1,000 events), else handler by handler. Sources, in this order:
 
 1. other services' topics the service consumes (``foreign``), from the beginning, each event once;
 2. the service's own events, from its own topic from the beginning (``source="kafka"``) or from its
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -33,11 +35,27 @@ from kinerja_kernel.eventstore import CommitCursor, read_committed
 from kinerja_kernel.inbox import Handler
 from kinerja_kernel.kafka import events_topic
 from kinerja_kernel.registry import REGISTRY, EventRegistry
-from kinerja_kernel.repository import Projection
+from kinerja_kernel.repository import BatchProjection, Projection
 from kinerja_kernel.topic_reader import read_topic
 from kinerja_kernel.transport import KafkaTarget
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+CHUNK = 1000
+"""Events applied per transaction (and read per query from the store)."""
+GC_THRESHOLD = 50_000
+"""The youngest generation's collection threshold while rebuilding (Python's default: 700). A rebuild makes
+millions of short-lived dicts (payloads, envelopes, rows); collecting every 700 of them cost ~40 % of its CPU
+(34,000 evaluation events: 52 -> 31 us of CPU per event with it raised)."""
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(max(GC_THRESHOLD, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,7 @@ class RebuildReport:
     seconds: float
     tables: list[TableComparison]
     applied: bool
+    path: str = "per-event"  # how the service's own events were applied: "batch" or "per-event"
 
     @property
     def equal(self) -> bool:
@@ -86,13 +105,20 @@ class RebuildReport:
     def as_dict(self) -> dict[str, Any]:
         return {"service": self.service, "source": self.source, "events": self.events,
                 "seconds": round(self.seconds, 3), "events_per_second": round(self.events_per_second),
-                "equal": self.equal, "applied": self.applied,
+                "equal": self.equal, "applied": self.applied, "path": self.path,
                 "tables": [{**vars(t), "equal": t.equal} for t in self.tables]}
 
 
 async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka"] = "store",
                   bootstrap: KafkaTarget | None = None, apply: bool = False, progress: Progress | None = None,
                   registry: EventRegistry = REGISTRY) -> RebuildReport:
+    with _fewer_collections():
+        return await _rebuild(dsn, spec, source=source, bootstrap=bootstrap, apply=apply, progress=progress,
+                              registry=registry)
+
+
+async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka"], bootstrap: KafkaTarget | None,
+                   apply: bool, progress: Progress | None, registry: EventRegistry) -> RebuildReport:
     if (source == "kafka" or spec.foreign) and not bootstrap:
         raise ValueError("a Kafka bootstrap address is needed to read topics")
     schema = f"rebuild_{uuid.uuid4().hex[:10]}"
@@ -111,8 +137,21 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
             if spec.tables is None or r["table_name"] in spec.tables]
 
         async def apply_events(phase: str, envelopes: Sequence[EventEnvelope], handlers: Mapping[str, Handler],
-                               seen: set[uuid.UUID]) -> None:
+                               seen: set[uuid.UUID], batch: BatchProjection | None = None) -> None:
             nonlocal events
+            if batch is not None:  # set-based: the chunk's events of the projection's types, in one call
+                chosen = []
+                for envelope in envelopes:
+                    if envelope.event_type in handlers and envelope.event_id not in seen:
+                        seen.add(envelope.event_id)
+                        chosen.append(envelope)
+                if chosen:
+                    async with shadow.transaction():
+                        await batch(shadow, chosen)
+                events += len(chosen)
+                if progress:
+                    progress(phase, events, 0)
+                return
             writes = DeferredWrites(shadow)  # the handlers' writes in batches: far fewer round trips
             conn = cast(asyncpg.Connection, writes)
             async with shadow.transaction():
@@ -131,22 +170,22 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
         for topic, handlers in spec.foreign.items():
             assert bootstrap is not None
             await apply_events(topic, _envelopes(await read_topic(bootstrap, topic, timeout=300)), handlers, set())
-        own = spec.projection.handlers
+        own, batch = spec.projection.handlers, spec.projection.batch
         if source == "kafka":
             assert bootstrap is not None
             records = await read_topic(bootstrap, events_topic(spec.service), timeout=300)
             envelopes = _envelopes(records)
             seen_topic: set[uuid.UUID] = set()
-            for i in range(0, len(envelopes), 1000):
-                await apply_events("topic", envelopes[i:i + 1000], own, seen_topic)
+            for i in range(0, len(envelopes), CHUNK):
+                await apply_events("topic", envelopes[i:i + CHUNK], own, seen_topic, batch)
         else:
             total = await reader.fetchval("SELECT count(*) FROM events")
             seen_store: set[uuid.UUID] = set()
-            next_batch = asyncio.ensure_future(read_committed(reader, CommitCursor(), limit=1000))
+            next_batch = asyncio.ensure_future(read_committed(reader, CommitCursor(), limit=CHUNK))
             try:
-                while batch := await next_batch:  # the next batch is read while this one is applied
-                    next_batch = asyncio.ensure_future(read_committed(reader, batch[-1].cursor, limit=1000))
-                    await apply_events("store", [s.event for s in batch], own, seen_store)
+                while chunk := await next_batch:  # the next batch is read while this one is applied
+                    next_batch = asyncio.ensure_future(read_committed(reader, chunk[-1].cursor, limit=CHUNK))
+                    await apply_events("store", [s.event for s in chunk], own, seen_store, batch)
                     if progress:
                         progress("store", len(seen_store), total)
             finally:
@@ -162,7 +201,8 @@ async def rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafka
                     await shadow.execute(f"DROP TABLE public.{t} CASCADE")
                     await shadow.execute(f"ALTER TABLE {schema}.{t} SET SCHEMA public")
             applied = True
-        return RebuildReport(spec.service, source, events, seconds, comparisons, applied)
+        return RebuildReport(spec.service, source, events, seconds, comparisons, applied,
+                             "batch" if batch is not None else "per-event")
     finally:
         await shadow.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await shadow.close()

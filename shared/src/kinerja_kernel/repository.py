@@ -8,7 +8,8 @@ the append, so a read model never disagrees with the store; they can be rebuilt 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic
 
 import asyncpg
@@ -22,7 +23,7 @@ from kinerja_kernel.errors import ConcurrencyError
 from kinerja_kernel.eventstore import EventStore, PostgresEventStore
 from kinerja_kernel.group_commit import GroupCommit
 from kinerja_kernel.logging import causation_id, correlation_id
-from kinerja_kernel.registry import REGISTRY, EventRegistry
+from kinerja_kernel.registry import REGISTRY, DomainEvent, EventRegistry
 
 log = structlog.get_logger(__name__)
 
@@ -33,21 +34,63 @@ RETRIES_ON_CONFLICT = 3
 """How often ``change`` decides again after losing a race (only for commands without an expected version)."""
 
 ProjectionHandler = Callable[[asyncpg.Connection, EventEnvelope, Any], Awaitable[None]]
+BatchProjection = Callable[[asyncpg.Connection, Sequence[EventEnvelope]], Awaitable[None]]
+"""A set-based projection: one call for a run of events in commit order (one append's, or a rebuild's chunk)."""
 
 
 class Projection:
-    """Read-model updates by event type, applied inside the appending transaction."""
+    """Read-model updates by event type, applied inside the appending transaction.
 
-    def __init__(self, handlers: dict[str, ProjectionHandler], registry: EventRegistry = REGISTRY) -> None:
+    Per event (``handlers``: one call per event with its decoded model), or set-based (``Projection.batched``:
+    one call for all the events of an append, and for each chunk of a rebuild: the touched rows can be read
+    and written once per table instead of once per event). A batched projection still has ``handlers`` (each
+    runs the batch on its one event), so callers that dispatch per event keep working.
+    """
+
+    def __init__(self, handlers: dict[str, ProjectionHandler], registry: EventRegistry = REGISTRY, *,
+                 batch: BatchProjection | None = None) -> None:
         self.handlers = handlers
         self.registry = registry
+        self.batch = batch
+
+    @classmethod
+    def batched(cls, event_types: Iterable[str], batch: BatchProjection,
+                registry: EventRegistry = REGISTRY) -> Projection:
+        """A set-based projection of ``event_types``; ``batch`` gets only events of those types."""
+
+        async def one(conn: asyncpg.Connection, envelope: EventEnvelope, _event: Any) -> None:
+            await batch(conn, [envelope])
+
+        return cls(dict.fromkeys(event_types, one), registry, batch=batch)
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+        if self.batch is not None:
+            known = [e for e in envelopes if e.event_type in self.handlers]
+            if known:
+                await self.batch(conn, known)
+            return
         for envelope in envelopes:
             handler = self.handlers.get(envelope.event_type)
             if handler is not None:
                 event = self.registry.decode(envelope.event_type, envelope.event_version, envelope.payload)
                 await handler(conn, envelope, event)
+
+
+@functools.cache
+def _field_count(model: type[DomainEvent]) -> int:
+    return len(model.model_fields)
+
+
+def current_payload(envelope: EventEnvelope, registry: EventRegistry = REGISTRY) -> dict[str, Any]:
+    """The payload as its type's current model encodes it (``registry.encode(registry.decode(...))``), without
+    decoding when that changes nothing: a stored payload at the current version that names every field was
+    validated and encoded so at append. An older version is upcast, a payload missing a field (one added since,
+    with a default) gets it; both through the model (for set-based projections reading plain payloads)."""
+    model = registry.model(envelope.event_type)
+    payload = envelope.payload
+    if envelope.event_version == model.event_version and len(payload) == _field_count(model):
+        return payload
+    return registry.encode(registry.decode(envelope.event_type, envelope.event_version, payload))
 
 
 class EventSourcedRepository(Generic[A, S]):

@@ -13,11 +13,12 @@ from typing import Any
 
 import asyncpg
 
-from kinerja_kernel.contracts import evaluation as ev
+from kinerja_evaluation.adapters import read_model_rules as rules
+from kinerja_evaluation.adapters.row_tables import Table
 from kinerja_kernel.contracts.evaluation import OfficeSettings, OrganisationPredicate
 from kinerja_kernel.db import Migration
 from kinerja_kernel.envelope import EventEnvelope
-from kinerja_kernel.repository import Projection
+from kinerja_kernel.repository import Projection, current_payload
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("evaluation", 1, "office settings, periods, organisation predicates, appraisals, rating history", """
@@ -125,131 +126,79 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 # -- projection -----------------------------------------------------------------------------------
-async def _settings(conn: asyncpg.Connection, env: EventEnvelope, e: ev.OfficeSettingsChanged) -> None:
-    await conn.execute(
-        """INSERT INTO office_settings VALUES ($1, $2::jsonb, $3)
-           ON CONFLICT (office_id) DO UPDATE SET settings = $2::jsonb, updated_at = $3""",
-        e.office_id, e.settings.model_dump_json(), env.recorded_at)
+# The rules (row state + event -> new row state) are in read_model_rules; here the rows they touch are read
+# once per table and the changed ones written back once per table, for an append's events (live) and for a
+# rebuild's chunk alike.
+TABLES: dict[str, Table] = {t.name: t for t in (
+    Table(rules.APPRAISALS, (
+        ("appraisal_id", "uuid"), ("employee_id", "text"), ("office_id", "text"), ("unit_id", "text"),
+        ("period_key", "text"), ("period_kind", "text"), ("year", "integer"), ("plan_id", "uuid"),
+        ("evaluator_id", "text"), ("superior_id", "text"), ("unit_head", "boolean"), ("rhk_count", "integer"),
+        ("status", "text"), ("self_assessed", "boolean"), ("raters", "integer"), ("peer_answered", "integer"),
+        ("peer_window_closed", "boolean"), ("rated_rhks", "uuid[]"), ("rated_values", "text[]"),
+        ("results_rating", "text"), ("behaviour_rating", "text"), ("predicate", "text"),
+        ("self_assessment_due", "timestamptz"), ("rating_due", "timestamptz"), ("finalised_at", "timestamptz"),
+        ("objection_deadline", "timestamptz"), ("acknowledged_at", "timestamptz"), ("objection_status", "text"),
+        ("version", "integer"), ("updated_at", "timestamptz"), ("objection_filed_at", "timestamptz"),
+        ("objection_decided_at", "timestamptz"), ("explanations", "integer")), ("appraisal_id",)),
+    Table(rules.PEERS, (
+        ("appraisal_id", "uuid"), ("rater_id", "text"), ("employee_id", "text"), ("relation", "text"),
+        ("window_closes_at", "timestamptz"), ("answered", "boolean")), ("appraisal_id", "rater_id"),
+        read_by="appraisal_id"),
+    Table(rules.HISTORY, (
+        ("event_id", "uuid"), ("appraisal_id", "uuid"), ("employee_id", "text"), ("office_id", "text"),
+        ("period_key", "text"), ("period_kind", "text"), ("year", "integer"), ("results_rating", "text"),
+        ("behaviour_rating", "text"), ("predicate", "text"), ("recorded_at", "timestamptz"),
+        ("replaces_event_id", "uuid"), ("superseded_by", "uuid"), ("reason", "text")), ("event_id",)),
+    Table(rules.PERIODS, (
+        ("office_id", "text"), ("period_key", "text"), ("kind", "text"), ("year", "integer"), ("starts_on", "date"),
+        ("ends_on", "date"), ("self_assessment_due", "timestamptz"), ("rating_due", "timestamptz"),
+        ("opened_at", "timestamptz")), ("office_id", "period_key")),
+    Table(rules.SETTINGS, (("office_id", "text"), ("settings", "jsonb"), ("updated_at", "timestamptz")),
+          ("office_id",)),
+    Table(rules.PREDICATES, (
+        ("office_id", "text"), ("unit_id", "text"), ("period_key", "text"), ("predicate", "text"),
+        ("set_by", "text"), ("reason", "text"), ("updated_at", "timestamptz")), ("office_id", "unit_id", "period_key")),
+)}
 
 
-async def _period(conn: asyncpg.Connection, env: EventEnvelope, e: ev.EvaluationPeriodOpened) -> None:
-    p = e.period
-    await conn.execute("INSERT INTO periods VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", e.office_id, p.key,
-                       p.kind.value, p.year, p.start, p.end, e.self_assessment_due, e.rating_due, env.recorded_at)
+async def project(conn: asyncpg.Connection, envelopes: Sequence[EventEnvelope]) -> None:
+    """Apply ``envelopes`` (in commit order, of the types in ``rules.RULES``) to the read models: the rows they
+    touch that may exist are read once per table, every event's rule runs in memory, and the changed rows are
+    written back once per table."""
+    rows = rules.Rows()
+    wanted: dict[str, list[Any]] = {table: [] for table in rows.known}
+    runs = []
+    for env in envelopes:
+        touches, rule = rules.RULES[env.event_type]
+        payload = current_payload(env)
+        for touch in touches(payload):
+            if touch.key not in rows.known[touch.table]:
+                rows.known[touch.table].add(touch.key)
+                if not touch.creates:
+                    wanted[touch.table].append(touch.key)
+        runs.append((rule, env, payload))
+    for name, keys in wanted.items():
+        if keys:
+            table = TABLES[name]
+            for row in await table.load(conn, keys):
+                rows.loaded(name, table.key_of(row), row)
+    for rule, env, payload in runs:
+        rule(rows, env, payload)
+    for name, table in TABLES.items():
+        inserted: list[rules.Row] = []
+        upserted: list[rules.Row] = []
+        deleted: list[rules.Key] = []
+        for key, changed, stored in rows.changes(name):
+            if changed is None:
+                if stored:
+                    deleted.append(key)
+            else:
+                (upserted if stored else inserted).append(changed)
+        await table.write(conn, inserted=inserted, upserted=upserted, deleted=deleted)
 
 
-async def _organisation(conn: asyncpg.Connection, env: EventEnvelope, e: ev.OrganisationPredicateSet) -> None:
-    await conn.execute(
-        """INSERT INTO organisation_predicates VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (office_id, unit_id, period_key) DO UPDATE SET predicate = $4, set_by = $5, reason = $6,
-             updated_at = $7""",
-        e.office_id, e.unit_id, e.period_key, e.predicate.value, e.set_by, e.reason, env.recorded_at)
-
-
-async def _opened(conn: asyncpg.Connection, env: EventEnvelope, e: ev.AppraisalOpened) -> None:
-    await conn.execute(
-        """INSERT INTO appraisals (appraisal_id, employee_id, office_id, unit_id, period_key, period_kind, year,
-             plan_id, evaluator_id, superior_id, unit_head, rhk_count, self_assessment_due, rating_due, version,
-             updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)""",
-        e.appraisal_id, e.employee_id, e.office_id, e.unit_id, e.period.key, e.period.kind.value, e.period.year,
-        e.plan_id, e.evaluator_id, e.superior_id, e.unit_head, len(e.rhks), e.self_assessment_due, e.rating_due,
-        env.stream_version, env.recorded_at)
-
-
-def _update(sql: str, *values: Any) -> Any:
-    """A handler running ``UPDATE appraisals SET <sql>, version, updated_at WHERE appraisal_id``; ``values``
-    are attribute names of the event (``$4``, ``$5``, ... in ``sql``)."""
-
-    async def handle(conn: asyncpg.Connection, env: EventEnvelope, e: Any) -> None:
-        args = [_plain(getattr(e, v)) for v in values]
-        assignments = f"{sql}, " if sql else ""
-        await conn.execute(f"UPDATE appraisals SET {assignments}version = $2, updated_at = $3 "  # noqa: S608
-                           "WHERE appraisal_id = $1", e.appraisal_id, env.stream_version, env.recorded_at, *args)
-
-    return handle
-
-
-def _plain(value: Any) -> Any:
-    return value.value if hasattr(value, "value") and not isinstance(value, uuid.UUID) else value
-
-
-async def _raters(conn: asyncpg.Connection, env: EventEnvelope, e: ev.RatersAssigned) -> None:
-    ids = [r.rater_id for r in e.raters]
-    await conn.execute("DELETE FROM peer_requests WHERE appraisal_id = $1 AND NOT rater_id = ANY($2::text[])",
-                       e.appraisal_id, ids)
-    await conn.executemany(
-        """INSERT INTO peer_requests VALUES ($1, $2, $3, $4, $5, false)
-           ON CONFLICT (appraisal_id, rater_id) DO UPDATE SET relation = $4, window_closes_at = $5""",
-        [(e.appraisal_id, r.rater_id, e.employee_id, r.relation.value, e.window_closes_at) for r in e.raters])
-    await conn.execute("UPDATE appraisals SET raters = $3, version = $2, updated_at = $4 WHERE appraisal_id = $1",
-                       e.appraisal_id, env.stream_version, len(ids), env.recorded_at)
-
-
-async def _peer_input(conn: asyncpg.Connection, env: EventEnvelope, e: ev.PeerInputSubmitted) -> None:
-    await conn.execute("UPDATE peer_requests SET answered = true WHERE appraisal_id = $1 AND rater_id = $2",
-                       e.appraisal_id, e.rater_id)
-    await conn.execute(
-        "UPDATE appraisals SET peer_answered = (SELECT count(*) FROM peer_requests WHERE appraisal_id = $1 "
-        "AND answered), version = $2, updated_at = $3 WHERE appraisal_id = $1", e.appraisal_id, env.stream_version,
-        env.recorded_at)
-
-
-async def _finalised(conn: asyncpg.Connection, env: EventEnvelope, e: ev.AppraisalFinalised) -> None:
-    r = e.result
-    await conn.execute(
-        "UPDATE appraisals SET status = 'finalised', finalised_at = $3, objection_deadline = $4, version = $2, "
-        "updated_at = $3 WHERE appraisal_id = $1", r.appraisal_id, env.stream_version, env.recorded_at,
-        e.objection_deadline)
-    await _history(conn, env, r, replaces=None, reason=None)
-
-
-async def _corrected(conn: asyncpg.Connection, env: EventEnvelope, e: ev.AppraisalCorrected) -> None:
-    await _history(conn, env, e.result, replaces=e.replaces_event_id, reason=e.reason)
-    await conn.execute("UPDATE rating_history SET superseded_by = $2 WHERE event_id = $1", e.replaces_event_id,
-                       env.event_id)
-    await _update("")(conn, env, e.result)
-
-
-async def _history(conn: asyncpg.Connection, env: EventEnvelope, r: ev.AppraisalResult, *,
-                   replaces: uuid.UUID | None, reason: str | None) -> None:
-    await conn.execute(
-        "INSERT INTO rating_history VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13)",
-        env.event_id, r.appraisal_id, r.employee_id, r.office_id, r.period.key, r.period.kind.value, r.period.year,
-        r.results_rating.value, r.behaviour_rating.value, r.predicate.value, env.recorded_at, replaces, reason)
-
-
-async def _acknowledged(conn: asyncpg.Connection, env: EventEnvelope, e: ev.ResultAcknowledged) -> None:
-    await conn.execute("UPDATE appraisals SET acknowledged_at = $3, version = $2, updated_at = $3 "
-                       "WHERE appraisal_id = $1", e.appraisal_id, env.stream_version, env.recorded_at)
-
-
-PROJECTION = Projection({
-    ev.OfficeSettingsChanged.event_type: _settings,
-    ev.EvaluationPeriodOpened.event_type: _period,
-    ev.OrganisationPredicateSet.event_type: _organisation,
-    ev.AppraisalOpened.event_type: _opened,
-    ev.SelfAssessmentSubmitted.event_type: _update("self_assessed = true"),
-    ev.RatersAssigned.event_type: _raters,
-    ev.PeerInputSubmitted.event_type: _peer_input,
-    ev.PeerWindowClosed.event_type: _update("peer_window_closed = true"),
-    ev.RhkRated.event_type: _update(
-        "rated_rhks = CASE WHEN $4 = ANY(rated_rhks) THEN rated_rhks ELSE rated_rhks || $4 END", "rhk_id"),
-    ev.BehaviourValueRated.event_type: _update(
-        "rated_values = CASE WHEN $4 = ANY(rated_values) THEN rated_values ELSE rated_values || $4 END", "value"),
-    ev.ResultsRatingSet.event_type: _update("results_rating = $4", "rating"),
-    ev.BehaviourRatingSet.event_type: _update("behaviour_rating = $4", "rating"),
-    ev.PredicateDetermined.event_type: _update("predicate = $4", "predicate"),
-    ev.CurveOverrideJustified.event_type: _update(""),
-    ev.AppraisalFinalised.event_type: _finalised,
-    ev.ResultAcknowledged.event_type: _acknowledged,
-    ev.ObjectionFiled.event_type: _update("status = 'objected', objection_status = 'filed', "
-                                          "objection_filed_at = $3, superior_id = $4", "superior_id"),
-    ev.ObjectionExplanationGiven.event_type: _update("explanations = explanations + 1"),
-    ev.ObjectionDecided.event_type: _update("status = 'decided', objection_status = $4, objection_decided_at = $3",
-                                            "decision"),
-    ev.AppraisalCorrected.event_type: _corrected,
-})
+PROJECTION = Projection.batched(rules.RULES, project)
 
 
 # -- queries --------------------------------------------------------------------------------------
