@@ -6,11 +6,10 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from kinerja_kernel.canonical import canonical_text
-from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, format_time, hashed_bytes
+from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, content_bytes, hashed_bytes
 
 
 @dataclass(frozen=True)
@@ -63,17 +62,27 @@ def verify_stream(events: Iterable[EventEnvelope]) -> ChainReport:
     return report
 
 
+def _utc_text(column: str) -> str:
+    """A ``timestamptz`` column as ``format_time``'s text, written by PostgreSQL (the hashed form)."""
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS {column}"""
+
+
+# the members in ``content_bytes``' order, then the stored hash: a row is hashed as it comes
 ROW_COLUMNS = (
-    "stream_id, stream_version, event_id::text AS event_id, event_type, event_version, source, subject, office_id, "
-    "actor_id, actor_role, occurred_at, recorded_at, correlation_id, causation_id, payload::text AS payload, "
-    "prev_hash, hash"
+    "event_id::text AS event_id, event_type, event_version, source, stream_id, stream_version, subject, office_id, "
+    f"actor_id, actor_role, {_utc_text('occurred_at')}, {_utc_text('recorded_at')}, correlation_id, causation_id, "
+    "payload::text AS payload, prev_hash, hash"
 )
 
 
 class RowVerifier:
     """``verify_stream`` over stored rows (``ROW_COLUMNS``, ordered by stream id and version), stream after
-    stream, without building envelopes: the same checks, findings and counts, the same hash definition
-    (``hashed_bytes``)."""
+    stream, without building envelopes: the same checks, findings and counts, the same hash definition.
+
+    The store keeps each payload as the canonical text the hash covers, so a row is hashed as read. Only
+    when that does not match is the payload parsed and re-encoded (rows stored before the payload was kept
+    as text hold jsonb's spacing and key order): a row is a break only if its canonical form does not hash
+    to the stored hash either."""
 
     def __init__(self) -> None:
         self.report = ChainReport()
@@ -84,30 +93,43 @@ class RowVerifier:
     def add(self, rows: Iterable[Any]) -> None:
         report, breaks = self.report, self.report.breaks
         stream, expected_prev, expected_version = self._stream, self._prev, self._version
-        loads, text, content_of, sha256 = json.loads, canonical_text, hashed_bytes, hashlib.sha256
-        times: dict[datetime, str] = {}  # the events of one append share their recorded_at
+        content_of, sha256 = content_bytes, hashlib.sha256
+        streams = events = 0
         for row in rows:
-            stream_id, version, prev_hash, stored_hash = row[0], row[1], row[15], row[16]
+            stream_id, version, prev_hash, stored_hash = row[4], row[5], row[15], row[16]
             if stream_id != stream:
                 stream, expected_prev, expected_version = stream_id, GENESIS_HASH, 1
-                report.streams += 1
-            report.events += 1
+                streams += 1
+            events += 1
             if version != expected_version:
-                breaks.append(ChainBreak(stream_id, version, row[2], f"expected version {expected_version}"))
+                breaks.append(ChainBreak(stream_id, version, row[0], f"expected version {expected_version}"))
             if version <= expected_version and prev_hash != expected_prev:
-                breaks.append(ChainBreak(stream_id, version, row[2],
+                breaks.append(ChainBreak(stream_id, version, row[0],
                                          "prev_hash does not match the previous event's hash"))
-            payload = loads(row[14])
-            content = content_of(
-                event_id=row[2], event_type=row[3], event_version=row[4], source=row[5], stream_id=stream_id,
-                stream_version=version, subject=row[6], office_id=row[7], actor_id=row[8], actor_role=row[9],
-                occurred_at=row[10], recorded_at=times.get(row[11]) or times.setdefault(row[11], format_time(row[11])),
-                correlation_id=row[12], causation_id=row[13],
-                payload=payload, payload_json=text(payload), prev_hash=prev_hash)
-            if sha256(prev_hash.encode("ascii") + content).hexdigest() != stored_hash:
-                breaks.append(ChainBreak(stream_id, version, row[2], "hash does not match the event's content"))
+            if (sha256(prev_hash.encode("ascii") + content_of(*row[:16])).hexdigest() != stored_hash
+                    and _canonical_hash(row) != stored_hash):
+                breaks.append(ChainBreak(stream_id, version, row[0], "hash does not match the event's content"))
             expected_prev, expected_version = stored_hash, version + 1
+        report.streams += streams
+        report.events += events
         self._stream, self._prev, self._version = stream, expected_prev, expected_version
+
+
+def _canonical_hash(row: Any) -> str | None:
+    """The hash of a row whose payload text is not canonical (parsed and re-encoded); ``None`` if the
+    payload is not a JSON object."""
+    try:
+        payload = json.loads(row[14])
+    except ValueError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    content = hashed_bytes(
+        event_id=row[0], event_type=row[1], event_version=row[2], source=row[3], stream_id=row[4],
+        stream_version=row[5], subject=row[6], office_id=row[7], actor_id=row[8], actor_role=row[9],
+        occurred_at=row[10], recorded_at=row[11], correlation_id=row[12], causation_id=row[13], payload=payload,
+        payload_json=canonical_text(payload), prev_hash=row[15])
+    return hashlib.sha256(row[15].encode("ascii") + content).hexdigest()
 
 
 def verify_streams(events: Iterable[EventEnvelope]) -> ChainReport:

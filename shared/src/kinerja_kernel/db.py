@@ -214,4 +214,14 @@ KERNEL_MIGRATIONS: tuple[Migration, ...] = (
         "the inbox keeps each event's hash: a record reusing a seen id with other content is refused, not skipped",
         "ALTER TABLE inbox ADD COLUMN hash text",
     ),
+    Migration(
+        "kernel",
+        6,
+        "an event's payload is kept as the exact canonical JSON text its hash covers (json, not jsonb)",
+        # jsonb re-orders keys and re-spaces the text, so every reader that needed the hashed bytes (chain
+        # verification, the relay) parsed and re-encoded each payload; json keeps the written text and costs
+        # PostgreSQL less on insert. Rows stored before this step keep jsonb's text: readers fall back to
+        # re-encoding when the stored text does not hash (chain.RowVerifier). Rewrites the table once.
+        "ALTER TABLE events ALTER COLUMN payload TYPE json USING payload::text::json",
+    ),
 )

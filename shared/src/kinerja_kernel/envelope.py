@@ -226,16 +226,29 @@ def hashed_bytes(
             actor_id=actor_id, actor_role=actor_role, occurred_at=_instant(occurred_at),
             recorded_at=_instant(recorded_at), correlation_id=correlation_id, causation_id=causation_id,
             payload=payload, prev_hash=prev_hash))
+    return content_bytes(
+        str(event_id), event_type, event_version, source, stream_id, stream_version, subject, office_id, actor_id,
+        actor_role, occurred_at if isinstance(occurred_at, str) else format_time(occurred_at),
+        recorded_at if isinstance(recorded_at, str) else format_time(recorded_at), correlation_id, causation_id,
+        payload_json, prev_hash)
+
+
+def content_bytes(
+    event_id: str, event_type: str, event_version: int, source: str, stream_id: str, stream_version: int,
+    subject: str, office_id: str, actor_id: str, actor_role: str, occurred_at: str, recorded_at: str,
+    correlation_id: str, causation_id: str | None, payload_json: str, prev_hash: str,
+) -> bytes:
+    """The hashed content's canonical bytes from its members as text, positionally (in the order of the
+    store's columns): ``hashed_bytes``' fast path, for callers that already hold every member as text and
+    the versions as safe integers (chain verification over stored rows)."""
     s = _string
     causation = "null" if causation_id is None else s(causation_id)
-    occurred = occurred_at if isinstance(occurred_at, str) else format_time(occurred_at)
-    recorded = recorded_at if isinstance(recorded_at, str) else format_time(recorded_at)
     return (
         f'{{"actor_id":{s(actor_id)},"actor_role":{s(actor_role)},"causation_id":{causation},'
-        f'"correlation_id":{s(correlation_id)},"event_id":{s(str(event_id))},"event_type":{s(event_type)},'
-        f'"event_version":{event_version},"occurred_at":"{occurred}",'
+        f'"correlation_id":{s(correlation_id)},"event_id":{s(event_id)},"event_type":{s(event_type)},'
+        f'"event_version":{event_version},"occurred_at":"{occurred_at}",'
         f'"office_id":{s(office_id)},"payload":{payload_json},"prev_hash":{s(prev_hash)},'
-        f'"recorded_at":"{recorded}","source":{s(source)},"stream_id":{s(stream_id)},'
+        f'"recorded_at":"{recorded_at}","source":{s(source)},"stream_id":{s(stream_id)},'
         f'"stream_version":{stream_version},"subject":{s(subject)}}}'
     ).encode()
 
@@ -251,20 +264,31 @@ def seal(
 
 def seal_with_payload(
     pending: PendingEvent, *, source: str, stream_id: str, stream_version: int, prev_hash: str,
-    recorded_at: datetime, traceparent: str | None,
+    recorded_at: datetime, traceparent: str | None, recorded_text: str | None = None,
 ) -> tuple[EventEnvelope, str]:
     """``seal`` for the store: also the payload's canonical JSON text (what the store writes to ``payload``;
-    computed once for the hash), with the caller's ``traceparent`` (read once per append)."""
+    computed once for the hash), with the caller's ``traceparent`` (read once per append) and, optionally,
+    ``recorded_at`` already as ``format_time``'s text (the same for every event of one append)."""
     if recorded_at.tzinfo is not UTC:
         recorded_at = recorded_at.astimezone(UTC)
+        recorded_text = None
     payload_json = canonical_text(pending.payload)
     actor = pending.actor
-    content = hashed_bytes(
-        event_id=pending.event_id, event_type=pending.event_type, event_version=pending.event_version,
-        source=source, stream_id=stream_id, stream_version=stream_version, subject=pending.subject,
-        office_id=pending.office_id, actor_id=actor.id, actor_role=actor.role, occurred_at=pending.occurred_at,
-        recorded_at=recorded_at, correlation_id=pending.correlation_id, causation_id=pending.causation_id,
-        payload=pending.payload, payload_json=payload_json, prev_hash=prev_hash)
+    event_version = pending.event_version
+    if (type(stream_version) is int and type(event_version) is int and 0 < stream_version <= _SAFE_INTEGER
+            and 0 <= event_version <= _SAFE_INTEGER):
+        content = content_bytes(
+            str(pending.event_id), pending.event_type, event_version, source, stream_id, stream_version,
+            pending.subject, pending.office_id, actor.id, actor.role, format_time(pending.occurred_at),
+            recorded_text or format_time(recorded_at), pending.correlation_id, pending.causation_id, payload_json,
+            prev_hash)
+    else:
+        content = hashed_bytes(
+            event_id=pending.event_id, event_type=pending.event_type, event_version=event_version,
+            source=source, stream_id=stream_id, stream_version=stream_version, subject=pending.subject,
+            office_id=pending.office_id, actor_id=actor.id, actor_role=actor.role, occurred_at=pending.occurred_at,
+            recorded_at=recorded_at, correlation_id=pending.correlation_id, causation_id=pending.causation_id,
+            payload=pending.payload, payload_json=payload_json, prev_hash=prev_hash)
     envelope = trusted_envelope({
         "event_id": pending.event_id,
         "event_type": pending.event_type,

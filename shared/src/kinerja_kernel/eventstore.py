@@ -19,19 +19,20 @@ above its own; the rare transaction that already held an older id before the hea
 from __future__ import annotations
 
 import contextlib
-import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
+import orjson
 
 from kinerja_kernel.db import Database
 from kinerja_kernel.envelope import (
     GENESIS_HASH,
     EventEnvelope,
     PendingEvent,
+    format_time,
     seal_with_payload,
     trusted_envelope,
     utcnow,
@@ -66,7 +67,7 @@ _APPEND_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
                     causation_id, payload, prev_hash, hash, traceparent)
-SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h, x.tp
+SELECT $1, x.v, x.e, x.t, x.ev, $2, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::json, x.ph, x.h, x.tp
 FROM unnest($3::int[], $4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
             $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
             $17::text[], $18::text[]) AS x(v, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h, tp)
@@ -81,7 +82,7 @@ _APPEND_ONE_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
                     causation_id, payload, prev_hash, hash, traceparent)
-SELECT $1, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18
+SELECT $1, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, $15::json, $16, $17, $18
 WHERE $19::int = 0
    OR EXISTS (SELECT 1 FROM events
               WHERE stream_id = $1 AND stream_version = $19 AND hash = $20
@@ -93,7 +94,7 @@ _APPEND_NEW_STREAMS_SQL = """
 INSERT INTO events (stream_id, stream_version, event_id, event_type, event_version, source, subject,
                     office_id, actor_id, actor_role, occurred_at, recorded_at, correlation_id,
                     causation_id, payload, prev_hash, hash, traceparent)
-SELECT x.sid, 1, x.e, x.t, x.ev, $1, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::jsonb, x.ph, x.h, x.tp
+SELECT x.sid, 1, x.e, x.t, x.ev, $1, x.s, x.o, x.a, x.r, x.oc, x.rc, x.c, x.ca, x.p::json, x.ph, x.h, x.tp
 FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
             $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[],
             $16::text[], $17::text[]) AS x(sid, e, t, ev, s, o, a, r, oc, rc, c, ca, p, ph, h, tp)
@@ -104,7 +105,7 @@ RETURNING event_id
 
 def _row(e: EventEnvelope, payload_json: str) -> tuple[object, ...]:
     """An envelope's insert values after its stream id or version (the order of the append statements);
-    ``payload_json`` is the payload's canonical text from sealing (jsonb keeps the same value)."""
+    ``payload_json`` is the payload's canonical text from sealing, stored as written (a ``json`` column)."""
     return (e.event_id, e.event_type, e.event_version, e.subject, e.office_id, e.actor_id, e.actor_role,
             e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id, payload_json, e.prev_hash, e.hash,
             e.traceparent)
@@ -127,7 +128,7 @@ def row_to_envelope(row: asyncpg.Record) -> EventEnvelope:
         "recorded_at": row["recorded_at"],
         "correlation_id": row["correlation_id"],
         "causation_id": row["causation_id"],
-        "payload": json.loads(row["payload"]),
+        "payload": orjson.loads(row["payload"]),
         "prev_hash": row["prev_hash"],
         "hash": row["hash"],
         "traceparent": row.get("traceparent"),
@@ -223,13 +224,14 @@ class PostgresEventStore:
         if prev_hash is None:
             raise ConcurrencyError(stream_id, expected_version, "the stream is behind the expected version")
         recorded_at = utcnow()
+        recorded_text = format_time(recorded_at)
         traceparent = current_traceparent()
         sealed: list[EventEnvelope] = []
         rows: list[tuple[object, ...]] = []
         for offset, pending in enumerate(events, start=1):
             envelope, payload_json = seal_with_payload(
                 pending, source=self.source, stream_id=stream_id, stream_version=expected_version + offset,
-                prev_hash=prev_hash, recorded_at=recorded_at, traceparent=traceparent,
+                prev_hash=prev_hash, recorded_at=recorded_at, traceparent=traceparent, recorded_text=recorded_text,
             )
             sealed.append(envelope)
             rows.append((envelope.stream_version, *_row(envelope, payload_json)))
@@ -262,9 +264,11 @@ class PostgresEventStore:
         if not items:
             return []
         recorded_at = utcnow()
+        recorded_text = format_time(recorded_at)
         traceparent = current_traceparent()
         pairs = [seal_with_payload(p, source=self.source, stream_id=sid, stream_version=1, prev_hash=GENESIS_HASH,
-                                   recorded_at=recorded_at, traceparent=traceparent) for sid, p in items]
+                                   recorded_at=recorded_at, traceparent=traceparent, recorded_text=recorded_text)
+                 for sid, p in items]
         sealed = [e for e, _ in pairs]
         columns = [list(c) for c in zip(*[(e.stream_id, *_row(e, text)) for e, text in pairs], strict=True)]
         written = {r["event_id"] for r in await conn.fetch(_APPEND_NEW_STREAMS_SQL, self.source, *columns)}

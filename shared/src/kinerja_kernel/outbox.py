@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+import orjson
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -180,7 +180,7 @@ class OutboxRelay:
         event_ids: list[str] = []
         traced = tracing.enabled()
         for row in rows:
-            record = kafka_record(row, json.loads(row["payload"]))
+            record = kafka_record(row, orjson.loads(row["payload"]))
             if traced and row["traceparent"]:
                 with tracing.span(f"publish {self.topic}", kind=SpanKind.PRODUCER, parent=row["traceparent"],
                                   attributes={"messaging.system": "kafka", "messaging.destination.name": self.topic,

@@ -75,11 +75,14 @@ class TestFastPaths:
                     recorded_at=datetime(2026, 1, 1, tzinfo=UTC)).hash == envelope.hash
 
 
-def _row(e: EventEnvelope) -> tuple[object, ...]:
-    """An envelope as ``chain.ROW_COLUMNS`` selects it (the payload as jsonb prints it: other spacing)."""
-    return (e.stream_id, e.stream_version, str(e.event_id), e.event_type, e.event_version, e.source, e.subject,
-            e.office_id, e.actor_id, e.actor_role, e.occurred_at, e.recorded_at, e.correlation_id, e.causation_id,
-            json.dumps(e.payload, separators=(", ", ": ")), e.prev_hash, e.hash)
+def _row(e: EventEnvelope, *, stored_as_jsonb: bool = False) -> tuple[object, ...]:
+    """An envelope as ``chain.ROW_COLUMNS`` selects it: times as text, the payload as stored (canonical text;
+    or, for rows stored before the payload was kept as text, as jsonb printed it: other spacing and order)."""
+    payload = (json.dumps(dict(sorted(e.payload.items(), key=lambda kv: (len(kv[0]), kv[0]))), separators=(", ", ": "))
+               if stored_as_jsonb else canonical_text(e.payload))
+    return (str(e.event_id), e.event_type, e.event_version, e.source, e.stream_id, e.stream_version, e.subject,
+            e.office_id, e.actor_id, e.actor_role, format_time(e.occurred_at), format_time(e.recorded_at),
+            e.correlation_id, e.causation_id, payload, e.prev_hash, e.hash)
 
 
 def _stream(count: int, stream_id: str) -> list[EventEnvelope]:
@@ -104,10 +107,22 @@ class TestRowVerifier:
         b[2] = b[2].model_copy(update={"hash": b[2].computed_hash()})  # re-hashed forgery: breaks the next link
         expected = [verify_stream(s) for s in (a, b, c)]
         verifier = RowVerifier()
-        rows = [_row(e) for e in a + b + c]
+        rows = [_row(e, stored_as_jsonb=i % 2 == 1) for i, e in enumerate(a + b + c)]
         verifier.add(rows[:3])
         verifier.add(rows[3:8])
         verifier.add(rows[8:])
         assert verifier.report.breaks == [x for r in expected for x in r.breaks]
         assert verifier.report.breaks  # the altered payload, the gap and the broken link were found
         assert (verifier.report.streams, verifier.report.events) == (3, sum(r.events for r in expected))
+
+    def test_a_payload_text_that_is_not_the_canonical_one_of_another_value_is_a_break(self) -> None:
+        [event] = _stream(1, "s-d")
+        honest = _row(event, stored_as_jsonb=True)  # same value, other text: not a break
+        forged = (*honest[:14], honest[14].replace("1", "2"), *honest[15:])  # other value: a break
+        not_json = (*honest[:14], "[1, 2]", *honest[15:])
+        found = []
+        for row in (honest, forged, not_json):
+            verifier = RowVerifier()
+            verifier.add([row])
+            found.append([b.reason for b in verifier.report.breaks])
+        assert found == [[], ["hash does not match the event's content"], ["hash does not match the event's content"]]

@@ -169,7 +169,7 @@ async def test_evaluation_document_signed_by_the_evaluator_and_verified(
         try:
             await conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
             changed = await conn.execute(
-                "UPDATE events SET payload = jsonb_set(payload, '{comment}', '\"Komentar dipalsukan\"') "
+                "UPDATE events SET payload = jsonb_set(payload::jsonb, '{comment}', '\"Komentar dipalsukan\"') "
                 "WHERE stream_id = $1 AND event_type = 'evaluation.RhkRated'", f"penilaian-{appraisal_id}")
             await conn.execute("ALTER TABLE events ENABLE TRIGGER events_append_only")
         finally:

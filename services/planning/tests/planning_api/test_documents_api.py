@@ -221,7 +221,7 @@ async def test_download_sign_in_order_and_verify(office: tuple[Any, UnitDriver],
     conn = await asyncpg.connect(database_url)
     try:
         await conn.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
-        await conn.execute("UPDATE events SET payload = jsonb_set(payload, '{rhk,title}', '\"Judul dipalsukan\"') "
+        await conn.execute("UPDATE events SET payload = jsonb_set(payload::jsonb, '{rhk,title}', '\"Judul dipalsukan\"') "
                            "WHERE stream_id = $1 AND event_type = 'planning.RhkAdded' AND stream_version = 2",
                            f"skp-{staff.plan_id}")
         await conn.execute("ALTER TABLE events ENABLE TRIGGER events_append_only")
