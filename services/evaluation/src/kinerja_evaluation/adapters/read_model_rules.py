@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kinerja_kernel.contracts import evaluation as ev
 from kinerja_kernel.contracts.evaluation import OfficeSettings
@@ -36,8 +36,7 @@ class DuplicateRow(Exception):
     """A rule created a row that exists already (an insert's unique violation, found before writing)."""
 
 
-@dataclass(frozen=True)
-class Touch:
+class Touch(NamedTuple):
     """A row (or, for ``peer_requests``, all rows of an appraisal) an event reads or writes.
 
     ``creates``: the event makes the row (an appraisal's opening, a new rating-history entry, a period): it
