@@ -7,13 +7,13 @@ attribute names lower-case letters and digits only, ``content-type: application/
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+import orjson
 from pydantic import ValidationError
 
 from kinerja_kernel.canonical import canonical_json
@@ -79,6 +79,8 @@ class KafkaRecord:
 
 _CONSTANT_HEADERS = [("ce_specversion", SPEC_VERSION.encode()), ("content-type", CONTENT_TYPE.encode())]
 _EXTENSION_HEADERS = [(field_name, f"ce_{attribute}") for field_name, attribute in EXTENSIONS.items()]
+_EXTENSION_FIELDS = [(field_name, header, field_name in _INT_FIELDS) for field_name, header in _EXTENSION_HEADERS]
+_OUR_HEADERS = ("ce_", "content-type")
 
 
 def to_kafka(event: EventEnvelope) -> KafkaRecord:
@@ -115,7 +117,7 @@ def kafka_record(fields: FieldSource, payload: dict[str, Any]) -> KafkaRecord:
 def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> EventEnvelope:
     """Map a binary-mode CloudEvents Kafka record back to an envelope, or raise ``MalformedMessage``."""
     try:
-        attrs = {name: raw.decode("utf-8") for name, raw in headers if name.startswith("ce_") or name == "content-type"}
+        attrs = {name: raw.decode("utf-8") for name, raw in headers if name.startswith(_OUR_HEADERS)}
     except UnicodeDecodeError as exc:
         raise MalformedMessage("kernel.message.header-not-utf8", error=str(exc)) from exc
     if attrs.get("ce_specversion") != SPEC_VERSION:
@@ -126,8 +128,8 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
     if value is None:
         raise MalformedMessage("kernel.message.no-value", field="data")
     try:
-        payload = json.loads(value)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        payload = orjson.loads(value)  # strict JSON: NaN, Infinity and invalid UTF-8 are refused
+    except orjson.JSONDecodeError as exc:
         raise MalformedMessage("kernel.message.not-json", field="data", error=str(exc)) from exc
     if not isinstance(payload, dict):
         raise MalformedMessage("kernel.message.not-object", field="data")
@@ -147,9 +149,9 @@ def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tup
         "occurred_at": attrs.get("ce_time"),
         "payload": payload,
     }
-    for field_name, attribute in EXTENSIONS.items():
-        raw = attrs.get(f"ce_{attribute}")
-        fields[field_name] = int(raw) if raw is not None and field_name in _INT_FIELDS else raw
+    for field_name, header, is_int in _EXTENSION_FIELDS:
+        raw = attrs.get(header)
+        fields[field_name] = int(raw) if is_int and raw is not None else raw
     try:
         return EventEnvelope.model_validate(fields)
     except ValidationError as exc:
