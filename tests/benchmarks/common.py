@@ -16,7 +16,7 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -447,6 +447,41 @@ async def postgres_facts(url: str, names: Sequence[str] = POSTGRES_SETTINGS) -> 
         return server_version, settings
     finally:
         await conn.close()
+
+
+_BACKLOG_METRICS = ("kinerja_consumer_lag_records", "kinerja_relay_unpublished_events")
+
+
+async def backlog(urls: Mapping[str, str]) -> dict[str, int]:
+    """Per service: records its consumers are behind plus events its relay has not published yet (from
+    ``/metrics``; a service that does not answer counts as -1)."""
+    out: dict[str, int] = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for name, url in urls.items():
+            try:
+                text = (await client.get(f"{url}/metrics")).text
+            except httpx.HTTPError:
+                out[name] = -1
+                continue
+            out[name] = sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+                            if line.startswith(_BACKLOG_METRICS))
+    return out
+
+
+async def wait_caught_up(urls: Mapping[str, str], *, timeout: float, log: Callable[[str], None] = print
+                         ) -> dict[str, Any]:
+    """Wait until every service's relay and consumers are caught up (``backlog`` all zero), at most ``timeout``
+    seconds: what a month of activity creates in minutes, the services would have absorbed as it came."""
+    started = time.monotonic()
+    last: dict[str, int] = {}
+    while time.monotonic() - started < timeout:
+        last = await backlog(urls)
+        if all(v == 0 for v in last.values()):
+            break
+        log(f"  catching up: {sum(v for v in last.values() if v > 0):,} records/events behind ({last})")
+        await asyncio.sleep(10)
+    return {"seconds": round(time.monotonic() - started, 1), "backlog": last,
+            "caught_up": bool(last) and all(v == 0 for v in last.values())}
 
 
 async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen[bytes] | None, *, name: str,
