@@ -12,6 +12,7 @@ paths agree.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -72,3 +73,26 @@ def canonical_text(value: Any) -> str:
 
 
 _dumps = orjson.dumps
+
+
+def canonical_stored(text: str) -> bytes:
+    """The canonical bytes of a payload as the event store keeps it: the stored text itself when it is
+    already compact JSON with sorted keys (the store writes ``canonical_json``'s text, so every event since
+    the payload is kept as text), otherwise (an event stored before, as jsonb printed it) parsed and
+    re-encoded."""
+    raw = text.encode("utf-8")
+    if _dumps(orjson.loads(raw), option=orjson.OPT_SORT_KEYS) == raw:
+        return raw
+    return canonical_json(parse_canonical(text))
+
+
+def _int_or_float(digits: str) -> int | float:
+    number = int(digits)
+    return number if abs(number) <= _SAFE_INTEGER else float(digits)
+
+
+def parse_canonical(text: str) -> Any:
+    """Parse JSON that was canonical JSON, so that encoding it again gives the same bytes: JCS writes a float
+    with an integral value as digits (``1e16`` as ``10000000000000000``), which parses as an integer; past the
+    safe range (where JCS refuses integers) such digits can only have been a float, and are read as one."""
+    return json.loads(text, parse_int=_int_or_float)

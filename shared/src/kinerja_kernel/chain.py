@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kinerja_kernel.canonical import canonical_text
+from kinerja_kernel.canonical import canonical_text, parse_canonical
 from kinerja_kernel.envelope import GENESIS_HASH, EventEnvelope, content_bytes, hashed_bytes
 
 
@@ -119,7 +118,7 @@ def _canonical_hash(row: Any) -> str | None:
     """The hash of a row whose payload text is not canonical (parsed and re-encoded); ``None`` if the
     payload is not a JSON object."""
     try:
-        payload = json.loads(row[14])
+        payload = parse_canonical(row[14])
     except ValueError:
         return None
     if not isinstance(payload, dict):

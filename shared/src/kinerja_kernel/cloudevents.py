@@ -85,7 +85,7 @@ _OUR_HEADERS = ("ce_", "content-type")
 
 def to_kafka(event: EventEnvelope) -> KafkaRecord:
     """Map an envelope to a binary-mode CloudEvents Kafka record."""
-    return kafka_record(event.__dict__, event.payload)
+    return kafka_record(event.__dict__, canonical_json(event.payload))
 
 
 class FieldSource(Protocol):
@@ -94,9 +94,10 @@ class FieldSource(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
-def kafka_record(fields: FieldSource, payload: dict[str, Any]) -> KafkaRecord:
+def kafka_record(fields: FieldSource, value: bytes) -> KafkaRecord:
     """The record for an event given as any mapping with the envelope's field names (an envelope's
-    fields or a stored row), so the relay need not build an envelope per event."""
+    fields or a stored row), so the relay need not build an envelope per event; ``value`` is the
+    payload's canonical JSON."""
     headers = [
         *_CONSTANT_HEADERS,
         ("ce_id", str(fields["event_id"]).encode()),
@@ -106,12 +107,12 @@ def kafka_record(fields: FieldSource, payload: dict[str, Any]) -> KafkaRecord:
         ("ce_time", format_time(fields["occurred_at"]).encode()),
     ]
     for field_name, header in _EXTENSION_HEADERS:
-        value: Any = fields[field_name]
-        if value is None:
+        member: Any = fields[field_name]
+        if member is None:
             continue
-        text = format_time(value) if isinstance(value, datetime) else str(value)
+        text = format_time(member) if isinstance(member, datetime) else str(member)
         headers.append((header, text.encode("utf-8")))
-    return KafkaRecord(key=fields["subject"].encode("utf-8"), value=canonical_json(payload), headers=headers)
+    return KafkaRecord(key=fields["subject"].encode("utf-8"), value=value, headers=headers)
 
 
 def from_kafka(value: bytes | None, headers: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> EventEnvelope:

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-import orjson
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -36,6 +35,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from opentelemetry.trace import SpanKind
 
 from kinerja_kernel import tracing
+from kinerja_kernel.canonical import canonical_stored
 from kinerja_kernel.cloudevents import kafka_record
 from kinerja_kernel.db import _lock_key
 from kinerja_kernel.eventstore import COMMITTED_SQL, CommitCursor
@@ -55,6 +55,9 @@ class PublishedBatch:
 Listener = Callable[[PublishedBatch], Awaitable[None] | None]
 RowsListener = Callable[[tuple[int, int], list[asyncpg.Record]], None]
 """Called with each batch of rows as read (the cursor before them, the rows), before they are sent."""
+
+
+_PARTITION_CACHE = 100_000  # keys (subjects) whose partition is remembered, then forgotten all at once
 
 
 @dataclass
@@ -96,6 +99,7 @@ class OutboxRelay:
         self._rows_listeners: list[RowsListener] = []
         self._partitioner = DefaultPartitioner()
         self._partitions: list[int] = []
+        self._partition_of: dict[bytes, int] = {}  # key -> partition (murmur2 in Python costs µs per record)
         self._last: dict[int, asyncio.Future[object]] = {}  # per partition: the batch handed over last
 
     def wake(self) -> None:
@@ -136,6 +140,7 @@ class OutboxRelay:
             self.is_leader = True
             log.info("relay.leading", relay=self.name, topic=self.topic)
             self._partitions = sorted(await self.producer.partitions_for(self.topic))
+            self._partition_of = {}
             await conn.execute("INSERT INTO relay_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING", self.name)
             row = await conn.fetchrow("SELECT tx_id, position FROM relay_checkpoints WHERE name = $1", self.name)
             assert row is not None
@@ -180,13 +185,18 @@ class OutboxRelay:
         event_ids: list[str] = []
         traced = tracing.enabled()
         for row in rows:
-            record = kafka_record(row, orjson.loads(row["payload"]))
+            record = kafka_record(row, canonical_stored(row["payload"]))
             if traced and row["traceparent"]:
                 with tracing.span(f"publish {self.topic}", kind=SpanKind.PRODUCER, parent=row["traceparent"],
                                   attributes={"messaging.system": "kafka", "messaging.destination.name": self.topic,
                                               "cloudevents.event_id": str(row["event_id"])}):
                     pass  # marks the hand-over to Kafka in the event's trace
-            partition = self._partitioner(record.key, self._partitions, self._partitions)
+            partition = self._partition_of.get(record.key)
+            if partition is None:
+                if len(self._partition_of) >= _PARTITION_CACHE:
+                    self._partition_of.clear()
+                partition = self._partition_of[record.key] = self._partitioner(record.key, self._partitions,
+                                                                               self._partitions)
             builder = builders.get(partition) or self.producer.create_batch()
             if builder.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
                 full.append((partition, builder))
