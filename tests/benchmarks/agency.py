@@ -248,6 +248,7 @@ class Created:
     plans: dict[str, dict[str, str]] = field(default_factory=dict)  # nip -> plan_id, rhk_id, iki_id(s)
     seconds: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    transport_errors: list[str] = field(default_factory=list)  # connections lost and the request sent again
 
 
 def rhk(title: str, link: dict[str, Any], *, service: bool = False) -> dict[str, Any]:
@@ -283,7 +284,15 @@ class Generator:
                    **kwargs: Any) -> Any:
         async with self.gate:
             for attempt in range(60):
-                r = await self.clients[service].request(method, f"/api/v1{path}", headers=self.headers(who), **kwargs)
+                try:
+                    r = await self.clients[service].request(method, f"/api/v1{path}", headers=self.headers(who),
+                                                            **kwargs)
+                except httpx.TransportError as exc:
+                    # an evidence upload is content-addressed (the same file gives the same sha256): sent again
+                    if not path.endswith("/evidence") or attempt >= 2:
+                        raise
+                    self.created.transport_errors.append(f"{method} {service} {path}: {exc!r}")
+                    continue
                 if r.status_code in ok:
                     return r.json() if r.content else None
                 # feedback and evaluation learn the roster and the SKPs over Kafka: wait for them
@@ -428,7 +437,7 @@ def agency_json(agency: Agency, created: Created) -> dict[str, Any]:
     return {"seed": agency.seed, "year": agency.year, "month": agency.month, "size": agency.size,
             "offices": [o.office_id for o in agency.offices], "people": people,
             "working_days": [str(d) for d in agency.working_days()], "seconds": created.seconds,
-            "counts": created.counts}
+            "counts": created.counts, "transport_errors": created.transport_errors}
 
 
 async def create(agency: Agency, urls: dict[str, str], secret: str, *, concurrency: int = 8,
