@@ -39,6 +39,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -389,6 +390,33 @@ def markdown(res: common.Results, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def growth_report(paths: Sequence[Path]) -> int:
+    """``--growth``: the sizes of several runs (each run's own report) in one growth table, written as
+    ``reports/peak-growth-<UTC>.md``."""
+    sizes: dict[str, Any] = {}
+    sources = []
+    for path in paths:
+        data = json.loads(path.read_text())
+        for size, run in data["details"].get("sizes", {}).items():
+            sizes[size] = run
+            steady = run["runs"].get("steady", {})
+            sources.append(f"- {int(size):,} employees: `{path.name}` (steady phase: load average "
+                           f"{steady.get('load_average')}, machine {steady.get('machine', {}).get('busy_percent')} % busy)")
+    if len(sizes) < 2:
+        print("the reports hold fewer than two agency sizes", file=sys.stderr)
+        return 2
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = "\n".join(["# Kinerja month-end peak: how each page's cost grows with the agency", "",
+                      "Steady-phase latencies of separate runs, one size each (same method: measured after relays "
+                      "and consumers caught up). Latency on a shared 2-core machine includes waiting for a core: "
+                      "compare the ratio with the size ratio.", "", *sources, "", *growth_table(sizes), ""])
+    md_path, _ = common.write_text_reports("peak-growth", stamp, text, {"sources": [str(p) for p in paths]},
+                                           latest=True)
+    print(text)
+    print(f"Report: {md_path}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--employees", type=int, nargs="+", default=None, help="agency sizes, one after the other")
@@ -407,7 +435,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, Locust CSVs)")
     parser.add_argument("--py-spy", nargs="*", default=[], metavar="PROCESS",
                         help="record these processes (portal, planning ...) with py-spy during each burst")
+    parser.add_argument("--growth", nargs="+", type=Path, metavar="REPORT_JSON",
+                        help="instead of a run: the growth table of earlier runs' reports (their sizes together)")
     args = parser.parse_args()
+    if args.growth:
+        return growth_report(args.growth)
     args.employees = args.employees or ([200] if args.quick else [1000])
     args.steady_seconds = args.steady_seconds or (20.0 if args.quick else 60.0)
     args.burst_seconds = args.burst_seconds or (15.0 if args.quick else 30.0)
