@@ -223,6 +223,11 @@ class TestDialogues:
 
         team = (await service.client.get("/api/v1/team/dialogues/missing?period=2031-Q1", headers=t.boss)).json()
         assert [(m["employee_id"], m["held"], m["scheduled"]) for m in team["missing"]] == [(t.peer, 0, 1)]
+        # the evaluator's own dialogues of the period in one answer, soonest first; none for anyone else
+        mine = (await service.client.get("/api/v1/team/dialogues?period=2031-Q1", headers=t.boss)).json()
+        assert [(d["employee_id"], d["status"] != "scheduled") for d in mine] == [(t.staff, True), (t.peer, False)]
+        assert (await service.client.get("/api/v1/team/dialogues?period=2031-Q2", headers=t.boss)).json() == []
+        assert (await service.client.get("/api/v1/team/dialogues", headers=t.as_(t.staff))).json() == []
         office = (await service.client.get(f"/api/v1/offices/{t.office}/dialogues/missing?period=2031-Q1",
                                            headers=t.hr_token)).json()
         # everyone in the office with an evaluator: the evaluator's own dialogue and the other team's too

@@ -211,4 +211,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         CREATE INDEX acting_appointments_absent_idx ON acting_appointments (absent_id);
     """),
+    Migration("feedback", 7, "dialogues by the evaluator who holds them (the team overview in one query)", """
+        CREATE INDEX dialogues_evaluator_idx ON dialogues (evaluator_id, period_key);
+    """),
 )

@@ -224,6 +224,14 @@ async def dialogues_of(conn: asyncpg.Connection, employee_id: str, period_key: s
     return await _with_actions(conn, rows)
 
 
+async def dialogues_held_by(conn: asyncpg.Connection, evaluator_id: str, period_key: str | None,
+                            offices: list[str]) -> list[DialogueView]:
+    """The dialogues ``evaluator_id`` holds with the people of ``offices`` (in one period, or all), soonest first."""
+    rows = await conn.fetch("SELECT * FROM dialogues WHERE evaluator_id = $1 AND ($2::text IS NULL OR period_key = $2) "
+                            "AND office_id = ANY($3::text[]) ORDER BY scheduled_at", evaluator_id, period_key, offices)
+    return await _with_actions(conn, rows)
+
+
 async def held_counts(conn: asyncpg.Connection, employees: list[str], period_key: str) -> dict[str, int]:
     rows = await conn.fetch("SELECT employee_id, count(*) AS n FROM dialogues WHERE employee_id = ANY ($1) "
                             "AND period_key = $2 AND status <> 'scheduled' GROUP BY employee_id", employees, period_key)

@@ -147,6 +147,12 @@ class DialogueService:
             require_reader(by, employee)
             return await views.dialogues_of(conn, employee_id, key)
 
+    async def held_by_me(self, period: str | None, by: Principal) -> list[views.DialogueView]:
+        """The dialogues the caller holds as evaluator with people of the caller's offices."""
+        key = EvaluationPeriod.parse(period).key if period else None
+        async with self.db.connection() as conn:
+            return await views.dialogues_held_by(conn, by.user_id, key, sorted(by.offices))
+
     async def my_actions(self, by: Principal) -> list[views.ActionView]:
         async with self.db.connection() as conn:
             return await views.open_actions(conn, by.user_id, sorted(by.offices))

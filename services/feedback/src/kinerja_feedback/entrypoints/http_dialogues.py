@@ -120,6 +120,13 @@ async def employee_dialogues(employee_id: Nip, by: CurrentPrincipal, svc: App,
     return await svc.dialogues.of_employee(employee_id, period, by)
 
 
+@router.get("/team/dialogues", response_model=list[DialogueView])
+async def team_dialogues(by: CurrentPrincipal, svc: App,
+                         period: Annotated[str | None, Query(max_length=8)] = None) -> list[DialogueView]:
+    """The dialogues the caller holds as evaluator (with people of the caller's offices), soonest first."""
+    return await svc.dialogues.held_by_me(period, by)
+
+
 @router.get("/me/actions", response_model=list[ActionView])
 async def my_actions(by: CurrentPrincipal, svc: App) -> list[ActionView]:
     """Agreed actions the caller owns that are not done yet."""

@@ -197,6 +197,16 @@ async def _team(api: Services, viewer: Viewer, year: int) -> list[dict[str, Any]
     return team
 
 
+async def _missing_dialogues(api: Services, viewer: Viewer, period: str) -> dict[str, Any]:
+    """The team members short of dialogues in ``period`` (with the service's reason when it cannot say)."""
+    try:
+        found: dict[str, Any] = await api.call("feedback", "GET", "/team/dialogues/missing", viewer.token,
+                                               params={"period": period})
+    except ApiError as error:
+        return {"missing": [], "error": error.detail}
+    return found
+
+
 async def _list(api: Services, viewer: Viewer, path: str, **params: Any) -> list[dict[str, Any]]:
     """A list from the feedback service; empty where the viewer is not on the roster (yet)."""
     try:
@@ -253,19 +263,12 @@ async def overview_page(request: Request, viewer: Viewer, api: Services, *, erro
             context["peer_allowed"] = False
     if viewer.has(Role.PEJABAT_PENILAI):
         period = request.query_params.get("periode") or current_period(now, zone, settings.get("periodic_cadence"))
-        team = await _team(api, viewer, _year(request))
-        try:
-            missing = await api.call("feedback", "GET", "/team/dialogues/missing", viewer.token,
-                                     params={"period": period})
-        except ApiError as error:
-            missing = {"missing": [], "error": error.detail}
-        team_dialogues = await asyncio.gather(*(_list(api, viewer, f"/employees/{m['employee_id']}/dialogues",
-                                                      period=period) for m in team))
-        mine = sorted((d for found in team_dialogues for d in found if d["evaluator_id"] == viewer.nip),
-                      key=lambda d: str(d["scheduled_at"]))
+        team, missing, mine, given = await asyncio.gather(  # one round of calls, none per team member
+            _team(api, viewer, _year(request)), _missing_dialogues(api, viewer, period),
+            _list(api, viewer, "/team/dialogues", period=period), _list(api, viewer, "/me/feedback/given"))
         context |= {"period": period, "team": team, "missing": missing, "team_dialogues": mine,
-                    "lacking": {m["employee_id"]: m for m in missing["missing"]},
-                    "given": await _list(api, viewer, "/me/feedback/given"), "year": _year(request)}
+                    "lacking": {m["employee_id"]: m for m in missing["missing"]}, "given": given,
+                    "year": _year(request)}
     return render(request, "feedback_overview.html", context, errors=errors, values=values, status=status)
 
 
