@@ -271,6 +271,7 @@ class Generator:
         self.urls = urls
         self.secret = secret
         self.gate = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
         self.log = log
         self.created = Created()
         self.clients: dict[str, httpx.AsyncClient] = {}
@@ -304,7 +305,16 @@ class Generator:
 
     async def step(self, name: str, jobs: Sequence[Awaitable[Any]]) -> list[Any]:
         t0 = time.perf_counter()
-        done = list(await asyncio.gather(*jobs))
+        # a few jobs at a time: a job's work before its first request (a month of entries) would otherwise run
+        # for every job at once and hold the event loop for seconds, long enough for the services to close
+        # idle keep-alive connections under requests already sent (a ReadError at 10,000 employees)
+        started = asyncio.Semaphore(4 * self.concurrency)
+
+        async def bounded(job: Awaitable[Any]) -> Any:
+            async with started:
+                return await job
+
+        done = list(await asyncio.gather(*(bounded(job) for job in jobs)))
         self.created.seconds[name] = round(time.perf_counter() - t0, 1)
         self.created.counts[name] = len(jobs)
         self.log(f"  {name}: {len(jobs):,} in {self.created.seconds[name]} s")
