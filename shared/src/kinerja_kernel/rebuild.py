@@ -128,6 +128,9 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
     started = time.perf_counter()
     events = 0
     applied = False
+    # every topic is read at once (each reader waits mostly on Kafka), while the schema is made; applied in order
+    topics = [*spec.foreign, *([events_topic(spec.service)] if source == "kafka" else [])]
+    reading = asyncio.gather(*(read_topic(bootstrap, t, timeout=300) for t in topics)) if bootstrap else None
     try:
         await shadow.execute(f"CREATE SCHEMA {schema}")
         await shadow.execute(f"SET search_path TO {schema}, public")
@@ -168,14 +171,12 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
             if progress:
                 progress(phase, events, 0)
 
-        for topic, handlers in spec.foreign.items():
-            assert bootstrap is not None
-            await apply_events(topic, _envelopes(await read_topic(bootstrap, topic, timeout=300)), handlers, set())
+        read = await reading if reading is not None else []
+        for (topic, handlers), records in zip(spec.foreign.items(), read, strict=False):
+            await apply_events(topic, _envelopes(records), handlers, set())
         own, batch = spec.projection.handlers, spec.projection.batch
         if source == "kafka":
-            assert bootstrap is not None
-            records = await read_topic(bootstrap, events_topic(spec.service), timeout=300)
-            envelopes = _envelopes(records)
+            envelopes = _envelopes(read[-1])
             seen_topic: set[uuid.UUID] = set()
             for i in range(0, len(envelopes), CHUNK):
                 await apply_events("topic", envelopes[i:i + CHUNK], own, seen_topic, batch)
@@ -205,6 +206,10 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
         return RebuildReport(spec.service, source, events, seconds, comparisons, applied,
                              "batch" if batch is not None else "per-event")
     finally:
+        if reading is not None and not reading.done():
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reading
         await shadow.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await shadow.close()
         await reader.close()
