@@ -136,7 +136,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             report = await rebuild(dsn, READ_MODELS, source=source, bootstrap=bootstrap)  # type: ignore[arg-type]
             figures[f"rebuild_{source}"] = {"events": report.events, "seconds": round(report.seconds, 2),
                                             "events_per_second": round(report.events_per_second),
-                                            "equal": report.equal, "path": report.path}
+                                            "equal": report.equal, "path": report.path,
+                                            "phases": {k: round(v, 2) for k, v in report.phases.items()}}
         figures["read_only"] = await read_only(dsn, bootstrap)
         figures["load_after_rebuilds"] = os.getloadavg()
 
@@ -190,6 +191,12 @@ async def read_only(dsn: str, bootstrap: str) -> dict[str, Any]:
             "from_kafka_seconds": round(t2 - t1, 2), "store_events": stored, "read_committed_seconds": round(t3 - t2, 2)}
 
 
+def phases(rebuilt: dict[str, Any]) -> str:
+    names = {"schema": "shadow schema", "topics": "then waiting for the topics", "foreign": "foreign events",
+             "own": "own events (read + applied)"}
+    return ", ".join(f"{names.get(k, k)} {v}" for k, v in rebuilt["phases"].items())
+
+
 def markdown(figures: dict[str, Any], when: str) -> str:
     k, s, v, h, st = (figures["rebuild_kafka"], figures["rebuild_store"], figures["verify"], figures["history"],
                       figures["state_at"])
@@ -207,6 +214,8 @@ def markdown(figures: dict[str, Any], when: str) -> str:
         f"| Rebuild read models from the store (target >= {TARGET:,} events/s) | {s['events_per_second']:,} "
         f"events/s ({s['events']} events, {s['seconds']} s, equal to live: {s['equal']}) |",
         f"| Projection path of the rebuilds | {k['path']} (Kafka), {s['path']} (store) |",
+        f"| Rebuild phases, Kafka (s) | {phases(k)} |",
+        f"| Rebuild phases, store (s) | {phases(s)} |",
         f"| Reading alone: the topic | {r['kafka_records']} records: read_topic {r['read_topic_seconds']} s + "
         f"from_kafka {r['from_kafka_seconds']} s |",
         f"| Reading alone: the store | {r['store_events']} events: read_committed {r['read_committed_seconds']} s |",

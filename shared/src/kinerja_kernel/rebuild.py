@@ -94,6 +94,8 @@ class RebuildReport:
     tables: list[TableComparison]
     applied: bool
     path: str = "per-event"  # how the service's own events were applied: "batch" or "per-event"
+    phases: dict[str, float] = field(default_factory=dict)
+    """seconds of: the shadow schema, waiting for the topics after it, the foreign events, the service's own"""
 
     @property
     def equal(self) -> bool:
@@ -107,6 +109,7 @@ class RebuildReport:
         return {"service": self.service, "source": self.source, "events": self.events,
                 "seconds": round(self.seconds, 3), "events_per_second": round(self.events_per_second),
                 "equal": self.equal, "applied": self.applied, "path": self.path,
+                "phases": {k: round(v, 3) for k, v in self.phases.items()},
                 "tables": [{**vars(t), "equal": t.equal} for t in self.tables]}
 
 
@@ -139,6 +142,7 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
         tables = [r["table_name"] for r in await shadow.fetch(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", schema)
             if spec.tables is None or r["table_name"] in spec.tables]
+        phases = {"schema": time.perf_counter() - started}
 
         async def apply_events(phase: str, envelopes: Sequence[EventEnvelope], handlers: Mapping[str, Handler],
                                seen: set[uuid.UUID], batch: BatchProjection | None = None) -> None:
@@ -172,8 +176,10 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
                 progress(phase, events, 0)
 
         read = await reading if reading is not None else []
+        phases["topics"] = time.perf_counter() - started - phases["schema"]
         for (topic, handlers), records in zip(spec.foreign.items(), read, strict=False):
             await apply_events(topic, _envelopes(records), handlers, set())
+        phases["foreign"] = time.perf_counter() - started - phases["schema"] - phases["topics"]
         own, batch = spec.projection.handlers, spec.projection.batch
         if source == "kafka":
             envelopes = _envelopes(read[-1])
@@ -196,6 +202,7 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await next_batch
         seconds = time.perf_counter() - started
+        phases["own"] = seconds - phases["schema"] - phases["topics"] - phases["foreign"]
         comparisons = [await _compare(shadow, schema, t, spec.ignore_columns.get(t, ())) for t in tables]
         if apply:
             async with shadow.transaction():
@@ -204,7 +211,7 @@ async def _rebuild(dsn: str, spec: ReadModels, *, source: Literal["store", "kafk
                     await shadow.execute(f"ALTER TABLE {schema}.{t} SET SCHEMA public")
             applied = True
         return RebuildReport(spec.service, source, events, seconds, comparisons, applied,
-                             "batch" if batch is not None else "per-event")
+                             "batch" if batch is not None else "per-event", phases)
     finally:
         if reading is not None and not reading.done():
             reading.cancel()

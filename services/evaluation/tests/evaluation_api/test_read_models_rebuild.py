@@ -194,3 +194,4 @@ async def test_the_rebuild_set_based_and_event_by_event_gives_the_live_tables(
                       "organisation_predicates"):
             assert compared[table].live > 0 and compared[table].equal, (chunk, path, compared[table])
         assert report.equal and report.events > 150
+        assert set(report.phases) == {"schema", "topics", "foreign", "own"} and report.phases["own"] > 0
