@@ -135,10 +135,7 @@ async def read_runtime(runtime: ServiceRuntime) -> None:
         with _figure(service, "database"):
             conn = await stack.enter_async_context(runtime.db.connection())
             if relay is not None:
-                row = await conn.fetchrow(
-                    "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(e.recorded_at)), 0) AS age "
-                    "FROM events e WHERE e.position > coalesce("
-                    "(SELECT position FROM relay_checkpoints WHERE name = $1), 0)", relay.name)
+                row = await conn.fetchrow(UNPUBLISHED_SQL, relay.name)
                 if row is not None:
                     RELAY_UNPUBLISHED.labels(service).set(row["n"])
                     RELAY_OLDEST_AGE.labels(service).set(float(row["age"]))
@@ -148,6 +145,16 @@ async def read_runtime(runtime: ServiceRuntime) -> None:
         with _figure(service, getattr(probe, "__name__", "probe")):
             for name, value in (await probe()).items():
                 _GAUGES[name].labels(service).set(value)
+
+
+# Past the relay's checkpoint in commit order, as the relay reads (not by position alone: a transaction
+# with an older id can hold higher positions than the checkpoint's row, and those events are published)
+UNPUBLISHED_SQL = """
+SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(e.recorded_at)), 0) AS age
+FROM events e
+WHERE (e.tx_id, e.position) > coalesce((SELECT (tx_id::text::xid8, position) FROM relay_checkpoints
+                                        WHERE name = $1), ('0'::xid8, 0::bigint))
+"""
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ declare_gauge(CHECKPOINT_AGE, "age of the latest signed checkpoint (0 when there
 
 _FIGURES_SQL = """
 SELECT l.size,
-       (SELECT count(*) FROM events e WHERE e.position > l.position) AS unlogged,
+       (SELECT count(*) FROM events e WHERE (e.tx_id, e.position) > (l.tx_id, l.position)) AS unlogged,
        coalesce((SELECT max(tree_size) FROM transparency_checkpoints), 0) AS signed,
        coalesce((SELECT max(tree_size) FROM transparency_checkpoints WHERE witnessed), 0) AS witnessed,
        coalesce(extract(epoch FROM now() - (SELECT max(created_at) FROM transparency_checkpoints)), 0) AS age
@@ -41,8 +41,9 @@ FROM transparency_log l WHERE l.id = 1
 def transparency_probe(db: Database, *, witnessed: bool) -> Probe:
     """A probe for ``ServiceRuntime.metric_probes``; ``witnessed`` says whether a witness is configured.
 
-    ``unlogged`` counts by ``position`` past the log's last leaf, an approximation of commit order like the
-    relay's lag (an event of a long transaction committed later may be counted a scrape late)."""
+    ``unlogged`` counts the events past the log's last leaf in commit order (``(tx_id, position)``, as the log
+    appends them); by position alone, a transaction with an older id holding higher positions would be
+    counted as unlogged for good."""
 
     async def transparency() -> dict[str, float]:
         async with db.connection() as conn:
