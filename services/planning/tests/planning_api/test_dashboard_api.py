@@ -127,6 +127,9 @@ async def test_office_dashboard_names_why_an_skp_is_not_approved(
     assert page["not_approved"]["total"] == len(waiting) >= 2
     assert [m["employee_id"] for m in page["not_approved"]["members"]] == waiting[:1]
     assert page["not_approved"]["members"][0]["ikis"] == []
+    # a listed member is the office view's member (figured for the listed few only), field for field
+    listed = page["not_approved"]["members"][0]
+    assert listed == next(m for m in summary["members"] if m["employee_id"] == listed["employee_id"])
     other_unit = (await client.get(f"/api/v1/offices/{driver.office_id}/dashboard/summary",
                                    headers=driver.hr.headers, params={"period_year": YEAR, "unit": "TIDAK-ADA"})).json()
     assert other_unit["not_approved"]["total"] == 0 and other_unit["units"] == page["units"]

@@ -20,7 +20,14 @@ from kinerja_kernel.db import Database
 from kinerja_planning.adapters import dashboard_models as dm
 from kinerja_planning.adapters import read_models as rm
 from kinerja_planning.application.roster_admin import RosterAdmin
-from kinerja_planning.domain.dashboard import behind, expected_percent, iki_percent, overall_percent, plan_block
+from kinerja_planning.domain.dashboard import (
+    PlanBlock,
+    behind,
+    expected_percent,
+    iki_percent,
+    overall_percent,
+    plan_block,
+)
 from kinerja_planning.domain.realisation import IkiTarget, ServiceTotals
 
 
@@ -56,19 +63,28 @@ class DashboardQueries:
         """Per unit the SKP statuses, and who has no approved SKP and who has not reported this month (the
         first ``limit`` of each, of ``unit`` when given, with the totals): an answer that does not grow with
         the office."""
-        view = await self.office(office_id, by, period_year, ikis=False)
-        units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for m in view["members"]:
-            units[m["unit_id"]][m["status"]] += 1
-        chosen = [m for m in view["members"] if not unit or m["unit_id"] == unit]
-        waiting = [m for m in chosen if m["blocked_by"] is not None or m["status"] not in ("approved", "closed")]
-        silent = [m for m in chosen if m["status"] in ("approved", "revising") and not m["reported_this_month"]]
+        require_office_role(by, office_id, *OVERSIGHT)
+        async with self.db.connection() as conn:
+            rows = await dm.office_members(conn, office_id, period_year)
+            today = await self._today(conn, {office_id})
+            units: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for r in rows:
+                units[r["unit_id"]][r["status"]] += 1
+            chosen = [r for r in rows if not unit or r["unit_id"] == unit]
+            # who is listed is decided on the member rows alone; only the listed few get the full view (IKIs,
+            # service totals), so the answer's cost does not follow the office's size
+            waiting = [r for r in chosen if _block(r) is not None or r["status"] not in ("approved", "closed")]
+            silent = [r for r in chosen if r["status"] in ("approved", "revising")
+                      and not _reported_in_month(r["last_occurred_on"], today)]
+            shown = {id(r): r for r in (*waiting[:limit], *silent[:limit])}
+            view = await self._view(conn, list(shown.values()), period_year, {office_id}, ikis=False)
+        member = dict(zip(shown, view["members"], strict=True))
         return {"office_id": office_id, "period_year": period_year, "today": view["today"],
                 "expected_percent": view["expected_percent"],
                 "units": [{"unit_id": u, "total": sum(c.values()), "by_status": dict(c)}
                           for u, c in sorted(units.items())],
-                "not_approved": {"total": len(waiting), "members": waiting[:limit]},
-                "not_reported": {"total": len(silent), "members": silent[:limit]}}
+                "not_approved": {"total": len(waiting), "members": [member[id(r)] for r in waiting[:limit]]},
+                "not_reported": {"total": len(silent), "members": [member[id(r)] for r in silent[:limit]]}}
 
     async def _today(self, conn: asyncpg.Connection, offices: Any) -> date:
         if self.fixed_today is not None:
@@ -108,13 +124,21 @@ def _iki(row: asyncpg.Record, totals: ServiceTotals) -> dict[str, Any]:
             "unit": row["unit"], "realised": realised, "percent": iki_percent(realised, row["target"])}
 
 
+def _block(row: asyncpg.Record) -> PlanBlock | None:
+    return plan_block(row["status"], rhk_count=row["rhk_count"], has_evaluator=row["evaluator_id"] is not None,
+                      position_type=row["position_type"], evaluator_plan_status=row["evaluator_plan_status"])
+
+
+def _reported_in_month(last_on: date | None, today: date) -> bool:
+    return last_on is not None and (last_on.year, last_on.month) == (today.year, today.month)
+
+
 def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTotals, today: date, year: int,
             expected: float, *, ikis_shown: bool = True) -> dict[str, Any]:
     shown = [_iki(i, totals) for i in ikis]
     overall = overall_percent(i["percent"] for i in shown)
     last_on: date | None = row["last_occurred_on"]  # the latest day of work reported (the office's calendar)
-    block = plan_block(row["status"], rhk_count=row["rhk_count"], has_evaluator=row["evaluator_id"] is not None,
-                       position_type=row["position_type"], evaluator_plan_status=row["evaluator_plan_status"])
+    block = _block(row)
     return {
         "employee_id": row["employee_id"], "name": row["name"], "office_id": row["office_id"],
         "unit_id": row["unit_id"], "position": row["position"], "position_type": row["position_type"],
@@ -122,7 +146,7 @@ def _member(row: asyncpg.Record, ikis: list[asyncpg.Record], totals: ServiceTota
         "status": row["status"], "blocked_by": block.value if block else None,
         "ikis": shown if ikis_shown else [], "overall_percent": overall, "entries": row["entries"],
         "last_reported_at": row["last_reported_at"], "last_occurred_on": last_on,
-        "reported_this_month": last_on is not None and (last_on.year, last_on.month) == (today.year, today.month),
+        "reported_this_month": _reported_in_month(last_on, today),
         "behind": [b.value for b in behind(status=row["status"], overall=overall, expected=expected,
                                            last_reported_on=last_on, today=today,
                                            year=year)],
