@@ -249,9 +249,6 @@ async def run_all(args: argparse.Namespace, res: common.Results) -> None:
                 created = await create(agency, {n: processes[n].url for n in ("planning", "evaluation", "feedback")},
                                        common.JWT_SECRET, concurrency=args.concurrency,
                                        log=lambda line: print(line, flush=True))
-                if created["transport_errors"]:
-                    res.errors.append(f"{size}: {len(created['transport_errors'])} requests lost their connection "
-                                      f"while creating the agency and were sent again: {created['transport_errors'][:3]}")
                 generation = {"seconds": round(time.perf_counter() - t0, 1), "steps": created["seconds"],
                               "counts": created["counts"], "machine": common.machine_cpu(cpu0, psutil.cpu_times())}
                 agency_path = work / f"agency-{size}.json"

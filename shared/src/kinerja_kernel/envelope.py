@@ -274,21 +274,12 @@ def seal_with_payload(
         recorded_text = None
     payload_json = canonical_text(pending.payload)
     actor = pending.actor
-    event_version = pending.event_version
-    if (type(stream_version) is int and type(event_version) is int and 0 < stream_version <= _SAFE_INTEGER
-            and 0 <= event_version <= _SAFE_INTEGER):
-        content = content_bytes(
-            str(pending.event_id), pending.event_type, event_version, source, stream_id, stream_version,
-            pending.subject, pending.office_id, actor.id, actor.role, format_time(pending.occurred_at),
-            recorded_text or format_time(recorded_at), pending.correlation_id, pending.causation_id, payload_json,
-            prev_hash)
-    else:
-        content = hashed_bytes(
-            event_id=pending.event_id, event_type=pending.event_type, event_version=event_version,
-            source=source, stream_id=stream_id, stream_version=stream_version, subject=pending.subject,
-            office_id=pending.office_id, actor_id=actor.id, actor_role=actor.role, occurred_at=pending.occurred_at,
-            recorded_at=recorded_at, correlation_id=pending.correlation_id, causation_id=pending.causation_id,
-            payload=pending.payload, payload_json=payload_json, prev_hash=prev_hash)
+    content = hashed_bytes(
+        event_id=pending.event_id, event_type=pending.event_type, event_version=pending.event_version,
+        source=source, stream_id=stream_id, stream_version=stream_version, subject=pending.subject,
+        office_id=pending.office_id, actor_id=actor.id, actor_role=actor.role, occurred_at=pending.occurred_at,
+        recorded_at=recorded_text or recorded_at, correlation_id=pending.correlation_id,
+        causation_id=pending.causation_id, payload=pending.payload, payload_json=payload_json, prev_hash=prev_hash)
     envelope = trusted_envelope({
         "event_id": pending.event_id,
         "event_type": pending.event_type,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ RowsListener = Callable[[tuple[int, int], list[asyncpg.Record]], None]
 """Called with each batch of rows as read (the cursor before them, the rows), before they are sent."""
 
 
-_PARTITION_CACHE = 100_000  # keys (subjects) whose partition is remembered, then forgotten all at once
+_PARTITION_CACHE = 100_000  # keys (subjects) whose partition is remembered (least recently used forgotten)
 
 
 @dataclass
@@ -98,8 +99,8 @@ class OutboxRelay:
         self._listeners: list[Listener] = []
         self._rows_listeners: list[RowsListener] = []
         self._partitioner = DefaultPartitioner()
-        self._partitions: list[int] = []
-        self._partition_of: dict[bytes, int] = {}  # key -> partition (murmur2 in Python costs µs per record)
+        self._partition_of: Callable[[bytes], int] = lambda key: 0  # key -> partition, cached while leading
+        # (aiokafka's murmur2 is Python: µs per record); set with the topic's partitions on taking the lead
         self._last: dict[int, asyncio.Future[object]] = {}  # per partition: the batch handed over last
 
     def wake(self) -> None:
@@ -139,8 +140,9 @@ class OutboxRelay:
                 return
             self.is_leader = True
             log.info("relay.leading", relay=self.name, topic=self.topic)
-            self._partitions = sorted(await self.producer.partitions_for(self.topic))
-            self._partition_of = {}
+            partitions = sorted(await self.producer.partitions_for(self.topic))
+            self._partition_of = functools.lru_cache(maxsize=_PARTITION_CACHE)(
+                lambda key: self._partitioner(key, partitions, partitions))
             await conn.execute("INSERT INTO relay_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING", self.name)
             row = await conn.fetchrow("SELECT tx_id, position FROM relay_checkpoints WHERE name = $1", self.name)
             assert row is not None
@@ -191,12 +193,7 @@ class OutboxRelay:
                                   attributes={"messaging.system": "kafka", "messaging.destination.name": self.topic,
                                               "cloudevents.event_id": str(row["event_id"])}):
                     pass  # marks the hand-over to Kafka in the event's trace
-            partition = self._partition_of.get(record.key)
-            if partition is None:
-                if len(self._partition_of) >= _PARTITION_CACHE:
-                    self._partition_of.clear()
-                partition = self._partition_of[record.key] = self._partitioner(record.key, self._partitions,
-                                                                               self._partitions)
+            partition = self._partition_of(record.key)
             builder = builders.get(partition) or self.producer.create_batch()
             if builder.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
                 full.append((partition, builder))
